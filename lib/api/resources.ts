@@ -1,0 +1,29 @@
+// The resource table that clients use to address collections: one entry per kind the
+// components touch. The apiserver's registry holds the full definitions; this is the client view.
+
+export interface ResourceType {
+  apiVersion: string;
+  kind: string;
+  resource: string;
+  namespaced: boolean;
+}
+
+function rt(apiVersion: string, kind: string, resource: string, namespaced: boolean): ResourceType {
+  return { apiVersion, kind, resource, namespaced };
+}
+
+export const Resources = {
+  namespaces: rt('v1', 'Namespace', 'namespaces', false),
+  nodes: rt('v1', 'Node', 'nodes', false),
+  pods: rt('v1', 'Pod', 'pods', true),
+  services: rt('v1', 'Service', 'services', true),
+  endpoints: rt('v1', 'Endpoints', 'endpoints', true),
+  events: rt('v1', 'Event', 'events', true),
+  configmaps: rt('v1', 'ConfigMap', 'configmaps', true),
+  secrets: rt('v1', 'Secret', 'secrets', true),
+  leases: rt('coordination.k8s.io/v1', 'Lease', 'leases', true),
+  replicasets: rt('apps/v1', 'ReplicaSet', 'replicasets', true),
+  deployments: rt('apps/v1', 'Deployment', 'deployments', true),
+} as const;
+
+export type ResourceName = keyof typeof Resources;

@@ -1,0 +1,68 @@
+// The typed client every k8ts component talks to the apiserver through. One interface; the gRPC
+// implementation lives in grpc-client.ts, and unit tests use in-memory fakes of it.
+import type { KList, KObject } from '../api/types';
+import type { ResourceType } from '../api/resources';
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  resourceVersion?: string;
+  limit?: number;
+  continueToken?: string;
+}
+
+export interface WatchOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** Watch changes after this revision (usually the list's resourceVersion). */
+  resourceVersion?: string;
+  allowBookmarks?: boolean;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+export interface WatchEvent<T extends KObject = KObject> {
+  type: WatchEventType;
+  object: T;
+}
+
+/** A running watch: events arrive through the callbacks until stop() or the stream ends. */
+export interface WatchHandle {
+  stop(): void;
+}
+
+export interface WatchCallbacks<T extends KObject> {
+  onEvent(ev: WatchEvent<T>): void;
+  /** Called once when the stream ends, with the error if it failed (ApiError for Status errors). */
+  onClose(err?: Error): void;
+}
+
+export interface DeleteOptions {
+  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+export interface ApiClient {
+  get<T extends KObject = KObject>(rt: ResourceType, namespace: string | undefined, name: string): Promise<T>;
+  list<T extends KObject = KObject>(rt: ResourceType, namespace?: string, opts?: ListOptions): Promise<KList<T>>;
+  create<T extends KObject = KObject>(rt: ResourceType, obj: T, subresource?: string): Promise<T>;
+  update<T extends KObject = KObject>(rt: ResourceType, obj: T): Promise<T>;
+  updateStatus<T extends KObject = KObject>(rt: ResourceType, obj: T): Promise<T>;
+  patch<T extends KObject = KObject>(
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    patchType: 'merge' | 'json' | 'strategic',
+    patch: unknown,
+    subresource?: string,
+  ): Promise<T>;
+  delete(rt: ResourceType, namespace: string | undefined, name: string, opts?: DeleteOptions): Promise<void>;
+  watch<T extends KObject = KObject>(
+    rt: ResourceType,
+    namespace: string | undefined,
+    opts: WatchOptions,
+    cb: WatchCallbacks<T>,
+  ): WatchHandle;
+  close(): void;
+}
