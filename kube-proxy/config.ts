@@ -1,0 +1,117 @@
+// kube-proxy's flags and the typed, validated configuration built from them.
+import * as os from 'node:os';
+import { FlagError, parseFlags } from '../lib/flags';
+import { normalizeCidr, parseIPv4 } from './cidr';
+import { validInterfaceName } from './node-routes';
+
+export const KUBE_PROXY_FLAGS = {
+  kubeconfig: '',
+  apiserverGrpc: '',
+  nodeName: '',
+  nodeIp: '',
+  clusterCidr: '10.244.0.0/16',
+  serviceCidr: '10.96.0.0/16',
+  proxyMode: 'iptables',
+  /** Durations: "1s", "500ms", "2m", or a bare number of seconds. */
+  minSyncPeriod: '1s',
+  syncPeriod: '30s',
+  healthzPort: 10256,
+  healthzBindAddress: '0.0.0.0',
+  metricsPort: 10249,
+  metricsBindAddress: '127.0.0.1',
+  /** The local sink interface the service CIDR is routed to (≤ 15 characters). */
+  serviceInterface: 'k8ts-svc',
+  cleanup: false,
+  logLevel: 'info',
+  help: false,
+};
+
+export type ProxyMode = 'iptables' | 'ipvs';
+
+export interface KubeProxyConfig {
+  kubeconfig: string;
+  /** host:port of the apiserver's gRPC door; undefined = the kubeconfig's host, port 6444. */
+  apiserverGrpc?: string;
+  nodeName: string;
+  nodeIP: string;
+  clusterCIDR: string;
+  serviceCIDR: string;
+  proxyMode: ProxyMode;
+  minSyncPeriodMs: number;
+  syncPeriodMs: number;
+  /** Port 0 disables a server. */
+  healthz: { host: string; port: number };
+  metrics: { host: string; port: number };
+  serviceInterface: string;
+  cleanup: boolean;
+  logLevel: string;
+  /** In-process only (tests): run every host command inside this network namespace. */
+  netns?: string;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'KUBE_PROXY_CONFIG_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Parses "1s", "250ms", "1.5m" or a bare number of seconds into milliseconds. */
+export function parseDurationMs(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) throw new ConfigError(`"${text}" is not a duration (e.g. 1s, 500ms, 2m)`);
+  return Math.round(Number(m[1]) * UNITS[m[2] ?? 's']);
+}
+
+function port(name: string, p: number): number {
+  if (!Number.isInteger(p) || p < 0 || p > 65535) throw new ConfigError(`--${name} ${p} is not a port (0 disables)`);
+  return p;
+}
+
+export function parseKubeProxyConfig(argv: string[]): KubeProxyConfig & { help: boolean } {
+  let f;
+  try {
+    f = parseFlags(argv, KUBE_PROXY_FLAGS);
+  } catch (err) {
+    if (err instanceof FlagError) throw new ConfigError(err.message);
+    throw err;
+  }
+  const clusterCIDR = normalizeCidr(f.clusterCidr);
+  const serviceCIDR = normalizeCidr(f.serviceCidr);
+  if (!clusterCIDR || !f.clusterCidr.includes('/')) throw new ConfigError(`--cluster-cidr "${f.clusterCidr}" is not an IPv4 CIDR`);
+  if (!serviceCIDR || !f.serviceCidr.includes('/')) throw new ConfigError(`--service-cidr "${f.serviceCidr}" is not an IPv4 CIDR`);
+  if (f.proxyMode !== 'iptables' && f.proxyMode !== 'ipvs') {
+    throw new ConfigError(`--proxy-mode "${f.proxyMode}" is not supported (iptables, ipvs)`);
+  }
+  const minSyncPeriodMs = parseDurationMs(f.minSyncPeriod);
+  const syncPeriodMs = parseDurationMs(f.syncPeriod);
+  if (syncPeriodMs <= 0) throw new ConfigError('--sync-period must be positive');
+  if (minSyncPeriodMs > syncPeriodMs) throw new ConfigError('--min-sync-period must not exceed --sync-period');
+  if (!validInterfaceName(f.serviceInterface)) {
+    throw new ConfigError(`--service-interface "${f.serviceInterface}" must be 1-15 characters of [A-Za-z0-9_.-]`);
+  }
+  if (!f.cleanup && !f.help) {
+    if (!f.kubeconfig) throw new ConfigError('--kubeconfig is required');
+    if (!f.nodeIp || parseIPv4(f.nodeIp) === undefined) throw new ConfigError(`--node-ip "${f.nodeIp}" must be an IPv4 address`);
+  }
+  return {
+    kubeconfig: f.kubeconfig,
+    apiserverGrpc: f.apiserverGrpc || undefined,
+    nodeName: f.nodeName || os.hostname().toLowerCase(),
+    nodeIP: f.nodeIp,
+    clusterCIDR,
+    serviceCIDR,
+    proxyMode: f.proxyMode,
+    minSyncPeriodMs,
+    syncPeriodMs,
+    healthz: { host: f.healthzBindAddress, port: port('healthz-port', f.healthzPort) },
+    metrics: { host: f.metricsBindAddress, port: port('metrics-port', f.metricsPort) },
+    serviceInterface: f.serviceInterface,
+    cleanup: f.cleanup,
+    logLevel: f.logLevel,
+    help: f.help,
+  };
+}

@@ -1,0 +1,51 @@
+// The only rules kube-proxy places in built-in chains: one jump each into its own chains. They are
+// ensured one by one (`-C` then `-I`) rather than restored, because a restore that names a
+// built-in chain would have to rewrite it and could drop rules that belong to someone else.
+
+export type Table = 'nat' | 'filter';
+
+export interface JumpRule {
+  table: Table;
+  /** Built-in chain the jump lives in. */
+  chain: string;
+  /** Rule spec after the chain name, as iptables argv. */
+  args: string[];
+}
+
+const portals = ['-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'];
+const newConn = ['-m', 'conntrack', '--ctstate', 'NEW'];
+
+export const JUMP_RULES: readonly JumpRule[] = [
+  { table: 'nat', chain: 'PREROUTING', args: portals },
+  { table: 'nat', chain: 'OUTPUT', args: portals },
+  {
+    table: 'nat',
+    chain: 'POSTROUTING',
+    args: ['-m', 'comment', '--comment', 'kubernetes postrouting rules', '-j', 'KUBE-POSTROUTING'],
+  },
+  {
+    table: 'filter',
+    chain: 'INPUT',
+    args: [...newConn, '-m', 'comment', '--comment', 'kubernetes externally-visible service portals', '-j', 'KUBE-EXTERNAL-SERVICES'],
+  },
+  {
+    table: 'filter',
+    chain: 'FORWARD',
+    args: ['-m', 'comment', '--comment', 'kubernetes forwarding rules', '-j', 'KUBE-FORWARD'],
+  },
+  {
+    table: 'filter',
+    chain: 'FORWARD',
+    args: [...newConn, '-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'],
+  },
+  {
+    table: 'filter',
+    chain: 'OUTPUT',
+    args: [...newConn, '-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'],
+  },
+];
+
+/** argv for `iptables` checking (-C), inserting at the top (-I) or deleting (-D) one jump. */
+export function jumpArgv(op: '-C' | '-I' | '-D', j: JumpRule): string[] {
+  return ['-w', '-t', j.table, op, j.chain, ...(op === '-I' ? ['1'] : []), ...j.args];
+}

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import type { Endpoints, Node, Service } from '../lib/api/types';
+import { IptablesApplier } from './applier';
+import type { CommandResult, CommandRunner } from './exec';
+import { healthz, renderMetrics } from './health';
+import { NodeRoutes } from './node-routes';
+import { nodeRoutingKey, Proxier } from './proxier';
+import type { SyncStats } from './sync-loop';
+
+const svc: Service = {
+  metadata: { namespace: 'default', name: 'web' },
+  spec: { type: 'ClusterIP', clusterIP: '10.96.0.20', ports: [{ port: 80, targetPort: 8080 }] },
+};
+const eps: Endpoints = {
+  metadata: { namespace: 'default', name: 'web' },
+  subsets: [{ addresses: [{ ip: '10.244.1.5' }], ports: [{ port: 8080 }] }],
+};
+const node2: Node = {
+  metadata: { name: 'n2' },
+  spec: { podCIDR: '10.244.1.0/24' },
+  status: { addresses: [{ type: 'InternalIP', address: '192.168.1.2' }] },
+};
+
+function fakeHost(opts: { failRoutes?: boolean } = {}) {
+  const calls: { line: string; stdin?: string }[] = [];
+  const run: CommandRunner = async (cmd, args, stdin): Promise<CommandResult> => {
+    const line = [cmd, ...args].join(' ');
+    calls.push({ line, stdin });
+    if (line.startsWith('ip route replace') && opts.failRoutes) return { code: 2, stdout: '', stderr: 'Nexthop has invalid gateway' };
+    if (line === 'ip -j route show table main') return { code: 0, stdout: '[]', stderr: '' };
+    if (line.includes(' -C ')) return { code: 1, stdout: '', stderr: '' };
+    return { code: 0, stdout: '', stderr: '' };
+  };
+  return { run, calls };
+}
+
+function proxier(run: CommandRunner) {
+  return new Proxier({
+    state: { services: () => [svc], endpoints: () => [eps], nodes: () => [node2] },
+    iptables: new IptablesApplier(run),
+    routes: new NodeRoutes(run, 'k8ts-svc'),
+    nodeName: 'n1',
+    nodeIP: '192.168.1.1',
+    clusterCIDR: '10.244.0.0/16',
+    serviceCIDR: '10.96.0.0/16',
+    serviceInterface: 'k8ts-svc',
+  });
+}
+
+describe('kube-proxy Proxier', () => {
+  it('syncs routes, then one restore, then jumps', async () => {
+    const { run, calls } = fakeHost();
+    const p = proxier(run);
+    await p.sync();
+    const lines = calls.map((c) => c.line);
+    const restoreAt = lines.indexOf('iptables-restore --noflush -w');
+    assert.ok(restoreAt > lines.indexOf('ip route replace 10.244.1.0/24 via 192.168.1.2 proto 107'));
+    assert.ok(lines.indexOf('ip route replace 10.96.0.0/16 dev k8ts-svc proto 107') >= 0);
+    assert.ok(lines.indexOf('ip route replace blackhole 10.244.0.0/16 proto 107') >= 0);
+    assert.ok(lines.findIndex((l) => l.includes(' -I ')) > restoreAt);
+    assert.equal(lines.filter((l) => l.startsWith('iptables-restore')).length, 1);
+    assert.match(calls[restoreAt].stdin ?? '', /DNAT --to-destination 10\.244\.1\.5:8080/);
+    assert.deepEqual(p.rules, { filter: 3, nat: 10 });
+    assert.equal(p.routeCount, 3);
+  });
+
+  it('still installs service rules when routes fail, then reports the failure', async () => {
+    const { run, calls } = fakeHost({ failRoutes: true });
+    await assert.rejects(proxier(run).sync(), /route sync failed.*invalid gateway/);
+    assert.ok(calls.some((c) => c.line.startsWith('iptables-restore')));
+  });
+
+  it('keys nodes by the fields routes depend on', () => {
+    const heartbeat: Node = { ...node2, status: { ...node2.status, conditions: [{ type: 'Ready', status: 'True' }] } };
+    assert.equal(nodeRoutingKey(heartbeat), nodeRoutingKey(node2));
+    assert.notEqual(nodeRoutingKey({ ...node2, spec: { podCIDR: '10.244.2.0/24' } }), nodeRoutingKey(node2));
+  });
+});
+
+describe('kube-proxy health and metrics', () => {
+  const stats = (over: Partial<SyncStats>): SyncStats => ({
+    syncs: 0,
+    failures: 0,
+    consecutiveFailures: 0,
+    lastDurationMs: 0,
+    lastSuccessAt: 0,
+    ...over,
+  });
+  const now = Date.parse('2026-01-01T00:10:00Z');
+  const cases: [string, SyncStats, number][] = [
+    ['before the first sync', stats({}), 503],
+    ['right after a sync', stats({ syncs: 1, lastSuccessAt: now - 1000 }), 200],
+    ['long after the last sync', stats({ syncs: 1, lastSuccessAt: now - 120_000 }), 503],
+  ];
+  for (const [name, s, code] of cases) it(`healthz ${code} ${name}`, () => assert.equal(healthz(now, s, 30_000).code, code));
+
+  it('renders Prometheus text', () => {
+    const text = renderMetrics({
+      sync: stats({ syncs: 4, failures: 1, lastDurationMs: 25, lastSuccessAt: 1_700_000_000_000 }),
+      rules: { filter: 3, nat: 12 },
+      routes: 3,
+      backend: 'nf_tables',
+    });
+    assert.match(text, /^# TYPE kubeproxy_sync_proxy_rules_total counter$/m);
+    assert.match(text, /^kubeproxy_sync_proxy_rules_total 4$/m);
+    assert.match(text, /^kubeproxy_sync_proxy_rules_failures_total 1$/m);
+    assert.match(text, /^kubeproxy_sync_proxy_rules_last_duration_seconds 0.025$/m);
+    assert.match(text, /^kubeproxy_sync_proxy_rules_iptables_total\{table="nat"\} 12$/m);
+    assert.match(text, /^kubeproxy_node_routes_total 3$/m);
+    assert.match(text, /^kubeproxy_iptables_backend_info\{backend="nf_tables"\} 1$/m);
+    assert.ok(text.endsWith('\n'));
+  });
+});

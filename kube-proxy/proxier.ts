@@ -1,0 +1,76 @@
+// One full sync of the node's proxy state: routes for routing safety, then the iptables payload
+// from the current cache, then the jumps into our chains. Level-triggered: it reads everything
+// afresh each time, so any missed or coalesced change is repaired by the next sync.
+import type { Endpoints, Node, Service } from '../lib/api/types';
+import type { Logger } from '../lib/log';
+import type { IptablesApplier } from './applier';
+import { buildRules, countRules } from './iptables/build-rules';
+import type { NodeRoutes } from './node-routes';
+import { desiredRoutes } from './route-plan';
+
+/** Read access to the cluster state (informer caches in production, arrays in tests). */
+export interface ProxyState {
+  services(): Service[];
+  endpoints(): Endpoints[];
+  nodes(): Node[];
+}
+
+export interface ProxierOptions {
+  state: ProxyState;
+  iptables: IptablesApplier;
+  routes: NodeRoutes;
+  nodeName: string;
+  nodeIP: string;
+  clusterCIDR: string;
+  serviceCIDR: string;
+  serviceInterface: string;
+  log?: Logger;
+}
+
+/** The fields of a Node that routes depend on: other updates (heartbeats, conditions) need no sync. */
+export function nodeRoutingKey(node: Node): string {
+  const ips = (node.status?.addresses ?? []).filter((a) => a.type === 'InternalIP').map((a) => a.address);
+  return JSON.stringify([node.spec?.podCIDR ?? '', node.spec?.podCIDRs ?? [], ips]);
+}
+
+export class Proxier {
+  rules = { filter: 0, nat: 0 };
+  routeCount = 0;
+
+  constructor(private readonly opts: ProxierOptions) {}
+
+  async sync(): Promise<void> {
+    const o = this.opts;
+    // Routes first, but their failure must not keep service rules stale: remember it, go on, and
+    // fail the sync at the end so the loop retries.
+    let routeError: unknown;
+    try {
+      await o.routes.ensureDevice();
+      const desired = desiredRoutes({
+        nodes: o.state.nodes(),
+        nodeName: o.nodeName,
+        nodeIP: o.nodeIP,
+        serviceCIDR: o.serviceCIDR,
+        clusterCIDR: o.clusterCIDR,
+        serviceDevice: o.serviceInterface,
+      });
+      await o.routes.sync(desired);
+      this.routeCount = desired.length;
+    } catch (err) {
+      routeError = err;
+    }
+    const existing = await o.iptables.existingChains();
+    const payload = buildRules({
+      services: o.state.services(),
+      endpoints: o.state.endpoints(),
+      nodeIPs: [o.nodeIP],
+      clusterCIDR: o.clusterCIDR,
+      existingChains: existing.nat,
+    });
+    await o.iptables.restore(payload);
+    await o.iptables.ensureJumps();
+    this.rules = countRules(payload);
+    o.log?.debug({ filter: this.rules.filter, nat: this.rules.nat, routes: this.routeCount }, 'synced proxy rules');
+    if (routeError) throw routeError;
+  }
+}

@@ -1,0 +1,199 @@
+// kube-proxy against real iptables and routes, entirely inside network namespaces this test
+// creates: a "node" namespace where kube-proxy programs its rules and routes, and a "pod" namespace
+// behind a veth pair running busybox httpd. Connections from the node namespace to the ClusterIP and
+// to the NodePort must reach the pod; then --cleanup must leave nothing of ours behind.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Resources } from '../../lib/api/resources';
+import type { Endpoints, Node, Service } from '../../lib/api/types';
+import { parseKubeProxyConfig } from '../../kube-proxy/config';
+import { cleanupKubeProxy, startKubeProxy, type KubeProxy } from '../../kube-proxy/main';
+import { FakeClient } from './fake-client';
+
+const id = randomBytes(3).toString('hex');
+const NODE_NS = `k8ts-kp-${id}`;
+const POD_NS = `k8ts-kpp-${id}`;
+const NODE_IP = '192.168.250.1';
+const OTHER_NODE_IP = '192.168.250.2';
+const POD_IP = '10.244.7.2';
+const CLUSTER_IP = '10.96.7.7';
+const NODE_PORT = 30080;
+
+const sh = (args: string[], input?: string) => execFileSync(args[0], args.slice(1), { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+const inNode = (...args: string[]) => sh(['ip', 'netns', 'exec', NODE_NS, ...args]);
+const tryInNode = (...args: string[]): { ok: boolean; out: string } => {
+  try {
+    return { ok: true, out: inNode(...args) };
+  } catch (err) {
+    return { ok: false, out: String((err as { stderr?: string }).stderr ?? err) };
+  }
+};
+
+async function eventually<T>(what: string, fn: () => T | undefined | false): Promise<T> {
+  let last: unknown;
+  for (let i = 0; i < 100; i++) {
+    try {
+      const v = fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+// An HTTP GET with busybox nc (busybox's static wget crashes resolving here); returns the body.
+function fetchVia(host: string, port: number): { ok: boolean; out: string } {
+  try {
+    const res = sh(['ip', 'netns', 'exec', NODE_NS, 'busybox', 'nc', '-w', '3', host, String(port)], 'GET / HTTP/1.0\r\n\r\n');
+    const body = res.split('\r\n\r\n').slice(1).join('\r\n\r\n');
+    return { ok: res.startsWith('HTTP/1.') && body.length > 0, out: body };
+  } catch (err) {
+    return { ok: false, out: String((err as { stderr?: string }).stderr ?? err) };
+  }
+}
+const kubeChains = () => inNode('iptables-save').split('\n').filter((l) => /^:KUBE-/.test(l));
+
+const service: Service = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { namespace: 'default', name: 'web' },
+  spec: {
+    type: 'NodePort',
+    clusterIP: CLUSTER_IP,
+    ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 'web', nodePort: NODE_PORT }],
+  },
+};
+const endpoints = (ips: string[]): Endpoints => ({
+  apiVersion: 'v1',
+  kind: 'Endpoints',
+  metadata: { namespace: 'default', name: 'web' },
+  subsets: ips.length ? [{ addresses: ips.map((ip) => ({ ip })), ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] }] : [],
+});
+const node = (name: string, ip: string, podCIDR: string): Node => ({
+  apiVersion: 'v1',
+  kind: 'Node',
+  metadata: { name },
+  spec: { podCIDR, podCIDRs: [podCIDR] },
+  status: { addresses: [{ type: 'InternalIP', address: ip }] },
+});
+
+describe('kube-proxy iptables mode in a network namespace', function () {
+  this.timeout(120_000);
+  let httpd: ChildProcess | undefined;
+  let proxy: KubeProxy | undefined;
+  let webRoot = '';
+  const client = new FakeClient();
+  const config = {
+    ...parseKubeProxyConfig([
+      '--kubeconfig=/unused',
+      `--node-name=n1`,
+      `--node-ip=${NODE_IP}`,
+      '--min-sync-period=100ms',
+      '--sync-period=30s',
+      '--healthz-port=0',
+      '--metrics-port=0',
+    ]),
+    netns: NODE_NS,
+  };
+
+  before(() => {
+    webRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-kp-web-'));
+    fs.writeFileSync(path.join(webRoot, 'index.html'), 'hello from the backend pod\n');
+    sh(['ip', 'netns', 'add', NODE_NS]);
+    sh(['ip', 'netns', 'add', POD_NS]);
+    inNode('ip', 'link', 'set', 'lo', 'up');
+    // The pod: a veth pair from the node namespace, 10.244.7.0/24 as a CNI bridge would give.
+    inNode('ip', 'link', 'add', 'kp-host', 'type', 'veth', 'peer', 'name', 'kp-pod');
+    inNode('ip', 'link', 'set', 'kp-pod', 'netns', POD_NS);
+    inNode('ip', 'addr', 'add', '10.244.7.1/24', 'dev', 'kp-host');
+    inNode('ip', 'link', 'set', 'kp-host', 'up');
+    const inPod = (...a: string[]) => sh(['ip', 'netns', 'exec', POD_NS, ...a]);
+    inPod('ip', 'link', 'set', 'lo', 'up');
+    inPod('ip', 'addr', 'add', `${POD_IP}/24`, 'dev', 'kp-pod');
+    inPod('ip', 'link', 'set', 'kp-pod', 'up');
+    inPod('ip', 'route', 'add', 'default', 'via', '10.244.7.1');
+    // The node's own address, on a link that also reaches a second (pretend) node.
+    inNode('ip', 'link', 'add', 'kp-n0', 'type', 'veth', 'peer', 'name', 'kp-n1');
+    inNode('ip', 'addr', 'add', `${NODE_IP}/24`, 'dev', 'kp-n0');
+    inNode('ip', 'link', 'set', 'kp-n0', 'up');
+    inNode('ip', 'link', 'set', 'kp-n1', 'up');
+    httpd = spawn('ip', ['netns', 'exec', POD_NS, 'busybox', 'httpd', '-f', '-p', '8080', '-h', webRoot], { stdio: 'ignore' });
+  });
+
+  after(async () => {
+    await proxy?.stop().catch(() => undefined);
+    httpd?.kill('SIGKILL');
+    for (const ns of [NODE_NS, POD_NS]) {
+      try {
+        sh(['ip', 'netns', 'del', ns]);
+      } catch {
+        /* already gone */
+      }
+    }
+    if (webRoot) fs.rmSync(webRoot, { recursive: true, force: true });
+  });
+
+  it('serves the ClusterIP and the NodePort through the pod', async () => {
+    await eventually('backend httpd', () => fetchVia(POD_IP, 8080).ok);
+    client.set(Resources.services, service);
+    client.set(Resources.endpoints, endpoints([POD_IP]));
+    client.set(Resources.nodes, node('n1', NODE_IP, '10.244.7.0/24'));
+    client.set(Resources.nodes, node('n2', OTHER_NODE_IP, '10.244.9.0/24'));
+    proxy = await startKubeProxy(config, { client });
+
+    const viaClusterIP = await eventually('ClusterIP answer', () => { const r = fetchVia(CLUSTER_IP, 80); return r.ok && r; });
+    assert.equal(viaClusterIP.out, 'hello from the backend pod\n');
+    const viaNodePort = await eventually('NodePort answer', () => { const r = fetchVia(NODE_IP, NODE_PORT); return r.ok && r; });
+    assert.equal(viaNodePort.out, 'hello from the backend pod\n');
+    // The jumps are in place exactly once even after more syncs.
+    client.set(Resources.services, { ...service, metadata: { ...service.metadata, labels: { touched: 'yes' } } });
+    await new Promise((r) => setTimeout(r, 300));
+    const portals = inNode('iptables-save', '-t', 'nat').split('\n').filter((l) => l.startsWith('-A OUTPUT') && l.includes('KUBE-SERVICES'));
+    assert.equal(portals.length, 1);
+  });
+
+  it('keeps the routing-safety routes and follows node changes', async () => {
+    const routes = () => inNode('ip', 'route', 'show', 'proto', '107');
+    const shown = routes();
+    assert.match(shown, /^10\.96\.0\.0\/16 dev k8ts-svc /m);
+    assert.match(shown, /^blackhole 10\.244\.0\.0\/16/m);
+    assert.match(shown, /^10\.244\.9\.0\/24 via 192\.168\.250\.2 dev kp-n0/m);
+    // The node's own subnet still goes to the pod link; an unknown pod address is blackholed.
+    assert.match(inNode('ip', 'route', 'get', POD_IP), /dev kp-host/);
+    assert.match(tryInNode('ip', 'route', 'get', '10.244.50.5').out, /blackhole|No route|Invalid argument/);
+    client.remove(Resources.nodes, undefined, 'n2');
+    await eventually('route to n2 removed', () => !/10\.244\.9\.0\/24/.test(routes()));
+  });
+
+  it('rejects a service without endpoints and deletes its stale chains', async () => {
+    const sepChains = () => kubeChains().filter((l) => l.startsWith(':KUBE-SEP-'));
+    assert.equal(sepChains().length, 1);
+    client.set(Resources.endpoints, endpoints([]));
+    await eventually('stale chains deleted', () => sepChains().length === 0 && kubeChains().every((l) => !l.startsWith(':KUBE-SVC-')));
+    assert.match(inNode('iptables-save', '-t', 'filter'), /default\/web:http has no endpoints/);
+    const refused = fetchVia(CLUSTER_IP, 80);
+    assert.equal(refused.ok, false);
+    assert.match(refused.out, /refused/i);
+  });
+
+  it('--cleanup leaves no chain, jump, route or interface of ours', async () => {
+    await proxy!.stop();
+    proxy = undefined;
+    assert.ok(kubeChains().length > 0);
+    await cleanupKubeProxy(config);
+    assert.deepEqual(kubeChains(), []);
+    assert.ok(!/KUBE-/.test(inNode('iptables-save')));
+    assert.equal(inNode('ip', 'route', 'show', 'proto', '107').trim(), '');
+    assert.equal(tryInNode('ip', 'link', 'show', 'dev', 'k8ts-svc').ok, false);
+    // Routes and links we did not create are untouched.
+    assert.match(inNode('ip', 'route', 'show'), /10\.244\.7\.0\/24 dev kp-host/);
+    // A second cleanup is a no-op, not an error.
+    await cleanupKubeProxy(config);
+  });
+});
