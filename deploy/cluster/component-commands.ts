@@ -1,0 +1,152 @@
+// Command lines of every process of a local cluster, as pure functions of the cluster's layout,
+// ports and node identity. The launcher only spawns what these return.
+import * as path from 'node:path';
+import { cgroupRootFor, CLUSTER_CIDR, NODE_PORT_RANGE, SERVICE_CIDR, type ComponentName, type Layout, type Ports } from './layout';
+
+export interface CommandContext {
+  layout: Layout;
+  ports: Ports;
+  nodeName: string;
+  nodeIp: string;
+  netns?: string;
+  /** Absolute path of the node binary running the TypeScript components. */
+  nodeBin: string;
+  /** The compiled tree: <repo>/dist */
+  distDir: string;
+  logLevel?: string;
+}
+
+/** Where every client reaches the control plane: loopback of the host, or of the cluster's netns. */
+export const CONTROL_PLANE_HOST = '127.0.0.1';
+
+/**
+ * Prefixes argv so it runs in the named network namespace. nsenter --net (not `ip netns exec`):
+ * the latter also unshares the mount namespace and remounts /sys, hiding /sys/fs/cgroup from
+ * containerd/runc and hiding container mounts from teardown.
+ */
+export function inNetns(argv: string[], netns?: string): string[] {
+  return netns ? ['nsenter', `--net=/run/netns/${netns}`, '--', ...argv] : argv;
+}
+
+const pki = (l: Layout, f: string) => path.join(l.pkiDir, f);
+
+export function grpcAddress(ctx: CommandContext): string {
+  return `${CONTROL_PLANE_HOST}:${ctx.ports.apiserverGrpc}`;
+}
+
+function nodeComponent(ctx: CommandContext, dir: string, flags: string[]): string[] {
+  const level = ctx.logLevel ? [`--log-level=${ctx.logLevel}`] : [];
+  return [ctx.nodeBin, path.join(ctx.distDir, dir, 'main.js'), ...flags, ...level];
+}
+
+function baseArgv(c: ComponentName, ctx: CommandContext): string[] {
+  const { layout: l, ports: p } = ctx;
+  const grpc = `--apiserver-grpc=${grpcAddress(ctx)}`;
+  switch (c) {
+    case 'etcd': {
+      const client = `http://${CONTROL_PLANE_HOST}:${p.etcdClient}`;
+      const peer = `http://${CONTROL_PLANE_HOST}:${p.etcdPeer}`;
+      return [
+        'etcd',
+        '--name=k8ts',
+        `--data-dir=${l.etcdDir}`,
+        `--listen-client-urls=${client}`,
+        `--advertise-client-urls=${client}`,
+        `--listen-peer-urls=${peer}`,
+        `--initial-advertise-peer-urls=${peer}`,
+        `--initial-cluster=k8ts=${peer}`,
+        '--initial-cluster-state=new',
+        // 2 shared cores: keep etcd's own history bounded so restarts stay quick
+        '--auto-compaction-mode=revision',
+        '--auto-compaction-retention=10000',
+        '--logger=zap',
+        '--log-level=warn',
+      ];
+    }
+    case 'apiserver':
+      return nodeComponent(ctx, 'apiserver', [
+        `--etcd-servers=http://${CONTROL_PLANE_HOST}:${p.etcdClient}`,
+        '--etcd-prefix=/registry',
+        '--bind-address=0.0.0.0',
+        `--secure-port=${p.apiserver}`,
+        `--grpc-port=${p.apiserverGrpc}`,
+        `--advertise-address=${ctx.nodeIp}`,
+        `--tls-cert-file=${pki(l, 'apiserver.crt')}`,
+        `--tls-private-key-file=${pki(l, 'apiserver.key')}`,
+        `--client-ca-file=${pki(l, 'ca.crt')}`,
+        `--service-cluster-ip-range=${SERVICE_CIDR}`,
+        `--service-node-port-range=${NODE_PORT_RANGE}`,
+      ]);
+    case 'containerd':
+      return ['containerd', '--config', l.containerdConfig];
+    case 'controller-manager':
+      return nodeComponent(ctx, 'controller-manager', [
+        `--kubeconfig=${l.kubeconfig('controller-manager')}`,
+        grpc,
+        `--cluster-cidr=${CLUSTER_CIDR}`,
+        '--node-cidr-mask-size=24',
+        '--node-monitor-grace-period=40',
+        `--health-port=${p.controllerManager}`,
+      ]);
+    case 'scheduler':
+      return nodeComponent(ctx, 'scheduler', [`--kubeconfig=${l.kubeconfig('scheduler')}`, grpc, `--health-port=${p.scheduler}`]);
+    case 'kubelet':
+      return nodeComponent(ctx, 'kubelet', [
+        `--kubeconfig=${l.kubeconfig('kubelet')}`,
+        grpc,
+        `--node-name=${ctx.nodeName}`,
+        `--node-ip=${ctx.nodeIp}`,
+        `--container-runtime-endpoint=unix://${l.containerdSocket}`,
+        `--root-dir=${l.kubeletRoot}`,
+        `--image-dir=${l.imagesDir}`,
+        `--cni-conf-dir=${l.cniConfDir}`,
+        `--cni-bin-dir=${l.cniBinDir}`,
+        `--cgroup-root=${cgroupRootFor(ctx.netns)}`,
+        `--port=${p.kubelet}`,
+        `--tls-cert-file=${pki(l, 'kubelet.crt')}`,
+        `--tls-private-key-file=${pki(l, 'kubelet.key')}`,
+      ]);
+    case 'kube-proxy':
+      return nodeComponent(ctx, 'kube-proxy', kubeProxyFlags(ctx));
+  }
+}
+
+function kubeProxyFlags(ctx: CommandContext): string[] {
+  return [
+    `--kubeconfig=${ctx.layout.kubeconfig('kube-proxy')}`,
+    `--apiserver-grpc=${grpcAddress(ctx)}`,
+    `--node-name=${ctx.nodeName}`,
+    `--node-ip=${ctx.nodeIp}`,
+    `--cluster-cidr=${CLUSTER_CIDR}`,
+    `--service-cidr=${SERVICE_CIDR}`,
+    '--proxy-mode=iptables',
+    '--min-sync-period=1',
+    '--sync-period=30',
+    `--healthz-port=${ctx.ports.kubeProxyHealthz}`,
+    `--metrics-port=${ctx.ports.kubeProxyMetrics}`,
+  ];
+}
+
+/** The full argv of a component, netns prefix included. */
+export function componentCommand(c: ComponentName, ctx: CommandContext): string[] {
+  return inNetns(baseArgv(c, ctx), ctx.netns);
+}
+
+/** kube-proxy's --cleanup run: removes its chains and routes, then exits. */
+export function kubeProxyCleanupCommand(ctx: CommandContext): string[] {
+  return inNetns(nodeComponent(ctx, 'kube-proxy', [...kubeProxyFlags(ctx), '--cleanup']), ctx.netns);
+}
+
+/** The TCP port that says a component is up (containerd is checked by its socket instead). */
+export function healthPort(c: ComponentName, p: Ports): number | undefined {
+  const map: Record<ComponentName, number | undefined> = {
+    etcd: p.etcdClient,
+    apiserver: p.apiserver,
+    containerd: undefined,
+    'controller-manager': p.controllerManager,
+    scheduler: p.scheduler,
+    kubelet: p.kubelet,
+    'kube-proxy': p.kubeProxyHealthz,
+  };
+  return map[c];
+}

@@ -1,0 +1,128 @@
+// Where a local cluster keeps its state, and which ports its processes use. Pure: everything is
+// derived from the options, so several clusters (each with its own home and netns) coexist.
+import * as path from 'node:path';
+
+export interface Ports {
+  etcdClient: number;
+  etcdPeer: number;
+  apiserver: number;
+  apiserverGrpc: number;
+  scheduler: number;
+  controllerManager: number;
+  kubelet: number;
+  kubeProxyHealthz: number;
+  kubeProxyMetrics: number;
+}
+
+export const DEFAULT_PORTS: Ports = {
+  etcdClient: 2379,
+  etcdPeer: 2380,
+  apiserver: 6443,
+  apiserverGrpc: 6444,
+  scheduler: 10259,
+  controllerManager: 10257,
+  kubelet: 10250,
+  kubeProxyHealthz: 10256,
+  kubeProxyMetrics: 10249,
+};
+
+export interface ClusterOptions {
+  /** State directory (default for the CLI: <repo>/.cluster or $K8TS_HOME). */
+  home: string;
+  /** Run every process inside this network namespace (created by up, deleted by down --purge). */
+  netns?: string;
+  nodeName?: string;
+  nodeIp?: string;
+  ports?: Partial<Ports>;
+}
+
+export interface ClusterInfo {
+  home: string;
+  kubeconfig: string;
+  nodeName: string;
+  nodeIp: string;
+  apiserverUrl: string;
+  grpcAddress: string;
+  netns?: string;
+}
+
+/** Start order; down stops in reverse. */
+export const COMPONENTS = ['etcd', 'apiserver', 'containerd', 'controller-manager', 'scheduler', 'kubelet', 'kube-proxy'] as const;
+export type ComponentName = (typeof COMPONENTS)[number];
+
+export function isComponentName(s: string): s is ComponentName {
+  return (COMPONENTS as readonly string[]).includes(s);
+}
+
+export const CLUSTER_CIDR = '10.244.0.0/16';
+export const SERVICE_CIDR = '10.96.0.0/16';
+export const NODE_PORT_RANGE = '30000-32767';
+export const CGROUP_ROOT = '/k8ts';
+
+export interface Layout {
+  home: string;
+  pkiDir: string;
+  logsDir: string;
+  runDir: string;
+  etcdDir: string;
+  imagesDir: string;
+  kubeletRoot: string;
+  cniConfDir: string;
+  cniBinDir: string;
+  containerdDir: string;
+  containerdRoot: string;
+  containerdState: string;
+  containerdSocket: string;
+  containerdConfig: string;
+  adminKubeconfig: string;
+  kubeconfig(component: 'scheduler' | 'controller-manager' | 'kube-proxy' | 'kubelet'): string;
+  logFile(c: ComponentName): string;
+  pidFile(c: ComponentName): string;
+}
+
+export function clusterLayout(home: string): Layout {
+  const h = path.resolve(home);
+  const containerdDir = path.join(h, 'containerd');
+  return {
+    home: h,
+    pkiDir: path.join(h, 'pki'),
+    logsDir: path.join(h, 'logs'),
+    runDir: path.join(h, 'run'),
+    etcdDir: path.join(h, 'etcd'),
+    imagesDir: path.join(h, 'images'),
+    kubeletRoot: path.join(h, 'kubelet'),
+    cniConfDir: path.join(h, 'cni', 'net.d'),
+    cniBinDir: '/usr/lib/cni',
+    containerdDir,
+    containerdRoot: path.join(containerdDir, 'root'),
+    containerdState: path.join(containerdDir, 'state'),
+    containerdSocket: path.join(containerdDir, 'containerd.sock'),
+    containerdConfig: path.join(containerdDir, 'config.toml'),
+    adminKubeconfig: path.join(h, 'admin.kubeconfig'),
+    kubeconfig: (c) => path.join(h, `${c}.kubeconfig`),
+    logFile: (c) => path.join(h, 'logs', `${c}.log`),
+    pidFile: (c) => path.join(h, 'run', `${c}.pid`),
+  };
+}
+
+export function resolvePorts(p?: Partial<Ports>): Ports {
+  return { ...DEFAULT_PORTS, ...(p ?? {}) };
+}
+
+/**
+ * The cgroup parent for this cluster's pods: /k8ts for the host cluster, /k8ts-<netns> for a
+ * namespaced test cluster so two clusters never share (and never clean up) each other's cgroups.
+ */
+export function cgroupRootFor(netns?: string): string {
+  return netns ? `${CGROUP_ROOT}-${netns}` : CGROUP_ROOT;
+}
+
+/** Default node address inside a test netns: 172.31.<n>.1 with n derived from the name. */
+export function defaultNetnsNodeIp(netns: string): string {
+  let h = 0;
+  for (const ch of netns) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return `172.31.${h % 256}.1`;
+}
+
+/** Where a netns cluster's node address lives (the kernel here has no dummy interfaces). */
+export const NETNS_NODE_IFACE = 'lo';
