@@ -104,6 +104,28 @@ function ensureNetns(netns: string, nodeIp: string): void {
   if (!addrs.includes(` ${nodeIp}/`)) ns('addr', 'add', `${nodeIp}/32`, 'dev', NETNS_NODE_IFACE);
 }
 
+/**
+ * Kernel settings every Kubernetes node needs: forwarding (pod → Service → pod crosses the host's
+ * routing) and bridged traffic passing iptables (so DNAT applies between pods on one bridge). In a
+ * network namespace they are the namespace's own; on the host they are what kubeadm requires too.
+ */
+const NODE_SYSCTLS: [string, string][] = [
+  ['net/ipv4/ip_forward', '1'],
+  ['net/bridge/bridge-nf-call-iptables', '1'],
+];
+
+function ensureNodeSysctls(netns?: string): void {
+  for (const [key, value] of NODE_SYSCTLS) {
+    const file = `/proc/sys/${key}`;
+    try {
+      if (netns) execFileSync('ip', ['netns', 'exec', netns, 'sh', '-c', `echo ${value} > ${file}`], { stdio: 'pipe' });
+      else if (fs.readFileSync(file, 'utf8').trim() !== value) fs.writeFileSync(file, value);
+    } catch (err) {
+      log.warn({ key, err: (err as Error).message }, 'cannot set node sysctl');
+    }
+  }
+}
+
 function unixSocketOpen(file: string): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect({ path: file });
@@ -208,6 +230,7 @@ export async function up(o: ClusterOptions & { nodeReadyTimeoutMs?: number }): P
   }
   fs.writeFileSync(stateFile(layout), JSON.stringify(s, null, 2) + '\n');
   if (s.netns) ensureNetns(s.netns, s.nodeIp);
+  ensureNodeSysctls(s.netns);
   await buildImages(layout.imagesDir);
   const info = infoOf(layout, s);
   await ensurePki(layout, { nodeName: s.nodeName, nodeIp: s.nodeIp, server: info.apiserverUrl });
