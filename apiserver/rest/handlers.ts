@@ -1,0 +1,193 @@
+// One handler per REST verb on a resource. Each resolves what the path and query ask for, calls
+// the registry, and returns a Reply (status code + body) for the server to encode; watch streams
+// live in watch.ts. Handlers never write to the socket themselves.
+import type { KObject } from '../../lib/api/types';
+import { apiError } from '../../lib/errors';
+import type { Registry, ResourceDef } from '../registry/types';
+import type { UserInfo } from './authn';
+import { bodyKind, decodeBody, type ResponseFormat } from './negotiate';
+import { deleteQuery, dryRun, listQuery } from './query';
+import type { ResourceTarget } from './router';
+import { successStatus } from './errors';
+import { parseIncludeObject, toTable } from './table';
+
+export interface Reply {
+  code: number;
+  body: unknown;
+}
+
+export interface VerbContext {
+  registry: Registry;
+  def: ResourceDef;
+  target: ResourceTarget;
+  query: URLSearchParams;
+  format: ResponseFormat;
+  user: UserInfo;
+  contentType: string | undefined;
+  readBody(): Promise<Buffer>;
+}
+
+const methodNotAllowed = (what: string): never => {
+  throw apiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${what})`);
+};
+
+function requireVerb(ctx: VerbContext, verb: string): void {
+  if (!ctx.def.verbs.includes(verb)) methodNotAllowed(`${verb} ${ctx.def.resource}`);
+}
+
+function requireSubresource(ctx: VerbContext): void {
+  const sub = ctx.target.subresource;
+  if (sub !== undefined && !ctx.def.subresources.includes(sub)) {
+    throw apiError(404, 'NotFound', `the server could not find the requested resource (${ctx.def.resource}/${sub})`);
+  }
+}
+
+function asObject(v: unknown, what: string): KObject {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw apiError(400, 'BadRequest', `${what} must be a JSON object`);
+  const o = v as KObject;
+  if (o.metadata === undefined || o.metadata === null) o.metadata = {};
+  if (typeof o.metadata !== 'object' || Array.isArray(o.metadata)) throw apiError(400, 'BadRequest', `${what}: metadata must be an object`);
+  return o;
+}
+
+/** Reads and decodes an object body, then reconciles its namespace/kind with the request path. */
+async function objectBody(ctx: VerbContext, verb: 'create' | 'update'): Promise<KObject> {
+  const bk = bodyKind(ctx.contentType, verb);
+  if (bk.kind !== 'object') throw apiError(415, 'UnsupportedMediaType', 'unexpected body type');
+  const raw = await ctx.readBody();
+  if (raw.length === 0) throw apiError(400, 'BadRequest', 'the request body is empty');
+  const obj = asObject(decodeBody(raw, bk.encoding), 'the request body');
+  const { def, target } = ctx;
+  if (target.subresource === undefined || target.subresource === 'status') {
+    if (obj.kind !== undefined && obj.kind !== def.kind) {
+      throw apiError(400, 'BadRequest', `the object kind "${String(obj.kind)}" does not match the resource ${def.resource} (kind ${def.kind})`);
+    }
+    if (obj.apiVersion !== undefined && obj.apiVersion !== def.apiVersion) {
+      throw apiError(400, 'BadRequest', `the object apiVersion "${String(obj.apiVersion)}" does not match ${def.apiVersion}`);
+    }
+    obj.apiVersion = def.apiVersion;
+    obj.kind = def.kind;
+  }
+  if (def.namespaced) {
+    const ns = obj.metadata.namespace;
+    if (ns !== undefined && ns !== '' && ns !== target.namespace) {
+      throw apiError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+    }
+    obj.metadata.namespace = target.namespace;
+  }
+  return obj;
+}
+
+function checkNamespaced(ctx: VerbContext, allowAll: boolean): void {
+  if (ctx.def.namespaced && ctx.target.namespace === undefined && !allowAll) {
+    throw apiError(404, 'NotFound', `the server could not find the requested resource: ${ctx.def.resource} must be addressed within a namespace`);
+  }
+}
+
+export async function handleGet(ctx: VerbContext): Promise<Reply> {
+  const { registry, def, target, query, format } = ctx;
+  requireSubresource(ctx);
+  if (target.name === undefined) {
+    checkNamespaced(ctx, true);
+    requireVerb(ctx, 'list');
+    const list = await registry.list(def, target.namespace, listQuery(query));
+    if (format.table) {
+      return { code: 200, body: toTable(def, list.items, parseIncludeObject(query.get('includeObject')), list.metadata) };
+    }
+    return { code: 200, body: list };
+  }
+  checkNamespaced(ctx, false);
+  requireVerb(ctx, 'get');
+  const obj = await registry.get(def, target.namespace, target.name, target.subresource);
+  if (format.table && target.subresource === undefined) {
+    return { code: 200, body: toTable(def, [obj], parseIncludeObject(query.get('includeObject')), { resourceVersion: obj.metadata.resourceVersion }) };
+  }
+  return { code: 200, body: obj };
+}
+
+export async function handleCreate(ctx: VerbContext): Promise<Reply> {
+  const { registry, def, target, query } = ctx;
+  checkNamespaced(ctx, false);
+  requireSubresource(ctx);
+  if (target.name !== undefined && target.subresource === undefined) methodNotAllowed(`POST on ${def.resource}/${target.name}`);
+  if (target.name === undefined) requireVerb(ctx, 'create');
+  const obj = await objectBody(ctx, 'create');
+  const created = await registry.create(def, target.namespace, obj, {
+    dryRun: dryRun(query),
+    subresource: target.subresource,
+    name: target.name,
+    user: ctx.user.name,
+  });
+  return { code: 201, body: created };
+}
+
+export async function handleUpdate(ctx: VerbContext): Promise<Reply> {
+  const { registry, def, target, query } = ctx;
+  checkNamespaced(ctx, false);
+  requireSubresource(ctx);
+  if (target.name === undefined) methodNotAllowed(`PUT on the ${def.resource} collection`);
+  requireVerb(ctx, 'update');
+  const obj = await objectBody(ctx, 'update');
+  if (obj.metadata.name !== undefined && obj.metadata.name !== target.name) {
+    throw apiError(400, 'BadRequest', `the name of the object (${String(obj.metadata.name)}) does not match the name on the URL (${target.name})`);
+  }
+  obj.metadata.name = target.name;
+  const updated = await registry.update(def, target.namespace, target.name!, obj, {
+    dryRun: dryRun(query),
+    subresource: target.subresource,
+    user: ctx.user.name,
+  });
+  return { code: 200, body: updated };
+}
+
+export async function handlePatch(ctx: VerbContext): Promise<Reply> {
+  const { registry, def, target, query } = ctx;
+  checkNamespaced(ctx, false);
+  requireSubresource(ctx);
+  if (target.name === undefined) methodNotAllowed(`PATCH on the ${def.resource} collection`);
+  requireVerb(ctx, 'patch');
+  const bk = bodyKind(ctx.contentType, 'patch');
+  if (bk.kind !== 'patch') throw apiError(415, 'UnsupportedMediaType', 'unexpected patch type');
+  const raw = await ctx.readBody();
+  if (raw.length === 0) throw apiError(400, 'BadRequest', 'the patch body is empty');
+  const patch = decodeBody(raw, 'json');
+  const out = await registry.patch(def, target.namespace, target.name!, bk.patchType, patch, {
+    dryRun: dryRun(query),
+    subresource: target.subresource,
+    user: ctx.user.name,
+  });
+  return { code: 200, body: out };
+}
+
+async function optionalDeleteBody(ctx: VerbContext): Promise<unknown> {
+  const raw = await ctx.readBody();
+  if (raw.length === 0) return undefined;
+  const type = (ctx.contentType ?? '').split(';')[0].trim().toLowerCase();
+  return decodeBody(raw, type.includes('yaml') ? 'yaml' : 'json');
+}
+
+export async function handleDelete(ctx: VerbContext): Promise<Reply> {
+  const { registry, def, target, query } = ctx;
+  if (target.subresource !== undefined) methodNotAllowed(`DELETE on ${def.resource}/${target.subresource}`);
+  const opts = deleteQuery(query, await optionalDeleteBody(ctx));
+  if (target.name === undefined) {
+    checkNamespaced(ctx, false);
+    requireVerb(ctx, 'deletecollection');
+    const list = await registry.list(def, target.namespace, listQuery(query));
+    const deleted: KObject[] = [];
+    for (const item of list.items) {
+      deleted.push(await registry.delete(def, item.metadata.namespace, item.metadata.name!, opts));
+    }
+    return { code: 200, body: { ...list, items: deleted } };
+  }
+  checkNamespaced(ctx, false);
+  requireVerb(ctx, 'delete');
+  const obj = await registry.delete(def, target.namespace, target.name, opts);
+  // Still present (graceful deletion or finalizers): 202 with the object, as Kubernetes answers.
+  if (obj.metadata.deletionTimestamp && !opts.dryRun) return { code: 202, body: obj };
+  if (opts.dryRun) return { code: 200, body: obj };
+  return {
+    code: 200,
+    body: successStatus({ name: target.name, group: def.group, kind: def.resource, uid: obj.metadata.uid }),
+  };
+}

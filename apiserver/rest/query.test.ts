@@ -1,0 +1,33 @@
+import { strict as assert } from 'node:assert';
+import { ApiError } from '../../lib/errors';
+import { deleteQuery, dryRun, listQuery, watchQuery } from './query';
+
+const q = (s: string) => new URLSearchParams(s);
+
+describe('rest query parameters', () => {
+  it('list passthrough', () => {
+    assert.deepEqual(listQuery(q('labelSelector=app%3Dweb&fieldSelector=metadata.name%3Dx&limit=5&continue=abc&resourceVersion=7')), {
+      labelSelector: 'app=web', fieldSelector: 'metadata.name=x', limit: 5, continueToken: 'abc', resourceVersion: '7',
+    });
+    assert.deepEqual(listQuery(q('limit=0')), {});
+    assert.throws(() => listQuery(q('limit=x')), (e: unknown) => e instanceof ApiError && e.code === 400);
+  });
+  it('watch options', () => {
+    assert.deepEqual(watchQuery(q('watch=1&resourceVersion=3&allowWatchBookmarks=true&timeoutSeconds=10')), { resourceVersion: '3', allowBookmarks: true, timeoutSeconds: 10 });
+  });
+  const deletes: [string, unknown, unknown][] = [
+    ['', undefined, {}],
+    ['propagationPolicy=Foreground', undefined, { propagationPolicy: 'Foreground' }],
+    ['', { kind: 'DeleteOptions', propagationPolicy: 'Background', gracePeriodSeconds: 0 }, { propagationPolicy: 'Background', gracePeriodSeconds: 0 }],
+    ['gracePeriodSeconds=30', { preconditions: { uid: 'u' } }, { gracePeriodSeconds: 30, preconditions: { uid: 'u' } }],
+    ['', { orphanDependents: true }, { propagationPolicy: 'Orphan' }],
+    ['dryRun=All', undefined, { dryRun: true }],
+    ['', { dryRun: ['All'] }, { dryRun: true }],
+  ];
+  for (const [qs, body, want] of deletes) it(`delete options ${qs} ${JSON.stringify(body)}`, () => assert.deepEqual(deleteQuery(q(qs), body), want));
+  it('rejects bad delete options and dryRun values', () => {
+    assert.throws(() => deleteQuery(q('propagationPolicy=Sideways'), undefined), /invalid propagationPolicy/);
+    assert.throws(() => deleteQuery(q('gracePeriodSeconds=-1'), undefined), /must not be negative/);
+    assert.throws(() => dryRun(q('dryRun=Some')), /only "All"/);
+  });
+});
