@@ -1,0 +1,91 @@
+// Runs every controller of the skeleton over one set of shared informers: each resource is listed
+// and watched once, and the controllers register their handlers on the same caches.
+import type { Deployment, Endpoints, KObject, Lease, Node, Pod, ReplicaSet, Service } from '../lib/api/types';
+import { Resources } from '../lib/api/resources';
+import type { ApiClient } from '../lib/client/api-client';
+import { Informer } from '../lib/client/informer';
+import { EventRecorder } from '../lib/client/event-recorder';
+import { componentLogger } from '../lib/log';
+import { DeploymentController } from './deployment/controller';
+import { EndpointsController } from './endpoints/controller';
+import { GarbageCollector } from './garbage-collector/controller';
+import { NodeIpamController } from './node-ipam/controller';
+import { NODE_LEASE_NAMESPACE, NodeLifecycleController } from './node-lifecycle/controller';
+import { ReplicaSetController } from './replicaset/controller';
+
+export interface ControllersOptions {
+  client: ApiClient;
+  clusterCidr: string;
+  nodeCidrMaskSize: number;
+  nodeMonitorGracePeriodSeconds: number;
+  nodeMonitorPeriodMs?: number;
+  /** Names of controllers to run; default all. */
+  controllers?: string[];
+}
+
+export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'node-ipam', 'node-lifecycle', 'garbage-collector'];
+
+export class Controllers {
+  private readonly log = componentLogger('controller-manager');
+  private readonly informers: Informer<KObject>[] = [];
+  private readonly running: { stop(): Promise<void> }[] = [];
+  private synced = false;
+
+  constructor(private readonly opts: ControllersOptions) {}
+
+  hasSynced(): boolean {
+    return this.synced;
+  }
+
+  async start(): Promise<void> {
+    const { client } = this.opts;
+    const enabled = new Set(this.opts.controllers ?? ALL_CONTROLLERS);
+    const inf = <T extends KObject>(rt: (typeof Resources)[keyof typeof Resources], namespace?: string) => {
+      const i = new Informer<T>(client, rt, { namespace, name: `controller-manager-${rt.resource}` });
+      this.informers.push(i as unknown as Informer<KObject>);
+      return i;
+    };
+    const pods = inf<Pod>(Resources.pods);
+    const replicaSets = inf<ReplicaSet>(Resources.replicasets);
+    const deployments = inf<Deployment>(Resources.deployments);
+    const services = inf<Service>(Resources.services);
+    const endpoints = inf<Endpoints>(Resources.endpoints);
+    const nodes = inf<Node>(Resources.nodes);
+    const leases = inf<Lease>(Resources.leases, NODE_LEASE_NAMESPACE);
+    const recorder = (component: string) => new EventRecorder(client, { component });
+
+    const controllers: Record<string, () => { start(): void; stop(): Promise<void> }> = {
+      replicaset: () => new ReplicaSetController(client, replicaSets, pods, recorder('replicaset-controller')),
+      deployment: () => new DeploymentController(client, deployments, replicaSets, recorder('deployment-controller')),
+      endpoints: () => new EndpointsController(client, services, pods, endpoints),
+      'node-ipam': () => new NodeIpamController(client, nodes, recorder('node-ipam-controller'), this.opts.clusterCidr, this.opts.nodeCidrMaskSize),
+      'node-lifecycle': () =>
+        new NodeLifecycleController(client, nodes, leases, recorder('node-controller'), this.opts.nodeMonitorGracePeriodSeconds * 1000, this.opts.nodeMonitorPeriodMs),
+      'garbage-collector': () =>
+        new GarbageCollector(client, [
+          { rt: Resources.pods, informer: pods as unknown as Informer<KObject> },
+          { rt: Resources.replicasets, informer: replicaSets as unknown as Informer<KObject> },
+          { rt: Resources.deployments, informer: deployments as unknown as Informer<KObject> },
+          { rt: Resources.endpoints, informer: endpoints as unknown as Informer<KObject> },
+        ]),
+    };
+    // Controllers register handlers before the caches fill, so every existing object is seen.
+    const started: { start(): void; stop(): Promise<void> }[] = [];
+    for (const name of ALL_CONTROLLERS) {
+      if (!enabled.has(name)) continue;
+      started.push(controllers[name]());
+    }
+    await Promise.all(this.informers.map((i) => i.start()));
+    for (const c of started) {
+      c.start();
+      this.running.push(c);
+    }
+    this.synced = true;
+    this.log.info({ controllers: [...enabled] }, 'controllers running');
+  }
+
+  async stop(): Promise<void> {
+    for (const i of this.informers) i.stop();
+    await Promise.all(this.running.map((c) => c.stop()));
+  }
+}

@@ -1,0 +1,87 @@
+// The Endpoints controller: for every Service with a selector, an Endpoints object of the same
+// name listing exactly the selected pods (ready ones as addresses). Endpoints of services without
+// a selector (the apiserver's own `kubernetes` Endpoints) are never touched; an Endpoints whose
+// Service is gone is deleted.
+import type { Endpoints, Pod, Service } from '../../lib/api/types';
+import { Resources } from '../../lib/api/resources';
+import type { ApiClient } from '../../lib/client/api-client';
+import type { Informer } from '../../lib/client/informer';
+import { WorkQueue, keyOf, splitKey } from '../../lib/client/workqueue';
+import { isAlreadyExists, isNotFound } from '../../lib/errors';
+import { componentLogger } from '../../lib/log';
+import { mapSelectorMatches } from '../../lib/api/labels';
+import { deepCopy } from '../common/pod-utils';
+import { computeSubsets, subsetsEqual } from './compute';
+
+/** Never managed here: the apiserver maintains it and its Service has no selector. */
+const RESERVED = new Set(['default/kubernetes']);
+
+export class EndpointsController {
+  private readonly log = componentLogger('endpoints-controller');
+  private readonly queue = new WorkQueue({ name: 'endpoints' });
+
+  constructor(
+    private readonly client: ApiClient,
+    private readonly services: Informer<Service>,
+    private readonly pods: Informer<Pod>,
+    private readonly endpoints: Informer<Endpoints>,
+  ) {}
+
+  start(workers = 2): void {
+    const svc = (s: Service) => this.queue.add(keyOf(s));
+    this.services.addHandler({ onAdd: svc, onUpdate: (_o, s) => svc(s), onDelete: svc });
+    const pod = (p: Pod) => {
+      for (const s of this.services.list(p.metadata.namespace)) {
+        if (mapSelectorMatches(s.spec.selector, p.metadata.labels)) this.queue.add(keyOf(s));
+      }
+    };
+    this.pods.addHandler({ onAdd: pod, onUpdate: (o, n) => (pod(o), pod(n)), onDelete: pod });
+    // Someone else changing or deleting an Endpoints we manage: put it back.
+    const ep = (e: Endpoints) => this.queue.add(keyOf(e));
+    this.endpoints.addHandler({ onAdd: ep, onUpdate: (_o, e) => ep(e), onDelete: ep });
+    this.queue.run(workers, (k) => this.reconcile(k));
+  }
+
+  stop(): Promise<void> {
+    return this.queue.shutdown();
+  }
+
+  async reconcile(key: string): Promise<void> {
+    if (RESERVED.has(key)) return;
+    const { namespace, name } = splitKey(key);
+    const svc = this.services.get(namespace, name);
+    const current = this.endpoints.get(namespace, name);
+    if (!svc) {
+      if (!current) return;
+      try {
+        await this.client.delete(Resources.endpoints, namespace, name, { preconditions: { uid: current.metadata.uid } });
+        this.log.info({ service: key }, 'deleted endpoints of removed service');
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+      return;
+    }
+    // Services without a selector have hand-managed Endpoints.
+    if (!svc.spec.selector || Object.keys(svc.spec.selector).length === 0) return;
+
+    const subsets = computeSubsets(svc, this.pods.list(namespace));
+    const labels = svc.metadata.labels ?? {};
+    if (current) {
+      const labelsSame = JSON.stringify(current.metadata.labels ?? {}) === JSON.stringify(labels);
+      if (subsetsEqual(current.subsets, subsets) && labelsSame) return;
+      const next = deepCopy(current);
+      next.subsets = subsets;
+      next.metadata.labels = labels;
+      await this.client.update(Resources.endpoints, next);
+    } else {
+      const ep: Endpoints = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace, labels }, subsets };
+      try {
+        await this.client.create(Resources.endpoints, ep);
+      } catch (err) {
+        if (!isAlreadyExists(err)) throw err;
+        throw new Error(`endpoints ${key} exists but is not in the cache yet; retrying`);
+      }
+    }
+    this.log.debug({ service: key, ready: subsets.reduce((n, s) => n + (s.addresses?.length ?? 0), 0) }, 'endpoints updated');
+  }
+}

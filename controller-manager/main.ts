@@ -1,0 +1,126 @@
+// kube-controller-manager entry: flags → config, a health server, leader election on the
+// kube-system/kube-controller-manager Lease, and every controller while leading.
+import * as os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { parseFlags, usage } from '../lib/flags';
+import { componentLogger } from '../lib/log';
+import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-client';
+import type { ApiClient } from '../lib/client/api-client';
+import { runLeaderElection } from '../lib/leader-election';
+import { Metrics, startHealthServer } from './health-server';
+import { ALL_CONTROLLERS, Controllers } from './controller-manager';
+import { parseCidr } from './node-ipam/cidr';
+
+export const controllerManagerFlags = {
+  kubeconfig: '',
+  apiserverGrpc: '',
+  clusterCidr: '10.244.0.0/16',
+  nodeCidrMaskSize: 24,
+  nodeMonitorGracePeriod: 40,
+  nodeMonitorPeriod: 5,
+  controllers: [] as string[],
+  healthPort: 10257,
+  bindAddress: '0.0.0.0',
+  leaderElect: true,
+  leaseDuration: 15,
+  renewPeriod: 2,
+  logLevel: 'info',
+  help: false,
+};
+
+export type ControllerManagerConfig = Omit<ReturnType<typeof parseFlags<typeof controllerManagerFlags>>, '_'> & {
+  /** Tests pass a client directly instead of a kubeconfig. */
+  client?: ApiClient;
+};
+
+export async function startControllerManager(config: ControllerManagerConfig): Promise<{ stop(): Promise<void>; port: number }> {
+  const log = componentLogger('controller-manager');
+  parseCidr(config.clusterCidr); // fail at start-up, not at the first node
+  const unknown = config.controllers.filter((c) => !ALL_CONTROLLERS.includes(c));
+  if (unknown.length) throw new Error(`unknown controllers: ${unknown.join(', ')} (known: ${ALL_CONTROLLERS.join(', ')})`);
+  const client = config.client ?? new GrpcApiClient(grpcOptionsFromKubeconfig(config.kubeconfig, config.apiserverGrpc || undefined));
+  const metrics = new Metrics();
+  metrics.define('controller_manager_leader', 'Whether this instance holds the controller-manager lease.', 'gauge');
+  let controllers: Controllers | undefined;
+  let chain: Promise<void> = Promise.resolve();
+
+  const lead = () => {
+    chain = chain.then(async () => {
+      controllers = new Controllers({
+        client,
+        clusterCidr: config.clusterCidr,
+        nodeCidrMaskSize: config.nodeCidrMaskSize,
+        nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriod,
+        nodeMonitorPeriodMs: config.nodeMonitorPeriod * 1000,
+        controllers: config.controllers.length ? config.controllers : undefined,
+      });
+      metrics.set('controller_manager_leader', 1);
+      await controllers.start();
+    });
+    return chain;
+  };
+  const unlead = () => {
+    chain = chain.then(async () => {
+      metrics.set('controller_manager_leader', 0);
+      await controllers?.stop();
+      controllers = undefined;
+    });
+    return chain;
+  };
+
+  const health = await startHealthServer({
+    port: config.healthPort,
+    host: config.bindAddress,
+    metrics,
+    ready: () => !controllers || controllers.hasSynced(),
+  });
+  const identity = `${os.hostname()}_${randomBytes(4).toString('hex')}`;
+  const election = config.leaderElect
+    ? runLeaderElection({
+        client, namespace: 'kube-system', name: 'kube-controller-manager', identity,
+        leaseDurationMs: config.leaseDuration * 1000, renewMs: config.renewPeriod * 1000,
+        onStartedLeading: lead, onStoppedLeading: unlead,
+      })
+    : (void lead(), undefined);
+
+  log.info(
+    {
+      healthPort: health.port, identity, leaderElect: config.leaderElect, clusterCidr: config.clusterCidr,
+      nodeCidrMaskSize: config.nodeCidrMaskSize, nodeMonitorGracePeriod: config.nodeMonitorGracePeriod,
+      controllers: config.controllers.length ? config.controllers : ALL_CONTROLLERS,
+      apiserverGrpc: config.apiserverGrpc || '(from kubeconfig)',
+    },
+    'controller-manager started',
+  );
+  return {
+    port: health.port,
+    stop: async () => {
+      if (election) await election.stop();
+      else await unlead();
+      await chain;
+      await health.stop();
+      if (!config.client) client.close();
+      log.info('controller-manager stopped');
+    },
+  };
+}
+
+if (require.main === module) {
+  const cfg = parseFlags(process.argv.slice(2), controllerManagerFlags);
+  if (cfg.help) {
+    console.log(usage('controller-manager', controllerManagerFlags));
+    process.exit(0);
+  }
+  process.env.K8TS_LOG_LEVEL ??= cfg.logLevel;
+  startControllerManager(cfg).then(
+    (s) => {
+      const shutdown = () => void s.stop().then(() => process.exit(0));
+      process.once('SIGTERM', shutdown);
+      process.once('SIGINT', shutdown);
+    },
+    (err) => {
+      componentLogger('controller-manager').fatal({ err: (err as Error).message }, 'controller-manager failed to start');
+      process.exit(1);
+    },
+  );
+}

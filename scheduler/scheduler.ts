@@ -1,0 +1,170 @@
+// The scheduling loop: informers on pods and nodes feed a queue of pods waiting for a node; one
+// worker takes a pod, snapshots the cluster (informer cache + assumed pods), runs the framework,
+// assumes the decision, binds through pods/binding, and records events. A pod that fits nowhere
+// gets a FailedScheduling event and a PodScheduled=False condition and goes back with backoff.
+import type { Node, Pod, PodCondition } from '../lib/api/types';
+import { Resources } from '../lib/api/resources';
+import type { ApiClient } from '../lib/client/api-client';
+import { Informer } from '../lib/client/informer';
+import { keyOf, splitKey } from '../lib/client/workqueue';
+import { EventRecorder } from '../lib/client/event-recorder';
+import { isConflict, isNotFound } from '../lib/errors';
+import { componentLogger } from '../lib/log';
+import { AssumeCache } from './assume-cache';
+import { buildNodeInfos } from './framework/node-info';
+import { buildProfile, type Profile } from './framework/registry';
+import { findNode } from './framework/schedule-one';
+import { SchedulingQueue } from './scheduling-queue';
+import type { Metrics } from './health-server';
+
+export interface SchedulerOptions {
+  client: ApiClient;
+  metrics?: Metrics;
+  profile?: Profile;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  random?: () => number;
+}
+
+/** Whether this scheduler is responsible for placing the pod now. */
+export function needsScheduling(pod: Pod, schedulerName: string): boolean {
+  if (pod.spec.nodeName || pod.metadata.deletionTimestamp) return false;
+  if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return false;
+  return (pod.spec.schedulerName || 'default-scheduler') === schedulerName;
+}
+
+/** The PodScheduled=False condition for an unschedulable pod, or undefined when it is already set. */
+export function unschedulableCondition(pod: Pod, message: string, now: string): PodCondition[] | undefined {
+  const conds = pod.status?.conditions ?? [];
+  const cur = conds.find((c) => c.type === 'PodScheduled');
+  if (cur && cur.status === 'False' && cur.reason === 'Unschedulable' && cur.message === message) return undefined;
+  const next: PodCondition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: cur?.status === 'False' ? cur.lastTransitionTime : now };
+  return [...conds.filter((c) => c.type !== 'PodScheduled'), next];
+}
+
+export class Scheduler {
+  private readonly log = componentLogger('scheduler');
+  private readonly pods: Informer<Pod>;
+  private readonly nodes: Informer<Node>;
+  private readonly queue: SchedulingQueue;
+  private readonly assumed = new AssumeCache();
+  private readonly recorder: EventRecorder;
+  private readonly profile: Profile;
+  private started = false;
+
+  constructor(private readonly opts: SchedulerOptions) {
+    this.pods = new Informer<Pod>(opts.client, Resources.pods, { name: 'scheduler-pods' });
+    this.nodes = new Informer<Node>(opts.client, Resources.nodes, { name: 'scheduler-nodes' });
+    this.queue = new SchedulingQueue({ initialBackoffMs: opts.initialBackoffMs, maxBackoffMs: opts.maxBackoffMs });
+    this.recorder = new EventRecorder(opts.client, { component: 'default-scheduler' });
+    this.profile = opts.profile ?? buildProfile();
+    const m = opts.metrics;
+    m?.define('scheduler_schedule_attempts_total', 'Scheduling attempts by result.');
+    m?.define('scheduler_pending_pods', 'Pods waiting in the scheduling queue.', 'gauge');
+  }
+
+  hasSynced(): boolean {
+    return this.started && this.pods.hasSynced() && this.nodes.hasSynced();
+  }
+
+  async start(): Promise<void> {
+    const name = this.profile.schedulerName;
+    this.pods.addHandler({
+      onAdd: (p) => needsScheduling(p, name) && this.queue.add(keyOf(p)),
+      onUpdate: (_o, p) => {
+        if (needsScheduling(p, name)) this.queue.add(keyOf(p));
+        else this.settle(p);
+      },
+      onDelete: (p) => {
+        this.settle(p);
+        // Freed resources may let a waiting pod fit.
+        if (p.spec.nodeName) this.queue.moveAllToActive();
+      },
+    });
+    this.nodes.addHandler({
+      onAdd: () => this.queue.moveAllToActive(),
+      onUpdate: (o, n) => {
+        if (nodeChangeMatters(o, n)) this.queue.moveAllToActive();
+      },
+    });
+    await Promise.all([this.pods.start(), this.nodes.start()]);
+    this.started = true;
+    this.queue.run((key) => this.scheduleOne(key));
+    this.log.info({ profile: name }, 'scheduler running');
+  }
+
+  async stop(): Promise<void> {
+    this.pods.stop();
+    this.nodes.stop();
+    await this.queue.shutdown();
+  }
+
+  private settle(p: Pod): void {
+    const key = keyOf(p);
+    this.queue.done(key);
+    this.assumed.forget(key);
+  }
+
+  /** Tries to place one pod. Never throws: failures are retried through the queue's backoff. */
+  async scheduleOne(key: string): Promise<void> {
+    const { namespace, name } = splitKey(key);
+    const pod = this.pods.get(namespace, name);
+    this.opts.metrics?.set('scheduler_pending_pods', this.queue.unschedulableKeys().length + this.queue.len());
+    if (!pod || !needsScheduling(pod, this.profile.schedulerName) || this.assumed.isAssumed(key)) return;
+
+    const infos = buildNodeInfos(this.nodes.list(), this.assumed.overlay(this.pods.list(), keyOf));
+    const result = findNode(pod, [...infos.values()], this.profile, this.opts.random);
+    if (!result.ok) {
+      this.opts.metrics?.inc('scheduler_schedule_attempts_total', { result: result.error ? 'error' : 'unschedulable' });
+      const delay = this.queue.markUnschedulable(key);
+      this.log.info({ pod: key, reason: result.message, retryMs: delay }, 'pod unschedulable');
+      this.recorder.event(pod, 'Warning', 'FailedScheduling', result.message);
+      await this.setUnschedulable(pod, result.message);
+      return;
+    }
+
+    this.assumed.assume(key, pod, result.nodeName);
+    try {
+      await this.opts.client.create(Resources.pods, {
+        apiVersion: 'v1',
+        kind: 'Binding',
+        metadata: { name, namespace, uid: pod.metadata.uid },
+        target: { apiVersion: 'v1', kind: 'Node', name: result.nodeName },
+      }, 'binding');
+    } catch (err) {
+      this.assumed.forget(key);
+      if (isNotFound(err)) return this.queue.done(key);
+      if (isConflict(err)) return; // already bound elsewhere; the informer will show it
+      this.opts.metrics?.inc('scheduler_schedule_attempts_total', { result: 'error' });
+      this.log.warn({ pod: key, node: result.nodeName, err: (err as Error).message }, 'binding failed');
+      this.recorder.event(pod, 'Warning', 'FailedScheduling', `Binding rejected: ${(err as Error).message}`);
+      this.queue.markUnschedulable(key);
+      return;
+    }
+    this.queue.done(key);
+    this.opts.metrics?.inc('scheduler_schedule_attempts_total', { result: 'scheduled' });
+    this.log.info({ pod: key, node: result.nodeName, feasible: result.feasible }, 'pod scheduled');
+    this.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${result.nodeName}`);
+  }
+
+  private async setUnschedulable(pod: Pod, message: string): Promise<void> {
+    const conditions = unschedulableCondition(pod, message, new Date().toISOString());
+    if (!conditions) return;
+    try {
+      await this.opts.client.patch(Resources.pods, pod.metadata.namespace, pod.metadata.name!, 'merge', { status: { conditions } }, 'status');
+    } catch (err) {
+      this.log.debug({ pod: keyOf(pod), err: (err as Error).message }, 'pod condition not updated');
+    }
+  }
+}
+
+/** Node changes that can turn an unschedulable pod schedulable (heartbeat-only updates do not). */
+export function nodeChangeMatters(o: Node, n: Node): boolean {
+  const ready = (x: Node) => x.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+  return (
+    ready(o) !== ready(n) ||
+    JSON.stringify(o.status?.allocatable) !== JSON.stringify(n.status?.allocatable) ||
+    JSON.stringify(o.metadata.labels) !== JSON.stringify(n.metadata.labels) ||
+    JSON.stringify(o.spec) !== JSON.stringify(n.spec)
+  );
+}
