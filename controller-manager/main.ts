@@ -7,7 +7,7 @@ import { componentLogger } from '../lib/log';
 import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-client';
 import type { ApiClient } from '../lib/client/api-client';
 import { runLeaderElection } from '../lib/leader-election';
-import { Metrics, startHealthServer } from './health-server';
+import { Metrics, startHealthServer } from '../lib/health-server';
 import { ALL_CONTROLLERS, Controllers } from './controller-manager';
 import { parseCidr } from './node-ipam/cidr';
 

@@ -7,7 +7,7 @@ import { componentLogger } from '../lib/log';
 import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-client';
 import type { ApiClient } from '../lib/client/api-client';
 import { runLeaderElection } from '../lib/leader-election';
-import { Metrics, startHealthServer } from './health-server';
+import { Metrics, startHealthServer } from '../lib/health-server';
 import { Scheduler } from './scheduler';
 
 export const schedulerFlags = {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { KEvent, Pod } from '../lib/api/types';
 import { Resources } from '../lib/api/resources';
-import { FakeApiClient } from '../controller-manager/testing/fake-client';
+import { FakeApiClient } from '../lib/client/testing/fake-client';
 import { mkNode, mkPod } from './framework/fixtures';
 import { needsScheduling, Scheduler, unschedulableCondition } from './scheduler';
 

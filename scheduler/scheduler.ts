@@ -15,7 +15,7 @@ import { buildNodeInfos } from './framework/node-info';
 import { buildProfile, type Profile } from './framework/registry';
 import { findNode } from './framework/schedule-one';
 import { SchedulingQueue } from './scheduling-queue';
-import type { Metrics } from './health-server';
+import type { Metrics } from '../lib/health-server';
 
 export interface SchedulerOptions {
   client: ApiClient;

@@ -3,7 +3,7 @@ import type { Deployment, Pod, ReplicaSet } from '../../lib/api/types';
 import { Resources } from '../../lib/api/resources';
 import { Informer } from '../../lib/client/informer';
 import { EventRecorder } from '../../lib/client/event-recorder';
-import { FakeApiClient } from '../testing/fake-client';
+import { FakeApiClient } from '../../lib/client/testing/fake-client';
 import { autoReady, mkDeployment, waitFor } from '../testing/fixtures';
 import { ReplicaSetController } from '../replicaset/controller';
 import { DeploymentController } from './controller';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { KObject, Pod, ReplicaSet } from '../../lib/api/types';
 import { Resources } from '../../lib/api/resources';
 import { Informer } from '../../lib/client/informer';
-import { FakeApiClient } from '../testing/fake-client';
+import { FakeApiClient } from '../../lib/client/testing/fake-client';
 import { mkPod, mkRS, settle, waitFor } from '../testing/fixtures';
 import { GarbageCollector } from './controller';
 import { planDependent } from './owners';

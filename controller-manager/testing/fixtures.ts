@@ -67,7 +67,7 @@ export const settle = (ms = 30) => new Promise((r) => setTimeout(r, ms));
  * A stand-in kubelet for controller tests: every new pod is bound to node-1 and marked Running
  * and Ready with a unique IP, unless `hold` says to leave it pending. Returns a stop function.
  */
-export function autoReady(client: import('./fake-client').FakeApiClient, hold: (p: Pod) => boolean = () => false): () => void {
+export function autoReady(client: import('../../lib/client/testing/fake-client').FakeApiClient, hold: (p: Pod) => boolean = () => false): () => void {
   let ip = 10;
   const h = client.watch<Pod>({ apiVersion: 'v1', kind: 'Pod', resource: 'pods', namespaced: true }, undefined, {}, {
     onEvent: (ev) => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { Deployment, Endpoints, Lease, Node, Pod, ReplicaSet, Service } from '../../lib/api/types';
 import { Resources } from '../../lib/api/resources';
-import { FakeApiClient } from '../../controller-manager/testing/fake-client';
+import { FakeApiClient } from '../../lib/client/testing/fake-client';
 import { setPodState, waitFor, mkDeployment } from '../../controller-manager/testing/fixtures';
 import { mkNode } from '../../scheduler/framework/fixtures';
 import { controllerManagerFlags, startControllerManager } from '../../controller-manager/main';

@@ -4,8 +4,8 @@
 // concurrency (409 Conflict), generateName, uid, generation bumps on spec changes, status kept apart
 // from the main resource, finalizers with deletionTimestamp, and the pods/binding subresource.
 import { randomUUID } from 'node:crypto';
-import type { KList, KObject } from '../../lib/api/types';
-import type { ResourceType } from '../../lib/api/resources';
+import type { KList, KObject } from '../../api/types';
+import type { ResourceType } from '../../api/resources';
 import type {
   ApiClient,
   DeleteOptions,
@@ -15,9 +15,9 @@ import type {
   WatchEventType,
   WatchHandle,
   WatchOptions,
-} from '../../lib/client/api-client';
-import { apiError } from '../../lib/errors';
-import { matchesRequirements, parseSelector } from '../../lib/api/labels';
+} from '../api-client';
+import { apiError } from '../../errors';
+import { matchesRequirements, parseSelector } from '../../api/labels';
 
 export interface FakeAction {
   verb: 'create' | 'update' | 'updateStatus' | 'patch' | 'delete';
