@@ -1,0 +1,105 @@
+// What a fresh (or restarted) apiserver makes sure of before serving: the system namespaces, the
+// `kubernetes` Service at the first service IP with its Endpoints pointing at this apiserver, and
+// allocation claims that match the stored Services.
+import type { Endpoints, KObject, Service } from '../lib/api/types';
+import { isAlreadyExists, isConflict, isNotFound } from '../lib/errors';
+import { componentLogger } from '../lib/log';
+import { jsonEqual } from './resources/common';
+import type { CoreRegistry } from './registry/registry';
+import type { ResourceDef } from './registry/types';
+
+const log = componentLogger('apiserver', { part: 'bootstrap' });
+
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+export interface BootstrapOptions {
+  advertiseAddress: string;
+  securePort: number;
+}
+
+/** The desired `kubernetes` Service (pure, for tests). */
+export function kubernetesService(clusterIP: string, securePort: number): Service {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+    spec: {
+      type: 'ClusterIP',
+      clusterIP,
+      clusterIPs: [clusterIP],
+      sessionAffinity: 'None',
+      ports: [{ name: 'https', protocol: 'TCP', port: 443, targetPort: securePort }],
+    },
+  };
+}
+
+export function kubernetesEndpoints(address: string, securePort: number): Endpoints {
+  return {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+    subsets: [{ addresses: [{ ip: address }], ports: [{ name: 'https', port: securePort, protocol: 'TCP' }] }],
+  };
+}
+
+async function ensure(registry: CoreRegistry, def: ResourceDef, desired: KObject, same: (cur: KObject) => boolean, patch: (cur: KObject) => KObject): Promise<void> {
+  const ns = desired.metadata.namespace;
+  const name = desired.metadata.name!;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const cur = await registry.get(def, ns, name);
+      if (same(cur)) return;
+      await registry.update(def, ns, name, patch(cur), {});
+      log.info({ resource: def.resource, name }, 'bootstrap object updated');
+      return;
+    } catch (e) {
+      if (isConflict(e)) continue;
+      if (!isNotFound(e)) throw e;
+    }
+    try {
+      await registry.create(def, ns, desired, {});
+      log.info({ resource: def.resource, name }, 'bootstrap object created');
+      return;
+    } catch (e) {
+      if (!isAlreadyExists(e)) throw e;
+    }
+  }
+}
+
+export async function bootstrap(registry: CoreRegistry, o: BootstrapOptions): Promise<void> {
+  const nsDef = registry.resolve('v1', 'namespaces')!;
+  for (const name of SYSTEM_NAMESPACES) {
+    try {
+      await registry.create(nsDef, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, {});
+      log.info({ namespace: name }, 'namespace created');
+    } catch (e) {
+      if (!isAlreadyExists(e)) throw e;
+    }
+  }
+
+  const svcDef = registry.resolve('v1', 'services')!;
+  const services = await registry.list(svcDef, undefined, {});
+  await registry.allocator.repair(services.items);
+
+  const clusterIP = registry.allocator.addressAt(1);
+  const svc = kubernetesService(clusterIP, o.securePort);
+  await ensure(
+    registry,
+    svcDef,
+    svc,
+    (cur) => jsonEqual((cur as Service).spec?.ports?.map((p) => [p.port, p.targetPort]), [[443, o.securePort]]),
+    (cur) => ({ ...cur, spec: { ...(cur as Service).spec, ports: svc.spec.ports } }),
+  );
+
+  const epDef = registry.resolve('v1', 'endpoints')!;
+  const ep = kubernetesEndpoints(o.advertiseAddress, o.securePort);
+  await ensure(
+    registry,
+    epDef,
+    ep,
+    (cur) => jsonEqual((cur as Endpoints).subsets, ep.subsets),
+    (cur) => ({ ...cur, subsets: ep.subsets }),
+  );
+
+  await registry.resumeNamespaceCleanup();
+}

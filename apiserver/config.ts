@@ -1,0 +1,68 @@
+// apiserver options: the flags the local-cluster launcher passes, parsed into a typed config.
+import * as os from 'node:os';
+import { parseFlags } from '../lib/flags';
+
+export const APISERVER_FLAGS = {
+  etcdServers: 'http://127.0.0.1:2379',
+  etcdPrefix: '/registry',
+  bindAddress: '0.0.0.0',
+  securePort: 6443,
+  grpcPort: 6444,
+  advertiseAddress: '',
+  tlsCertFile: '',
+  tlsPrivateKeyFile: '',
+  clientCaFile: '',
+  serviceClusterIpRange: '10.96.0.0/16',
+  serviceNodePortRange: '30000-32767',
+  logLevel: 'info',
+};
+
+export interface ApiserverConfig {
+  etcdServers: string[];
+  etcdPrefix: string;
+  bindAddress: string;
+  securePort: number;
+  grpcPort: number;
+  advertiseAddress: string;
+  tlsCertFile: string;
+  tlsPrivateKeyFile: string;
+  clientCaFile: string;
+  serviceClusterIpRange: string;
+  serviceNodePortRange: string;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'APISERVER_CONFIG_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The first non-internal IPv4 address of this machine, else loopback. */
+export function defaultAdvertiseAddress(): string {
+  for (const list of Object.values(os.networkInterfaces()))
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  return '127.0.0.1';
+}
+
+export function parseApiserverConfig(argv: string[]): ApiserverConfig {
+  const f = parseFlags(argv, APISERVER_FLAGS);
+  for (const k of ['tlsCertFile', 'tlsPrivateKeyFile', 'clientCaFile'] as const)
+    if (!f[k]) throw new ConfigError(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is required`);
+  return {
+    etcdServers: f.etcdServers.split(',').map((s) => s.trim()).filter(Boolean),
+    etcdPrefix: f.etcdPrefix,
+    bindAddress: f.bindAddress,
+    securePort: f.securePort,
+    grpcPort: f.grpcPort,
+    advertiseAddress: f.advertiseAddress || defaultAdvertiseAddress(),
+    tlsCertFile: f.tlsCertFile,
+    tlsPrivateKeyFile: f.tlsPrivateKeyFile,
+    clientCaFile: f.clientCaFile,
+    serviceClusterIpRange: f.serviceClusterIpRange,
+    serviceNodePortRange: f.serviceNodePortRange,
+    logLevel: f.logLevel,
+  };
+}

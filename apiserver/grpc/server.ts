@@ -1,0 +1,198 @@
+// The gRPC door: proto/k8ts.proto's Api service over TLS with client-certificate authentication.
+// Every method resolves the resource and calls the Registry; errors travel as Status metadata.
+import * as grpc from '@grpc/grpc-js';
+import type { KObject } from '../../lib/api/types';
+import { ApiError, apiError } from '../../lib/errors';
+import { componentLogger } from '../../lib/log';
+import { apiServiceDefinition, grpcErrorFromStatus } from '../../lib/client/proto';
+import type { DeleteQuery, PatchType, Registry, ResourceDef } from '../registry/types';
+
+const log = componentLogger('apiserver', { part: 'grpc' });
+
+export interface GrpcServerOptions {
+  registry: Registry;
+  host: string;
+  port: number;
+  tls: { cert: Buffer; key: Buffer; ca: Buffer };
+}
+
+interface Ref {
+  apiVersion: string;
+  resource: string;
+  namespace: string;
+  name: string;
+  subresource: string;
+}
+
+function toApiError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
+  log.error({ err: String((e as Error)?.stack ?? e) }, 'unexpected error in grpc handler');
+  return apiError(500, 'InternalError', `Internal error occurred: ${(e as Error)?.message ?? String(e)}`);
+}
+
+function parseJson(buf: Buffer | Uint8Array | undefined, what: string): any {
+  if (!buf || buf.length === 0) return undefined;
+  try {
+    return JSON.parse(Buffer.from(buf).toString('utf8'));
+  } catch (e) {
+    throw apiError(400, 'BadRequest', `invalid JSON in ${what}: ${(e as Error).message}`);
+  }
+}
+
+const json = (v: unknown) => Buffer.from(JSON.stringify(v));
+
+/** The authenticated user: the client certificate's CN (authorization comes later). */
+function userOf(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): string | undefined {
+  try {
+    const cert = (call.getAuthContext?.() as { sslPeerCertificate?: { subject?: { CN?: string } } } | undefined)?.sslPeerCertificate;
+    return cert?.subject?.CN;
+  } catch {
+    return undefined;
+  }
+}
+
+export function buildHandlers(registry: Registry): grpc.UntypedServiceImplementation {
+  const resolve = (ref: Ref | undefined): { def: ResourceDef; ns: string | undefined; ref: Ref } => {
+    if (!ref?.resource) throw apiError(400, 'BadRequest', 'request has no resource');
+    const def = registry.resolve(ref.apiVersion || 'v1', ref.resource);
+    if (!def) throw apiError(404, 'NotFound', `the server could not find the requested resource (${ref.apiVersion}/${ref.resource})`);
+    return { def, ns: def.namespaced ? ref.namespace || undefined : undefined, ref };
+  };
+  const needName = (ref: Ref) => {
+    if (!ref.name) throw apiError(400, 'BadRequest', 'resource name may not be empty');
+    return ref.name;
+  };
+
+  const unary =
+    <Req>(fn: (req: Req, user?: string) => Promise<Record<string, unknown>>) =>
+    (call: grpc.ServerUnaryCall<Req, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+      fn(call.request, userOf(call))
+        .then((res) => cb(null, res))
+        .catch((e) => cb(grpcErrorFromStatus(toApiError(e).status)));
+    };
+
+  return {
+    Get: unary<{ ref: Ref }>(async (req) => {
+      const { def, ns, ref } = resolve(req.ref);
+      return { object: json(await registry.get(def, ns, needName(ref), ref.subresource || undefined)) };
+    }),
+    List: unary<{ ref: Ref; labelSelector: string; fieldSelector: string; resourceVersion: string; limit: number; continueToken: string }>(
+      async (req) => {
+        const { def, ns } = resolve(req.ref);
+        const list = await registry.list(def, ns, {
+          labelSelector: req.labelSelector || undefined,
+          fieldSelector: req.fieldSelector || undefined,
+          resourceVersion: req.resourceVersion || undefined,
+          limit: Number(req.limit) || undefined,
+          continueToken: req.continueToken || undefined,
+        });
+        return { list: json(list) };
+      },
+    ),
+    Create: unary<{ ref: Ref; object: Buffer; dryRun: boolean }>(async (req, user) => {
+      const { def, ns, ref } = resolve(req.ref);
+      const obj = parseJson(req.object, 'object') as KObject;
+      if (!obj) throw apiError(400, 'BadRequest', 'request body is empty');
+      const out = await registry.create(def, ns, obj, { dryRun: req.dryRun, subresource: ref.subresource || undefined, name: ref.name || undefined, user });
+      return { object: json(out) };
+    }),
+    Update: unary<{ ref: Ref; object: Buffer; dryRun: boolean }>(async (req, user) => {
+      const { def, ns, ref } = resolve(req.ref);
+      const obj = parseJson(req.object, 'object') as KObject;
+      if (!obj) throw apiError(400, 'BadRequest', 'request body is empty');
+      const out = await registry.update(def, ns, needName(ref), obj, { dryRun: req.dryRun, subresource: ref.subresource || undefined, user });
+      return { object: json(out) };
+    }),
+    Patch: unary<{ ref: Ref; patchType: string; patch: Buffer }>(async (req, user) => {
+      const { def, ns, ref } = resolve(req.ref);
+      const body = parseJson(req.patch, 'patch');
+      const out = await registry.patch(def, ns, needName(ref), (req.patchType || 'merge') as PatchType, body, {
+        subresource: ref.subresource || undefined,
+        user,
+      });
+      return { object: json(out) };
+    }),
+    Delete: unary<{ ref: Ref; options: Buffer }>(async (req) => {
+      const { def, ns, ref } = resolve(req.ref);
+      const q = (parseJson(req.options, 'options') ?? {}) as DeleteQuery;
+      return { object: json(await registry.delete(def, ns, needName(ref), q)) };
+    }),
+    Watch: (call: grpc.ServerWritableStream<{ ref: Ref; labelSelector: string; fieldSelector: string; resourceVersion: string; allowBookmarks: boolean }, unknown>) => {
+      let stop: (() => void) | undefined;
+      let done = false;
+      const end = () => {
+        if (done) return;
+        done = true;
+        stop?.();
+        call.end();
+      };
+      // A client cancel (or a dropped connection) must release the etcd watch.
+      call.on('cancelled', () => {
+        done = true;
+        stop?.();
+      });
+      call.on('error', () => {
+        done = true;
+        stop?.();
+      });
+      const req = call.request;
+      Promise.resolve()
+        .then(() => {
+          const { def, ns } = resolve(req.ref);
+          return registry.watch(
+            def,
+            ns,
+            {
+              labelSelector: req.labelSelector || undefined,
+              fieldSelector: req.fieldSelector || undefined,
+              resourceVersion: req.resourceVersion || undefined,
+              allowBookmarks: req.allowBookmarks,
+            },
+            {
+              send: (type, object) => {
+                if (!done && !call.cancelled) call.write({ type, object: json(object) });
+              },
+              end,
+            },
+          );
+        })
+        .then((w) => {
+          stop = () => w.stop();
+          if (done) w.stop();
+        })
+        .catch((e) => {
+          if (done) return;
+          done = true;
+          call.destroy(grpcErrorFromStatus(toApiError(e).status));
+        });
+    },
+  };
+}
+
+export async function startGrpcServer(o: GrpcServerOptions): Promise<{ port: number; close(): Promise<void> }> {
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': 64 * 1024 * 1024,
+    'grpc.max_send_message_length': 256 * 1024 * 1024,
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.min_ping_interval_without_data_ms': 5_000,
+  });
+  server.addService(apiServiceDefinition(), buildHandlers(o.registry));
+  const creds = grpc.ServerCredentials.createSsl(o.tls.ca, [{ cert_chain: o.tls.cert, private_key: o.tls.key }], true);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${o.host.includes(':') ? `[${o.host}]` : o.host}:${o.port}`, creds, (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 2000);
+        server.tryShutdown(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      }),
+  };
+}

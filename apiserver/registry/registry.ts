@@ -1,0 +1,377 @@
+// The one generic registry both doors call: resolves resources, runs each kind's strategy
+// (defaults, validation, server-owned metadata) and stores through EtcdStore with compare-and-swap.
+import type { KList, KObject, Service } from '../../lib/api/types';
+import { ApiError, apiError, isConflict, isNotFound } from '../../lib/errors';
+import { componentLogger } from '../../lib/log';
+import { allResources, type ResourceSpec } from '../resources';
+import { invalidError, objectMeta, type FieldError } from '../resources/validation';
+import type { EtcdStore, ObjectKey } from '../storage/etcd-store';
+import { alreadyExists, conflict, notFound, qualifiedResource } from '../storage/errors';
+import { planDelete, checkPreconditions } from './deletion';
+import { parseFieldSelector, matchesFields } from './field-selector';
+import { bumpGeneration, createMeta, deepCopy, generatedName, mergeForUpdate, sameObject } from './object-meta';
+import { applyPatch } from '../patch';
+import { schemaErrors } from './schema-check';
+import { ServiceAllocator } from './service-allocator';
+import { applyScale, bindPod, scaleOf, type Binding, type Scale } from './subresources';
+import { compileLabelSelector, startWatch } from './watch-stream';
+import { NamespaceCleaner } from './namespace-cleanup';
+import type { DeleteQuery, ListQuery, PatchType, Registry, ResourceDef, WatchQuery, WatchSink, WatchStop, WriteOptions } from './types';
+
+const log = componentLogger('apiserver', { part: 'registry' });
+
+export interface RegistryOptions {
+  store: EtcdStore;
+  serviceCidr?: string;
+  nodePortRange?: string;
+  /** BOOKMARK interval for watches that allow them. */
+  bookmarkIntervalMs?: number;
+  /** Seconds between passes of a namespace's content removal. */
+  namespaceCleanupIntervalMs?: number;
+  now?: () => Date;
+}
+
+export interface CoreRegistry extends Registry {
+  /** The strategy-bearing definition behind a ResourceDef. */
+  spec(def: ResourceDef): ResourceSpec;
+  allocator: ServiceAllocator;
+  /** Resumes removal of namespaces left Terminating (after a restart). */
+  resumeNamespaceCleanup(): Promise<void>;
+  close(): void;
+}
+
+const MAX_RETRIES = 8;
+
+export function createRegistry(opts: RegistryOptions): CoreRegistry {
+  const store = opts.store;
+  const now = opts.now ?? (() => new Date());
+  const specs = allResources();
+  const byKey = new Map<string, ResourceSpec>();
+  for (const s of specs) {
+    for (const n of [s.resource, s.singular, ...s.shortNames]) byKey.set(`${s.apiVersion}|${n.toLowerCase()}`, s);
+  }
+  const allocator = new ServiceAllocator(store, opts.serviceCidr, opts.nodePortRange);
+
+  const specOf = (def: ResourceDef): ResourceSpec => {
+    const s = byKey.get(`${def.apiVersion}|${def.resource}`);
+    if (!s) throw apiError(404, 'NotFound', `the server could not find the requested resource (${def.resource})`);
+    return s;
+  };
+
+  const keyOf = (s: ResourceSpec, namespace: string | undefined, name: string): ObjectKey => ({
+    group: s.group,
+    resource: s.resource,
+    namespace: s.namespaced ? namespace : undefined,
+    name,
+  });
+
+  const requireNamespace = (s: ResourceSpec, namespace: string | undefined) => {
+    if (s.namespaced && !namespace) throw apiError(400, 'BadRequest', 'the namespace of the object must be provided');
+  };
+
+  const fail = (s: ResourceSpec, name: string, errs: FieldError[]) => {
+    if (errs.length) throw invalidError(s.kind, name, errs);
+  };
+
+  function checkTypeMeta(s: ResourceSpec, obj: KObject): void {
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw apiError(400, 'BadRequest', 'the request body must be a JSON object');
+    if (obj.apiVersion && obj.apiVersion !== s.apiVersion)
+      throw apiError(400, 'BadRequest', `the API version in the data (${obj.apiVersion}) does not match the expected API version (${s.apiVersion})`);
+    if (obj.kind && obj.kind !== s.kind) throw apiError(400, 'BadRequest', `the kind in the data (${obj.kind}) does not match the expected kind (${s.kind})`);
+    obj.metadata ??= {};
+  }
+
+  function validateAll(s: ResourceSpec, obj: KObject, old?: KObject): void {
+    const errs = [...schemaErrors(s.schema, obj), ...objectMeta(obj.metadata, s.namespaced, s.nameRule)];
+    if (!errs.length) errs.push(...(s.validate?.(obj) ?? []));
+    if (!errs.length && old) errs.push(...(s.validateUpdate?.(obj, old) ?? []));
+    fail(s, obj.metadata.name ?? '', errs);
+  }
+
+  async function ensureNamespaceUsable(namespace: string): Promise<void> {
+    let ns: KObject;
+    try {
+      ns = await store.get({ group: '', resource: 'namespaces', name: namespace });
+    } catch (e) {
+      if (isNotFound(e)) throw notFound({ group: '', resource: 'namespaces' }, namespace);
+      throw e;
+    }
+    if (ns.metadata.deletionTimestamp || (ns as { status?: { phase?: string } }).status?.phase === 'Terminating')
+      throw apiError(403, 'Forbidden', `unable to create new content in namespace ${namespace} because it is being terminated`, {
+        name: namespace,
+        kind: 'namespaces',
+        causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
+      });
+  }
+
+  // ---- create ---------------------------------------------------------------------------------
+
+  async function createObject(s: ResourceSpec, namespace: string | undefined, input: KObject, o: WriteOptions): Promise<KObject> {
+    checkTypeMeta(s, input);
+    const obj = deepCopy(input);
+    obj.apiVersion = s.apiVersion;
+    obj.kind = s.kind;
+    if (s.namespaced) {
+      const ns = obj.metadata.namespace || namespace;
+      if (namespace && obj.metadata.namespace && obj.metadata.namespace !== namespace)
+        throw apiError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+      obj.metadata.namespace = ns;
+      requireNamespace(s, ns);
+    }
+    const wantsGenerated = !obj.metadata.name && !!obj.metadata.generateName;
+    s.defaults?.(obj);
+    s.prepareForCreate?.(obj);
+    for (let attempt = 0; ; attempt++) {
+      const candidate = deepCopy(obj);
+      if (wantsGenerated) candidate.metadata.name = generatedName(obj.metadata.generateName as string);
+      candidate.metadata = createMeta(s, candidate, now());
+      if (s.resource === 'namespaces') s.defaults?.(candidate); // the name label needs the final name
+      validateAll(s, candidate);
+      if (s.namespaced) await ensureNamespaceUsable(candidate.metadata.namespace as string);
+      if (o.dryRun) {
+        // A dry run must not claim anything; only check that the name is free.
+        const exists = await store.get(keyOf(s, candidate.metadata.namespace, candidate.metadata.name!)).then(() => true, (e) => {
+          if (isNotFound(e)) return false;
+          throw e;
+        });
+        if (exists) throw alreadyExists(s, candidate.metadata.name!);
+        return candidate;
+      }
+      const undo = s.resource === 'services' ? await allocator.allocate(candidate) : undefined;
+      try {
+        return await store.create(keyOf(s, candidate.metadata.namespace, candidate.metadata.name!), candidate, { ttlSeconds: s.ttlSeconds });
+      } catch (e) {
+        await undo?.();
+        // A generated name that clashes is retried with a new suffix, invisibly to the client.
+        if (wantsGenerated && e instanceof ApiError && e.reason === 'AlreadyExists' && attempt < MAX_RETRIES) continue;
+        throw e;
+      }
+    }
+  }
+
+  async function bind(namespace: string | undefined, podName: string, binding: Binding): Promise<KObject> {
+    const s = specOf({ apiVersion: 'v1', resource: 'pods' } as ResourceDef);
+    const name = podName || binding.metadata?.name;
+    if (!name) throw apiError(400, 'BadRequest', 'a Binding needs the pod name');
+    for (let attempt = 0; ; attempt++) {
+      const pod = await store.get(keyOf(s, namespace, name));
+      const bound = bindPod(pod as never, binding, now());
+      try {
+        await store.update(keyOf(s, namespace, name), bound, pod.metadata.resourceVersion);
+        return { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Success', code: 201 } as unknown as KObject;
+      } catch (e) {
+        if (isConflict(e) && attempt < MAX_RETRIES) continue;
+        throw e;
+      }
+    }
+  }
+
+  // ---- update ---------------------------------------------------------------------------------
+
+  /** One update attempt; expectedRv empty = unconditional (against the freshly read object). */
+  async function updateOnce(s: ResourceSpec, namespace: string | undefined, name: string, input: KObject, o: WriteOptions): Promise<KObject> {
+    checkTypeMeta(s, input);
+    if (input.metadata.name && input.metadata.name !== name)
+      throw apiError(400, 'BadRequest', `the name of the object (${input.metadata.name}) does not match the name on the URL (${name})`);
+    if (s.namespaced && input.metadata.namespace && namespace && input.metadata.namespace !== namespace)
+      throw apiError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+    const key = keyOf(s, namespace, name);
+    const stored = await store.get(key);
+    const expectedRv = input.metadata.resourceVersion || stored.metadata.resourceVersion;
+    if (input.metadata.resourceVersion && input.metadata.resourceVersion !== stored.metadata.resourceVersion)
+      throw conflict(s, name);
+    if (input.metadata.uid && input.metadata.uid !== stored.metadata.uid)
+      throw apiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(s)} "${name}": Precondition failed: UID in precondition: ${input.metadata.uid}, UID in object meta: ${stored.metadata.uid}`);
+    const subresource = s.hasStatus ? o.subresource : undefined;
+    const next = mergeForUpdate(s, { ...input, apiVersion: s.apiVersion, kind: s.kind }, stored, subresource);
+    next.apiVersion = s.apiVersion;
+    next.kind = s.kind;
+    if (subresource !== 'status') {
+      s.defaults?.(next);
+      s.prepareForUpdate?.(next, stored);
+      bumpGeneration(s, next, stored);
+    }
+    validateAll(s, next, subresource === 'status' ? undefined : stored);
+    if (sameObject(next, stored)) return stored;
+    // The last finalizer removed from an object being deleted: the update completes the delete.
+    if (stored.metadata.deletionTimestamp && !(next.metadata.finalizers ?? []).length && !(s.resource === 'pods' && (stored.metadata.deletionGracePeriodSeconds ?? 0) > 0)) {
+      if (o.dryRun) return next;
+      const gone = await store.delete(key, expectedRv);
+      if (s.resource === 'services') await allocator.release(gone).catch(() => undefined);
+      return gone;
+    }
+    if (o.dryRun) return next;
+    const realloc = s.resource === 'services' && subresource !== 'status' ? await allocator.reallocate(next, stored) : undefined;
+    try {
+      const saved = await store.update(key, next, expectedRv, { ttlSeconds: s.ttlSeconds });
+      await realloc?.commit().catch((e) => log.warn({ err: String(e) }, 'releasing service allocations failed'));
+      return saved;
+    } catch (e) {
+      await realloc?.undo();
+      throw e;
+    }
+  }
+
+  async function update(s: ResourceSpec, namespace: string | undefined, name: string, input: KObject, o: WriteOptions): Promise<KObject> {
+    requireNamespace(s, namespace);
+    if (o.subresource === 'scale') return updateScale(s, namespace, name, input as Scale, o);
+    if (o.subresource && o.subresource !== 'status') throw apiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${o.subresource})`);
+    const unconditional = !input?.metadata?.resourceVersion;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await updateOnce(s, namespace, name, input, o);
+      } catch (e) {
+        // Unconditional updates lost a race with another writer: re-read and try again.
+        if (unconditional && isConflict(e) && attempt < MAX_RETRIES) continue;
+        throw e;
+      }
+    }
+  }
+
+  function requireScale(s: ResourceSpec): void {
+    if (!s.subresources.includes('scale')) throw apiError(404, 'NotFound', `the server could not find the requested resource (${s.resource}/scale)`);
+  }
+
+  async function updateScale(s: ResourceSpec, namespace: string | undefined, name: string, scale: Scale, o: WriteOptions): Promise<KObject> {
+    requireScale(s);
+    for (let attempt = 0; ; attempt++) {
+      const stored = await store.get(keyOf(s, namespace, name));
+      const rv = scale.metadata?.resourceVersion;
+      if (rv && rv !== stored.metadata.resourceVersion) throw conflict(s, name);
+      const next = applyScale(stored, scale);
+      try {
+        const saved = await updateOnce(s, namespace, name, { ...next, metadata: { ...next.metadata, resourceVersion: stored.metadata.resourceVersion } }, { ...o, subresource: undefined });
+        return scaleOf(saved);
+      } catch (e) {
+        if (!rv && isConflict(e) && attempt < MAX_RETRIES) continue;
+        throw e;
+      }
+    }
+  }
+
+  async function patch(s: ResourceSpec, namespace: string | undefined, name: string, type: PatchType, body: unknown, o: WriteOptions): Promise<KObject> {
+    requireNamespace(s, namespace);
+    if (!['merge', 'json', 'strategic'].includes(type)) throw apiError(415, 'UnsupportedMediaType', `unsupported patch type "${type}"`);
+    for (let attempt = 0; ; attempt++) {
+      const stored = await store.get(keyOf(s, namespace, name));
+      const isScale = o.subresource === 'scale';
+      if (isScale) requireScale(s);
+      const original = isScale ? scaleOf(stored) : stored;
+      const patched = applyPatch(type, deepCopy(original), body, isScale ? 'Scale' : s.kind);
+      if (!patched || typeof patched !== 'object') throw apiError(422, 'Invalid', 'the patch produced something that is not an object');
+      patched.metadata ??= {};
+      // A resourceVersion written by the patch itself is a precondition; otherwise we CAS on what we read.
+      const pinned = patched.metadata.resourceVersion && patched.metadata.resourceVersion !== original.metadata.resourceVersion;
+      if (!pinned) patched.metadata.resourceVersion = stored.metadata.resourceVersion;
+      try {
+        if (isScale) return await updateScale(s, namespace, name, patched as Scale, o);
+        return await updateOnce(s, namespace, name, patched, o);
+      } catch (e) {
+        if (!pinned && isConflict(e) && attempt < MAX_RETRIES) continue;
+        throw e;
+      }
+    }
+  }
+
+  // ---- delete ---------------------------------------------------------------------------------
+
+  async function remove(s: ResourceSpec, namespace: string | undefined, name: string, q: DeleteQuery): Promise<KObject> {
+    requireNamespace(s, namespace);
+    const key = keyOf(s, namespace, name);
+    for (let attempt = 0; ; attempt++) {
+      const stored = await store.get(key);
+      checkPreconditions(stored, q, qualifiedResource(s));
+      try {
+        if (s.resource === 'namespaces') return await cleaner.begin(stored, q);
+        const plan = planDelete(s.resource, stored, q, now());
+        if (plan.action === 'none') return plan.object;
+        if (q.dryRun) return plan.action === 'mark' ? plan.object : stored;
+        if (plan.action === 'mark') return await store.update(key, plan.object, stored.metadata.resourceVersion, { ttlSeconds: s.ttlSeconds });
+        const gone = await store.delete(key, stored.metadata.resourceVersion);
+        if (s.resource === 'services') await allocator.release(gone as Service).catch((e) => log.warn({ err: String(e) }, 'releasing service allocations failed'));
+        return gone;
+      } catch (e) {
+        if (isConflict(e) && !q.preconditions?.resourceVersion && attempt < MAX_RETRIES) continue;
+        throw e;
+      }
+    }
+  }
+
+  // ---- read -----------------------------------------------------------------------------------
+
+  async function list(s: ResourceSpec, namespace: string | undefined, q: ListQuery): Promise<KList> {
+    const labels = compileLabelSelector(q.labelSelector);
+    const fields = parseFieldSelector(s, q.fieldSelector);
+    const res = await store.list({ group: s.group, resource: s.resource, namespace: s.namespaced ? namespace : undefined });
+    let items = res.items.filter((o) => labels(o.metadata.labels) && matchesFields(s, fields, o));
+    let cont: string | undefined;
+    if (q.continueToken) {
+      let after: string;
+      try {
+        after = String(JSON.parse(Buffer.from(q.continueToken, 'base64url').toString('utf8')).after ?? '');
+      } catch {
+        throw apiError(400, 'BadRequest', 'continue key is not valid');
+      }
+      items = items.filter((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > after);
+    }
+    if (q.limit && q.limit > 0 && items.length > q.limit) {
+      items = items.slice(0, q.limit);
+      const last = items[items.length - 1];
+      cont = Buffer.from(JSON.stringify({ after: `${last.metadata.namespace ?? ''}/${last.metadata.name}` })).toString('base64url');
+    }
+    for (const o of items) {
+      o.apiVersion = s.apiVersion;
+      o.kind = s.kind;
+    }
+    const meta: KList['metadata'] = { resourceVersion: res.revision };
+    if (cont) meta.continue = cont;
+    return { apiVersion: s.apiVersion, kind: s.listKind, metadata: meta, items };
+  }
+
+  async function get(s: ResourceSpec, namespace: string | undefined, name: string, subresource?: string): Promise<KObject> {
+    requireNamespace(s, namespace);
+    const obj = await store.get(keyOf(s, namespace, name));
+    obj.apiVersion = s.apiVersion;
+    obj.kind = s.kind;
+    if (subresource === 'scale') {
+      requireScale(s);
+      return scaleOf(obj);
+    }
+    return obj;
+  }
+
+  const cleaner = new NamespaceCleaner({
+    store,
+    specs,
+    deleteObject: (s, ns, name, q) => remove(s, ns, name, q),
+    intervalMs: opts.namespaceCleanupIntervalMs ?? 1000,
+    now,
+  });
+
+  const registry: CoreRegistry = {
+    all: () => specs,
+    resolve(apiVersion, resource) {
+      return byKey.get(`${apiVersion}|${resource.toLowerCase()}`);
+    },
+    spec: specOf,
+    allocator,
+    get: (def, ns, name, sub) => get(specOf(def), ns, name, sub),
+    list: (def, ns, q) => list(specOf(def), ns, q),
+    async create(def, ns, obj, o) {
+      const s = specOf(def);
+      if (o.subresource === 'binding' && s.resource === 'pods') return bind(ns, o.name ?? '', obj as Binding);
+      if (o.subresource) throw apiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${s.resource}/${o.subresource})`);
+      return createObject(s, ns, obj, o);
+    },
+    update: (def, ns, name, obj, o) => update(specOf(def), ns, name, obj, o),
+    patch: (def, ns, name, type, body, o) => patch(specOf(def), ns, name, type, body, o),
+    delete: (def, ns, name, q) => remove(specOf(def), ns, name, q),
+    watch(def: ResourceDef, ns: string | undefined, q: WatchQuery, sink: WatchSink): Promise<WatchStop> {
+      const s = specOf(def);
+      return startWatch({ store, spec: s, namespace: s.namespaced ? ns : undefined, query: q, sink, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000 });
+    },
+    resumeNamespaceCleanup: () => cleaner.resume(),
+    close: () => cleaner.stop(),
+  };
+  return registry;
+}

@@ -1,0 +1,142 @@
+// core/v1 Pod: defaulting, validation, the status kubectl prints, and field selectors that the
+// kubelet (spec.nodeName) and scheduler (status.phase) watch through.
+import type { Container, KObject, Pod, ContainerStatus } from '../../lib/api/types';
+import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN, jsonEqual } from './common';
+import { PodSpec, kindSchema, Type, Open } from './schemas';
+import { defaultPodSpec, validatePodSpec } from './pod-spec';
+import { forbidden, type FieldError } from './validation';
+
+/** The STATUS column: the most telling container reason, else the phase; Terminating wins. */
+export function podStatusText(pod: Pod): string {
+  const st = pod.status ?? {};
+  let reason: string = st.reason ?? st.phase ?? 'Pending';
+  const inits = st.initContainerStatuses ?? [];
+  const initTotal = (pod.spec?.initContainers ?? []).length;
+  let initializing = false;
+  inits.forEach((c, i) => {
+    if (initializing) return;
+    const t = c.state?.terminated;
+    if (t && t.exitCode === 0) return;
+    initializing = true;
+    if (t) reason = t.reason ? `Init:${t.reason}` : `Init:ExitCode:${t.exitCode}`;
+    else if (c.state?.waiting?.reason && c.state.waiting.reason !== 'PodInitializing') reason = `Init:${c.state.waiting.reason}`;
+    else reason = `Init:${i}/${initTotal}`;
+  });
+  if (!initializing) {
+    let hasRunning = false;
+    const cs: ContainerStatus[] = [...(st.containerStatuses ?? [])].reverse();
+    for (const c of cs) {
+      const s = c.state ?? {};
+      if (s.waiting?.reason) reason = s.waiting.reason;
+      else if (s.terminated?.reason) reason = s.terminated.reason;
+      else if (s.terminated) reason = `ExitCode:${s.terminated.exitCode}`;
+      else if (c.ready && s.running) hasRunning = true;
+    }
+    if (reason === 'Completed' && hasRunning) reason = cs.some((c) => c.ready) ? 'Running' : 'NotReady';
+  }
+  if (pod.metadata.deletionTimestamp) reason = st.reason === 'NodeLost' ? 'Unknown' : 'Terminating';
+  return reason;
+}
+
+export function podReadyText(pod: Pod): string {
+  const total = (pod.spec?.containers ?? []).length;
+  const ready = (pod.status?.containerStatuses ?? []).filter((c) => c.ready).length;
+  return `${ready}/${total}`;
+}
+
+export function podRestarts(pod: Pod): number {
+  return (pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0);
+}
+
+/** QoS class from requests/limits: BestEffort (none), Guaranteed (limits == requests everywhere), else Burstable. */
+export function qosClass(containers: Container[]): 'BestEffort' | 'Burstable' | 'Guaranteed' {
+  let any = false;
+  let guaranteed = true;
+  for (const c of containers) {
+    const req = c.resources?.requests ?? {};
+    const lim = c.resources?.limits ?? {};
+    if (Object.keys(req).length || Object.keys(lim).length) any = true;
+    for (const r of ['cpu', 'memory']) {
+      if (!lim[r] || (req[r] !== undefined && req[r] !== lim[r])) guaranteed = false;
+    }
+  }
+  if (!any) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+/** Pod specs are immutable apart from container images, activeDeadlineSeconds and tolerations. */
+function validatePodUpdate(obj: KObject, old: KObject): FieldError[] {
+  const strip = (p: KObject) => {
+    const spec = JSON.parse(JSON.stringify((p as Pod).spec ?? {}));
+    for (const list of [spec.containers, spec.initContainers]) for (const c of list ?? []) delete c.image;
+    delete spec.activeDeadlineSeconds;
+    delete spec.tolerations;
+    return spec;
+  };
+  if (!jsonEqual(strip(obj), strip(old)))
+    return [
+      forbidden(
+        'spec',
+        'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+      ),
+    ];
+  return [];
+}
+
+const none = (v: unknown) => (v === undefined || v === null || v === '' ? '<none>' : v);
+
+export const pods = defineResource({
+  group: '',
+  version: 'v1',
+  kind: 'Pod',
+  resource: 'pods',
+  singular: 'pod',
+  namespaced: true,
+  shortNames: ['po'],
+  categories: ['all'],
+  subresources: ['status', 'binding', 'log', 'exec', 'portforward'],
+  hasStatus: true,
+  schema: kindSchema({ spec: PodSpec, status: Type.Object({}, Open) }),
+  printerColumns: [
+    NAME_COLUMN,
+    col('Ready', 'string', 'The aggregate readiness state of this pod for accepting traffic.'),
+    col('Status', 'string', 'The aggregate status of the containers in this pod.'),
+    col('Restarts', 'string', 'The number of times the containers in this pod have been restarted.'),
+    AGE_COLUMN,
+    col('IP', 'string', 'IP address allocated to the pod.', 1),
+    col('Node', 'string', 'Name of the Node the pod is assigned to.', 1),
+    col('Nominated Node', 'string', 'Name of the node nominated by the scheduler.', 1),
+    col('Readiness Gates', 'string', 'Pod readiness gates.', 1),
+  ],
+  printRow: (o) => {
+    const p = o as Pod;
+    return [
+      p.metadata.name,
+      podReadyText(p),
+      podStatusText(p),
+      String(podRestarts(p)),
+      objAge(p),
+      none(p.status?.podIP),
+      none(p.spec?.nodeName),
+      '<none>',
+      '<none>',
+    ];
+  },
+  fieldSelectors: {
+    'spec.nodeName': (o) => (o as Pod).spec?.nodeName ?? '',
+    'spec.restartPolicy': (o) => (o as Pod).spec?.restartPolicy ?? '',
+    'spec.schedulerName': (o) => (o as Pod).spec?.schedulerName ?? '',
+    'spec.serviceAccountName': (o) => String((o as Pod).spec?.serviceAccountName ?? ''),
+    'spec.hostNetwork': (o) => String((o as Pod).spec?.hostNetwork ?? false),
+    'status.phase': (o) => (o as Pod).status?.phase ?? '',
+    'status.podIP': (o) => (o as Pod).status?.podIP ?? '',
+    'status.nominatedNodeName': (o) => String(((o as Pod).status as Record<string, unknown> | undefined)?.nominatedNodeName ?? ''),
+  },
+  defaults: (o) => defaultPodSpec((o as Pod).spec),
+  prepareForCreate: (o) => {
+    const p = o as Pod;
+    p.status = { phase: 'Pending', qosClass: qosClass(p.spec?.containers ?? []) };
+  },
+  validate: (o) => validatePodSpec((o as Pod).spec, 'spec'),
+  validateUpdate: validatePodUpdate,
+});

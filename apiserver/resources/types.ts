@@ -1,0 +1,28 @@
+// A served resource: the transport-facing ResourceDef plus the strategy the registry applies on
+// writes (schema, defaulting, validation, status handling). Each kind's file builds one of these.
+import type { TSchema } from '@sinclair/typebox';
+import type { KObject } from '../../lib/api/types';
+import type { ResourceDef } from '../registry/types';
+import type { FieldError, NameRule } from './validation';
+
+export interface ResourceSpec extends ResourceDef {
+  /** JSON schema of the fields that matter (extra fields are kept). */
+  schema: TSchema;
+  nameRule: NameRule;
+  /** True when `status` is a subresource: main updates keep the stored status and vice versa. */
+  hasStatus: boolean;
+  /** Stored with an etcd lease of this many seconds (Events). */
+  ttlSeconds?: number;
+  /** Fills defaults in place on a private copy, before validation, on create and update. */
+  defaults?(obj: KObject): void;
+  /** Create-time preparation: clears or sets server-owned fields (e.g. pod phase Pending). */
+  prepareForCreate?(obj: KObject): void;
+  /** Update-time preparation given the stored object (e.g. keep an allocated clusterIP). */
+  prepareForUpdate?(obj: KObject, old: KObject): void;
+  /** Semantic validation of the whole object (metadata is checked by the registry). */
+  validate?(obj: KObject): FieldError[];
+  /** Extra rules that compare with the stored object (immutable fields). */
+  validateUpdate?(obj: KObject, old: KObject): FieldError[];
+  /** Part of the object whose change bumps metadata.generation; undefined = kind has no generation. */
+  generationSource?(obj: KObject): unknown;
+}

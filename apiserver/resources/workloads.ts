@@ -1,0 +1,168 @@
+// apps/v1 ReplicaSet and Deployment: defaulting, validation (selector must match the template,
+// selector immutable) and printing. Scale is served by the registry from spec/status.replicas.
+import type { Deployment, KObject, ReplicaSet } from '../../lib/api/types';
+import { selectorToString } from '../../lib/api/labels';
+import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN, jsonEqual } from './common';
+import { kindSchema, Type, Open, Str, Int, LabelSelector, PodTemplateSpec, IntOrString } from './schemas';
+import { defaultPodSpec, validateWorkload } from './pod-spec';
+import { immutable, notSupported, nonNegativeInt, invalid, type FieldError } from './validation';
+
+type Workload = ReplicaSet | Deployment;
+
+const containersOf = (w: Workload) => w.spec?.template?.spec?.containers ?? [];
+const wideCells = (w: Workload) => [
+  containersOf(w).map((c) => c.name).join(',') || '<none>',
+  containersOf(w).map((c) => c.image).join(',') || '<none>',
+  w.spec?.selector ? selectorToString(w.spec.selector) || '<none>' : '<none>',
+];
+const wideColumns = [
+  col('Containers', 'string', 'Names of each container in the template.', 1),
+  col('Images', 'string', 'Images referenced by each container in the template.', 1),
+  col('Selector', 'string', 'Label selector for pods.', 1),
+];
+
+function selectorImmutable(o: KObject, old: KObject): FieldError[] {
+  const a = (old as Workload).spec?.selector;
+  const b = (o as Workload).spec?.selector;
+  return jsonEqual(a, b) ? [] : [immutable('spec.selector', b ?? {})];
+}
+
+const workloadSchema = (extra: Record<string, ReturnType<typeof Type.Optional>>) =>
+  kindSchema({
+    spec: Type.Object(
+      { replicas: Type.Optional(Int), selector: Type.Optional(LabelSelector), template: Type.Optional(PodTemplateSpec), minReadySeconds: Type.Optional(Int), ...extra },
+      Open,
+    ),
+    status: Type.Object({}, Open),
+  });
+
+export const replicasets = defineResource({
+  group: 'apps',
+  version: 'v1',
+  kind: 'ReplicaSet',
+  resource: 'replicasets',
+  singular: 'replicaset',
+  namespaced: true,
+  shortNames: ['rs'],
+  categories: ['all'],
+  subresources: ['status', 'scale'],
+  hasStatus: true,
+  schema: workloadSchema({}),
+  printerColumns: [
+    NAME_COLUMN,
+    col('Desired', 'integer', 'Number of desired pods.'),
+    col('Current', 'integer', 'Number of actually running pods.'),
+    col('Ready', 'integer', 'Number of ready pods.'),
+    AGE_COLUMN,
+    ...wideColumns,
+  ],
+  printRow: (o) => {
+    const rs = o as ReplicaSet;
+    return [rs.metadata.name, rs.spec?.replicas ?? 1, rs.status?.replicas ?? 0, rs.status?.readyReplicas ?? 0, objAge(rs), ...wideCells(rs)];
+  },
+  defaults: (o) => {
+    const rs = o as ReplicaSet;
+    if (!rs.spec) return;
+    rs.spec.replicas ??= 1;
+    rs.spec.minReadySeconds ??= 0;
+    defaultPodSpec(rs.spec.template?.spec);
+  },
+  prepareForCreate: (o) => {
+    (o as ReplicaSet).status = { replicas: 0 };
+  },
+  validate: validateWorkload,
+  validateUpdate: selectorImmutable,
+  generationSource: (o) => (o as ReplicaSet).spec,
+});
+
+function validateDeployment(o: KObject): FieldError[] {
+  const d = o as Deployment;
+  const errs = validateWorkload(d);
+  const st = d.spec?.strategy;
+  if (st?.type !== undefined && !['RollingUpdate', 'Recreate'].includes(st.type)) errs.push(notSupported('spec.strategy.type', st.type, ['Recreate', 'RollingUpdate']));
+  if (st?.type === 'Recreate' && st.rollingUpdate) errs.push(invalid('spec.strategy.rollingUpdate', st.rollingUpdate, 'may not be specified when strategy `type` is \'Recreate\''));
+  const ru = st?.rollingUpdate;
+  for (const k of ['maxSurge', 'maxUnavailable'] as const) {
+    const v = ru?.[k];
+    if (v === undefined) continue;
+    if (typeof v === 'number') errs.push(...nonNegativeInt(`spec.strategy.rollingUpdate.${k}`, v));
+    else if (!/^\d+%$/.test(v)) errs.push(invalid(`spec.strategy.rollingUpdate.${k}`, v, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
+  }
+  const surge = ru?.maxSurge;
+  const unavail = ru?.maxUnavailable;
+  if ((surge === 0 || surge === '0%') && (unavail === 0 || unavail === '0%'))
+    errs.push(invalid('spec.strategy.rollingUpdate.maxUnavailable', unavail, 'may not be 0 when `maxSurge` is 0'));
+  errs.push(...nonNegativeInt('spec.revisionHistoryLimit', d.spec?.revisionHistoryLimit));
+  const pds = (d.spec as Record<string, unknown> | undefined)?.progressDeadlineSeconds;
+  errs.push(...nonNegativeInt('spec.progressDeadlineSeconds', pds));
+  return errs;
+}
+
+export const deployments = defineResource({
+  group: 'apps',
+  version: 'v1',
+  kind: 'Deployment',
+  resource: 'deployments',
+  singular: 'deployment',
+  namespaced: true,
+  shortNames: ['deploy'],
+  categories: ['all'],
+  subresources: ['status', 'scale'],
+  hasStatus: true,
+  schema: workloadSchema({
+    strategy: Type.Optional(
+      Type.Object(
+        {
+          type: Type.Optional(Str),
+          rollingUpdate: Type.Optional(Type.Object({ maxSurge: Type.Optional(IntOrString), maxUnavailable: Type.Optional(IntOrString) }, Open)),
+        },
+        Open,
+      ),
+    ),
+    revisionHistoryLimit: Type.Optional(Int),
+    progressDeadlineSeconds: Type.Optional(Int),
+    paused: Type.Optional(Type.Boolean()),
+  }),
+  printerColumns: [
+    NAME_COLUMN,
+    col('Ready', 'string', 'Number of the pod with ready state'),
+    col('Up-to-date', 'string', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.'),
+    col('Available', 'string', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.'),
+    AGE_COLUMN,
+    ...wideColumns,
+  ],
+  printRow: (o) => {
+    const d = o as Deployment;
+    return [
+      d.metadata.name,
+      `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 1}`,
+      d.status?.updatedReplicas ?? 0,
+      d.status?.availableReplicas ?? 0,
+      objAge(d),
+      ...wideCells(d),
+    ];
+  },
+  defaults: (o) => {
+    const d = o as Deployment;
+    if (!d.spec) return;
+    const spec = d.spec as Deployment['spec'] & { progressDeadlineSeconds?: number };
+    spec.replicas ??= 1;
+    spec.strategy ??= {};
+    spec.strategy.type ??= 'RollingUpdate';
+    if (spec.strategy.type === 'RollingUpdate') {
+      spec.strategy.rollingUpdate ??= {};
+      spec.strategy.rollingUpdate.maxSurge ??= '25%';
+      spec.strategy.rollingUpdate.maxUnavailable ??= '25%';
+    }
+    spec.revisionHistoryLimit ??= 10;
+    spec.progressDeadlineSeconds ??= 600;
+    spec.minReadySeconds ??= 0;
+    defaultPodSpec(spec.template?.spec);
+  },
+  prepareForCreate: (o) => {
+    (o as Deployment).status = {};
+  },
+  validate: validateDeployment,
+  validateUpdate: selectorImmutable,
+  generationSource: (o) => (o as Deployment).spec,
+});

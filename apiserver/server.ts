@@ -1,0 +1,82 @@
+// Wires the apiserver together: etcd client → store → registry → bootstrap → gRPC and REST doors.
+import * as fs from 'node:fs';
+import { Etcd3 } from 'etcd3';
+import { componentLogger, rootLogger } from '../lib/log';
+import type { ApiserverConfig } from './config';
+import { EtcdStore } from './storage/etcd-store';
+import { createRegistry, type CoreRegistry } from './registry/registry';
+import { bootstrap } from './bootstrap';
+import { startGrpcServer } from './grpc/server';
+import { startRestServer } from './rest/server';
+
+const log = componentLogger('apiserver');
+
+export interface RunningApiserver {
+  registry: CoreRegistry;
+  /** Ports actually bound (useful when 0 was asked for). */
+  securePort: number;
+  grpcPort: number;
+  stop(): Promise<void>;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`timed out after ${ms}ms`)), ms);
+    p.then((v) => { clearTimeout(t); resolve(v); }, (e) => { clearTimeout(t); reject(e); });
+  });
+}
+
+/** Waits until etcd answers (it may still be starting next to us). */
+async function waitForEtcd(store: EtcdStore, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await withTimeout(store.currentRevision(), 3000);
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw new Error(`etcd not reachable: ${(e as Error).message}`);
+      log.info({ err: String((e as Error).message) }, 'waiting for etcd');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+export async function startApiserver(config: ApiserverConfig): Promise<RunningApiserver> {
+  if (config.logLevel) rootLogger().level = config.logLevel;
+  const tls = {
+    cert: fs.readFileSync(config.tlsCertFile),
+    key: fs.readFileSync(config.tlsPrivateKeyFile),
+    ca: fs.readFileSync(config.clientCaFile),
+  };
+  const client = new Etcd3({ hosts: config.etcdServers });
+  const store = new EtcdStore(client, config.etcdPrefix);
+  const cleanups: (() => Promise<void> | void)[] = [() => client.close()];
+  const stop = async () => {
+    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch((e) => log.warn({ err: String(e) }, 'stop step failed'));
+    cleanups.length = 0;
+  };
+  try {
+    await waitForEtcd(store, 30_000);
+    log.info({ etcd: config.etcdServers }, 'etcd reachable');
+    const registry = createRegistry({ store, serviceCidr: config.serviceClusterIpRange, nodePortRange: config.serviceNodePortRange });
+    cleanups.push(() => registry.close());
+    await bootstrap(registry, { advertiseAddress: config.advertiseAddress, securePort: config.securePort });
+    log.info({}, 'bootstrap done');
+    const grpcServer = await startGrpcServer({ registry, host: config.bindAddress, port: config.grpcPort, tls });
+    cleanups.push(() => grpcServer.close());
+    log.info({ port: grpcServer.port }, 'grpc door listening');
+    const rest = await startRestServer({
+      registry,
+      host: config.bindAddress,
+      port: config.securePort,
+      tls,
+      etcdHealthy: () => withTimeout(store.currentRevision(), 2000).then(() => true, () => false),
+    });
+    cleanups.push(() => rest.close());
+    log.info({ port: rest.port }, 'rest door listening');
+    return { registry, securePort: rest.port, grpcPort: grpcServer.port, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
