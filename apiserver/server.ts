@@ -60,8 +60,6 @@ export async function startApiserver(config: ApiserverConfig): Promise<RunningAp
     log.info({ etcd: config.etcdServers }, 'etcd reachable');
     const registry = createRegistry({ store, serviceCidr: config.serviceClusterIpRange, nodePortRange: config.serviceNodePortRange });
     cleanups.push(() => registry.close());
-    await bootstrap(registry, { advertiseAddress: config.advertiseAddress, securePort: config.securePort });
-    log.info({}, 'bootstrap done');
     const grpcServer = await startGrpcServer({ registry, host: config.bindAddress, port: config.grpcPort, tls });
     cleanups.push(() => grpcServer.close());
     log.info({ port: grpcServer.port }, 'grpc door listening');
@@ -74,6 +72,9 @@ export async function startApiserver(config: ApiserverConfig): Promise<RunningAp
     });
     cleanups.push(() => rest.close());
     log.info({ port: rest.port }, 'rest door listening');
+    // After the doors listen, so the kubernetes Endpoints carry the port actually bound (0 = any).
+    await bootstrap(registry, { advertiseAddress: config.advertiseAddress, securePort: rest.port });
+    log.info({}, 'bootstrap done');
     return { registry, securePort: rest.port, grpcPort: grpcServer.port, stop };
   } catch (e) {
     await stop();

@@ -1,8 +1,11 @@
-// Picks the registries the REST integration tests run against: always the in-memory fake, and
-// the real etcd-backed registry (apiserver/registry + apiserver/storage over test/helpers/etcd)
-// when those modules load. They are loaded dynamically so that this folder does not depend on
-// the registry's internal API at compile time.
+// The registries the REST integration tests run against: the in-memory fake (fast, exercises the
+// door alone) and the real etcd-backed registry over a throwaway etcd, bootstrapped like a cluster.
+import { Etcd3 } from 'etcd3';
 import type { Registry } from '../../apiserver/registry/types';
+import { createRegistry } from '../../apiserver/registry/registry';
+import { EtcdStore } from '../../apiserver/storage/etcd-store';
+import { bootstrap } from '../../apiserver/bootstrap';
+import { startEtcd } from '../helpers/etcd';
 import { FakeRegistry } from './fake-registry';
 
 export interface RegistryUnderTest {
@@ -16,26 +19,12 @@ export async function fakeRegistry(): Promise<RegistryUnderTest> {
   return { name: 'fake', registry: new FakeRegistry(), etcdHealthy: async () => true, stop: async () => undefined };
 }
 
-/** The real registry over a throwaway etcd, or undefined (with the reason) when it cannot load. */
-export async function etcdRegistry(): Promise<RegistryUnderTest | { skip: string }> {
-  let mods: { registry: any; store: any; etcd: any; etcd3: any };
+export async function etcdRegistry(): Promise<RegistryUnderTest> {
+  const etcd = await startEtcd();
+  const client = new Etcd3({ hosts: etcd.endpoint });
   try {
-    mods = {
-      registry: require('../../apiserver/registry/registry'),
-      store: require('../../apiserver/storage/etcd-store'),
-      etcd: require('../helpers/etcd'),
-      etcd3: require('etcd3'),
-    };
-    if (typeof mods.registry.createRegistry !== 'function') return { skip: 'createRegistry is not exported' };
-  } catch (e) {
-    return { skip: `registry modules do not load yet: ${(e as Error).message.split('\n')[0]}` };
-  }
-  const etcd = await mods.etcd.startEtcd();
-  let client: any;
-  try {
-    client = new mods.etcd3.Etcd3({ hosts: etcd.endpoint });
-    const store = new mods.store.EtcdStore(client, '/registry');
-    const registry = mods.registry.createRegistry({ store }) as Registry & { close?(): void };
+    const registry = createRegistry({ store: new EtcdStore(client, '/registry') });
+    await bootstrap(registry, { advertiseAddress: '127.0.0.1', securePort: 6443 });
     return {
       name: 'etcd',
       registry,
@@ -48,13 +37,13 @@ export async function etcdRegistry(): Promise<RegistryUnderTest | { skip: string
         }
       },
       stop: async () => {
-        registry.close?.();
+        registry.close();
         client.close();
         await etcd.stop();
       },
     };
   } catch (e) {
-    client?.close();
+    client.close();
     await etcd.stop();
     throw e;
   }
