@@ -1,0 +1,166 @@
+// The kubelet: wires CRI, image import, node registration, CNI config and the pod workers.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import type { Node, Pod } from '../lib/api/types';
+import { Resources } from '../lib/api/resources';
+import type { ApiClient } from '../lib/client/api-client';
+import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-client';
+import { Informer } from '../lib/client/informer';
+import { EventRecorder } from '../lib/client/event-recorder';
+import { componentLogger } from '../lib/log';
+import { CriClient } from './cri/client';
+import { ImageDirImporter } from './images/importer';
+import { renderCniConfig, writeCniConfig } from './network/cni-config';
+import { NodeAgent } from './node/node-agent';
+import { readMachineInfo, type NodeStatusInputs } from './node/node-status';
+import { PodSyncer } from './pods/pod-sync';
+import { PodWorkers } from './pods/pod-workers';
+import { LABEL_POD_UID } from './pods/cri-state';
+import type { BackoffPolicy } from './pods/pod-actions';
+
+export interface KubeletConfig {
+  kubeconfig: string;
+  apiserverGrpc: string;
+  nodeName: string;
+  nodeIp: string;
+  containerRuntimeEndpoint: string;
+  rootDir: string;
+  imageDir: string;
+  cniConfDir: string;
+  cniBinDir: string;
+  cgroupRoot: string;
+  port: number;
+  tlsCertFile: string;
+  tlsPrivateKeyFile: string;
+  /** Interval of the pod relist that notices container exits and orphans, ms. */
+  housekeepingMs?: number;
+  backoff?: BackoffPolicy;
+  /** Tests pass an in-memory client. */
+  client?: ApiClient;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startKubelet(cfg: KubeletConfig): Promise<{ stop(): Promise<void> }> {
+  const log = componentLogger('kubelet', { node: cfg.nodeName });
+  fs.mkdirSync(cfg.rootDir, { recursive: true });
+  const client = cfg.client ?? new GrpcApiClient(grpcOptionsFromKubeconfig(cfg.kubeconfig, cfg.apiserverGrpc || undefined));
+  const cri = new CriClient(cfg.containerRuntimeEndpoint);
+  const timers: NodeJS.Timeout[] = [];
+  let stopped = false;
+
+  // 1. The runtime must answer before anything else.
+  let runtimeVersion = '';
+  for (;;) {
+    try {
+      const v = await cri.version(5000);
+      runtimeVersion = `${v.runtimeName}://${v.runtimeVersion}`;
+      break;
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, 'waiting for container runtime');
+      await sleep(1000);
+    }
+  }
+  log.info({ runtimeVersion }, 'container runtime ready');
+
+  // 2. Images from the node's image dir, now and whenever new archives appear.
+  const importer = new ImageDirImporter(cfg.imageDir, cfg.rootDir, cfg.containerRuntimeEndpoint);
+  let importing = false;
+  const importImages = async () => {
+    if (importing || stopped) return;
+    importing = true;
+    try {
+      const done = await importer.sync();
+      if (done.length) log.info({ archives: done }, 'images imported');
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, 'image import failed');
+    } finally {
+      importing = false;
+    }
+  };
+  await importImages();
+  timers.push(setInterval(() => void importImages(), 5000));
+
+  // 3. Node registration, status, lease; CNI config once the podCIDR is known.
+  const machine = readMachineInfo();
+  let cniReadyFor: string | undefined;
+  const statusInputs = (): NodeStatusInputs => ({
+    nodeName: cfg.nodeName,
+    nodeIP: cfg.nodeIp,
+    hostname: os.hostname(),
+    machine,
+    runtimeVersion,
+    kubeletPort: cfg.port,
+    notReadyReason: cniReadyFor ? undefined : 'network not ready: waiting for node.spec.podCIDR and the CNI config',
+    nowIso: new Date().toISOString(),
+  });
+  const agent = new NodeAgent(client, {
+    statusInputs,
+    onPodCIDR: (cidr) => {
+      if (cniReadyFor === cidr) return;
+      writeCniConfig(cfg.cniConfDir, renderCniConfig({ podCIDR: cidr, ipamDataDir: path.join(cfg.rootDir, 'cni-ipam') }));
+      log.info({ podCIDR: cidr, dir: cfg.cniConfDir }, 'CNI config written');
+      cniReadyFor = cidr;
+      agent.kick();
+    },
+  });
+  await agent.start();
+  // The podCIDR usually arrives seconds after registration: watch the node for it.
+  const nodeInformer = new Informer<Node>(client, Resources.nodes, { name: 'kubelet-node' });
+  nodeInformer.addHandler({
+    onAdd: (n) => n.metadata.name === cfg.nodeName && n.spec.podCIDR && agent.kick(),
+    onUpdate: (_o, n) => n.metadata.name === cfg.nodeName && n.spec.podCIDR && !cniReadyFor && agent.kick(),
+  });
+  await nodeInformer.start();
+
+  // 4. Pods bound to this node.
+  const recorder = new EventRecorder(client, { component: 'kubelet', host: cfg.nodeName });
+  const syncer = new PodSyncer(cri, client, recorder, {
+    nodeName: cfg.nodeName,
+    nodeIP: cfg.nodeIp,
+    rootDir: cfg.rootDir,
+    cgroupRoot: cfg.cgroupRoot,
+    backoff: cfg.backoff,
+  });
+  const pods = new Informer<Pod>(client, Resources.pods, { fieldSelector: `spec.nodeName=${cfg.nodeName}`, name: 'kubelet-pods' });
+  pods.addIndex('uid', (p) => (p.metadata.uid ? [p.metadata.uid] : []));
+  const byUid = (uid: string) => pods.byIndex('uid', uid)[0];
+  const workers = new PodWorkers(syncer, byUid);
+  pods.addHandler({
+    onAdd: (p) => workers.update(p.metadata.uid!),
+    onUpdate: (_o, p) => workers.update(p.metadata.uid!),
+    onDelete: (p) => workers.update(p.metadata.uid!),
+  });
+  await pods.start();
+
+  // 5. Housekeeping: resync every pod (notices container exits) and tear down pods CRI still runs
+  // but the API no longer has (deleted while the kubelet was down).
+  const housekeeping = async () => {
+    if (stopped || !pods.hasSynced()) return;
+    for (const p of pods.list()) workers.update(p.metadata.uid!);
+    try {
+      const uids = new Set((await cri.listPodSandbox()).map((s) => s.labels[LABEL_POD_UID]).filter(Boolean));
+      for (const uid of uids) if (!byUid(uid)) workers.update(uid);
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, 'housekeeping failed');
+    }
+  };
+  timers.push(setInterval(() => void housekeeping(), cfg.housekeepingMs ?? 5000));
+  void housekeeping();
+  log.info('kubelet started');
+
+  return {
+    stop: async () => {
+      stopped = true;
+      for (const t of timers) clearInterval(t);
+      agent.stop();
+      pods.stop();
+      nodeInformer.stop();
+      await workers.stop();
+      cri.close();
+      if (!cfg.client) client.close();
+      log.info('kubelet stopped');
+    },
+  };
+}

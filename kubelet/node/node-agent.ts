@@ -1,0 +1,130 @@
+// Keeps this kubelet's Node registered and current: creates it, refreshes its status when it
+// changes (or every minute), renews the node Lease every 10s, and reports the podCIDR it gets.
+import type { Lease, Node } from '../../lib/api/types';
+import { Resources } from '../../lib/api/resources';
+import type { ApiClient } from '../../lib/client/api-client';
+import { isAlreadyExists, isConflict, isNotFound } from '../../lib/errors';
+import { componentLogger } from '../../lib/log';
+import { desiredNodeStatus, newNodeObject, nodeLabels, statusFingerprint, type NodeStatusInputs } from './node-status';
+
+export const LEASE_NAMESPACE = 'kube-node-lease';
+export const LEASE_DURATION_SECONDS = 40;
+
+export interface NodeAgentOptions {
+  statusInputs: () => NodeStatusInputs;
+  leaseRenewMs?: number;
+  statusCheckMs?: number;
+  statusForceMs?: number;
+  /** Called whenever the node's spec.podCIDR is seen (every check). */
+  onPodCIDR?: (cidr: string) => void;
+}
+
+const log = componentLogger('kubelet', { part: 'node' });
+
+/** Pure: the Lease to write for a renewal (create when absent). */
+export function renewedLease(nodeName: string, nodeUid: string | undefined, nowIso: string, old?: Lease): Lease {
+  const base: Lease = old ? { ...old, spec: { ...old.spec } } : {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name: nodeName, namespace: LEASE_NAMESPACE },
+    spec: {},
+  };
+  if (nodeUid && !base.metadata.ownerReferences?.length) {
+    base.metadata = { ...base.metadata, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: nodeName, uid: nodeUid }] };
+  }
+  base.spec.holderIdentity = nodeName;
+  base.spec.leaseDurationSeconds = LEASE_DURATION_SECONDS;
+  base.spec.renewTime = nowIso.replace(/Z$/, '000Z');
+  return base;
+}
+
+export class NodeAgent {
+  private timers: NodeJS.Timeout[] = [];
+  private lastWrite = 0;
+  private nodeUid?: string;
+
+  constructor(private readonly client: ApiClient, private readonly opts: NodeAgentOptions) {}
+
+  async start(): Promise<void> {
+    await this.register();
+    await this.renewLease().catch((e) => log.warn({ err: (e as Error).message }, 'lease renewal failed'));
+    this.timers.push(setInterval(() => void this.renewLease().catch((e) => log.warn({ err: (e as Error).message }, 'lease renewal failed')), this.opts.leaseRenewMs ?? 10_000));
+    this.timers.push(setInterval(() => void this.syncStatus().catch((e) => log.warn({ err: (e as Error).message }, 'node status update failed')), this.opts.statusCheckMs ?? 10_000));
+  }
+
+  /** Checks now (e.g. after readiness changed). */
+  kick(): void {
+    void this.syncStatus().catch((e) => log.warn({ err: (e as Error).message }, 'node status update failed'));
+  }
+
+  private async register(): Promise<void> {
+    const inputs = this.opts.statusInputs();
+    for (;;) {
+      try {
+        const created = await this.client.create<Node>(Resources.nodes, newNodeObject(inputs));
+        this.nodeUid = created.metadata.uid;
+        log.info({ node: inputs.nodeName }, 'node registered');
+        break;
+      } catch (e) {
+        if (!isAlreadyExists(e)) throw e;
+      }
+      try {
+        const cur = await this.client.get<Node>(Resources.nodes, undefined, inputs.nodeName);
+        const labels = { ...(cur.metadata.labels ?? {}), ...nodeLabels(inputs) };
+        const updated = await this.client.update<Node>(Resources.nodes, { ...cur, metadata: { ...cur.metadata, labels } });
+        this.nodeUid = updated.metadata.uid;
+        log.info({ node: inputs.nodeName }, 'node re-registered');
+        break;
+      } catch (e) {
+        if (!isConflict(e) && !isNotFound(e)) throw e;
+      }
+    }
+    await this.syncStatus(true);
+  }
+
+  async syncStatus(force = false): Promise<void> {
+    const inputs = this.opts.statusInputs();
+    for (let i = 0; i < 3; i++) {
+      let cur: Node;
+      try {
+        cur = await this.client.get<Node>(Resources.nodes, undefined, inputs.nodeName);
+      } catch (e) {
+        if (isNotFound(e)) return this.register();
+        throw e;
+      }
+      this.nodeUid = cur.metadata.uid;
+      const podCIDR = cur.spec.podCIDR ?? cur.spec.podCIDRs?.[0];
+      if (podCIDR) this.opts.onPodCIDR?.(podCIDR);
+      const fresh = this.opts.statusInputs();
+      const status = desiredNodeStatus(fresh, cur.status);
+      const stale = Date.now() - this.lastWrite >= (this.opts.statusForceMs ?? 60_000);
+      if (!force && !stale && statusFingerprint(status) === statusFingerprint(cur.status)) return;
+      try {
+        await this.client.updateStatus<Node>(Resources.nodes, { ...cur, status });
+        this.lastWrite = Date.now();
+        return;
+      } catch (e) {
+        if (!isConflict(e)) throw e;
+      }
+    }
+  }
+
+  private async renewLease(): Promise<void> {
+    const name = this.opts.statusInputs().nodeName;
+    const now = new Date().toISOString();
+    let old: Lease | undefined;
+    try {
+      old = await this.client.get<Lease>(Resources.leases, LEASE_NAMESPACE, name);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+    const lease = renewedLease(name, this.nodeUid, now, old);
+    if (old) await this.client.update(Resources.leases, lease);
+    else await this.client.create(Resources.leases, lease);
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+}

@@ -1,0 +1,90 @@
+import { strict as assert } from 'node:assert';
+import type { Pod } from '../../lib/api/types';
+import { computePodStatus, qosClassOf, statusEqual } from './pod-status';
+import type { ContainerInfo, PodCriState } from './cri-state';
+
+const NOW = '2024-05-01T00:00:00.000Z';
+const T1 = Date.parse('2024-04-30T00:00:00Z') * 1e6;
+const T2 = Date.parse('2024-04-30T01:00:00Z') * 1e6;
+
+function pod(restartPolicy: 'Always' | 'OnFailure' | 'Never' = 'Always', status?: Pod['status']): Pod {
+  return { metadata: { name: 'p', namespace: 'd', uid: 'u' }, spec: { restartPolicy, containers: [{ name: 'a', image: 'img:1' }] }, status };
+}
+function ctr(state: ContainerInfo['state'], o: Partial<ContainerInfo> = {}): ContainerInfo {
+  return { id: 'c1', sandboxId: 's1', name: 'a', attempt: 0, state, createdAt: T1, startedAt: T1, finishedAt: 0, exitCode: 0, reason: '', message: '', image: 'img:1', imageRef: 'sha256:abc', ...o };
+}
+const st = (containers: ContainerInfo[], ready = true): PodCriState => ({
+  sandboxes: [{ id: 's1', attempt: 0, state: ready ? 'SANDBOX_READY' : 'SANDBOX_NOTREADY', createdAt: T1, ip: ready ? '10.244.1.5' : undefined }],
+  containers,
+});
+const inputs = (waiting: Record<string, { reason: string }> = {}) => ({ nodeIP: '192.168.0.2', nowIso: NOW, waiting });
+
+describe('computePodStatus', () => {
+  const phases: { name: string; pod: Pod; state: PodCriState; waiting?: Record<string, { reason: string }>; phase: string; ready: boolean; state0: string }[] = [
+    { name: 'nothing yet', pod: pod(), state: { sandboxes: [], containers: [] }, phase: 'Pending', ready: false, state0: 'waiting:ContainerCreating' },
+    { name: 'image pull failing', pod: pod(), state: st([]), waiting: { a: { reason: 'ErrImagePull' } }, phase: 'Pending', ready: false, state0: 'waiting:ErrImagePull' },
+    { name: 'running', pod: pod(), state: st([ctr('CONTAINER_RUNNING')]), phase: 'Running', ready: true, state0: 'running' },
+    { name: 'Never + exit 0', pod: pod('Never'), state: st([ctr('CONTAINER_EXITED', { finishedAt: T2 })], false), phase: 'Succeeded', ready: false, state0: 'terminated:Completed' },
+    { name: 'Never + exit 1', pod: pod('Never'), state: st([ctr('CONTAINER_EXITED', { exitCode: 1, finishedAt: T2 })], false), phase: 'Failed', ready: false, state0: 'terminated:Error' },
+    { name: 'OnFailure + exit 0', pod: pod('OnFailure'), state: st([ctr('CONTAINER_EXITED', { finishedAt: T2 })]), phase: 'Succeeded', ready: false, state0: 'terminated:Completed' },
+    {
+      name: 'Always + crash loop',
+      pod: pod(),
+      state: st([ctr('CONTAINER_EXITED', { attempt: 2, exitCode: 1, finishedAt: T2 })]),
+      waiting: { a: { reason: 'CrashLoopBackOff' } },
+      phase: 'Running',
+      ready: false,
+      state0: 'waiting:CrashLoopBackOff',
+    },
+    { name: 'terminal phase is sticky', pod: pod('Always', { phase: 'Failed' }), state: st([]), phase: 'Failed', ready: false, state0: 'waiting:ContainerCreating' },
+  ];
+  for (const c of phases) {
+    it(c.name, () => {
+      const s = computePodStatus(c.pod, c.state, inputs(c.waiting));
+      assert.equal(s.phase, c.phase);
+      assert.equal(s.conditions!.find((x) => x.type === 'Ready')!.status, c.ready ? 'True' : 'False');
+      const cs = s.containerStatuses![0];
+      const key = cs.state.running ? 'running' : cs.state.waiting ? `waiting:${cs.state.waiting.reason}` : `terminated:${cs.state.terminated!.reason}`;
+      assert.equal(key, c.state0);
+    });
+  }
+
+  it('reports ids, restart count, last state, IPs and times', () => {
+    const s = computePodStatus(pod(), st([ctr('CONTAINER_RUNNING', { id: 'c2', attempt: 1, startedAt: T2 }), ctr('CONTAINER_EXITED', { exitCode: 137, finishedAt: T2 })]), inputs());
+    const cs = s.containerStatuses![0];
+    assert.equal(cs.containerID, 'containerd://c2');
+    assert.equal(cs.restartCount, 1);
+    assert.equal(cs.imageID, 'sha256:abc');
+    assert.equal(cs.image, 'img:1');
+    assert.equal(cs.state.running!.startedAt, '2024-04-30T01:00:00.000Z');
+    assert.equal(cs.lastState!.terminated!.exitCode, 137);
+    assert.equal(s.podIP, '10.244.1.5');
+    assert.deepEqual(s.podIPs, [{ ip: '10.244.1.5' }]);
+    assert.equal(s.hostIP, '192.168.0.2');
+    assert.equal(s.startTime, NOW);
+    assert.equal(s.qosClass, 'BestEffort');
+    assert.deepEqual(s.conditions!.map((c) => c.type).sort(), ['ContainersReady', 'Initialized', 'PodScheduled', 'Ready']);
+  });
+
+  it('keeps transition times and startTime when nothing changed, so a resync writes nothing', () => {
+    const p = pod();
+    const first = computePodStatus(p, st([ctr('CONTAINER_RUNNING')]), inputs());
+    const again = computePodStatus({ ...p, status: first }, st([ctr('CONTAINER_RUNNING')]), { ...inputs(), nowIso: '2030-01-01T00:00:00.000Z' });
+    assert.ok(statusEqual(first, again));
+  });
+
+  const qos: [string, Pod['spec']['containers'], string][] = [
+    ['no resources', [{ name: 'a', image: 'i' }], 'BestEffort'],
+    ['limits only', [{ name: 'a', image: 'i', resources: { limits: { cpu: '1', memory: '1Gi' } } }], 'Guaranteed'],
+    ['requests < limits', [{ name: 'a', image: 'i', resources: { requests: { cpu: '500m' }, limits: { cpu: '1', memory: '1Gi' } } }], 'Burstable'],
+    ['requests only', [{ name: 'a', image: 'i', resources: { requests: { memory: '1Gi' } } }], 'Burstable'],
+  ];
+  for (const [name, containers, want] of qos) {
+    it(`qosClass: ${name} → ${want}`, () => assert.equal(qosClassOf({ metadata: {}, spec: { containers } }), want));
+  }
+
+  it('statusEqual ignores key order and undefined fields', () => {
+    assert.ok(statusEqual({ a: 1, b: { c: 2, d: undefined } }, { b: { c: 2 }, a: 1 }));
+    assert.ok(!statusEqual({ a: [1, 2] }, { a: [2, 1] }));
+  });
+});

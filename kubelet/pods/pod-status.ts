@@ -1,0 +1,145 @@
+// The pure pod status: phase, conditions, container statuses and addresses from the CRI state
+// and the decisions of the last sync. The kubelet writes it only when it differs from the API's.
+import type { Container, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../../lib/api/types';
+import { currentSandbox, instancesOf, nsToIso, type ContainerInfo, type PodCriState } from './cri-state';
+import { restartPolicyOf } from './pod-actions';
+
+export interface StatusInputs {
+  nodeIP: string;
+  nowIso: string;
+  /** Waiting reasons found by the sync for containers not running (ErrImagePull, CrashLoopBackOff...). */
+  waiting: Record<string, { reason: string; message?: string }>;
+}
+
+export function qosClassOf(pod: Pod): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+  const all: Container[] = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+  let any = false;
+  let guaranteed = true;
+  for (const c of all) {
+    const limits = c.resources?.limits ?? {};
+    const requests = { ...limits, ...(c.resources?.requests ?? {}) };
+    for (const r of ['cpu', 'memory']) {
+      if (requests[r] || limits[r]) any = true;
+      if (!limits[r] || requests[r] !== limits[r]) guaranteed = false;
+    }
+  }
+  if (!any) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+function terminatedOf(c: ContainerInfo): ContainerState {
+  return {
+    terminated: {
+      exitCode: c.exitCode,
+      reason: c.reason || (c.exitCode === 0 ? 'Completed' : 'Error'),
+      ...(c.message ? { message: c.message } : {}),
+      startedAt: nsToIso(c.startedAt),
+      finishedAt: nsToIso(c.finishedAt),
+      containerID: `containerd://${c.id}`,
+    },
+  };
+}
+
+export function containerStatusOf(spec: Container, s: PodCriState, inputs: StatusInputs): ContainerStatus {
+  const [latest, previous] = instancesOf(s, spec.name);
+  const waiting = inputs.waiting[spec.name];
+  const st: ContainerStatus = {
+    name: spec.name,
+    state: { waiting: { reason: waiting?.reason ?? 'ContainerCreating', ...(waiting?.message ? { message: waiting.message } : {}) } },
+    lastState: {},
+    ready: false,
+    started: false,
+    restartCount: latest ? latest.attempt : 0,
+    image: spec.image,
+    imageID: latest?.imageRef ?? '',
+  };
+  if (!latest) return st;
+  st.containerID = `containerd://${latest.id}`;
+  if (previous && previous.state === 'CONTAINER_EXITED') st.lastState = terminatedOf(previous);
+  if (latest.state === 'CONTAINER_RUNNING') {
+    st.state = { running: { startedAt: nsToIso(latest.startedAt) } };
+    st.ready = true;
+    st.started = true;
+  } else if (latest.state === 'CONTAINER_EXITED') {
+    if (waiting) {
+      // Waiting to restart: the exit becomes the last state.
+      st.lastState = terminatedOf(latest);
+    } else st.state = terminatedOf(latest);
+  }
+  return st;
+}
+
+export function podPhaseOf(pod: Pod, statuses: ContainerStatus[]): NonNullable<PodStatus['phase']> {
+  const old = pod.status?.phase;
+  if (old === 'Succeeded' || old === 'Failed') return old;
+  const running = statuses.filter((c) => c.state.running).length;
+  const terminated = statuses.filter((c) => c.state.terminated);
+  if (running > 0) return 'Running';
+  if (statuses.length > 0 && terminated.length === statuses.length) {
+    const allOk = terminated.every((c) => c.state.terminated!.exitCode === 0);
+    const policy = restartPolicyOf(pod);
+    if (policy === 'Never') return allOk ? 'Succeeded' : 'Failed';
+    if (policy === 'OnFailure' && allOk) return 'Succeeded';
+    return 'Running';
+  }
+  // Some are waiting: a pod whose containers ran before is Running (restarting), else Pending.
+  if (statuses.some((c) => c.restartCount > 0 || c.lastState?.terminated)) return 'Running';
+  return 'Pending';
+}
+
+function condition(old: PodCondition[] | undefined, type: string, ok: boolean, nowIso: string, reason?: string): PodCondition {
+  const status = ok ? 'True' : 'False';
+  const prev = old?.find((c) => c.type === type);
+  const c: PodCondition = {
+    type,
+    status,
+    lastProbeTime: null,
+    lastTransitionTime: prev && prev.status === status && prev.lastTransitionTime ? prev.lastTransitionTime : nowIso,
+  };
+  if (!ok && reason) c.reason = reason;
+  return c;
+}
+
+export function computePodStatus(pod: Pod, s: PodCriState, inputs: StatusInputs): PodStatus {
+  const old = pod.status ?? {};
+  const containerStatuses = pod.spec.containers.map((c) => containerStatusOf(c, s, inputs));
+  const phase = podPhaseOf(pod, containerStatuses);
+  const allReady = containerStatuses.every((c) => c.ready) && phase === 'Running';
+  const sandbox = currentSandbox(s);
+  const status: PodStatus = {
+    phase,
+    conditions: [
+      condition(old.conditions, 'Initialized', true, inputs.nowIso),
+      condition(old.conditions, 'Ready', allReady, inputs.nowIso, 'ContainersNotReady'),
+      condition(old.conditions, 'ContainersReady', allReady, inputs.nowIso, 'ContainersNotReady'),
+      condition(old.conditions, 'PodScheduled', true, inputs.nowIso),
+    ],
+    hostIP: inputs.nodeIP,
+    hostIPs: [{ ip: inputs.nodeIP }],
+    startTime: old.startTime ?? inputs.nowIso,
+    containerStatuses,
+    qosClass: qosClassOf(pod),
+  };
+  const ip = sandbox?.ip ?? (phase === 'Succeeded' || phase === 'Failed' ? undefined : old.podIP);
+  if (ip) {
+    status.podIP = ip;
+    status.podIPs = [{ ip }];
+  }
+  return status;
+}
+
+/** Deterministic comparison: key order does not matter. */
+export function statusEqual(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return '[' + v.map(canonical).join(',') + ']';
+  if (v && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+    return '{' + entries.map(([k, x]) => JSON.stringify(k) + ':' + canonical(x)).join(',') + '}';
+  }
+  return JSON.stringify(v ?? null);
+}
