@@ -9,6 +9,7 @@ import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-cli
 import { Informer } from '../lib/client/informer';
 import { EventRecorder } from '../lib/client/event-recorder';
 import { componentLogger } from '../lib/log';
+import { Metrics, startHealthServer } from '../lib/health-server';
 import { CriClient } from './cri/client';
 import { ImageDirImporter } from './images/importer';
 import { renderCniConfig, writeCniConfig } from './network/cni-config';
@@ -148,7 +149,28 @@ export async function startKubelet(cfg: KubeletConfig): Promise<{ stop(): Promis
   };
   timers.push(setInterval(() => void housekeeping(), cfg.housekeepingMs ?? 5000));
   void housekeeping();
-  log.info('kubelet started');
+
+  // 6. The kubelet's own port: /healthz and /metrics over HTTPS with its serving certificate
+  // (logs, exec and port-forward come with the kubelet issue). Port 0 turns it off.
+  const metrics = new Metrics();
+  metrics.define('kubelet_running_pods', 'Pods with a running sandbox on this node', 'gauge');
+  metrics.define('kubelet_housekeeping_total', 'Housekeeping passes over every pod');
+  const server =
+    cfg.port > 0
+      ? await startHealthServer({
+          port: cfg.port,
+          ready: () => pods.hasSynced(),
+          metrics,
+          tls: cfg.tlsCertFile ? { cert: fs.readFileSync(cfg.tlsCertFile), key: fs.readFileSync(cfg.tlsPrivateKeyFile) } : undefined,
+        })
+      : undefined;
+  timers.push(
+    setInterval(() => {
+      metrics.inc('kubelet_housekeeping_total');
+      metrics.set('kubelet_running_pods', pods.list().length);
+    }, cfg.housekeepingMs ?? 5000),
+  );
+  log.info({ port: server?.port }, 'kubelet started');
 
   return {
     stop: async () => {
@@ -158,6 +180,7 @@ export async function startKubelet(cfg: KubeletConfig): Promise<{ stop(): Promis
       pods.stop();
       nodeInformer.stop();
       await workers.stop();
+      await server?.stop();
       cri.close();
       if (!cfg.client) client.close();
       log.info('kubelet stopped');

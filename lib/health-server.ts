@@ -1,7 +1,8 @@
-// /livez, /readyz and /metrics over plain HTTP (TLS comes with the PKI wiring). Readiness is a
+// /livez, /readyz and /metrics over HTTP, or HTTPS when the component has a serving certificate. Readiness is a
 // callback so the component decides what "ready" means; metrics are counters and gauges rendered
 // in the Prometheus text format.
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export class Metrics {
@@ -44,14 +45,24 @@ export interface HealthServer {
   stop(): Promise<void>;
 }
 
-export async function startHealthServer(opts: { port: number; host?: string; ready: () => boolean; metrics: Metrics }): Promise<HealthServer> {
-  const server = http.createServer((req, res) => {
+export interface HealthServerOptions {
+  port: number;
+  host?: string;
+  ready: () => boolean;
+  metrics: Metrics;
+  /** PEM serving certificate and key: serve HTTPS instead of HTTP. */
+  tls?: { cert: Buffer | string; key: Buffer | string };
+}
+
+export async function startHealthServer(opts: HealthServerOptions): Promise<HealthServer> {
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/livez' || path === '/healthz') return reply(res, 200, 'ok');
     if (path === '/readyz') return opts.ready() ? reply(res, 200, 'ok') : reply(res, 503, 'not ready');
     if (path === '/metrics') return reply(res, 200, opts.metrics.render(), 'text/plain; version=0.0.4');
     reply(res, 404, 'not found');
-  });
+  };
+  const server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) : http.createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve());

@@ -49,7 +49,7 @@ describe('kubelet against a real containerd', function () {
       cniConfDir: env.cniConfDir,
       cniBinDir: '/usr/lib/cni',
       cgroupRoot: env.cgroupRoot,
-      port: 10250,
+      port: 0,
       tlsCertFile: '',
       tlsPrivateKeyFile: '',
       housekeepingMs: 500,
