@@ -12,6 +12,8 @@ describe('supervisor', () => {
       [['etcd', '--data-dir=/a'], ['etcd', '--data-dir=/b'], false],
       [['nsenter', '--net=/run/netns/x', '--', 'containerd', '--config', 'c'], ['containerd', '--config', 'c'], true],
       [['node', 'main.js'], ['node', 'main.js', 'extra'], false],
+      // before nsenter has exec'd its target
+      [['nsenter', '--net=/run/netns/x', '--', 'containerd', '--config', 'c'], ['nsenter', '--net=/run/netns/x', '--', 'containerd', '--config', 'c'], true],
     ];
     for (const [rec, live, want] of cases) assert.equal(cmdlineMatches(rec, live), want, JSON.stringify(rec));
   });

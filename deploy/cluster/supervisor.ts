@@ -55,11 +55,13 @@ function isZombie(pid: number): boolean {
  * live cmdline is the argv without the `nsenter ... --` prefix.
  */
 export function cmdlineMatches(recorded: string[], live: string[]): boolean {
+  const same = (want: string[]) =>
+    live.length === want.length &&
+    // argv[0] may have been resolved through PATH by exec
+    want.every((a, i) => (i === 0 ? path.basename(a) === path.basename(live[0]) : a === live[i]));
+  // Right after spawn, nsenter may not have exec'd its target yet: accept the whole argv too.
   const sep = recorded[0] === 'nsenter' ? recorded.indexOf('--') : -1;
-  const want = sep >= 0 ? recorded.slice(sep + 1) : recorded;
-  if (live.length !== want.length) return false;
-  // argv[0] may have been resolved through PATH by exec
-  return want.every((a, i) => (i === 0 ? path.basename(a) === path.basename(live[0]) : a === live[i]));
+  return same(recorded) || (sep >= 0 && same(recorded.slice(sep + 1)));
 }
 
 /** The pid of the live process recorded in pidFile, if any. */
