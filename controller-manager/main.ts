@@ -2,7 +2,8 @@
 // kube-system/kube-controller-manager Lease, and every controller while leading.
 import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { parseFlags, usage } from '../lib/flags';
+import { parseFlags } from '../lib/flags';
+import { runComponentMain } from '../lib/component-main';
 import { componentLogger } from '../lib/log';
 import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-client';
 import type { ApiClient } from '../lib/client/api-client';
@@ -105,22 +106,4 @@ export async function startControllerManager(config: ControllerManagerConfig): P
   };
 }
 
-if (require.main === module) {
-  const cfg = parseFlags(process.argv.slice(2), controllerManagerFlags);
-  if (cfg.help) {
-    console.log(usage('controller-manager', controllerManagerFlags));
-    process.exit(0);
-  }
-  process.env.K8TS_LOG_LEVEL ??= cfg.logLevel;
-  startControllerManager(cfg).then(
-    (s) => {
-      const shutdown = () => void s.stop().then(() => process.exit(0));
-      process.once('SIGTERM', shutdown);
-      process.once('SIGINT', shutdown);
-    },
-    (err) => {
-      componentLogger('controller-manager').fatal({ err: (err as Error).message }, 'controller-manager failed to start');
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runComponentMain('controller-manager', controllerManagerFlags, startControllerManager);

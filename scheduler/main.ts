@@ -2,7 +2,8 @@
 // kube-system/kube-scheduler Lease, and the scheduling loop while leading.
 import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { parseFlags, usage } from '../lib/flags';
+import { parseFlags } from '../lib/flags';
+import { runComponentMain } from '../lib/component-main';
 import { componentLogger } from '../lib/log';
 import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-client';
 import type { ApiClient } from '../lib/client/api-client';
@@ -82,22 +83,4 @@ export async function startScheduler(config: SchedulerConfig): Promise<{ stop():
   };
 }
 
-if (require.main === module) {
-  const cfg = parseFlags(process.argv.slice(2), schedulerFlags);
-  if (cfg.help) {
-    console.log(usage('scheduler', schedulerFlags));
-    process.exit(0);
-  }
-  process.env.K8TS_LOG_LEVEL ??= cfg.logLevel;
-  startScheduler(cfg).then(
-    (s) => {
-      const shutdown = () => void s.stop().then(() => process.exit(0));
-      process.once('SIGTERM', shutdown);
-      process.once('SIGINT', shutdown);
-    },
-    (err) => {
-      componentLogger('scheduler').fatal({ err: (err as Error).message }, 'scheduler failed to start');
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runComponentMain('scheduler', schedulerFlags, startScheduler);

@@ -42,8 +42,9 @@ describe('deploy/images: import into a throwaway containerd', function () {
   let logFd: number | undefined;
 
   before(function () {
-    if (process.getuid?.() !== 0) this.skip();
-    for (const bin of ['/usr/bin/containerd', '/usr/bin/ctr']) if (!fs.existsSync(bin)) this.skip();
+    // The suite runs as root with containerd installed (.ci/run installs it): anything else is a failure.
+    assert.equal(process.getuid?.(), 0, 'image tests need root');
+    for (const bin of ['/usr/bin/containerd', '/usr/bin/ctr']) assert.ok(fs.existsSync(bin), `${bin} is missing`);
   });
 
   after(async function () {
@@ -116,7 +117,7 @@ describe('deploy/images: import into a throwaway containerd', function () {
   });
 
   it('runs the web image: GET / on :8080 names the host, and SIGTERM stops it', async function () {
-    if (!containerd || containerd.exitCode !== null) this.skip();
+    assert.ok(containerd && containerd.exitCode === null, 'the test containerd is not running');
     const sock = path.join(dir, 'containerd.sock');
     const ctr = (...args: string[]) => execFileSync('ctr', ['-a', sock, '-n', 'k8s.io', ...args], { encoding: 'utf8' });
     // host networking = this containerd's own network namespace, so only the test netns sees :8080
