@@ -10,7 +10,7 @@ import { componentLogger } from '../../lib/log';
 import { renderContainerdConfig } from '../../kubelet/containerd/config';
 import { buildImages } from '../images/build-images';
 import { PAUSE_IMAGE_REF } from '../images/image-specs';
-import { repoRoot } from '../repo-root';
+import { repoRoot } from '../../lib/repo-root';
 import {
   componentCommand,
   CONTROL_PLANE_HOST,

@@ -2,7 +2,7 @@
 // State lives in <repo>/.cluster (or $K8TS_HOME); see README.md.
 import * as path from 'node:path';
 import { FlagError, parseFlags, usage } from '../../lib/flags';
-import { repoRoot } from '../repo-root';
+import { repoRoot } from '../../lib/repo-root';
 import { down, restartComponent, up } from './cluster';
 import { isComponentName } from './layout';
 

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { componentLogger } from '../../lib/log';
-import { repoRoot } from '../repo-root';
+import { repoRoot } from '../../lib/repo-root';
 import { buildDockerArchive, type ImageSpec } from './docker-archive';
 import { pauseSpec, webSpec } from './image-specs';
 

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { repoRoot } from '../../lib/client/proto';
+import { repoRoot } from '../../lib/repo-root';
 import type {
   Container,
   ContainerConfig,

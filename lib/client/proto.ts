@@ -1,21 +1,10 @@
 // Loads proto/k8ts.proto once per process; both the apiserver and the clients use this.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ApiError } from '../errors';
+import { repoRoot } from '../repo-root';
 import type { Status } from '../api/types';
-
-/** The repository root: the nearest folder above this file that holds proto/k8ts.proto. */
-export function repoRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'proto', 'k8ts.proto'))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('cannot find proto/k8ts.proto above ' + __dirname);
-    dir = up;
-  }
-}
 
 let cached: grpc.GrpcObject | undefined;
 

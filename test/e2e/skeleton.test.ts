@@ -153,6 +153,11 @@ describe('walking skeleton (end to end)', function () {
     k = new Kubectl(info.kubeconfig, info.netns);
     const after = await runningPods(3);
     assert.deepEqual(after.map((p) => p.metadata.uid).sort(), before.map((p) => p.metadata.uid).sort());
+    // A second up on a running cluster is harmless: it keeps every process and pod.
+    await up(opts);
+    const again = await runningPods(3);
+    const ids = (ps: PodJson[]) => ps.map((p) => p.status.containerStatuses?.[0]?.containerID).sort();
+    assert.deepEqual(ids(again), ids(after));
     await endpointsMatchReadyPods();
     const svc = await k.json<any>(['get', 'service', 'web']);
     const body = await httpGet(`http://${svc.spec.clusterIP}:80/`);
