@@ -59,6 +59,7 @@ interface SavedState {
   nodeIp: string;
   netns?: string;
   ports: Ports;
+  nodeMonitorGracePeriodSeconds?: number;
 }
 
 const stateFile = (l: Layout) => path.join(l.home, 'cluster.json');
@@ -82,11 +83,12 @@ function resolve(o: ClusterOptions, needIp: boolean): { layout: Layout; s: Saved
   if (!/^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/.test(nodeName)) {
     throw new ClusterError('INVALID_OPTIONS', `node name "${nodeName}" is not a DNS-1123 name: pass --node-name`);
   }
-  return { layout, s: { nodeName, nodeIp, netns, ports: resolvePorts({ ...saved?.ports, ...o.ports }) } };
+  const nodeMonitorGracePeriodSeconds = o.nodeMonitorGracePeriodSeconds ?? saved?.nodeMonitorGracePeriodSeconds;
+  return { layout, s: { nodeName, nodeIp, netns, ports: resolvePorts({ ...saved?.ports, ...o.ports }), nodeMonitorGracePeriodSeconds } };
 }
 
 function commandContext(layout: Layout, s: SavedState): CommandContext {
-  return { layout, ports: s.ports, nodeName: s.nodeName, nodeIp: s.nodeIp, netns: s.netns, nodeBin: process.execPath, distDir: path.join(repoRoot(), 'dist') };
+  return { layout, ports: s.ports, nodeName: s.nodeName, nodeIp: s.nodeIp, netns: s.netns, nodeMonitorGracePeriodSeconds: s.nodeMonitorGracePeriodSeconds, nodeBin: process.execPath, distDir: path.join(repoRoot(), 'dist') };
 }
 
 function childEnv(): NodeJS.ProcessEnv {
@@ -241,13 +243,23 @@ export async function up(o: ClusterOptions & { nodeReadyTimeoutMs?: number }): P
   return info;
 }
 
+function componentName(name: string): ComponentName {
+  if (!isComponentName(name)) throw new ClusterError('INVALID_OPTIONS', `unknown component "${name}" (one of ${COMPONENTS.join(', ')})`);
+  return name;
+}
+
+/** Stops one component (a later up starts it again), as a node or component failure would. */
+export async function stopComponent(o: ClusterOptions, name: ComponentName | string): Promise<void> {
+  const { layout } = resolve(o, false);
+  await stopRecorded(layout.pidFile(componentName(name)));
+}
+
 /** Stops one component and starts it again with the same command line, waiting until healthy. */
 export async function restartComponent(o: ClusterOptions, name: ComponentName | string): Promise<void> {
-  if (!isComponentName(name)) throw new ClusterError('INVALID_OPTIONS', `unknown component "${name}" (one of ${COMPONENTS.join(', ')})`);
+  const c = componentName(name);
   const { layout, s } = resolve(o, false);
-  const ctx = commandContext(layout, s);
-  await stopRecorded(layout.pidFile(name));
-  await startComponent(name, ctx);
+  await stopRecorded(layout.pidFile(c));
+  await startComponent(c, commandContext(layout, s));
 }
 
 export async function down(o: ClusterOptions, opts: { purge?: boolean } = {}): Promise<void> {

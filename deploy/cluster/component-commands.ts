@@ -14,6 +14,8 @@ export interface CommandContext {
   /** The compiled tree: <repo>/dist */
   distDir: string;
   logLevel?: string;
+  /** Seconds without a node Lease renewal before the node is marked NotReady (default 40). */
+  nodeMonitorGracePeriodSeconds?: number;
 }
 
 /** Where every client reaches the control plane: loopback of the host, or of the cluster's netns. */
@@ -85,7 +87,7 @@ function baseArgv(c: ComponentName, ctx: CommandContext): string[] {
         grpc,
         `--cluster-cidr=${CLUSTER_CIDR}`,
         '--node-cidr-mask-size=24',
-        '--node-monitor-grace-period=40',
+        `--node-monitor-grace-period=${ctx.nodeMonitorGracePeriodSeconds ?? 40}`,
         `--health-port=${p.controllerManager}`,
       ]);
     case 'scheduler':

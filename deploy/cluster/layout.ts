@@ -34,6 +34,8 @@ export interface ClusterOptions {
   nodeName?: string;
   nodeIp?: string;
   ports?: Partial<Ports>;
+  /** Seconds without a node Lease renewal before the controller-manager marks the node NotReady. */
+  nodeMonitorGracePeriodSeconds?: number;
 }
 
 export interface ClusterInfo {

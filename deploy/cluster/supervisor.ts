@@ -155,7 +155,10 @@ export async function waitUntil(
   const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
   for (;;) {
     if (await check()) return;
-    if (opts.pidFile && runningPid(opts.pidFile) === undefined) {
+    // Liveness of the pid just started, not runningPid's identity check: between fork and exec the
+    // child's cmdline is still its parent's, which would read as "not our process".
+    const rec = opts.pidFile ? readPidFile(opts.pidFile) : undefined;
+    if (opts.pidFile && (!rec || !alive(rec.pid))) {
       throw new SupervisorError('START_FAILED', `${what}: process exited; see ${opts.logFile ?? 'its log'}${tail(opts.logFile)}`);
     }
     if (Date.now() > deadline) throw new SupervisorError('NOT_READY', `${what}: not ready in time; see ${opts.logFile ?? 'its log'}${tail(opts.logFile)}`);

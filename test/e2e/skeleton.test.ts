@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { up, down, restartComponent, type ClusterInfo, type ClusterOptions } from '../../deploy/cluster/cluster';
+import { up, down, restartComponent, stopComponent, type ClusterInfo, type ClusterOptions } from '../../deploy/cluster/cluster';
 import { Kubectl } from '../harness/kubectl';
 import { run, waitFor } from '../harness/exec';
 import { webApp } from './manifests';
@@ -27,6 +27,8 @@ describe('walking skeleton (end to end)', function () {
     home: fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-e2e-')),
     netns: `k8ts-e2e-${randomBytes(3).toString('hex')}`,
     nodeName: 'e2e-node-1',
+    // short, so that the node-lifecycle test sees a silent node go NotReady within seconds
+    nodeMonitorGracePeriodSeconds: 8,
   };
   let info: ClusterInfo;
   let k: Kubectl;
@@ -108,6 +110,24 @@ describe('walking skeleton (end to end)', function () {
     assert.match(body, /hello from web-/);
   });
 
+  it('leaves a pod that fits no node Pending with a FailedScheduling event', async () => {
+    await k.run(['run', 'too-big', '--image=k8ts/web:1.0', '--restart=Never', '--overrides',
+      JSON.stringify({ spec: { containers: [{ name: 'too-big', image: 'k8ts/web:1.0', resources: { requests: { cpu: '500' } } }] } })]);
+    const ev = await waitFor('a FailedScheduling event', async () => {
+      const list = await k.json<{ items: { reason: string; message: string }[] }>([
+        'get', 'events', '--field-selector', 'involvedObject.name=too-big',
+      ]);
+      return list.items.find((e) => e.reason === 'FailedScheduling');
+    }, 60_000);
+    assert.match(ev.message, /0\/1 nodes are available: .*Insufficient cpu/);
+    const pod = await k.json<PodJson & { spec: { nodeName?: string } }>(['get', 'pod', 'too-big']);
+    assert.equal(pod.status.phase, 'Pending');
+    assert.equal(pod.spec.nodeName, undefined);
+    const described = await k.out(['describe', 'pod', 'too-big']);
+    assert.match(described, /FailedScheduling/);
+    await k.run(['delete', 'pod', 'too-big']);
+  });
+
   it('replaces a deleted pod', async () => {
     const before = await runningPods(3);
     const victim = before[0].metadata.name;
@@ -144,6 +164,23 @@ describe('walking skeleton (end to end)', function () {
     const svc = await k.json<any>(['get', 'service', 'web']);
     const names = await hostnamesBehind(`http://${svc.spec.clusterIP}:80/`, 12);
     assert.ok(names.size >= 2);
+  });
+
+  it('marks a node whose kubelet stops NotReady, and Ready again when it returns', async () => {
+    const before = await runningPods(3);
+    await stopComponent(opts, 'kubelet');
+    const readyStatus = async () =>
+      (await k.json<any>(['get', 'node', opts.nodeName!])).status.conditions.find((c: any) => c.type === 'Ready');
+    const lost = await waitFor('the node to turn NotReady', async () => {
+      const c = await readyStatus();
+      return c.status === 'Unknown' && c;
+    }, 60_000);
+    assert.equal(lost.reason, 'NodeStatusUnknown');
+    await up(opts); // starts the missing kubelet and waits for Ready
+    assert.equal((await readyStatus()).status, 'True');
+    const after = await runningPods(3);
+    const ids = (ps: PodJson[]) => ps.map((p) => p.status.containerStatuses?.[0]?.containerID).sort();
+    assert.deepEqual(ids(after), ids(before), 'the returning kubelet re-adopts its pods');
   });
 
   it('brings every object and pod back after down and up', async () => {
