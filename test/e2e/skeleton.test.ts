@@ -149,6 +149,24 @@ describe('walking skeleton (end to end)', function () {
     await endpointsMatchReadyPods();
   });
 
+  it('rolls a changed pod template out to a new ReplicaSet', async () => {
+    await k.run(['set', 'env', 'deployment/web', 'COLOR=blue']);
+    await k.run(['rollout', 'status', 'deployment/web', '--timeout=180s']);
+    const rs = await k.json<{ items: { metadata: { name: string }; spec: { replicas: number }; status: { readyReplicas?: number } }[] }>([
+      'get', 'replicasets', '-l', 'app=web',
+    ]);
+    assert.equal(rs.items.length, 2, 'old and new ReplicaSet');
+    const sizes = rs.items.map((r) => r.spec.replicas).sort();
+    assert.deepEqual(sizes, [0, 3]);
+    const ps = await runningPods(3);
+    const deploy = await k.json<any>(['get', 'deployment', 'web']);
+    assert.deepEqual(deploy.spec.template.spec.containers[0].env, [{ name: 'COLOR', value: 'blue' }]);
+    assert.equal(deploy.metadata.annotations['deployment.kubernetes.io/revision'], '2');
+    const newRs = rs.items.find((r) => r.spec.replicas === 3)!.metadata.name;
+    for (const p of ps) assert.ok(p.metadata.name.startsWith(newRs), `${p.metadata.name} is not from ${newRs}`);
+    await endpointsMatchReadyPods();
+  });
+
   it('loses no object and restarts no pod when any one component restarts', async () => {
     const before = await runningPods(3);
     const containerIds = (ps: PodJson[]) =>
