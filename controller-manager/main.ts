@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { parseFlags } from '../lib/flags';
 import { runComponentMain } from '../lib/component-main';
+import { servingTls } from '../lib/serving-tls';
 import { componentLogger } from '../lib/log';
 import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-client';
 import type { ApiClient } from '../lib/client/api-client';
@@ -22,6 +23,8 @@ export const controllerManagerFlags = {
   controllers: [] as string[],
   healthPort: 10257,
   bindAddress: '0.0.0.0',
+  tlsCertFile: '',
+  tlsPrivateKeyFile: '',
   leaderElect: true,
   leaseDuration: 15,
   renewPeriod: 2,
@@ -72,6 +75,7 @@ export async function startControllerManager(config: ControllerManagerConfig): P
   const health = await startHealthServer({
     port: config.healthPort,
     host: config.bindAddress,
+    tls: servingTls(config.tlsCertFile, config.tlsPrivateKeyFile),
     metrics,
     ready: () => !controllers || controllers.hasSynced(),
   });

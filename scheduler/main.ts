@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { parseFlags } from '../lib/flags';
 import { runComponentMain } from '../lib/component-main';
+import { servingTls } from '../lib/serving-tls';
 import { componentLogger } from '../lib/log';
 import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-client';
 import type { ApiClient } from '../lib/client/api-client';
@@ -16,6 +17,8 @@ export const schedulerFlags = {
   apiserverGrpc: '',
   healthPort: 10259,
   bindAddress: '0.0.0.0',
+  tlsCertFile: '',
+  tlsPrivateKeyFile: '',
   leaderElect: true,
   leaseDuration: 15,
   renewPeriod: 2,
@@ -56,6 +59,7 @@ export async function startScheduler(config: SchedulerConfig): Promise<{ stop():
   const health = await startHealthServer({
     port: config.healthPort,
     host: config.bindAddress,
+    tls: servingTls(config.tlsCertFile, config.tlsPrivateKeyFile),
     metrics,
     // A standby is ready too: it serves health and waits for the lease.
     ready: () => !scheduler || scheduler.hasSynced(),

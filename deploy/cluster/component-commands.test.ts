@@ -33,7 +33,7 @@ describe('component-commands', () => {
         },
       ],
       ['controller-manager', { kubeconfig: '/state/controller-manager.kubeconfig', 'apiserver-grpc': '127.0.0.1:7444', 'cluster-cidr': '10.244.0.0/16', 'node-cidr-mask-size': '24', 'health-port': '10257' }],
-      ['scheduler', { kubeconfig: '/state/scheduler.kubeconfig', 'apiserver-grpc': '127.0.0.1:7444', 'health-port': '10259' }],
+      ['scheduler', { kubeconfig: '/state/scheduler.kubeconfig', 'apiserver-grpc': '127.0.0.1:7444', 'health-port': '10259', 'tls-cert-file': '/state/pki/scheduler.crt' }],
       [
         'kubelet',
         {

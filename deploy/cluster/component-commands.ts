@@ -89,9 +89,17 @@ function baseArgv(c: ComponentName, ctx: CommandContext): string[] {
         '--node-cidr-mask-size=24',
         `--node-monitor-grace-period=${ctx.nodeMonitorGracePeriodSeconds ?? 40}`,
         `--health-port=${p.controllerManager}`,
+        `--tls-cert-file=${pki(l, 'controller-manager.crt')}`,
+        `--tls-private-key-file=${pki(l, 'controller-manager.key')}`,
       ]);
     case 'scheduler':
-      return nodeComponent(ctx, 'scheduler', [`--kubeconfig=${l.kubeconfig('scheduler')}`, grpc, `--health-port=${p.scheduler}`]);
+      return nodeComponent(ctx, 'scheduler', [
+        `--kubeconfig=${l.kubeconfig('scheduler')}`,
+        grpc,
+        `--health-port=${p.scheduler}`,
+        `--tls-cert-file=${pki(l, 'scheduler.crt')}`,
+        `--tls-private-key-file=${pki(l, 'scheduler.key')}`,
+      ]);
     case 'kubelet':
       return nodeComponent(ctx, 'kubelet', [
         `--kubeconfig=${l.kubeconfig('kubelet')}`,

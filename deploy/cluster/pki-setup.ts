@@ -1,5 +1,5 @@
-// The cluster's certificates and kubeconfigs: one CA, serving certificates for the apiserver and
-// the kubelet, and one client identity per component following Kubernetes naming.
+// The cluster's certificates and kubeconfigs: one CA, serving certificates for the apiserver, the
+// kubelet, the scheduler and the controller-manager, and one client identity per component following Kubernetes naming.
 import * as fs from 'node:fs';
 import { apiserverSans, ensureCa, ensureClientCert, ensureServingCert, type CertPair } from '../../lib/pki';
 import { renderKubeconfig } from '../../lib/client/kubeconfig';
@@ -44,6 +44,10 @@ export async function ensurePki(
   const ca = await ensureCa(dir);
   await ensureServingCert(dir, ca, 'apiserver', 'kube-apiserver', apiserverSans([o.nodeIp]));
   await ensureServingCert(dir, ca, 'kubelet', o.nodeName, kubeletServingSans(o.nodeName, o.nodeIp));
+  // the scheduler's and controller-manager's own HTTPS ports (/livez, /readyz, /metrics)
+  const controlPlaneSans = ['localhost', '127.0.0.1', o.nodeIp];
+  await ensureServingCert(dir, ca, 'scheduler', 'kube-scheduler', controlPlaneSans);
+  await ensureServingCert(dir, ca, 'controller-manager', 'kube-controller-manager', controlPlaneSans);
   for (const id of clientIdentities(o.nodeName)) {
     const pair = await ensureClientCert(dir, ca, `${id.base}-client`, id.cn, id.orgs);
     const file = id.base === 'admin' ? layout.adminKubeconfig : layout.kubeconfig(id.base);
