@@ -1,15 +1,13 @@
 // kube-controller-manager entry: flags → config, a health server, leader election on the
 // kube-system/kube-controller-manager Lease, and every controller while leading.
-import * as os from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { parseFlags } from '../lib/flags';
 import { runComponentMain } from '../lib/component-main';
 import { servingTls } from '../lib/serving-tls';
+import { runLeaderGated } from '../lib/leader-gated';
 import { componentLogger } from '../lib/log';
 import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-client';
 import type { ApiClient } from '../lib/client/api-client';
-import { runLeaderElection } from '../lib/leader-election';
-import { Metrics, startHealthServer } from '../lib/health-server';
+import { Metrics } from '../lib/health-server';
 import { ALL_CONTROLLERS, Controllers } from './controller-manager';
 import { parseCidr } from './node-ipam/cidr';
 
@@ -44,53 +42,28 @@ export async function startControllerManager(config: ControllerManagerConfig): P
   if (unknown.length) throw new Error(`unknown controllers: ${unknown.join(', ')} (known: ${ALL_CONTROLLERS.join(', ')})`);
   const client = config.client ?? new GrpcApiClient(grpcOptionsFromKubeconfig(config.kubeconfig, config.apiserverGrpc || undefined));
   const metrics = new Metrics();
-  metrics.define('controller_manager_leader', 'Whether this instance holds the controller-manager lease.', 'gauge');
-  let controllers: Controllers | undefined;
-  let chain: Promise<void> = Promise.resolve();
-
-  const lead = () => {
-    chain = chain.then(async () => {
-      controllers = new Controllers({
+  const gated = await runLeaderGated({
+    client,
+    leaseName: 'kube-controller-manager',
+    leaderElect: config.leaderElect,
+    leaseDurationMs: config.leaseDuration * 1000,
+    renewMs: config.renewPeriod * 1000,
+    metrics,
+    leaderMetric: 'controller_manager_leader',
+    health: { port: config.healthPort, host: config.bindAddress, tls: servingTls(config.tlsCertFile, config.tlsPrivateKeyFile) },
+    create: () =>
+      new Controllers({
         client,
         clusterCidr: config.clusterCidr,
         nodeCidrMaskSize: config.nodeCidrMaskSize,
         nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriod,
         nodeMonitorPeriodMs: config.nodeMonitorPeriod * 1000,
         controllers: config.controllers.length ? config.controllers : undefined,
-      });
-      metrics.set('controller_manager_leader', 1);
-      await controllers.start();
-    });
-    return chain;
-  };
-  const unlead = () => {
-    chain = chain.then(async () => {
-      metrics.set('controller_manager_leader', 0);
-      await controllers?.stop();
-      controllers = undefined;
-    });
-    return chain;
-  };
-
-  const health = await startHealthServer({
-    port: config.healthPort,
-    host: config.bindAddress,
-    tls: servingTls(config.tlsCertFile, config.tlsPrivateKeyFile),
-    metrics,
-    ready: () => !controllers || controllers.hasSynced(),
+      }),
   });
-  const identity = `${os.hostname()}_${randomBytes(4).toString('hex')}`;
-  const election = config.leaderElect
-    ? runLeaderElection({
-        client, namespace: 'kube-system', name: 'kube-controller-manager', identity,
-        leaseDurationMs: config.leaseDuration * 1000, renewMs: config.renewPeriod * 1000,
-        onStartedLeading: lead, onStoppedLeading: unlead,
-      })
-    : (void lead(), undefined);
-
   log.info(
     {
-      healthPort: health.port, identity, leaderElect: config.leaderElect, clusterCidr: config.clusterCidr,
+      healthPort: gated.port, identity: gated.identity, leaderElect: config.leaderElect, clusterCidr: config.clusterCidr,
       nodeCidrMaskSize: config.nodeCidrMaskSize, nodeMonitorGracePeriod: config.nodeMonitorGracePeriod,
       controllers: config.controllers.length ? config.controllers : ALL_CONTROLLERS,
       apiserverGrpc: config.apiserverGrpc || '(from kubeconfig)',
@@ -98,12 +71,9 @@ export async function startControllerManager(config: ControllerManagerConfig): P
     'controller-manager started',
   );
   return {
-    port: health.port,
+    port: gated.port,
     stop: async () => {
-      if (election) await election.stop();
-      else await unlead();
-      await chain;
-      await health.stop();
+      await gated.stop();
       if (!config.client) client.close();
       log.info('controller-manager stopped');
     },

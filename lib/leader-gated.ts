@@ -1,0 +1,81 @@
+// Runs a component's work only while it leads: a Lease election (or none, with leader election
+// off) starts and stops the work in strict order, while the health server answers throughout —
+// a standby is live and ready, it just waits for the lease.
+import * as os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { ApiClient } from './client/api-client';
+import { runLeaderElection } from './leader-election';
+import { Metrics, startHealthServer } from './health-server';
+
+export interface LeaderWork {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  hasSynced(): boolean;
+}
+
+export interface LeaderGatedOptions {
+  client: ApiClient;
+  /** The Lease in kube-system, e.g. kube-scheduler. */
+  leaseName: string;
+  leaderElect: boolean;
+  leaseDurationMs: number;
+  renewMs: number;
+  metrics: Metrics;
+  /** Gauge set to 1 while leading. */
+  leaderMetric: string;
+  health: { port: number; host: string; tls?: { cert: Buffer; key: Buffer } };
+  create(): LeaderWork;
+}
+
+export async function runLeaderGated(o: LeaderGatedOptions): Promise<{ port: number; identity: string; stop(): Promise<void> }> {
+  o.metrics.define(o.leaderMetric, `Whether this instance holds the ${o.leaseName} lease.`, 'gauge');
+  let work: LeaderWork | undefined;
+  // Leading and unleading are serialized: a stop never overtakes the start before it.
+  let chain: Promise<void> = Promise.resolve();
+  const lead = () => {
+    chain = chain.then(async () => {
+      work = o.create();
+      o.metrics.set(o.leaderMetric, 1);
+      await work.start();
+    });
+    return chain;
+  };
+  const unlead = () => {
+    chain = chain.then(async () => {
+      o.metrics.set(o.leaderMetric, 0);
+      await work?.stop();
+      work = undefined;
+    });
+    return chain;
+  };
+
+  const health = await startHealthServer({
+    ...o.health,
+    metrics: o.metrics,
+    ready: () => !work || work.hasSynced(),
+  });
+  const identity = `${os.hostname()}_${randomBytes(4).toString('hex')}`;
+  const election = o.leaderElect
+    ? runLeaderElection({
+        client: o.client,
+        namespace: 'kube-system',
+        name: o.leaseName,
+        identity,
+        leaseDurationMs: o.leaseDurationMs,
+        renewMs: o.renewMs,
+        onStartedLeading: lead,
+        onStoppedLeading: unlead,
+      })
+    : (void lead(), undefined);
+
+  return {
+    port: health.port,
+    identity,
+    stop: async () => {
+      if (election) await election.stop();
+      else await unlead();
+      await chain;
+      await health.stop();
+    },
+  };
+}
