@@ -62,6 +62,8 @@ describe('walking skeleton (end to end)', function () {
   }
 
   async function hostnamesBehind(url: string, requests: number): Promise<Set<string>> {
+    // kube-proxy programs a new Service asynchronously (rate-limited syncs): wait until it answers.
+    await waitFor(`${url} to answer`, () => httpGet(url), 30_000);
     const names = new Set<string>();
     for (let i = 0; i < requests; i++) {
       const body = await httpGet(url);
@@ -106,7 +108,7 @@ describe('walking skeleton (end to end)', function () {
 
     const nodePort = svc.spec.ports[0].nodePort;
     assert.ok(nodePort >= 30000 && nodePort <= 32767);
-    const body = await httpGet(`http://${info.nodeIp}:${nodePort}/`);
+    const body = await waitFor('the NodePort to answer', () => httpGet(`http://${info.nodeIp}:${nodePort}/`), 30_000);
     assert.match(body, /hello from web-/);
   });
 
@@ -215,7 +217,7 @@ describe('walking skeleton (end to end)', function () {
     assert.deepEqual(ids(again), ids(after));
     await endpointsMatchReadyPods();
     const svc = await k.json<any>(['get', 'service', 'web']);
-    const body = await httpGet(`http://${svc.spec.clusterIP}:80/`);
+    const body = await waitFor('the Service to answer', () => httpGet(`http://${svc.spec.clusterIP}:80/`), 30_000);
     assert.match(body, /hello from web-/);
   });
 
