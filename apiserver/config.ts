@@ -12,6 +12,8 @@ export const APISERVER_FLAGS = {
   tlsCertFile: '',
   tlsPrivateKeyFile: '',
   clientCaFile: '',
+  kubeletClientCertificate: '',
+  kubeletClientKey: '',
   serviceClusterIpRange: '10.96.0.0/16',
   serviceNodePortRange: '30000-32767',
   logLevel: 'info',
@@ -27,6 +29,9 @@ export interface ApiserverConfig {
   tlsCertFile: string;
   tlsPrivateKeyFile: string;
   clientCaFile: string;
+  /** The apiserver's client identity towards kubelets (logs, exec, port-forward, node proxy). */
+  kubeletClientCertificate?: string;
+  kubeletClientKey?: string;
   serviceClusterIpRange: string;
   serviceNodePortRange: string;
   logLevel: string;
@@ -61,6 +66,8 @@ export function parseApiserverConfig(argv: string[]): ApiserverConfig {
     tlsCertFile: f.tlsCertFile,
     tlsPrivateKeyFile: f.tlsPrivateKeyFile,
     clientCaFile: f.clientCaFile,
+    kubeletClientCertificate: f.kubeletClientCertificate,
+    kubeletClientKey: f.kubeletClientKey,
     serviceClusterIpRange: f.serviceClusterIpRange,
     serviceNodePortRange: f.serviceNodePortRange,
     logLevel: f.logLevel,

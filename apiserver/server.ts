@@ -68,6 +68,13 @@ export async function startApiserver(config: ApiserverConfig): Promise<RunningAp
       host: config.bindAddress,
       port: config.securePort,
       tls,
+      nodeProxy: {
+        registry,
+        ca: tls.ca,
+        clientCert: config.kubeletClientCertificate && config.kubeletClientKey
+          ? { cert: fs.readFileSync(config.kubeletClientCertificate), key: fs.readFileSync(config.kubeletClientKey) }
+          : undefined,
+      },
       etcdHealthy: () => withTimeout(store.currentRevision(), 2000).then(() => true, () => false),
     });
     cleanups.push(() => rest.close());

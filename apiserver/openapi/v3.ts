@@ -4,10 +4,14 @@
 // x-kubernetes-group-version-kind and a `fieldValidation` query parameter on it. When found it
 // sends fieldValidation=Strict and skips client-side schema validation. The PATCH request body
 // deliberately omits the strategic-merge content type: kubectl then computes strategic patches
-// from its compiled-in types (our schemas carry no patch merge keys yet).
+// from its compiled-in types, which agree with the merge-key table the schemas' list extensions
+// come from, and does not depend on our schemas covering every list. Object schemas come from the
+// kinds' TypeBox sources (from-typebox.ts), so `kubectl explain` prints their descriptions.
 import * as crypto from 'node:crypto';
 import type { ResourceDef } from '../registry/types';
+import type { TSchema } from '@sinclair/typebox';
 import { groupVersionPath, schemaName, subresourceGvk } from './names';
+import { convert } from './from-typebox';
 
 type Obj = Record<string, unknown>;
 
@@ -62,6 +66,33 @@ const patchBody = (ref: string): Obj => ({
   },
 });
 
+/** The kind's schema converted from its TypeBox source, named components added to `components`. */
+function typedSchema(def: ResourceDef, components: Obj): Obj | undefined {
+  const schema = (def as ResourceDef & { schema?: TSchema }).schema;
+  if (!schema) return undefined;
+  const out = convert(schema, { kind: def.kind, components });
+  out.description ??= `${def.kind} (${def.apiVersion})`;
+  out['x-kubernetes-group-version-kind'] = [{ group: def.group, version: def.version, kind: def.kind }];
+  return out;
+}
+
+const LIST_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta';
+
+function listSchema(def: ResourceDef): Obj {
+  return {
+    type: 'object',
+    description: `${def.listKind} is a list of ${def.kind} objects.`,
+    properties: {
+      apiVersion: { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' },
+      items: { type: 'array', description: `List of ${def.resource}.`, items: { $ref: `#/components/schemas/${schemaName(def.group, def.version, def.kind)}` } },
+      kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
+      metadata: { description: 'Standard list metadata.', allOf: [{ $ref: `#/components/schemas/${LIST_META}` }] },
+    },
+    required: ['items'],
+    'x-kubernetes-group-version-kind': [{ group: def.group, version: def.version, kind: def.listKind }],
+  };
+}
+
 function objectSchema(def: ResourceDef, kind: string, group: string, version: string, list: boolean): Obj {
   const props: Obj = {
     apiVersion: { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' },
@@ -82,7 +113,17 @@ function objectSchema(def: ResourceDef, kind: string, group: string, version: st
   };
 }
 
+// Documents depend only on the definitions, which are fixed for a registry's life: build each once.
+const cache = new WeakMap<ResourceDef[], Map<string, Obj | undefined>>();
+
 export function openapiV3Document(defs: ResourceDef[], gvPath: string): Obj | undefined {
+  let byGv = cache.get(defs);
+  if (!byGv) cache.set(defs, (byGv = new Map()));
+  if (!byGv.has(gvPath)) byGv.set(gvPath, buildDocument(defs, gvPath));
+  return byGv.get(gvPath);
+}
+
+function buildDocument(defs: ResourceDef[], gvPath: string): Obj | undefined {
   const mine = defs.filter((d) => groupVersionPath(d.group, d.version) === gvPath);
   if (mine.length === 0) return undefined;
   const paths: Obj = {};
@@ -90,8 +131,8 @@ export function openapiV3Document(defs: ResourceDef[], gvPath: string): Obj | un
   for (const d of mine) {
     const ref = schemaName(d.group, d.version, d.kind);
     const listRef = schemaName(d.group, d.version, d.listKind);
-    schemas[ref] = objectSchema(d, d.kind, d.group, d.version, false);
-    schemas[listRef] = objectSchema(d, d.listKind, d.group, d.version, true);
+    schemas[ref] = typedSchema(d, schemas) ?? objectSchema(d, d.kind, d.group, d.version, false);
+    schemas[listRef] = listSchema(d);
     const gvk = gvkExt(d.group, d.version, d.kind);
     const base = `/${gvPath}${d.namespaced ? '/namespaces/{namespace}' : ''}/${d.resource}`;
     const nsParams = d.namespaced ? [PATH('namespace')] : [];
@@ -125,6 +166,15 @@ export function openapiV3Document(defs: ResourceDef[], gvPath: string): Obj | un
       paths[`${base}/{name}/${sub}`] = p;
     }
   }
+  schemas[LIST_META] = {
+    type: 'object',
+    description: 'ListMeta describes metadata that synthetic resources must have, including lists.',
+    properties: {
+      continue: { type: 'string', description: 'Set when the list was limited and more results are available; pass it to get the next page.' },
+      remainingItemCount: { type: 'integer', format: 'int64', description: 'The number of subsequent items in the list not included in this response.' },
+      resourceVersion: { type: 'string', description: 'The version of the list, usable to start a watch.' },
+    },
+  };
   schemas['io.k8s.apimachinery.pkg.apis.meta.v1.Status'] = {
     type: 'object',
     description: 'Status is a return value for calls that do not return other objects.',

@@ -16,6 +16,10 @@ import { ServiceAllocator } from './service-allocator';
 import { applyScale, bindPod, scaleOf, type Binding, type Scale } from './subresources';
 import { compileLabelSelector, startWatch } from './watch-stream';
 import { NamespaceCleaner } from './namespace-cleanup';
+import { WatchCaches } from '../cache/watch-caches';
+import { apiserverMetrics } from '../metrics';
+import { decodeContinue, readChunk } from './list-chunking';
+import { withRequestMetrics } from './request-metrics';
 import type { DeleteQuery, ListQuery, PatchType, Registry, ResourceDef, WatchQuery, WatchSink, WatchStop, WriteOptions } from './types';
 
 const log = componentLogger('apiserver', { part: 'registry' });
@@ -29,6 +33,8 @@ export interface RegistryOptions {
   /** Seconds between passes of a namespace's content removal. */
   namespaceCleanupIntervalMs?: number;
   now?: () => Date;
+  /** Events each resource's watch cache keeps for watches resuming from a resourceVersion. */
+  watchCacheCapacity?: number;
 }
 
 export interface CoreRegistry extends Registry {
@@ -41,6 +47,19 @@ export interface CoreRegistry extends Registry {
 }
 
 const MAX_RETRIES = 8;
+/** Deeper documents are refused before any recursive step (defaulting, validation, patching) sees them. */
+const MAX_DEPTH = 1000;
+
+/** 400 when a JSON value nests deeper than MAX_DEPTH; iterative, so it cannot overflow itself. */
+export function checkDepth(value: unknown): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    if (d > MAX_DEPTH) throw apiError(400, 'BadRequest', `the request body nests deeper than ${MAX_DEPTH} levels`);
+    for (const c of Object.values(v)) if (c && typeof c === 'object') stack.push([c, d + 1]);
+  }
+}
 
 export function createRegistry(opts: RegistryOptions): CoreRegistry {
   const store = opts.store;
@@ -51,6 +70,10 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
     for (const n of [s.resource, s.singular, ...s.shortNames]) byKey.set(`${s.apiVersion}|${n.toLowerCase()}`, s);
   }
   const allocator = new ServiceAllocator(store, opts.serviceCidr, opts.nodePortRange);
+  const caches = new WatchCaches(store, {
+    capacity: opts.watchCacheCapacity ?? 1000,
+    onSize: (resource, size) => apiserverMetrics.setWatchCacheSize(resource, size),
+  });
 
   const specOf = (def: ResourceDef): ResourceSpec => {
     const s = byKey.get(`${def.apiVersion}|${def.resource}`);
@@ -75,6 +98,7 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
 
   function checkTypeMeta(s: ResourceSpec, obj: KObject): void {
     if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw apiError(400, 'BadRequest', 'the request body must be a JSON object');
+    checkDepth(obj);
     if (obj.apiVersion && obj.apiVersion !== s.apiVersion)
       throw apiError(400, 'BadRequest', `the API version in the data (${obj.apiVersion}) does not match the expected API version (${s.apiVersion})`);
     if (obj.kind && obj.kind !== s.kind) throw apiError(400, 'BadRequest', `the kind in the data (${obj.kind}) does not match the expected kind (${s.kind})`);
@@ -88,7 +112,25 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
     fail(s, obj.metadata.name ?? '', errs);
   }
 
+  /**
+   * Runs a defaulting or preparing step that assumes a well-typed object. When the input has
+   * wrong types the step may throw a TypeError; the client then gets the schema's Invalid answer.
+   */
+  function shaped(s: ResourceSpec, obj: KObject, step: () => void): void {
+    try {
+      step();
+    } catch (e) {
+      if (e instanceof ApiError) throw e;
+      fail(s, obj.metadata?.name ?? '', schemaErrors(s.schema, obj));
+      throw apiError(400, 'BadRequest', `the object could not be processed: ${(e as Error).message}`);
+    }
+  }
+
   async function ensureNamespaceUsable(namespace: string): Promise<void> {
+    // The namespaces watch cache answers the common case (an active namespace) without an etcd
+    // round trip, as Kubernetes' lifecycle admission reads an informer; anything else is re-read.
+    const cached = await caches.forResource({ group: '', resource: 'namespaces' }).then((c) => c.get(undefined, namespace), () => undefined);
+    if (cached && !cached.metadata.deletionTimestamp && (cached as { status?: { phase?: string } }).status?.phase !== 'Terminating') return;
     let ns: KObject;
     try {
       ns = await store.get({ group: '', resource: 'namespaces', name: namespace });
@@ -119,8 +161,10 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
       requireNamespace(s, ns);
     }
     const wantsGenerated = !obj.metadata.name && !!obj.metadata.generateName;
-    s.defaults?.(obj);
-    s.prepareForCreate?.(obj);
+    shaped(s, obj, () => {
+      s.defaults?.(obj);
+      s.prepareForCreate?.(obj);
+    });
     for (let attempt = 0; ; attempt++) {
       const candidate = deepCopy(obj);
       if (wantsGenerated) candidate.metadata.name = generatedName(obj.metadata.generateName as string);
@@ -183,14 +227,17 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
     if (input.metadata.uid && input.metadata.uid !== stored.metadata.uid)
       throw apiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(s)} "${name}": Precondition failed: UID in precondition: ${input.metadata.uid}, UID in object meta: ${stored.metadata.uid}`);
     const subresource = s.hasStatus ? o.subresource : undefined;
-    const next = mergeForUpdate(s, { ...input, apiVersion: s.apiVersion, kind: s.kind }, stored, subresource);
-    next.apiVersion = s.apiVersion;
-    next.kind = s.kind;
-    if (subresource !== 'status') {
-      s.defaults?.(next);
-      s.prepareForUpdate?.(next, stored);
-      bumpGeneration(s, next, stored);
-    }
+    let next = input;
+    shaped(s, input, () => {
+      next = mergeForUpdate(s, { ...input, apiVersion: s.apiVersion, kind: s.kind }, stored, subresource);
+      next.apiVersion = s.apiVersion;
+      next.kind = s.kind;
+      if (subresource !== 'status') {
+        s.defaults?.(next);
+        s.prepareForUpdate?.(next, stored);
+        bumpGeneration(s, next, stored);
+      }
+    });
     validateAll(s, next, subresource === 'status' ? undefined : stored);
     if (sameObject(next, stored)) return stored;
     // The last finalizer removed from an object being deleted: the update completes the delete.
@@ -252,6 +299,7 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
   async function patch(s: ResourceSpec, namespace: string | undefined, name: string, type: PatchType, body: unknown, o: WriteOptions): Promise<KObject> {
     requireNamespace(s, namespace);
     if (!['merge', 'json', 'strategic'].includes(type)) throw apiError(415, 'UnsupportedMediaType', `unsupported patch type "${type}"`);
+    checkDepth(body);
     for (let attempt = 0; ; attempt++) {
       const stored = await store.get(keyOf(s, namespace, name));
       const isScale = o.subresource === 'scale';
@@ -302,28 +350,32 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
   async function list(s: ResourceSpec, namespace: string | undefined, q: ListQuery): Promise<KList> {
     const labels = compileLabelSelector(q.labelSelector);
     const fields = parseFieldSelector(s, q.fieldSelector);
-    const res = await store.list({ group: s.group, resource: s.resource, namespace: s.namespaced ? namespace : undefined });
-    let items = res.items.filter((o) => labels(o.metadata.labels) && matchesFields(s, fields, o));
+    const ns = s.namespaced ? namespace : undefined;
+    const matches = (o: KObject) => labels(o.metadata.labels) && matchesFields(s, fields, o);
+    if (q.resourceVersion && !/^\d+$/.test(q.resourceVersion)) throw apiError(400, 'BadRequest', `invalid resource version "${q.resourceVersion}"`);
+    const token = q.continueToken ? decodeContinue(q.continueToken) : undefined;
+    let items: KObject[];
+    let revision: string;
     let cont: string | undefined;
-    if (q.continueToken) {
-      let after: string;
-      try {
-        after = String(JSON.parse(Buffer.from(q.continueToken, 'base64url').toString('utf8')).after ?? '');
-      } catch {
-        throw apiError(400, 'BadRequest', 'continue key is not valid');
-      }
-      items = items.filter((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > after);
-    }
-    if (q.limit && q.limit > 0 && items.length > q.limit) {
-      items = items.slice(0, q.limit);
-      const last = items[items.length - 1];
-      cont = Buffer.from(JSON.stringify({ after: `${last.metadata.namespace ?? ''}/${last.metadata.name}` })).toString('base64url');
+    if (q.resourceVersion === '0' && !token) {
+      // "Any version": the watch cache's current state, whole (limit is ignored, as upstream does).
+      const snap = (await caches.forResource(s)).snapshot();
+      items = snap.items.filter((o) => (!ns || o.metadata.namespace === ns) && matches(o));
+      revision = snap.revision;
+    } else if ((q.limit && q.limit > 0) || token) {
+      const chunk = await readChunk(store, { group: s.group, resource: s.resource, namespace: ns }, q.limit && q.limit > 0 ? q.limit : 0, token, matches);
+      ({ items, revision } = chunk);
+      cont = chunk.continueToken;
+    } else {
+      const res = await store.list({ group: s.group, resource: s.resource, namespace: ns });
+      items = res.items.filter(matches);
+      revision = res.revision;
     }
     for (const o of items) {
       o.apiVersion = s.apiVersion;
       o.kind = s.kind;
     }
-    const meta: KList['metadata'] = { resourceVersion: res.revision };
+    const meta: KList['metadata'] = { resourceVersion: revision };
     if (cont) meta.continue = cont;
     return { apiVersion: s.apiVersion, kind: s.listKind, metadata: meta, items };
   }
@@ -368,10 +420,13 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
     delete: (def, ns, name, q) => remove(specOf(def), ns, name, q),
     watch(def: ResourceDef, ns: string | undefined, q: WatchQuery, sink: WatchSink): Promise<WatchStop> {
       const s = specOf(def);
-      return startWatch({ store, spec: s, namespace: s.namespaced ? ns : undefined, query: q, sink, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000 });
+      return startWatch({ store, caches, spec: s, namespace: s.namespaced ? ns : undefined, query: q, sink, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000 });
     },
     resumeNamespaceCleanup: () => cleaner.resume(),
-    close: () => cleaner.stop(),
+    close: () => {
+      cleaner.stop();
+      caches.close();
+    },
   };
-  return registry;
+  return withRequestMetrics(registry);
 }

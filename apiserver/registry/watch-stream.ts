@@ -1,12 +1,16 @@
 // One client watch: optional synthetic ADDED events for the current state, then storage events
 // filtered by label and field selectors, periodic BOOKMARKs, and a 410 ERROR when the requested
-// revision is gone.
+// revision is gone. Served from the resource's watch cache; a start older than the cache's ring
+// that etcd still has falls back to a watch of its own on etcd.
 import type { KObject } from '../../lib/api/types';
 import { matchesRequirements, parseSelector, SelectorParseError, type Labels } from '../../lib/api/labels';
 import { ApiError, apiError } from '../../lib/errors';
 import { componentLogger } from '../../lib/log';
 import type { ResourceSpec } from '../resources/types';
-import type { EtcdStore } from '../storage/etcd-store';
+import type { EtcdStore, StoreEvent } from '../storage/etcd-store';
+import type { WatchCaches } from '../cache/watch-caches';
+import type { Subscription } from '../cache/watch-cache';
+import { apiserverMetrics } from '../metrics';
 import { parseFieldSelector, matchesFields } from './field-selector';
 import type { WatchQuery, WatchSink, WatchStop } from './types';
 import { filterEvent } from './watch-filter';
@@ -31,6 +35,8 @@ export interface StartWatchOptions {
   query: WatchQuery;
   sink: WatchSink;
   bookmarkIntervalMs: number;
+  /** When given, the watch is served from the cache instead of an etcd watch of its own. */
+  caches?: WatchCaches;
 }
 
 export async function startWatch(o: StartWatchOptions): Promise<WatchStop> {
@@ -59,6 +65,10 @@ export async function startWatch(o: StartWatchOptions): Promise<WatchStop> {
 
   let from = query.resourceVersion ?? '';
   if (from !== '' && !/^\d+$/.test(from)) throw apiError(400, 'BadRequest', `invalid resource version "${from}"`);
+  if (o.caches) {
+    const cached = await startCachedWatch(o, from, matches, typed);
+    if (cached) return cached;
+  }
   if (from === '' || from === '0') {
     // "Get state and start at most recent": the current objects as ADDED, then changes after that.
     const cur = await store.list(collection);
@@ -93,5 +103,64 @@ export async function startWatch(o: StartWatchOptions): Promise<WatchStop> {
     timer.unref();
   }
   log.debug({ resource: spec.resource, namespace: o.namespace, from }, 'watch started');
+  return { stop: finish };
+}
+
+/**
+ * The cache-served watch; null when the start revision is older than the cache's ring, so the
+ * caller reads etcd (which answers 410 when it is compacted there too).
+ */
+async function startCachedWatch(
+  o: StartWatchOptions,
+  from: string,
+  matches: (obj: KObject) => boolean,
+  typed: (obj: KObject) => KObject,
+): Promise<WatchStop | null> {
+  const { spec, sink, query } = o;
+  const cache = await o.caches!.forResource(spec);
+  const inScope = (obj: KObject) => !o.namespace || obj.metadata.namespace === o.namespace;
+  const scoped = (obj: KObject) => inScope(obj) && matches(obj);
+  let ended = false;
+  let timer: NodeJS.Timeout | undefined;
+  let sub: Subscription | undefined;
+  const onEvent = (ev: StoreEvent) => {
+    if (ended) return;
+    const out = filterEvent(ev, scoped);
+    if (out) sink.send(out.type, typed(out.object));
+  };
+  if (from === '' || from === '0') {
+    const snap = cache.snapshotAndSubscribe(onEvent);
+    sub = snap.sub;
+    for (const obj of snap.items) if (scoped(obj)) sink.send('ADDED', typed(obj));
+  } else {
+    // The ring may still hold what etcd compacted away; clients expect 410 from then on anyway,
+    // so one cheap read at that revision decides (the etcd path reports the 410 in-stream).
+    try {
+      await o.store.checkNotCompacted(from);
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 410) return null;
+      throw e;
+    }
+    const s = cache.subscribeFrom(from, onEvent);
+    if (!s) return null;
+    sub = s;
+  }
+  apiserverMetrics.watchStarted(spec.group, spec.resource);
+  const finish = () => {
+    if (ended) return;
+    ended = true;
+    if (timer) clearInterval(timer);
+    sub?.stop();
+    apiserverMetrics.watchEnded(spec.group, spec.resource);
+  };
+  if (query.allowBookmarks && o.bookmarkIntervalMs > 0) {
+    timer = setInterval(() => {
+      if (ended) return;
+      // Every event up to the cache's revision has been delivered synchronously by now.
+      sink.send('BOOKMARK', { apiVersion: spec.apiVersion, kind: spec.kind, metadata: { resourceVersion: cache.revision } });
+    }, o.bookmarkIntervalMs);
+    timer.unref();
+  }
+  log.debug({ resource: spec.resource, namespace: o.namespace, from }, 'cached watch started');
   return { stop: finish };
 }

@@ -9,10 +9,28 @@ import { events } from './events';
 import { configmaps, secrets } from './config';
 import { leases } from './leases';
 import { replicasets, deployments } from './workloads';
+import { serviceaccounts } from './service-accounts';
+import { persistentvolumes, persistentvolumeclaims } from './volumes';
+import { endpointslices } from './endpoint-slices';
+import { daemonsets, statefulsets } from './daemon-stateful-sets';
+import { jobs, cronjobs } from './jobs';
+import { horizontalpodautoscalers } from './autoscalers';
+import { ingresses } from './ingresses';
+import { roles, rolebindings, clusterroles, clusterrolebindings } from './rbac';
 
 export function allResources(): ResourceSpec[] {
-  return [namespaces, pods, nodes, services, endpoints, events, configmaps, secrets, leases, replicasets, deployments];
+  return [
+    namespaces, pods, nodes, services, endpoints, events, configmaps, secrets, serviceaccounts, persistentvolumes, persistentvolumeclaims,
+    leases, endpointslices,
+    replicasets, deployments, daemonsets, statefulsets,
+    jobs, cronjobs, horizontalpodautoscalers, ingresses,
+    roles, rolebindings, clusterroles, clusterrolebindings,
+  ];
 }
 
 export type { ResourceSpec } from './types';
-export { namespaces, pods, nodes, services, endpoints, events, configmaps, secrets, leases, replicasets, deployments };
+export {
+  namespaces, pods, nodes, services, endpoints, events, configmaps, secrets, leases, replicasets, deployments,
+  serviceaccounts, persistentvolumes, persistentvolumeclaims, endpointslices, daemonsets, statefulsets, jobs, cronjobs,
+  horizontalpodautoscalers, ingresses, roles, rolebindings, clusterroles, clusterrolebindings,
+};

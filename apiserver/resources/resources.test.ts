@@ -33,9 +33,23 @@ describe('resource definitions', () => {
       events: ['v1', 'Event', 'ev', '', true],
       configmaps: ['v1', 'ConfigMap', 'cm', '', true],
       secrets: ['v1', 'Secret', '', '', true],
+      serviceaccounts: ['v1', 'ServiceAccount', 'sa', '', true],
+      persistentvolumes: ['v1', 'PersistentVolume', 'pv', '', false],
+      persistentvolumeclaims: ['v1', 'PersistentVolumeClaim', 'pvc', '', true],
       leases: ['coordination.k8s.io/v1', 'Lease', '', '', true],
+      endpointslices: ['discovery.k8s.io/v1', 'EndpointSlice', '', '', true],
       replicasets: ['apps/v1', 'ReplicaSet', 'rs', 'all', true],
       deployments: ['apps/v1', 'Deployment', 'deploy', 'all', true],
+      daemonsets: ['apps/v1', 'DaemonSet', 'ds', 'all', true],
+      statefulsets: ['apps/v1', 'StatefulSet', 'sts', 'all', true],
+      jobs: ['batch/v1', 'Job', '', 'all', true],
+      cronjobs: ['batch/v1', 'CronJob', 'cj', 'all', true],
+      horizontalpodautoscalers: ['autoscaling/v2', 'HorizontalPodAutoscaler', 'hpa', 'all', true],
+      ingresses: ['networking.k8s.io/v1', 'Ingress', 'ing', '', true],
+      roles: ['rbac.authorization.k8s.io/v1', 'Role', '', '', true],
+      rolebindings: ['rbac.authorization.k8s.io/v1', 'RoleBinding', '', '', true],
+      clusterroles: ['rbac.authorization.k8s.io/v1', 'ClusterRole', '', '', false],
+      clusterrolebindings: ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', '', '', false],
     });
   });
 

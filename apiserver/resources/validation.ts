@@ -10,7 +10,8 @@ export type CauseReason =
   | 'FieldValueNotSupported'
   | 'FieldValueDuplicate'
   | 'FieldValueForbidden'
-  | 'FieldValueTooLong';
+  | 'FieldValueTooLong'
+  | 'FieldValueTooMany';
 
 export interface FieldError {
   reason: CauseReason;
@@ -37,6 +38,7 @@ export const duplicate = (field: string, value: unknown): FieldError => ({
   message: `Duplicate value: ${show(value)}`,
 });
 export const forbidden = (field: string, detail: string): FieldError => ({ reason: 'FieldValueForbidden', field, message: `Forbidden: ${detail}` });
+export const tooMany = (field: string, n: number, max: number): FieldError => ({ reason: 'FieldValueTooMany', field, message: `Too many: ${n}: must have at most ${max} items` });
 export const immutable = (field: string, value: unknown): FieldError =>
   invalid(field, value, 'field is immutable');
 

@@ -3,7 +3,7 @@
 import type { Deployment, KObject, ReplicaSet } from '../../lib/api/types';
 import { selectorToString } from '../../lib/api/labels';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN, jsonEqual } from './common';
-import { kindSchema, Type, Open, Str, Int, LabelSelector, PodTemplateSpec, IntOrString } from './schemas';
+import { kindSchema, Type, Open, Str, Int, LabelSelector, PodTemplateSpec, IntOrString, opt, named } from './schemas';
 import { defaultPodSpec, validateWorkload } from './pod-spec';
 import { immutable, notSupported, nonNegativeInt, invalid, type FieldError } from './validation';
 
@@ -27,14 +27,26 @@ function selectorImmutable(o: KObject, old: KObject): FieldError[] {
   return jsonEqual(a, b) ? [] : [immutable('spec.selector', b ?? {})];
 }
 
-const workloadSchema = (extra: Record<string, ReturnType<typeof Type.Optional>>) =>
-  kindSchema({
-    spec: Type.Object(
-      { replicas: Type.Optional(Int), selector: Type.Optional(LabelSelector), template: Type.Optional(PodTemplateSpec), minReadySeconds: Type.Optional(Int), ...extra },
-      Open,
-    ),
-    status: Type.Object({}, Open),
-  });
+const workloadSchema = (kind: string, extra: Record<string, ReturnType<typeof Type.Optional>>) =>
+  kindSchema(
+    {
+      spec: named(
+        `io.k8s.api.apps.v1.${kind}Spec`,
+        Type.Object(
+          {
+            replicas: opt(Int, 'Number of desired pods. Defaults to 1.'),
+            selector: opt(LabelSelector, "Label selector for pods. It must match the pod template's labels and is immutable."),
+            template: opt(PodTemplateSpec, 'Template describes the pods that will be created.'),
+            minReadySeconds: opt(Int, 'Minimum number of seconds a newly created pod should be ready, without any container crashing, to be considered available. Defaults to 0.'),
+            ...extra,
+          },
+          { ...Open, description: `The specification of the desired behavior of the ${kind}.` },
+        ),
+      ),
+      status: Type.Object({}, Open),
+    },
+    kind === 'Deployment' ? 'Deployment enables declarative updates for Pods and ReplicaSets.' : 'ReplicaSet ensures that a specified number of pod replicas are running at any given time.',
+  );
 
 export const replicasets = defineResource({
   group: 'apps',
@@ -47,7 +59,7 @@ export const replicasets = defineResource({
   categories: ['all'],
   subresources: ['status', 'scale'],
   hasStatus: true,
-  schema: workloadSchema({}),
+  schema: workloadSchema('ReplicaSet', {}),
   printerColumns: [
     NAME_COLUMN,
     col('Desired', 'integer', 'Number of desired pods.'),
@@ -109,19 +121,35 @@ export const deployments = defineResource({
   categories: ['all'],
   subresources: ['status', 'scale'],
   hasStatus: true,
-  schema: workloadSchema({
-    strategy: Type.Optional(
-      Type.Object(
-        {
-          type: Type.Optional(Str),
-          rollingUpdate: Type.Optional(Type.Object({ maxSurge: Type.Optional(IntOrString), maxUnavailable: Type.Optional(IntOrString) }, Open)),
-        },
-        Open,
+  schema: workloadSchema('Deployment', {
+    strategy: opt(
+      named(
+        'io.k8s.api.apps.v1.DeploymentStrategy',
+        Type.Object(
+          {
+            type: opt(Str, 'Type of deployment. Can be "Recreate" or "RollingUpdate". Default is RollingUpdate.'),
+            rollingUpdate: opt(
+              named(
+                'io.k8s.api.apps.v1.RollingUpdateDeployment',
+                Type.Object(
+                  {
+                    maxSurge: opt(IntOrString, 'The maximum number of pods that can be scheduled above the desired number of pods: an absolute number (ex: 5) or a percentage of desired pods (ex: 10%), rounded up. Cannot be 0 if MaxUnavailable is 0. Defaults to 25%.'),
+                    maxUnavailable: opt(IntOrString, 'The maximum number of pods that can be unavailable during the update: an absolute number (ex: 5) or a percentage of desired pods (ex: 10%), rounded down. Cannot be 0 if MaxSurge is 0. Defaults to 25%.'),
+                  },
+                  { ...Open, description: 'Spec to control the desired behavior of rolling update.' },
+                ),
+              ),
+              'Rolling update config params. Present only if DeploymentStrategyType = RollingUpdate.',
+            ),
+          },
+          { ...Open, description: 'DeploymentStrategy describes how to replace existing pods with new ones.' },
+        ),
       ),
+      'The deployment strategy to use to replace existing pods with new ones.',
     ),
-    revisionHistoryLimit: Type.Optional(Int),
-    progressDeadlineSeconds: Type.Optional(Int),
-    paused: Type.Optional(Type.Boolean()),
+    revisionHistoryLimit: opt(Int, 'The number of old ReplicaSets to retain to allow rollback. Defaults to 10.'),
+    progressDeadlineSeconds: opt(Int, 'The maximum time in seconds for a deployment to make progress before it is considered to be failed. Defaults to 600s.'),
+    paused: opt(Type.Boolean(), 'Indicates that the deployment is paused.'),
   }),
   printerColumns: [
     NAME_COLUMN,

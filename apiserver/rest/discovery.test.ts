@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { ResourceDef } from '../registry/types';
+import { aggregatedDiscovery, wantsAggregated } from './discovery-aggregated';
 import { apiGroup, apiGroupList, apiResourceList, versionInfo } from './discovery';
 
 const mk = (group: string, kind: string, resource: string, subresources: string[] = [], namespaced = true): ResourceDef => ({
@@ -34,5 +35,21 @@ describe('discovery', () => {
     assert.equal(v.minor, '32');
     assert.match(v.gitVersion, /^v1\.32\./);
     assert.equal(v.platform, 'linux/amd64');
+  });
+});
+
+describe('aggregated discovery', () => {
+  it('serves v2 only when asked for first, with subresource response kinds', () => {
+    assert.equal(wantsAggregated('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json'), true);
+    assert.equal(wantsAggregated('application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json'), false);
+    assert.equal(wantsAggregated('application/json'), false);
+    const apis = aggregatedDiscovery(defs, false) as { items: { metadata: { name?: string }; versions: { resources: { resource: string; scope: string; subresources?: { subresource: string; responseKind: unknown }[] }[] }[] }[] };
+    assert.deepEqual(apis.items.map((g) => g.metadata.name), ['apps', 'coordination.k8s.io']);
+    const dep = apis.items[0].versions[0].resources[0];
+    assert.equal(dep.scope, 'Namespaced');
+    assert.deepEqual(dep.subresources!.find((s) => s.subresource === 'scale')!.responseKind, { group: 'autoscaling', version: 'v1', kind: 'Scale' });
+    const core = aggregatedDiscovery(defs, true) as { items: { metadata: object; versions: { resources: { resource: string; scope: string }[] }[] }[] };
+    assert.deepEqual(core.items.map((g) => g.metadata), [{}]);
+    assert.deepEqual(core.items[0].versions[0].resources.map((r) => [r.resource, r.scope]), [['nodes', 'Cluster'], ['pods', 'Namespaced']]);
   });
 });

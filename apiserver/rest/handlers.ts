@@ -1,7 +1,9 @@
 // One handler per REST verb on a resource. Each resolves what the path and query ask for, calls
 // the registry, and returns a Reply (status code + body) for the server to encode; watch streams
 // live in watch.ts. Handlers never write to the socket themselves.
+import type { TSchema } from '@sinclair/typebox';
 import type { KObject } from '../../lib/api/types';
+import { checkFields, fieldValidationParam } from './field-validation';
 import { apiError } from '../../lib/errors';
 import type { Registry, ResourceDef } from '../registry/types';
 import type { UserInfo } from './authn';
@@ -14,6 +16,8 @@ import { parseIncludeObject, toTable } from './table';
 export interface Reply {
   code: number;
   body: unknown;
+  /** Extra response headers (Warning, a specific Content-Type). */
+  headers?: Record<string, string | string[]>;
 }
 
 export interface VerbContext {
@@ -50,14 +54,26 @@ function asObject(v: unknown, what: string): KObject {
   return o;
 }
 
-/** Reads and decodes an object body, then reconciles its namespace/kind with the request path. */
-async function objectBody(ctx: VerbContext, verb: 'create' | 'update'): Promise<KObject> {
+/** The kind's TypeBox schema, when its ResourceDef carries one (apiserver/resources ResourceSpec). */
+const schemaOf = (def: ResourceDef): TSchema | undefined => (def as ResourceDef & { schema?: TSchema }).schema;
+
+/** Warning header values for a reply, or nothing. */
+const warningHeaders = (warnings: string[]): Reply['headers'] => (warnings.length ? { Warning: warnings } : undefined);
+
+/**
+ * Reads and decodes an object body, checks its fields against the schema (fieldValidation), then
+ * reconciles its namespace/kind with the request path. Warnings are appended to `warnings`.
+ */
+async function objectBody(ctx: VerbContext, verb: 'create' | 'update', warnings: string[] = []): Promise<KObject> {
   const bk = bodyKind(ctx.contentType, verb);
   if (bk.kind !== 'object') throw apiError(415, 'UnsupportedMediaType', 'unexpected body type');
   const raw = await ctx.readBody();
   if (raw.length === 0) throw apiError(400, 'BadRequest', 'the request body is empty');
   const obj = asObject(decodeBody(raw, bk.encoding), 'the request body');
   const { def, target } = ctx;
+  if (target.subresource === undefined || target.subresource === 'status') {
+    warnings.push(...checkFields(schemaOf(def), obj, fieldValidationParam(ctx.query)));
+  }
   if (target.subresource === undefined || target.subresource === 'status') {
     if (obj.kind !== undefined && obj.kind !== def.kind) {
       throw apiError(400, 'BadRequest', `the object kind "${String(obj.kind)}" does not match the resource ${def.resource} (kind ${def.kind})`);
@@ -111,14 +127,15 @@ export async function handleCreate(ctx: VerbContext): Promise<Reply> {
   requireSubresource(ctx);
   if (target.name !== undefined && target.subresource === undefined) methodNotAllowed(`POST on ${def.resource}/${target.name}`);
   if (target.name === undefined) requireVerb(ctx, 'create');
-  const obj = await objectBody(ctx, 'create');
+  const warnings: string[] = [];
+  const obj = await objectBody(ctx, 'create', warnings);
   const created = await registry.create(def, target.namespace, obj, {
     dryRun: dryRun(query),
     subresource: target.subresource,
     name: target.name,
     user: ctx.user.name,
   });
-  return { code: 201, body: created };
+  return { code: 201, body: created, headers: warningHeaders(warnings) };
 }
 
 export async function handleUpdate(ctx: VerbContext): Promise<Reply> {
@@ -127,7 +144,8 @@ export async function handleUpdate(ctx: VerbContext): Promise<Reply> {
   requireSubresource(ctx);
   if (target.name === undefined) methodNotAllowed(`PUT on the ${def.resource} collection`);
   requireVerb(ctx, 'update');
-  const obj = await objectBody(ctx, 'update');
+  const warnings: string[] = [];
+  const obj = await objectBody(ctx, 'update', warnings);
   if (obj.metadata.name !== undefined && obj.metadata.name !== target.name) {
     throw apiError(400, 'BadRequest', `the name of the object (${String(obj.metadata.name)}) does not match the name on the URL (${target.name})`);
   }
@@ -137,7 +155,7 @@ export async function handleUpdate(ctx: VerbContext): Promise<Reply> {
     subresource: target.subresource,
     user: ctx.user.name,
   });
-  return { code: 200, body: updated };
+  return { code: 200, body: updated, headers: warningHeaders(warnings) };
 }
 
 export async function handlePatch(ctx: VerbContext): Promise<Reply> {

@@ -41,7 +41,7 @@ describe('content negotiation', () => {
     });
   }
 
-  const bodies: [string | undefined, 'create' | 'patch', unknown][] = [
+  const bodies: [string | undefined, 'create' | 'update' | 'patch', unknown][] = [
     [undefined, 'create', { kind: 'object', encoding: 'json' }],
     ['application/json; charset=utf-8', 'create', { kind: 'object', encoding: 'json' }],
     ['application/yaml', 'create', { kind: 'object', encoding: 'yaml' }],
@@ -50,7 +50,8 @@ describe('content negotiation', () => {
     ['application/strategic-merge-patch+json', 'patch', { kind: 'patch', patchType: 'strategic' }],
     ['application/apply-patch+yaml', 'patch', 415],
     ['application/json', 'patch', 415],
-    ['application/vnd.kubernetes.protobuf', 'create', 415],
+    ['application/vnd.kubernetes.protobuf', 'create', { kind: 'object', encoding: 'protobuf' }],
+    ['application/vnd.kubernetes.protobuf', 'update', 415],
   ];
   for (const [ct, verb, want] of bodies) {
     it(`Content-Type ${ct ?? '<none>'} for ${verb}`, () => {

@@ -3,6 +3,8 @@
 import YAML from 'yaml';
 import { apiError } from '../../lib/errors';
 import type { PatchType } from '../registry/types';
+import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from './protobuf-decode';
+import { ProtobufDecodeError } from './protobuf-wire';
 
 export interface MediaRange {
   type: string;
@@ -54,7 +56,9 @@ export function negotiate(header: string | undefined): ResponseFormat {
   throw apiError(406, 'NotAcceptable', `none of the media types in "${header ?? ''}" can be served; use application/json or application/yaml`);
 }
 
-export type BodyKind = { kind: 'object'; encoding: 'json' | 'yaml' } | { kind: 'patch'; patchType: PatchType };
+export type BodyEncoding = 'json' | 'yaml' | 'protobuf';
+
+export type BodyKind = { kind: 'object'; encoding: BodyEncoding } | { kind: 'patch'; patchType: PatchType };
 
 /** Classifies a request body by Content-Type for the given verb. */
 export function bodyKind(contentType: string | undefined, verb: 'create' | 'update' | 'patch' | 'delete'): BodyKind {
@@ -72,11 +76,21 @@ export function bodyKind(contentType: string | undefined, verb: 'create' | 'upda
   }
   if (type === '' || type === 'application/json' || type === '*/*') return { kind: 'object', encoding: 'json' };
   if (YAML_TYPES.has(type)) return { kind: 'object', encoding: 'yaml' };
+  // kubectl's generators (create namespace|deployment|configmap|secret, expose) send protobuf.
+  if (type === PROTOBUF_MEDIA_TYPE && verb === 'create') return { kind: 'object', encoding: 'protobuf' };
   throw apiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got "${type}")`);
 }
 
 /** Decodes a request body; malformed input is a 400 BadRequest naming the problem. */
-export function decodeBody(raw: Buffer, encoding: 'json' | 'yaml'): unknown {
+export function decodeBody(raw: Buffer, encoding: BodyEncoding): unknown {
+  if (encoding === 'protobuf') {
+    try {
+      return decodeProtobufObject(raw);
+    } catch (e) {
+      if (e instanceof ProtobufDecodeError) throw apiError(400, 'BadRequest', `the request body is not a valid Kubernetes protobuf object: ${e.message}`);
+      throw e;
+    }
+  }
   const text = raw.toString('utf8');
   if (encoding === 'json') {
     try {

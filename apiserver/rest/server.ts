@@ -9,6 +9,7 @@ import { apiError, statusOf } from '../../lib/errors';
 import { componentLogger } from '../../lib/log';
 import type { Registry } from '../registry/types';
 import { authenticate, isAnonymousPath } from './authn';
+import { AGGREGATED_CONTENT_TYPE, aggregatedDiscovery, wantsAggregated } from './discovery-aggregated';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
 import { notFoundPath, toStatus } from './errors';
 import { handleCreate, handleDelete, handleGet, handlePatch, handleUpdate, type Reply, type VerbContext } from './handlers';
@@ -17,6 +18,8 @@ import { isWatch } from './query';
 import { resolveTarget, route, type ResourceRoute } from './router';
 import { serveWatch } from './watch';
 import { openapiDispatch } from './openapi-routes';
+import { proxyRequest, proxyUpgrade, type NodeProxyOptions } from '../node-proxy/proxy';
+import { apiserverMetrics } from '../metrics';
 
 export interface RestServerOptions {
   registry: Registry;
@@ -24,6 +27,8 @@ export interface RestServerOptions {
   port: number;
   tls: { cert: Buffer; key: Buffer; ca: Buffer };
   etcdHealthy: () => Promise<boolean>;
+  /** pods/log|exec|attach|portforward and nodes/proxy go to the kubelets (apiserver/node-proxy). */
+  nodeProxy?: NodeProxyOptions;
 }
 
 /** Request bodies above this size are refused with 413, as kube-apiserver does (3 MiB). */
@@ -60,13 +65,13 @@ function bodyReader(req: IncomingMessage): () => Promise<Buffer> {
   };
 }
 
-function send(res: ServerResponse, code: number, body: unknown, encoding: 'json' | 'yaml' = 'json'): void {
+function send(res: ServerResponse, code: number, body: unknown, encoding: 'json' | 'yaml' = 'json', headers: Record<string, string | string[]> = {}): void {
   if (res.headersSent) {
     res.end();
     return;
   }
   const { body: text, contentType } = encodeBody(body, encoding);
-  res.writeHead(code, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(code, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
@@ -87,6 +92,25 @@ async function serveHealth(o: RestServerOptions, check: string, res: ServerRespo
   else sendText(res, 500, '[-]etcd failed: reason withheld\nreadyz check failed');
 }
 
+/** What a request was, for metrics: Kubernetes verb and group/resource/subresource. */
+interface RequestInfo {
+  verb: string;
+  group: string;
+  resource: string;
+  subresource: string;
+}
+
+function kubeVerb(method: string | undefined, collection: boolean, watch: boolean): string {
+  switch (method) {
+    case 'GET': return watch ? 'WATCH' : collection ? 'LIST' : 'GET';
+    case 'POST': return 'POST';
+    case 'PUT': return 'PUT';
+    case 'PATCH': return 'PATCH';
+    case 'DELETE': return collection ? 'DELETECOLLECTION' : 'DELETE';
+    default: return String(method ?? '').toUpperCase();
+  }
+}
+
 async function serveResource(
   o: RestServerOptions,
   r: ResourceRoute,
@@ -95,12 +119,17 @@ async function serveResource(
   url: URL,
   format: ResponseFormat,
   user: VerbContext['user'],
+  info: RequestInfo,
 ): Promise<Reply | undefined> {
   const defs = o.registry.all().filter((d) => d.group === r.group && d.version === r.version);
   if (defs.length === 0) return { code: 404, body: notFoundPath(url.pathname) };
   const target = resolveTarget(r.segments, (p) => defs.find((d) => d.resource === p)?.namespaced);
   const def = target && defs.find((d) => d.resource === target.plural);
   if (!target || !def) return { code: 404, body: notFoundPath(url.pathname) };
+  info.verb = kubeVerb(req.method, target.name === undefined, r.legacyWatch || isWatch(url.searchParams));
+  info.group = def.group;
+  info.resource = def.resource;
+  info.subresource = target.subresource ?? '';
   const ctx: VerbContext = {
     registry: o.registry,
     def,
@@ -140,8 +169,24 @@ async function handle(o: RestServerOptions, req: IncomingMessage, res: ServerRes
     if (isAnonymousPath(url.pathname)) return sendText(res, 200, 'ok');
     return send(res, 401, statusOf(401, 'Unauthorized', 'Unauthorized'));
   }
+  if (url.pathname === '/metrics') {
+    if (req.method !== 'GET') return send(res, 405, statusOf(405, 'MethodNotAllowed', `the server does not allow method ${String(req.method)} on /metrics`));
+    const text = apiserverMetrics.render();
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+    return;
+  }
+  const started = process.hrtime.bigint();
+  const info: RequestInfo = { verb: kubeVerb(req.method, false, false), group: '', resource: '', subresource: '' };
+  // Watches are long-running: Kubernetes counts them but keeps them out of the latency histogram.
+  res.on('finish', () => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (info.verb === 'WATCH') apiserverMetrics.requests.inc({ verb: info.verb, group: info.group, resource: info.resource, subresource: info.subresource, code: String(res.statusCode) });
+    else apiserverMetrics.observeRequest(info.verb, info.group, info.resource, info.subresource, res.statusCode, seconds);
+  });
   let encoding: 'json' | 'yaml' = 'json';
   try {
+    if (o.nodeProxy && (await proxyRequest(o.nodeProxy, req, res, url))) return;
     const isRead = req.method === 'GET' || req.method === 'HEAD';
     if (r.kind !== 'resource' && !isRead) {
       throw apiError(r.kind === 'notFound' ? 404 : 405, r.kind === 'notFound' ? 'NotFound' : 'MethodNotAllowed',
@@ -160,9 +205,17 @@ async function handle(o: RestServerOptions, req: IncomingMessage, res: ServerRes
         reply = { code: 200, body: versionInfo() };
         break;
       case 'apiVersions':
+        if (wantsAggregated(req.headers.accept)) {
+          reply = { code: 200, body: aggregatedDiscovery(defs, true), headers: { 'Content-Type': AGGREGATED_CONTENT_TYPE } };
+          break;
+        }
         reply = { code: 200, body: apiVersions(`${req.socket.localAddress ?? o.host}:${req.socket.localPort ?? o.port}`) };
         break;
       case 'apiGroupList':
+        if (wantsAggregated(req.headers.accept)) {
+          reply = { code: 200, body: aggregatedDiscovery(defs, false), headers: { 'Content-Type': AGGREGATED_CONTENT_TYPE } };
+          break;
+        }
         reply = { code: 200, body: apiGroupList(defs) };
         break;
       case 'apiGroup': {
@@ -176,12 +229,12 @@ async function handle(o: RestServerOptions, req: IncomingMessage, res: ServerRes
         break;
       }
       case 'resource':
-        reply = await serveResource(o, r, req, res, url, format, user);
+        reply = await serveResource(o, r, req, res, url, format, user, info);
         break;
       default:
         reply = { code: 404, body: notFoundPath(url.pathname) };
     }
-    if (reply) send(res, reply.code, reply.body, encoding);
+    if (reply) send(res, reply.code, reply.body, encoding, reply.headers);
   } catch (err) {
     const { status, internal } = toStatus(err);
     if (internal) log.error({ err: (err as Error)?.stack ?? String(err), method: req.method, path: url.pathname }, 'request failed with an internal error');
@@ -207,6 +260,18 @@ export function startRestServer(o: RestServerOptions): Promise<{ port: number; c
       });
     },
   );
+  // WebSocket upgrades (kubectl exec/attach/port-forward) go to the node proxy.
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'https://apiserver.invalid');
+    const fail = (code: number, status: unknown) => {
+      const body = JSON.stringify(status);
+      socket.end(`HTTP/1.1 ${code} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    };
+    if (!authenticate(req.socket as TLSSocket)) return fail(401, statusOf(401, 'Unauthorized', 'Unauthorized'));
+    (o.nodeProxy ? proxyUpgrade(o.nodeProxy, req, socket, head, url) : Promise.resolve(false))
+      .then((handled) => handled || fail(404, notFoundPath(url.pathname)))
+      .catch((err) => fail(toStatus(err).status.code, toStatus(err).status));
+  });
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

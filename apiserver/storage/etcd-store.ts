@@ -5,6 +5,7 @@ import type { Etcd3, IKeyValue, IRequestOp, Watcher } from 'etcd3';
 import type { KObject } from '../../lib/api/types';
 import { ApiError } from '../../lib/errors';
 import { componentLogger } from '../../lib/log';
+import { apiserverMetrics } from '../metrics';
 import { alreadyExists, conflict, expired, internal, notFound, unavailable, type ResourceName } from './errors';
 
 const log = componentLogger('apiserver', { part: 'storage' });
@@ -75,6 +76,45 @@ function wrap(e: unknown): ApiError {
   return internal(`etcd: ${msg}`);
 }
 
+/** Times one etcd round trip into etcd_request_duration_seconds, failed ones included. */
+async function timed<T>(operation: string, type: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = process.hrtime.bigint();
+  try {
+    return await fn();
+  } finally {
+    apiserverMetrics.observeEtcd(operation, type, Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+}
+
+export interface PageQuery {
+  /** Most items to return (0 = all). */
+  limit: number;
+  /** First key to read (inclusive); defaults to the start of the collection. */
+  startKey?: string;
+  /** Read at this revision (a consistent later page); defaults to the latest. */
+  revision?: string;
+}
+
+export interface PageResult extends ListResult {
+  /** The etcd keys of items, in order. */
+  keys: string[];
+  /** More keys follow the last one. */
+  more: boolean;
+}
+
+/** The smallest key greater than every key starting with prefix (etcd's range_end for a prefix). */
+export function prefixEnd(prefix: string): Buffer {
+  const b = Buffer.from(prefix);
+  for (let i = b.length - 1; i >= 0; i--) {
+    if (b[i] < 0xff) {
+      const out = Buffer.from(b.subarray(0, i + 1));
+      out[i]++;
+      return out;
+    }
+  }
+  return Buffer.from([0]);
+}
+
 export class EtcdStore {
   /** A lease is shared by writes within a minute, as upstream does, so Events don't cost one lease each. */
   private leaseCache = new Map<number, { id: string; grantedAt: number }>();
@@ -124,7 +164,7 @@ export class EtcdStore {
   async get(k: ObjectKey): Promise<KObject> {
     let res;
     try {
-      res = await this.client.get(this.keyOf(k)).exec();
+      res = await timed('get', k.resource, () => this.client.get(this.keyOf(k)).exec());
     } catch (e) {
       throw wrap(e);
     }
@@ -134,7 +174,7 @@ export class EtcdStore {
 
   async list(c: CollectionKey): Promise<ListResult> {
     try {
-      const res = await this.client.getAll().prefix(this.collectionPrefix(c)).exec();
+      const res = await timed('list', c.resource, () => this.client.getAll().prefix(this.collectionPrefix(c)).exec());
       const items: KObject[] = [];
       for (const kv of res.kvs) {
         // A namespaced prefix without a namespace also matches deeper keys; all are objects of this resource.
@@ -146,11 +186,40 @@ export class EtcdStore {
     }
   }
 
+  /**
+   * One page of a collection in key order, read at `revision` when given so that every page of a
+   * chunked list sees the same state. A compacted revision throws 410 Expired.
+   */
+  async listPage(c: CollectionKey, q: PageQuery): Promise<PageResult> {
+    const prefix = this.collectionPrefix(c);
+    try {
+      const res = await timed('list', c.resource, () =>
+        this.client.kv.range({
+          key: Buffer.from(q.startKey ?? prefix),
+          range_end: prefixEnd(prefix),
+          limit: q.limit > 0 ? String(q.limit) : '0',
+          revision: q.revision ?? '0',
+        }),
+      );
+      const kvs = res.kvs ?? [];
+      return {
+        items: kvs.map((kv) => decode(kv)),
+        keys: kvs.map((kv) => kv.key.toString()),
+        more: !!res.more,
+        // The header carries etcd's newest revision; a page read in the past is at q.revision.
+        revision: q.revision && q.revision !== '0' ? q.revision : String(res.header.revision),
+      };
+    } catch (e) {
+      throw wrap(e);
+    }
+  }
+
   /** Creates only when the key is absent; the stored object comes back with its resourceVersion. */
   async create(k: ObjectKey, obj: KObject, opts: WriteOpts = {}): Promise<KObject> {
     const key = this.keyOf(k);
     try {
-      const res = await this.client.if(key, 'Create', '==', 0).then(await this.putOp(key, obj, opts)).commit();
+      const op = await this.putOp(key, obj, opts);
+      const res = await timed('create', k.resource, () => this.client.if(key, 'Create', '==', 0).then(op).commit());
       if (!res.succeeded) throw alreadyExists(k, k.name);
       return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(res.header.revision) } };
     } catch (e) {
@@ -168,7 +237,8 @@ export class EtcdStore {
       const txn = expectedRv
         ? this.client.if(key, 'Mod', '==', expectedRv)
         : this.client.if(key, 'Create', '>', 0);
-      const res = await txn.then(await this.putOp(key, obj, opts)).commit();
+      const op = await this.putOp(key, obj, opts);
+      const res = await timed('update', k.resource, () => txn.then(op).commit());
       if (!res.succeeded) {
         const exists = (await this.client.get(key).exec()).kvs.length > 0;
         throw exists ? conflict(k, k.name) : notFound(k, k.name);
@@ -191,7 +261,9 @@ export class EtcdStore {
         if (cur.kvs.length === 0) throw notFound(k, k.name);
         const kv = cur.kvs[0];
         if (expectedRv && String(kv.mod_revision) !== expectedRv) throw conflict(k, k.name);
-        const res = await this.client.if(key, 'Mod', '==', String(kv.mod_revision)).then(this.client.delete().key(key)).commit();
+        const res = await timed('delete', k.resource, () =>
+          this.client.if(key, 'Mod', '==', String(kv.mod_revision)).then(this.client.delete().key(key)).commit(),
+        );
         if (res.succeeded) return decode(kv, String(res.header.revision));
         if (expectedRv) throw conflict(k, k.name);
         // Changed between the read and the delete: read again and retry.
@@ -240,7 +312,7 @@ export class EtcdStore {
   }
 
   /** Throws 410 Expired when revision was compacted away. */
-  private async checkNotCompacted(revision: string): Promise<void> {
+  async checkNotCompacted(revision: string): Promise<void> {
     try {
       await this.client.get(`${this.prefix}/`).revision(revision).exec();
     } catch (e) {

@@ -22,8 +22,22 @@ export const Resources = {
   configmaps: rt('v1', 'ConfigMap', 'configmaps', true),
   secrets: rt('v1', 'Secret', 'secrets', true),
   leases: rt('coordination.k8s.io/v1', 'Lease', 'leases', true),
+  persistentvolumes: rt('v1', 'PersistentVolume', 'persistentvolumes', false),
+  persistentvolumeclaims: rt('v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', true),
   replicasets: rt('apps/v1', 'ReplicaSet', 'replicasets', true),
   deployments: rt('apps/v1', 'Deployment', 'deployments', true),
+  serviceaccounts: rt('v1', 'ServiceAccount', 'serviceaccounts', true),
+  endpointslices: rt('discovery.k8s.io/v1', 'EndpointSlice', 'endpointslices', true),
+  daemonsets: rt('apps/v1', 'DaemonSet', 'daemonsets', true),
+  statefulsets: rt('apps/v1', 'StatefulSet', 'statefulsets', true),
+  jobs: rt('batch/v1', 'Job', 'jobs', true),
+  cronjobs: rt('batch/v1', 'CronJob', 'cronjobs', true),
+  horizontalpodautoscalers: rt('autoscaling/v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true),
+  ingresses: rt('networking.k8s.io/v1', 'Ingress', 'ingresses', true),
+  roles: rt('rbac.authorization.k8s.io/v1', 'Role', 'roles', true),
+  rolebindings: rt('rbac.authorization.k8s.io/v1', 'RoleBinding', 'rolebindings', true),
+  clusterroles: rt('rbac.authorization.k8s.io/v1', 'ClusterRole', 'clusterroles', false),
+  clusterrolebindings: rt('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
 } as const;
 
 export type ResourceName = keyof typeof Resources;

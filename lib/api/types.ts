@@ -170,6 +170,7 @@ export interface Node extends KObject {
     addresses?: { type: string; address: string }[];
     nodeInfo?: Record<string, string>;
     daemonEndpoints?: { kubeletEndpoint?: { Port: number } };
+    images?: { names: string[]; sizeBytes: number }[];
   };
 }
 

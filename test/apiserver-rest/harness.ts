@@ -15,7 +15,7 @@ export interface RestHarness {
   kubeconfig: string;
   ca: string;
   admin: { cert: string; key: string };
-  kubectl(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }>;
+  kubectl(args: string[], stdin?: string, env?: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }>;
   stop(): Promise<void>;
 }
 
@@ -40,12 +40,12 @@ export async function startRestHarness(registry: Registry, etcdHealthy: () => Pr
       kubeconfig,
       ca: ca.cert,
       admin: { cert: admin.cert, key: admin.key },
-      kubectl: (args, stdin) =>
+      kubectl: (args, stdin, env) =>
         new Promise((resolve) => {
           const child = execFile(
             'kubectl',
             ['--kubeconfig', kubeconfig, '--cache-dir', path.join(dir, 'cache'), ...args],
-            { timeout: 60_000, env: { ...process.env, HOME: dir, KUBECONFIG: kubeconfig } },
+            { timeout: 60_000, env: { ...process.env, HOME: dir, KUBECONFIG: kubeconfig, ...env } },
             (err, stdout, stderr) => {
               const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
               resolve({ code, stdout: String(stdout), stderr: String(stderr) });

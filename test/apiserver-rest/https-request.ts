@@ -8,13 +8,19 @@ export interface RawResponse {
   json(): any;
 }
 
+// Node sends a DELETE body neither chunked nor with a length unless told: declare it explicitly.
+function withLength(headers: Record<string, string> | undefined, body: string | Buffer | undefined): Record<string, string> | undefined {
+  if (body === undefined || Object.keys(headers ?? {}).some((k) => k.toLowerCase() === 'content-length' || k.toLowerCase() === 'transfer-encoding')) return headers;
+  return { ...headers, 'Content-Length': String(Buffer.byteLength(body)) };
+}
+
 export function rawRequest(
   port: number,
   opts: { method: string; path: string; headers?: Record<string, string>; body?: string | Buffer; ca: string; cert?: string; key?: string },
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = https.request(
-      { host: '127.0.0.1', port, method: opts.method, path: opts.path, headers: opts.headers, ca: opts.ca, cert: opts.cert, key: opts.key, agent: false },
+      { host: '127.0.0.1', port, method: opts.method, path: opts.path, headers: withLength(opts.headers, opts.body), ca: opts.ca, cert: opts.cert, key: opts.key, agent: false },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -1,0 +1,179 @@
+// The watch cache of one resource type: a single etcd watch feeds an in-memory copy of the current
+// objects and a ring of recent events, and every client watch and resourceVersion=0 list of that
+// resource is served from here. Events are applied and fanned out synchronously in etcd's order,
+// so a snapshot plus a subscription taken in the same tick can neither miss nor repeat an event.
+import type { KObject } from '../../lib/api/types';
+import { ApiError } from '../../lib/errors';
+import { componentLogger } from '../../lib/log';
+import type { EtcdStore, StoreEvent } from '../storage/etcd-store';
+import type { ResourceName } from '../storage/errors';
+import { EventRing } from './event-ring';
+import { diffStates, objectKey } from './resync-diff';
+
+const log = componentLogger('apiserver', { part: 'watch-cache' });
+
+export type CacheListener = (ev: StoreEvent) => void;
+
+export interface Subscription {
+  stop(): void;
+}
+
+export interface WatchCacheOptions {
+  /** Events kept for replay to watches from an exact resourceVersion. */
+  capacity: number;
+  /** First delay before restarting a failed etcd watch (doubles up to 5 s). */
+  retryMs?: number;
+  /** Told the object count after each change (the watch cache size metric). */
+  onSize?: (resource: string, size: number) => void;
+}
+
+export class WatchCache {
+  private objects = new Map<string, KObject>();
+  private rev = '0';
+  private ring: EventRing;
+  private listeners = new Set<CacheListener>();
+  private inner: { stop(): void } | undefined;
+  private stopped = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: EtcdStore,
+    readonly resource: ResourceName,
+    private readonly opts: WatchCacheOptions,
+  ) {
+    this.ring = new EventRing(opts.capacity, '0');
+  }
+
+  /** The revision up to which every event of this resource has been applied. */
+  get revision(): string {
+    return this.rev;
+  }
+
+  get size(): number {
+    return this.objects.size;
+  }
+
+  get watcherCount(): number {
+    return this.listeners.size;
+  }
+
+  /** Lists, then watches etcd from the list's revision. Rejects when etcd cannot be read. */
+  async start(): Promise<void> {
+    const res = await this.store.list(this.resource);
+    this.replaceAll(res.items, res.revision);
+    await this.watchFrom(res.revision);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.inner?.stop();
+    this.listeners.clear();
+  }
+
+  /** One current object by namespace and name (a shallow copy), or undefined. */
+  get(namespace: string | undefined, name: string): KObject | undefined {
+    const o = this.objects.get(`${namespace ?? ''}/${name}`);
+    return o && { ...o };
+  }
+
+  /** Current objects (shallow copies, key order) and the revision they are at. */
+  snapshot(): { items: KObject[]; revision: string } {
+    const keys = [...this.objects.keys()].sort();
+    return { items: keys.map((k) => ({ ...this.objects.get(k)! })), revision: this.rev };
+  }
+
+  /** The current state and a subscription to every later event, taken atomically. */
+  snapshotAndSubscribe(listener: CacheListener): { items: KObject[]; revision: string; sub: Subscription } {
+    const snap = this.snapshot();
+    return { ...snap, sub: this.subscribe(listener) };
+  }
+
+  /**
+   * Replays the events after `revision` to the listener, then keeps it subscribed. Null when the
+   * ring no longer holds all events after `revision` (the caller answers 410 or reads etcd).
+   */
+  subscribeFrom(revision: string, listener: CacheListener): Subscription | null {
+    const replay = this.ring.since(revision);
+    if (!replay) return null;
+    const after = BigInt(revision);
+    for (const ev of replay) listener(ev);
+    // Events the cache has not seen yet but that are at or below a future revision are skipped.
+    return this.subscribe((ev) => {
+      if (BigInt(ev.revision) > after) listener(ev);
+    });
+  }
+
+  private subscribe(listener: CacheListener): Subscription {
+    this.listeners.add(listener);
+    return { stop: () => this.listeners.delete(listener) };
+  }
+
+  private replaceAll(items: KObject[], revision: string): void {
+    this.objects = new Map(items.map((o) => [objectKey(o), o]));
+    this.rev = revision;
+    this.ring.reset(revision);
+    this.opts.onSize?.(this.resource.resource, this.objects.size);
+  }
+
+  private apply(ev: StoreEvent): void {
+    if (this.stopped) return;
+    // A restarted watch starts after the last applied revision; anything older is a stale echo.
+    // (Equal revisions are legal: one etcd transaction may touch several keys.)
+    if (BigInt(ev.revision) < BigInt(this.rev)) return;
+    const key = objectKey(ev.object);
+    if (ev.type === 'DELETED') this.objects.delete(key);
+    else this.objects.set(key, ev.object);
+    this.rev = ev.revision;
+    this.ring.push(ev);
+    this.opts.onSize?.(this.resource.resource, this.objects.size);
+    for (const l of [...this.listeners]) {
+      try {
+        l(ev);
+      } catch (e) {
+        log.warn({ err: String(e), resource: this.resource.resource }, 'watch listener failed');
+      }
+    }
+  }
+
+  private async watchFrom(revision: string): Promise<void> {
+    this.inner = await this.store.watch(this.resource, revision, {
+      onEvent: (ev) => this.apply(ev),
+      onError: (err) => this.recover(err, this.opts.retryMs ?? 100),
+    });
+    if (this.stopped) this.inner.stop();
+  }
+
+  /** Restarts the etcd watch from the last applied revision; past compaction, relists and diffs. */
+  private recover(err: ApiError, delayMs: number): void {
+    if (this.stopped) return;
+    log.info({ err: err.message, resource: this.resource.resource, revision: this.rev }, 'etcd watch lost, resyncing');
+    this.retryTimer = setTimeout(() => {
+      this.resync().catch((e) => {
+        log.warn({ err: String(e), resource: this.resource.resource }, 'watch cache resync failed');
+        this.recover(e instanceof ApiError ? e : new ApiError({ apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', code: 500, message: String(e) }), Math.min(delayMs * 2, 5000));
+      });
+    }, delayMs);
+    this.retryTimer.unref();
+  }
+
+  private async resync(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.watchFrom(this.rev);
+      return;
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === 410)) throw e;
+    }
+    const res = await this.store.list(this.resource);
+    if (this.stopped) return;
+    const diffs = diffStates(this.objects, res.items, res.revision);
+    // The ring's history before the relist has a hole now: only changes after the relist's
+    // revision can be replayed, while live watchers get the differences as events.
+    for (const ev of diffs) this.apply(ev);
+    this.rev = res.revision;
+    this.ring.reset(res.revision);
+    log.info({ resource: this.resource.resource, changes: diffs.length, revision: res.revision }, 'watch cache relisted');
+    await this.watchFrom(res.revision);
+  }
+}

@@ -1,0 +1,190 @@
+// apps/v1 DaemonSet and StatefulSet: stored and served (no controller runs them yet) with
+// Kubernetes' defaults, the workload rules shared with Deployments, and their printers.
+import type { KObject } from '../../lib/api/types';
+import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN, jsonEqual } from './common';
+import { kindSchema, Type, Open, Str, Int, LabelSelector, PodTemplateSpec, IntOrString, opt } from './schemas';
+import { defaultPodSpec, validateWorkload } from './pod-spec';
+import { CONTAINERS_COLUMN, IMAGES_COLUMN, SELECTOR_COLUMN, formatLabels, formatSelector, templateCells } from './printing';
+import { forbidden, immutable, nonNegativeInt, notSupported, type FieldError } from './validation';
+
+type Obj = Record<string, any>;
+type W = KObject & { spec?: Obj; status?: Obj };
+
+const selectorImmutable = (o: KObject, old: KObject): FieldError[] =>
+  jsonEqual((old as W).spec?.selector, (o as W).spec?.selector) ? [] : [immutable('spec.selector', (o as W).spec?.selector ?? {})];
+
+const specSchema = (extra: Record<string, ReturnType<typeof Type.Optional>>, description: string) =>
+  Type.Object(
+    {
+      selector: opt(LabelSelector, "A label query over pods that are managed by this controller. Must match the template's labels; immutable."),
+      template: opt(PodTemplateSpec, 'The object that describes the pods that will be created.'),
+      minReadySeconds: opt(Int, 'Minimum number of seconds a newly created pod should be ready to be considered available. Defaults to 0.'),
+      revisionHistoryLimit: opt(Int, 'The number of old history to retain to allow rollback. Defaults to 10.'),
+      updateStrategy: opt(Type.Object({ type: opt(Str), rollingUpdate: opt(Type.Object({}, Open)) }, Open), 'The strategy used to replace old pods with new ones.'),
+      ...extra,
+    },
+    { ...Open, description },
+  );
+
+function validateDaemonSet(o: KObject): FieldError[] {
+  const spec = (o as W).spec;
+  const errs = validateWorkload({ ...o, spec: { ...spec, replicas: undefined } } as KObject);
+  const t = spec?.updateStrategy?.type;
+  if (t !== undefined && !['RollingUpdate', 'OnDelete'].includes(t)) errs.push(notSupported('spec.updateStrategy.type', t, ['OnDelete', 'RollingUpdate']));
+  errs.push(...nonNegativeInt('spec.revisionHistoryLimit', spec?.revisionHistoryLimit));
+  return errs;
+}
+
+export const daemonsets = defineResource({
+  group: 'apps',
+  version: 'v1',
+  kind: 'DaemonSet',
+  resource: 'daemonsets',
+  singular: 'daemonset',
+  namespaced: true,
+  shortNames: ['ds'],
+  categories: ['all'],
+  subresources: ['status'],
+  hasStatus: true,
+  schema: kindSchema(
+    { spec: specSchema({}, 'The specification of the desired behavior of the DaemonSet.'), status: Type.Object({}, Open) },
+    'DaemonSet represents the configuration of a daemon set: one pod per eligible node.',
+  ),
+  printerColumns: [
+    NAME_COLUMN,
+    col('Desired', 'integer', 'The total number of nodes that should be running the daemon pod.'),
+    col('Current', 'integer', 'The number of nodes that are running at least one daemon pod and are supposed to.'),
+    col('Ready', 'integer', 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and ready.'),
+    col('Up-to-date', 'integer', 'The total number of nodes that are running updated daemon pod.'),
+    col('Available', 'integer', 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available.'),
+    col('Node Selector', 'string', 'NodeSelector is a selector which must be true for the pod to fit on a node.'),
+    AGE_COLUMN,
+    CONTAINERS_COLUMN,
+    IMAGES_COLUMN,
+    SELECTOR_COLUMN,
+  ],
+  printRow: (o) => {
+    const d = o as W;
+    const st = d.status ?? {};
+    return [
+      d.metadata.name,
+      st.desiredNumberScheduled ?? 0,
+      st.currentNumberScheduled ?? 0,
+      st.numberReady ?? 0,
+      st.updatedNumberScheduled ?? 0,
+      st.numberAvailable ?? 0,
+      formatLabels(d.spec?.template?.spec?.nodeSelector),
+      objAge(d),
+      ...templateCells(d.spec?.template),
+      formatSelector(d.spec?.selector),
+    ];
+  },
+  defaults: (o) => {
+    const spec = (o as W).spec;
+    if (!spec) return;
+    spec.updateStrategy ??= {};
+    spec.updateStrategy.type ??= 'RollingUpdate';
+    if (spec.updateStrategy.type === 'RollingUpdate') {
+      spec.updateStrategy.rollingUpdate ??= {};
+      spec.updateStrategy.rollingUpdate.maxUnavailable ??= 1;
+      spec.updateStrategy.rollingUpdate.maxSurge ??= 0;
+    }
+    spec.revisionHistoryLimit ??= 10;
+    defaultPodSpec(spec.template?.spec);
+  },
+  prepareForCreate: (o) => {
+    (o as W).status = { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 };
+  },
+  validate: validateDaemonSet,
+  validateUpdate: selectorImmutable,
+  generationSource: (o) => (o as W).spec,
+});
+
+// Only these spec fields may change on a StatefulSet; the rest is fixed at creation.
+const STS_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
+
+function validateStatefulSet(o: KObject): FieldError[] {
+  const spec = (o as W).spec;
+  const errs = validateWorkload(o);
+  const pmp = spec?.podManagementPolicy;
+  if (pmp !== undefined && !['OrderedReady', 'Parallel'].includes(pmp)) errs.push(notSupported('spec.podManagementPolicy', pmp, ['OrderedReady', 'Parallel']));
+  const t = spec?.updateStrategy?.type;
+  if (t !== undefined && !['RollingUpdate', 'OnDelete'].includes(t)) errs.push(notSupported('spec.updateStrategy.type', t, ['OnDelete', 'RollingUpdate']));
+  errs.push(...nonNegativeInt('spec.updateStrategy.rollingUpdate.partition', spec?.updateStrategy?.rollingUpdate?.partition));
+  errs.push(...nonNegativeInt('spec.revisionHistoryLimit', spec?.revisionHistoryLimit));
+  for (const k of ['whenDeleted', 'whenScaled']) {
+    const v = spec?.persistentVolumeClaimRetentionPolicy?.[k];
+    if (v !== undefined && !['Retain', 'Delete'].includes(v)) errs.push(notSupported(`spec.persistentVolumeClaimRetentionPolicy.${k}`, v, ['Retain', 'Delete']));
+  }
+  return errs;
+}
+
+function validateStatefulSetUpdate(o: KObject, old: KObject): FieldError[] {
+  const strip = (s: Obj | undefined) => Object.fromEntries(Object.entries(s ?? {}).filter(([k]) => !STS_MUTABLE.includes(k)));
+  if (jsonEqual(strip((o as W).spec), strip((old as W).spec))) return [];
+  return [forbidden('spec', `updates to statefulset spec for fields other than ${STS_MUTABLE.slice(0, -1).map((f) => `'${f}'`).join(', ')} and 'minReadySeconds' are forbidden`)];
+}
+
+export const statefulsets = defineResource({
+  group: 'apps',
+  version: 'v1',
+  kind: 'StatefulSet',
+  resource: 'statefulsets',
+  singular: 'statefulset',
+  namespaced: true,
+  shortNames: ['sts'],
+  categories: ['all'],
+  subresources: ['status', 'scale'],
+  hasStatus: true,
+  schema: kindSchema(
+    {
+      spec: specSchema(
+        {
+          replicas: opt(Int, 'The desired number of replicas of the given template. Defaults to 1.'),
+          serviceName: opt(Str, 'The name of the service that governs this StatefulSet and gives its pods stable network identities.'),
+          podManagementPolicy: opt(Str, 'How pods are created during initial scale up and scale down: OrderedReady (default) or Parallel.'),
+          volumeClaimTemplates: opt(Type.Array(Type.Object({}, Open)), 'Claims that pods are allowed to reference; each pod gets its own claim.'),
+          persistentVolumeClaimRetentionPolicy: opt(Type.Object({ whenDeleted: opt(Str), whenScaled: opt(Str) }, Open), 'What happens to claims created from volumeClaimTemplates when the set is deleted or scaled down.'),
+          ordinals: opt(Type.Object({ start: opt(IntOrString) }, Open), 'The number assigned to the first replica.'),
+        },
+        'A StatefulSetSpec is the specification of a StatefulSet.',
+      ),
+      status: Type.Object({}, Open),
+    },
+    'StatefulSet represents a set of pods with consistent identities and stable storage.',
+  ),
+  printerColumns: [
+    NAME_COLUMN,
+    col('Ready', 'string', 'Number of the pod with ready state'),
+    AGE_COLUMN,
+    CONTAINERS_COLUMN,
+    IMAGES_COLUMN,
+  ],
+  printRow: (o) => {
+    const s = o as W;
+    return [s.metadata.name, `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 1}`, objAge(s), ...templateCells(s.spec?.template)];
+  },
+  defaults: (o) => {
+    const spec = (o as W).spec;
+    if (!spec) return;
+    spec.replicas ??= 1;
+    spec.podManagementPolicy ??= 'OrderedReady';
+    spec.updateStrategy ??= {};
+    spec.updateStrategy.type ??= 'RollingUpdate';
+    if (spec.updateStrategy.type === 'RollingUpdate') {
+      spec.updateStrategy.rollingUpdate ??= {};
+      spec.updateStrategy.rollingUpdate.partition ??= 0;
+    }
+    spec.revisionHistoryLimit ??= 10;
+    spec.persistentVolumeClaimRetentionPolicy ??= {};
+    spec.persistentVolumeClaimRetentionPolicy.whenDeleted ??= 'Retain';
+    spec.persistentVolumeClaimRetentionPolicy.whenScaled ??= 'Retain';
+    defaultPodSpec(spec.template?.spec);
+  },
+  prepareForCreate: (o) => {
+    (o as W).status = { replicas: 0, availableReplicas: 0 };
+  },
+  validate: validateStatefulSet,
+  validateUpdate: validateStatefulSetUpdate,
+  generationSource: (o) => (o as W).spec,
+});

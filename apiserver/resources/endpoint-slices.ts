@@ -1,0 +1,111 @@
+// discovery.k8s.io/v1 EndpointSlice: a slice of a service's backends of one address type.
+// addressType is immutable; addresses are checked against it; ports default to TCP.
+import type { KObject } from '../../lib/api/types';
+import { isIP } from 'node:net';
+import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN } from './common';
+import { kindSchema, Type, Str, Int, StrMap, Open, opt, req } from './schemas';
+import { joinWithMore } from './printing';
+import { dns1123Subdomain, duplicate, immutable, invalid, notSupported, port, protocol, required, tooMany, type FieldError } from './validation';
+
+type Obj = Record<string, any>;
+type Slice = KObject & { addressType?: string; endpoints?: Obj[]; ports?: Obj[] };
+
+const ADDRESS_TYPES = ['IPv4', 'IPv6', 'FQDN'];
+
+const Endpoint = Type.Object(
+  {
+    addresses: req(Type.Array(Str), 'Addresses of this endpoint, interpreted according to the slice addressType. 1 to 100 entries.'),
+    conditions: opt(
+      Type.Object({ ready: opt(Type.Boolean()), serving: opt(Type.Boolean()), terminating: opt(Type.Boolean()) }, Open),
+      'The current state of the endpoint.',
+    ),
+    hostname: opt(Str, 'Hostname of this endpoint.'),
+    nodeName: opt(Str, 'Name of the Node hosting this endpoint.'),
+    zone: opt(Str, 'The zone this endpoint exists in.'),
+    targetRef: opt(Type.Object({}, Open), 'A reference to the object this endpoint stands for (usually a Pod).'),
+    deprecatedTopology: opt(StrMap),
+  },
+  Open,
+);
+const EndpointPort = Type.Object(
+  {
+    name: opt(Str, 'The name of this port, matching a Service port name.'),
+    port: opt(Int, 'The port number of the endpoint.'),
+    protocol: opt(Str, 'The IP protocol: TCP, UDP or SCTP. Defaults to TCP.'),
+    appProtocol: opt(Str, 'The application protocol for this port.'),
+  },
+  Open,
+);
+
+function addressOk(type: string | undefined, a: unknown): boolean {
+  if (typeof a !== 'string') return false;
+  if (type === 'IPv4') return isIP(a) === 4;
+  if (type === 'IPv6') return isIP(a) === 6;
+  return dns1123Subdomain('x', a).length === 0;
+}
+
+function validate(o: KObject): FieldError[] {
+  const s = o as Slice;
+  const errs: FieldError[] = [];
+  if (!s.addressType) errs.push(required('addressType'));
+  else if (!ADDRESS_TYPES.includes(s.addressType)) errs.push(notSupported('addressType', s.addressType, ADDRESS_TYPES));
+  const eps = s.endpoints ?? [];
+  if (eps.length > 1000) errs.push(tooMany('endpoints', eps.length, 1000));
+  eps.forEach((e, i) => {
+    const addrs: unknown[] = Array.isArray(e?.addresses) ? e.addresses : [];
+    if (addrs.length === 0) errs.push(required(`endpoints[${i}].addresses`));
+    if (addrs.length > 100) errs.push(tooMany(`endpoints[${i}].addresses`, addrs.length, 100));
+    addrs.forEach((a, j) => {
+      if (!addressOk(s.addressType, a)) errs.push(invalid(`endpoints[${i}].addresses[${j}]`, a, `must be a valid ${s.addressType ?? 'IPv4'} address`));
+    });
+  });
+  const ports = s.ports ?? [];
+  if (ports.length > 20000) errs.push(tooMany('ports', ports.length, 20000));
+  const names = new Set<string>();
+  ports.forEach((p, i) => {
+    if (p?.port !== undefined && p.port !== null) errs.push(...port(`ports[${i}].port`, p.port));
+    errs.push(...protocol(`ports[${i}].protocol`, p?.protocol));
+    const n = p?.name ?? '';
+    if (names.has(n)) errs.push(duplicate(`ports[${i}].name`, n));
+    names.add(n);
+  });
+  return errs;
+}
+
+export const endpointslices = defineResource({
+  group: 'discovery.k8s.io',
+  version: 'v1',
+  kind: 'EndpointSlice',
+  resource: 'endpointslices',
+  singular: 'endpointslice',
+  namespaced: true,
+  schema: kindSchema(
+    {
+      addressType: req(Str, 'The type of address carried by this slice: IPv4, IPv6 or FQDN. Immutable.'),
+      endpoints: opt(Type.Array(Endpoint), 'A list of unique endpoints in this slice, at most 1000.'),
+      ports: opt(Type.Array(EndpointPort), 'The network ports exposed by each endpoint in this slice.'),
+    },
+    'EndpointSlice represents a subset of the endpoints that implement a service.',
+  ),
+  printerColumns: [
+    NAME_COLUMN,
+    col('AddressType', 'string', 'The type of address carried by this EndpointSlice.'),
+    col('Ports', 'string', 'Ports exposed by the endpoints.'),
+    col('Endpoints', 'string', 'The addresses of the endpoints.'),
+    AGE_COLUMN,
+  ],
+  printRow: (o) => {
+    const s = o as Slice;
+    const ports = (s.ports ?? []).map((p) => (typeof p?.port === 'number' ? String(p.port) : '<unset>'));
+    const addrs = (s.endpoints ?? []).flatMap((e) => (Array.isArray(e?.addresses) ? e.addresses.map(String) : []));
+    return [s.metadata.name, s.addressType ?? '', ports.length ? joinWithMore(ports) : '<unset>', addrs.length ? joinWithMore(addrs) : '<unset>', objAge(s)];
+  },
+  defaults: (o) => {
+    for (const p of (o as Slice).ports ?? []) if (p && typeof p === 'object') {
+      p.name ??= '';
+      p.protocol ??= 'TCP';
+    }
+  },
+  validate,
+  validateUpdate: (o, old) => ((o as Slice).addressType === (old as Slice).addressType ? [] : [immutable('addressType', (o as Slice).addressType)]),
+});

@@ -1,0 +1,203 @@
+// core/v1 PersistentVolume (cluster-scoped) and PersistentVolumeClaim: defaults, the rules on
+// capacity, access modes and volume sources, claim immutability, and kubectl's columns.
+import type { KObject } from '../../lib/api/types';
+import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN, jsonEqual } from './common';
+import { kindSchema, Type, Open, Str, opt, ResourceList, LabelSelector } from './schemas';
+import { forbidden, invalid, notSupported, required, type FieldError } from './validation';
+
+type Obj = Record<string, any>;
+type V = KObject & { spec?: Obj; status?: Obj };
+
+const ACCESS_MODES: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
+const RECLAIM = ['Retain', 'Recycle', 'Delete'];
+const VOLUME_MODES = ['Block', 'Filesystem'];
+// Fields of a PV spec that are not its volume source.
+const PV_NON_SOURCE = new Set(['capacity', 'accessModes', 'claimRef', 'persistentVolumeReclaimPolicy', 'storageClassName', 'mountOptions', 'volumeMode', 'nodeAffinity', 'volumeAttributesClassName']);
+
+/** kubectl's "RWO,ROX" short form, in the fixed order kubectl uses. */
+export function accessModesShort(modes: unknown): string {
+  const list = Array.isArray(modes) ? modes : [];
+  return Object.keys(ACCESS_MODES).filter((m) => list.includes(m)).map((m) => ACCESS_MODES[m]).join(',');
+}
+
+function accessModeErrors(modes: unknown, path: string): FieldError[] {
+  if (!Array.isArray(modes) || modes.length === 0) return [required(path)];
+  const errs = modes.filter((m) => !(m in ACCESS_MODES)).map((m) => notSupported(path, m, Object.keys(ACCESS_MODES)));
+  if (modes.includes('ReadWriteOncePod') && modes.length > 1) errs.push(forbidden(path, 'may not use ReadWriteOncePod with other access modes'));
+  return errs;
+}
+
+function validatePv(o: KObject): FieldError[] {
+  const spec = (o as V).spec;
+  if (!spec) return [required('spec')];
+  const errs = accessModeErrors(spec.accessModes, 'spec.accessModes');
+  if (spec.capacity?.storage === undefined) errs.push(required('spec.capacity'));
+  const sources = Object.keys(spec).filter((k) => !PV_NON_SOURCE.has(k) && spec[k] && typeof spec[k] === 'object');
+  if (sources.length === 0) errs.push({ reason: 'FieldValueRequired', field: 'spec', message: 'Required value: must specify a volume type' });
+  if (sources.length > 1) errs.push(forbidden(`spec.${sources[1]}`, 'may not specify more than 1 volume type'));
+  const r = spec.persistentVolumeReclaimPolicy;
+  if (r !== undefined && !RECLAIM.includes(r)) errs.push(notSupported('spec.persistentVolumeReclaimPolicy', r, RECLAIM));
+  if (spec.volumeMode !== undefined && !VOLUME_MODES.includes(spec.volumeMode)) errs.push(notSupported('spec.volumeMode', spec.volumeMode, VOLUME_MODES));
+  return errs;
+}
+
+const volumeSpecDoc = {
+  accessModes: opt(Type.Array(Str), 'The ways the volume can be mounted: ReadWriteOnce, ReadOnlyMany, ReadWriteMany, ReadWriteOncePod.'),
+  storageClassName: opt(Str, 'The name of the StorageClass this volume belongs to / the claim requires.'),
+  volumeMode: opt(Str, 'Whether the volume is used with a formatted filesystem or as a raw block device. Defaults to Filesystem.'),
+  volumeAttributesClassName: opt(Str, 'The VolumeAttributesClass used by this volume.'),
+};
+
+export const persistentvolumes = defineResource({
+  group: '',
+  version: 'v1',
+  kind: 'PersistentVolume',
+  resource: 'persistentvolumes',
+  singular: 'persistentvolume',
+  namespaced: false,
+  shortNames: ['pv'],
+  subresources: ['status'],
+  hasStatus: true,
+  schema: kindSchema(
+    {
+      spec: Type.Object(
+        {
+          capacity: opt(ResourceList, "A description of the persistent volume's resources and capacity."),
+          persistentVolumeReclaimPolicy: opt(Str, 'What happens to the volume when released from its claim: Retain (default), Delete or Recycle.'),
+          claimRef: opt(Type.Object({}, Open), 'Part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim.'),
+          hostPath: opt(Type.Object({ path: Str, type: opt(Str) }, Open), 'A directory on the host, for single-node testing only.'),
+          ...volumeSpecDoc,
+        },
+        { ...Open, description: 'The specification of a persistent volume.' },
+      ),
+      status: Type.Object({}, Open),
+    },
+    'PersistentVolume (PV) is a storage resource provisioned by an administrator.',
+  ),
+  printerColumns: [
+    NAME_COLUMN,
+    col('Capacity', 'string', "The persistent volume's resources and capacity."),
+    col('Access Modes', 'string', 'All ways the volume can be mounted.'),
+    col('Reclaim Policy', 'string', 'What happens to a persistent volume when released from its claim.'),
+    col('Status', 'string', 'Phase indicates if a volume is available, bound to a claim, or released by a claim.'),
+    col('Claim', 'string', 'The claim bound to this volume.'),
+    col('StorageClass', 'string', 'The name of StorageClass to which this persistent volume belongs.'),
+    col('VolumeAttributesClass', 'string', 'The VolumeAttributesClass to which this persistent volume belongs.'),
+    col('Reason', 'string', 'A brief CamelCase string that describes any failure.'),
+    AGE_COLUMN,
+    col('VolumeMode', 'string', 'Whether the volume is a filesystem or a raw block device.', 1),
+  ],
+  printRow: (o) => {
+    const v = o as V;
+    const c = v.spec?.claimRef;
+    return [
+      v.metadata.name,
+      String(v.spec?.capacity?.storage ?? ''),
+      accessModesShort(v.spec?.accessModes),
+      v.spec?.persistentVolumeReclaimPolicy ?? '',
+      v.metadata.deletionTimestamp ? 'Terminating' : v.status?.phase ?? '',
+      c?.name ? `${c.namespace ?? ''}/${c.name}` : '',
+      v.spec?.storageClassName ?? '',
+      v.spec?.volumeAttributesClassName ?? '<unset>',
+      v.status?.reason ?? '',
+      objAge(v),
+      v.spec?.volumeMode ?? '<unset>',
+    ];
+  },
+  fieldSelectors: { 'status.phase': (o) => (o as V).status?.phase ?? '' },
+  defaults: (o) => {
+    const spec = (o as V).spec;
+    if (!spec) return;
+    spec.persistentVolumeReclaimPolicy ??= 'Retain';
+    spec.volumeMode ??= 'Filesystem';
+  },
+  prepareForCreate: (o) => {
+    (o as V).status = { phase: 'Pending' };
+  },
+  validate: validatePv,
+});
+
+function validatePvc(o: KObject): FieldError[] {
+  const spec = (o as V).spec;
+  if (!spec) return [required('spec')];
+  const errs = accessModeErrors(spec.accessModes, 'spec.accessModes');
+  const req = spec.resources?.requests?.storage;
+  if (req === undefined) errs.push(required('spec.resources[storage]'));
+  else if (!/^[0-9.]+([EPTGMk]i?|[munEPTGMk])?$/.test(String(req)) || Number.parseFloat(String(req)) <= 0)
+    errs.push(invalid('spec.resources.requests[storage]', req, 'must be greater than zero'));
+  if (spec.volumeMode !== undefined && !VOLUME_MODES.includes(spec.volumeMode)) errs.push(notSupported('spec.volumeMode', spec.volumeMode, VOLUME_MODES));
+  return errs;
+}
+
+function validatePvcUpdate(o: KObject, old: KObject): FieldError[] {
+  const a = { ...((old as V).spec ?? {}) };
+  const b = { ...((o as V).spec ?? {}) };
+  // Requests may grow (expansion) and a claim may be bound to a volume once; nothing else changes.
+  for (const s of [a, b]) delete s.resources;
+  if (!a.volumeName) delete b.volumeName;
+  delete a.volumeAttributesClassName;
+  delete b.volumeAttributesClassName;
+  return jsonEqual(a, b) ? [] : [forbidden('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims')];
+}
+
+export const persistentvolumeclaims = defineResource({
+  group: '',
+  version: 'v1',
+  kind: 'PersistentVolumeClaim',
+  resource: 'persistentvolumeclaims',
+  singular: 'persistentvolumeclaim',
+  namespaced: true,
+  shortNames: ['pvc'],
+  subresources: ['status'],
+  hasStatus: true,
+  schema: kindSchema(
+    {
+      spec: Type.Object(
+        {
+          resources: opt(Type.Object({ requests: opt(ResourceList), limits: opt(ResourceList) }, Open), 'The minimum resources the volume should have.'),
+          selector: opt(LabelSelector, 'A label query over volumes to consider for binding.'),
+          volumeName: opt(Str, 'The binding reference to the PersistentVolume backing this claim.'),
+          ...volumeSpecDoc,
+        },
+        { ...Open, description: 'PersistentVolumeClaimSpec describes the common attributes of storage devices and allows a Source for provider-specific attributes.' },
+      ),
+      status: Type.Object({}, Open),
+    },
+    "PersistentVolumeClaim is a user's request for and claim to a persistent volume.",
+  ),
+  printerColumns: [
+    NAME_COLUMN,
+    col('Status', 'string', 'Phase represents the current phase of PersistentVolumeClaim.'),
+    col('Volume', 'string', 'VolumeName is the binding reference to the PersistentVolume backing this claim.'),
+    col('Capacity', 'string', 'The actual resources of the underlying volume.'),
+    col('Access Modes', 'string', 'The actual access modes the volume backing the PVC has.'),
+    col('StorageClass', 'string', 'The name of the StorageClass required by the claim.'),
+    col('VolumeAttributesClass', 'string', 'The VolumeAttributesClass the claim uses.'),
+    AGE_COLUMN,
+    col('VolumeMode', 'string', 'Whether the volume is a filesystem or a raw block device.', 1),
+  ],
+  printRow: (o) => {
+    const v = o as V;
+    const bound = !!v.spec?.volumeName;
+    return [
+      v.metadata.name,
+      v.metadata.deletionTimestamp ? 'Terminating' : v.status?.phase ?? '',
+      v.spec?.volumeName ?? '',
+      bound ? String(v.status?.capacity?.storage ?? '') : '',
+      bound ? accessModesShort(v.status?.accessModes) : '',
+      v.spec?.storageClassName ?? '',
+      v.spec?.volumeAttributesClassName ?? '<unset>',
+      objAge(v),
+      v.spec?.volumeMode ?? '<unset>',
+    ];
+  },
+  defaults: (o) => {
+    const spec = (o as V).spec;
+    if (spec) spec.volumeMode ??= 'Filesystem';
+  },
+  prepareForCreate: (o) => {
+    (o as V).status = { phase: 'Pending' };
+  },
+  validate: validatePvc,
+  validateUpdate: validatePvcUpdate,
+});

@@ -1,0 +1,135 @@
+// `npm run bench:api`: the apiserver's own figures next to raw etcd, measured in one run on one
+// etcd through the same etcd3 client library. Prints one JSON line: create throughput and p50/p99
+// at 50 concurrent gRPC clients (and through REST), get and list, watch fan-out (one change
+// reaching 100 watchers), raw etcd put/get throughput, and the ratios against the issue's goals.
+import * as fs from 'node:fs';
+import * as https from 'node:https';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Etcd3 } from 'etcd3';
+import { GrpcApiClient } from '../lib/client/grpc-client';
+import { Resources } from '../lib/api/resources';
+import type { KObject } from '../lib/api/types';
+import { startApiserver } from '../apiserver/server';
+import { startEtcd, freePort } from '../test/helpers/etcd';
+import { makeTestCerts } from '../test/helpers/certs';
+
+const CONCURRENCY = 50;
+const N = Number(process.env.BENCH_API_N ?? 2000);
+const WATCHERS = 100;
+
+function pct(sorted: number[], p: number): number {
+  if (!sorted.length) return 0;
+  return +sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(2);
+}
+
+/** Runs n operations with `concurrency` in flight; throughput (ops/s) and latency percentiles (ms). */
+async function drive(n: number, concurrency: number, op: (i: number) => Promise<unknown>) {
+  const lat: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        const i = next++;
+        const s = performance.now();
+        await op(i);
+        lat.push(performance.now() - s);
+      }
+    }),
+  );
+  const secs = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  return { opsPerSec: Math.round(n / secs), p50Ms: pct(lat, 50), p99Ms: pct(lat, 99) };
+}
+
+const cm = (name: string): KObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data: { k: 'v'.repeat(200) } }) as KObject;
+
+function restPost(agent: https.Agent, port: number, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = https.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/namespaces/default/configmaps', agent, headers: { 'Content-Type': 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 201 ? resolve(201) : reject(new Error(`HTTP ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-bench-api-'));
+  const etcd = await startEtcd();
+  const cleanups: (() => Promise<void> | void)[] = [() => etcd.stop(), () => fs.rmSync(dir, { recursive: true, force: true })];
+  try {
+    const certs = await makeTestCerts(dir);
+    for (const [f, v] of Object.entries(certs)) fs.writeFileSync(path.join(dir, `${f}.pem`), v);
+    const api = await startApiserver({
+      etcdServers: [etcd.endpoint], etcdPrefix: '/registry', bindAddress: '127.0.0.1',
+      securePort: await freePort(), grpcPort: await freePort(), advertiseAddress: '127.0.0.1',
+      tlsCertFile: path.join(dir, 'serverCert.pem'), tlsPrivateKeyFile: path.join(dir, 'serverKey.pem'), clientCaFile: path.join(dir, 'ca.pem'),
+      serviceClusterIpRange: '10.96.0.0/16', serviceNodePortRange: '30000-32767', logLevel: 'warn',
+    });
+    cleanups.unshift(() => api.stop());
+    const client = new GrpcApiClient({ address: `127.0.0.1:${api.grpcPort}`, ca: Buffer.from(certs.ca), cert: Buffer.from(certs.clientCert), key: Buffer.from(certs.clientKey) });
+    cleanups.unshift(() => client.close());
+    const raw = new Etcd3({ hosts: etcd.endpoint });
+    cleanups.unshift(() => raw.close());
+    const agent = new https.Agent({ keepAlive: true, maxSockets: CONCURRENCY, ca: certs.ca, cert: certs.clientCert, key: certs.clientKey, servername: 'localhost' });
+    cleanups.unshift(() => agent.destroy());
+
+    const value = JSON.stringify(cm('x'));
+    const etcdPut = await drive(N, CONCURRENCY, (i) => raw.put(`/bench/raw/${i}`).value(value).exec());
+    const etcdGet = await drive(N, CONCURRENCY, (i) => raw.get(`/bench/raw/${i}`).exec());
+    const create = await drive(N, CONCURRENCY, (i) => client.create(Resources.configmaps, cm(`grpc-${i}`)));
+    const restCreate = await drive(Math.floor(N / 2), CONCURRENCY, (i) => restPost(agent, api.securePort, JSON.stringify(cm(`rest-${i}`))));
+    const get = await drive(N, CONCURRENCY, (i) => client.get(Resources.configmaps, 'default', `grpc-${i}`));
+    const list = await drive(20, 4, () => client.list(Resources.configmaps, 'default'));
+
+    // Fan-out: 100 watchers, then changes; latency from the write's start to each delivery.
+    const sent = new Map<string, number>();
+    const delivery: number[] = [];
+    const handles = Array.from({ length: WATCHERS }, () =>
+      client.watch(Resources.configmaps, 'default', { labelSelector: 'fan=yes' }, {
+        onEvent: (ev) => {
+          const t = sent.get((ev.object as KObject).metadata?.name ?? '');
+          if (t !== undefined) delivery.push(performance.now() - t);
+        },
+        onClose: () => undefined,
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 1000)); // every watch established
+    const changes = 10;
+    for (let i = 0; i < changes; i++) {
+      const name = `fan-${i}`;
+      sent.set(name, performance.now());
+      await client.create(Resources.configmaps, { ...cm(name), metadata: { name, namespace: 'default', labels: { fan: 'yes' } } } as KObject);
+      const deadline = Date.now() + 5000;
+      while (delivery.length < (i + 1) * WATCHERS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    }
+    for (const h of handles) h.stop();
+    delivery.sort((a, b) => a - b);
+    const fanout = { watchers: WATCHERS, changes, delivered: delivery.length, p50Ms: pct(delivery, 50), p99Ms: pct(delivery, 99) };
+
+    const ratio = +(create.opsPerSec / etcdPut.opsPerSec).toFixed(2);
+    process.stdout.write(
+      JSON.stringify({
+        bench: 'api', n: N, concurrency: CONCURRENCY,
+        etcd: { put: etcdPut, get: etcdGet },
+        create, restCreate, get, list: { ...list, items: N + Math.floor(N / 2) },
+        watchFanout: fanout,
+        ratios: { createVsEtcdPut: ratio, getVsEtcdGet: +(get.opsPerSec / etcdGet.opsPerSec).toFixed(2) },
+        goals: { createThroughput: ratio >= 0.7, createP99: create.p99Ms < 25, fanoutP99: fanout.p99Ms < 50 },
+      }) + '\n',
+    );
+  } finally {
+    for (const c of cleanups) await Promise.resolve().then(c).catch(() => undefined);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`bench:api failed: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  },
+);
