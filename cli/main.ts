@@ -13,6 +13,10 @@ import { runGet } from './commands/get';
 import { HELP } from './commands/help';
 import { runScale } from './commands/scale';
 import { runVersion } from './commands/version';
+import { runLogs } from './commands/logs';
+import { runExec } from './commands/exec';
+import { splitStreamFlags } from './commands/stream-flags';
+import { runImage } from './commands/image';
 import { Discovery } from './discovery';
 import { CliError, SilentExit, UsageError } from './errors';
 import { RestClient } from './rest-client';
@@ -71,6 +75,17 @@ function connect(parsed: ParsedArgs, io: CliIO): Ctx {
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let ctx: Ctx | undefined;
   try {
+    // `image` has its own flags (-t, --push, --import) and needs no cluster.
+    if (argv[0] === 'image') return await runImage(argv.slice(1), io).then(() => 0);
+    // logs and exec own -f/-c/-i/-t/--tail/-- (their meaning differs from the shared flags).
+    if (argv[0] === 'logs' || argv[0] === 'exec') {
+      const { own, rest } = splitStreamFlags(argv);
+      const p = parseArgs(rest);
+      const creds = loadKubeconfig(kubeconfigPath(p.flags.kubeconfig, io.env), p.flags.context);
+      const ns = p.flags.namespace ?? creds.namespace ?? 'default';
+      await (argv[0] === 'logs' ? runLogs : runExec)(creds, ns, p.args, own, io);
+      return 0;
+    }
     const parsed = parseArgs(argv);
     const cmd = parsed.command;
     if (!cmd || cmd === 'help' || parsed.flags.help) {

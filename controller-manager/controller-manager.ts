@@ -12,6 +12,8 @@ import { GarbageCollector } from './garbage-collector/controller';
 import { NodeIpamController } from './node-ipam/controller';
 import { NODE_LEASE_NAMESPACE, NodeLifecycleController } from './node-lifecycle/controller';
 import { ReplicaSetController } from './replicaset/controller';
+import { PVBinderController } from './pv-binder/controller';
+import type { PV, PVC } from './pv-binder/match';
 
 export interface ControllersOptions {
   client: ApiClient;
@@ -23,7 +25,7 @@ export interface ControllersOptions {
   controllers?: string[];
 }
 
-export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'node-ipam', 'node-lifecycle', 'garbage-collector'];
+export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'node-ipam', 'node-lifecycle', 'garbage-collector', 'pv-binder'];
 
 export class Controllers {
   private readonly log = componentLogger('controller-manager');
@@ -68,6 +70,7 @@ export class Controllers {
           { rt: Resources.deployments, informer: deployments as unknown as Informer<KObject> },
           { rt: Resources.endpoints, informer: endpoints as unknown as Informer<KObject> },
         ]),
+      'pv-binder': () => new PVBinderController(client, inf<PV>(Resources.persistentvolumes), inf<PVC>(Resources.persistentvolumeclaims), recorder('persistentvolume-controller')),
     };
     // Controllers register handlers before the caches fill, so every existing object is seen.
     const started: { start(): void; stop(): Promise<void> }[] = [];

@@ -11,14 +11,20 @@ import { EventRecorder } from '../lib/client/event-recorder';
 import { componentLogger } from '../lib/log';
 import { Metrics, startHealthServer } from '../lib/health-server';
 import { CriClient } from './cri/client';
+import { KubeletServer } from './server/server';
+import { loadKubeconfig } from '../lib/client/kubeconfig';
 import { ImageDirImporter } from './images/importer';
 import { renderCniConfig, writeCniConfig } from './network/cni-config';
 import { NodeAgent } from './node/node-agent';
+import { readResourceFacts } from './node/node-pressure';
+import { ImageGc } from './images/image-gc';
+import type { Image } from './cri/types';
 import { readMachineInfo, type NodeStatusInputs } from './node/node-status';
 import { PodSyncer } from './pods/pod-sync';
 import { PodWorkers } from './pods/pod-workers';
 import { LABEL_POD_UID } from './pods/cri-state';
 import type { BackoffPolicy } from './pods/pod-actions';
+import { ProbeManager } from './probes/probe-manager';
 
 export interface KubeletConfig {
   kubeconfig: string;
@@ -86,6 +92,19 @@ export async function startKubelet(cfg: KubeletConfig): Promise<{ stop(): Promis
   // 3. Node registration, status, lease; CNI config once the podCIDR is known.
   const machine = readMachineInfo();
   let cniReadyFor: string | undefined;
+  // Images for status.images, refreshed with the image GC pass (kubelet/images/image-gc.ts).
+  let nodeImages: Image[] = [];
+  const imageGc = new ImageGc(cri, { imageFsPath: cfg.rootDir, sandboxImage: 'k8ts/pause:1.0', lastUsed: new Map() });
+  const imagePass = async () => {
+    try {
+      await imageGc.run();
+      nodeImages = await cri.listImages();
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, 'image garbage collection failed');
+    }
+  };
+  await imagePass();
+  timers.push(setInterval(() => void imagePass(), 30_000));
   const statusInputs = (): NodeStatusInputs => ({
     nodeName: cfg.nodeName,
     nodeIP: cfg.nodeIp,
@@ -95,6 +114,9 @@ export async function startKubelet(cfg: KubeletConfig): Promise<{ stop(): Promis
     kubeletPort: cfg.port,
     notReadyReason: cniReadyFor ? undefined : 'network not ready: waiting for node.spec.podCIDR and the CNI config',
     nowIso: new Date().toISOString(),
+    resources: readResourceFacts(cfg.rootDir),
+    images: nodeImages,
+    networkReady: !!cniReadyFor,
   });
   const agent = new NodeAgent(client, {
     statusInputs,
@@ -117,21 +139,26 @@ export async function startKubelet(cfg: KubeletConfig): Promise<{ stop(): Promis
 
   // 4. Pods bound to this node.
   const recorder = new EventRecorder(client, { component: 'kubelet', host: cfg.nodeName });
+  // Probe verdict changes resync their pod (workers is assigned below, before any probe runs).
+  let workers: PodWorkers | undefined;
+  const probes = new ProbeManager(cri, recorder, (uid) => workers?.update(uid));
   const syncer = new PodSyncer(cri, client, recorder, {
     nodeName: cfg.nodeName,
     nodeIP: cfg.nodeIp,
     rootDir: cfg.rootDir,
     cgroupRoot: cfg.cgroupRoot,
     backoff: cfg.backoff,
+    probes,
   });
   const pods = new Informer<Pod>(client, Resources.pods, { fieldSelector: `spec.nodeName=${cfg.nodeName}`, name: 'kubelet-pods' });
   pods.addIndex('uid', (p) => (p.metadata.uid ? [p.metadata.uid] : []));
   const byUid = (uid: string) => pods.byIndex('uid', uid)[0];
-  const workers = new PodWorkers(syncer, byUid);
+  const podWorkers = new PodWorkers(syncer, byUid);
+  workers = podWorkers;
   pods.addHandler({
-    onAdd: (p) => workers.update(p.metadata.uid!),
-    onUpdate: (_o, p) => workers.update(p.metadata.uid!),
-    onDelete: (p) => workers.update(p.metadata.uid!),
+    onAdd: (p) => podWorkers.update(p.metadata.uid!),
+    onUpdate: (_o, p) => podWorkers.update(p.metadata.uid!),
+    onDelete: (p) => podWorkers.update(p.metadata.uid!),
   });
   await pods.start();
 
@@ -139,10 +166,10 @@ export async function startKubelet(cfg: KubeletConfig): Promise<{ stop(): Promis
   // but the API no longer has (deleted while the kubelet was down).
   const housekeeping = async () => {
     if (stopped || !pods.hasSynced()) return;
-    for (const p of pods.list()) workers.update(p.metadata.uid!);
+    for (const p of pods.list()) podWorkers.update(p.metadata.uid!);
     try {
       const uids = new Set((await cri.listPodSandbox()).map((s) => s.labels[LABEL_POD_UID]).filter(Boolean));
-      for (const uid of uids) if (!byUid(uid)) workers.update(uid);
+      for (const uid of uids) if (!byUid(uid)) podWorkers.update(uid);
     } catch (e) {
       log.warn({ err: (e as Error).message }, 'housekeeping failed');
     }
@@ -155,15 +182,32 @@ export async function startKubelet(cfg: KubeletConfig): Promise<{ stop(): Promis
   const metrics = new Metrics();
   metrics.define('kubelet_running_pods', 'Pods with a running sandbox on this node', 'gauge');
   metrics.define('kubelet_housekeeping_total', 'Housekeeping passes over every pod');
-  const server =
-    cfg.port > 0
-      ? await startHealthServer({
-          port: cfg.port,
-          ready: () => pods.hasSynced(),
-          metrics,
-          tls: cfg.tlsCertFile ? { cert: fs.readFileSync(cfg.tlsCertFile), key: fs.readFileSync(cfg.tlsPrivateKeyFile) } : undefined,
-        })
-      : undefined;
+  // With a serving certificate the port is the kubelet API (kubelet/server: logs, exec, stats);
+  // without one only plain-HTTP health and metrics.
+  const kubeconfigCa = cfg.client ? undefined : loadKubeconfig(cfg.kubeconfig).ca;
+  let server: { port: number; stop(): Promise<void> } | undefined;
+  if (cfg.port > 0 && cfg.tlsCertFile && kubeconfigCa) {
+    const ks = new KubeletServer({
+      port: cfg.port,
+      tls: { cert: fs.readFileSync(cfg.tlsCertFile), key: fs.readFileSync(cfg.tlsPrivateKeyFile), ca: kubeconfigCa },
+      nodeName: cfg.nodeName,
+      rootDir: cfg.rootDir,
+      cgroupRoot: cfg.cgroupRoot,
+      criEndpoint: cfg.containerRuntimeEndpoint,
+      cri,
+      metrics,
+      pods: () => pods.list(),
+    });
+    await ks.start();
+    server = ks;
+  } else if (cfg.port > 0) {
+    server = await startHealthServer({
+      port: cfg.port,
+      ready: () => pods.hasSynced(),
+      metrics,
+      tls: cfg.tlsCertFile ? { cert: fs.readFileSync(cfg.tlsCertFile), key: fs.readFileSync(cfg.tlsPrivateKeyFile) } : undefined,
+    });
+  }
   timers.push(
     setInterval(() => {
       metrics.inc('kubelet_housekeeping_total');
@@ -179,7 +223,8 @@ export async function startKubelet(cfg: KubeletConfig): Promise<{ stop(): Promis
       agent.stop();
       pods.stop();
       nodeInformer.stop();
-      await workers.stop();
+      probes.stop();
+      await podWorkers.stop();
       await server?.stop();
       cri.close();
       if (!cfg.client) client.close();

@@ -76,6 +76,8 @@ function baseArgv(c: ComponentName, ctx: CommandContext): string[] {
         `--tls-cert-file=${pki(l, 'apiserver.crt')}`,
         `--tls-private-key-file=${pki(l, 'apiserver.key')}`,
         `--client-ca-file=${pki(l, 'ca.crt')}`,
+        `--kubelet-client-certificate=${pki(l, 'apiserver-kubelet-client.crt')}`,
+        `--kubelet-client-key=${pki(l, 'apiserver-kubelet-client.key')}`,
         `--service-cluster-ip-range=${SERVICE_CIDR}`,
         `--service-node-port-range=${NODE_PORT_RANGE}`,
       ]);

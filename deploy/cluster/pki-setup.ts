@@ -48,6 +48,8 @@ export async function ensurePki(
   const controlPlaneSans = ['localhost', '127.0.0.1', o.nodeIp];
   await ensureServingCert(dir, ca, 'scheduler', 'kube-scheduler', controlPlaneSans);
   await ensureServingCert(dir, ca, 'controller-manager', 'kube-controller-manager', controlPlaneSans);
+  // the apiserver's identity towards kubelets (logs, exec, port-forward)
+  await ensureClientCert(dir, ca, 'apiserver-kubelet-client', 'kube-apiserver-kubelet-client', ['kube-apiserver-kubelet-client']);
   for (const id of clientIdentities(o.nodeName)) {
     const pair = await ensureClientCert(dir, ca, `${id.base}-client`, id.cn, id.orgs);
     const file = id.base === 'admin' ? layout.adminKubeconfig : layout.kubeconfig(id.base);

@@ -16,6 +16,7 @@ export const REQUIRED_PACKAGES = [
   'libc6-dev',
   'openssl',
   'iproute2',
+  'docker-registry',
 ] as const;
 
 export class PreflightError extends Error {

@@ -35,8 +35,10 @@ describe('renderContainerdConfig', () => {
     assert.doesNotMatch(out, /\/var\/lib\/containerd|"\/run\/containerd/);
   });
 
-  it('has no registry mirrors', () => {
-    assert.doesNotMatch(out, /mirrors/);
+  it('reaches only the local registry, over plain HTTP', () => {
+    assert.match(out, /^\[plugins\."io\.containerd\.grpc\.v1\.cri"\.registry\.mirrors\."127\.0\.0\.1:5000"\]\n  endpoint = \["http:\/\/127\.0\.0\.1:5000"\]$/m);
+    assert.equal(out.match(/mirrors/g)!.length, 1);
+    assert.doesNotMatch(renderContainerdConfig({ ...base, insecureRegistries: [] }), /mirrors/);
   });
 
   it('escapes quotes in paths', () => {

@@ -10,6 +10,8 @@ export interface ContainerdConfigOptions {
   cniConfDir: string;
   /** e.g. docker.io/k8ts/pause:1.0 — must be imported, nothing can be pulled here. */
   sandboxImage: string;
+  /** Registries reached over plain HTTP (loopback ones only); default the local 127.0.0.1:5000. */
+  insecureRegistries?: string[];
 }
 
 export class ContainerdConfigError extends Error {
@@ -97,5 +99,11 @@ export function renderContainerdConfig(o: ContainerdConfigOptions): string {
     `[${cri}.registry]`,
     '  config_path = ""',
     '',
+    // The local registry (deploy/registry) speaks plain HTTP on loopback.
+    ...(o.insecureRegistries ?? ['127.0.0.1:5000']).flatMap((h) => [
+      `[${cri}.registry.mirrors.${q(h)}]`,
+      `  endpoint = [${q('http://' + h)}]`,
+      '',
+    ]),
   ].join('\n');
 }

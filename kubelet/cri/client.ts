@@ -9,6 +9,7 @@ import type {
   ContainerConfig,
   ContainerFilter,
   ContainerStatus,
+  ExecSyncResponse,
   Image,
   PodSandbox,
   PodSandboxConfig,
@@ -143,6 +144,16 @@ export class CriClient {
     return r.status;
   }
 
+  /** Runs cmd in a running container and waits for it; timeoutSec 0 means no limit. */
+  async execSync(id: string, cmd: string[], timeoutSec: number): Promise<ExecSyncResponse> {
+    const r = await this.call<ExecSyncResponse>(this.runtime, 'ExecSync', { containerId: id, cmd, timeout: timeoutSec }, (timeoutSec || 60) * 1000 + 5000);
+    return { stdout: Buffer.from(r.stdout ?? []), stderr: Buffer.from(r.stderr ?? []), exitCode: r.exitCode ?? 0 };
+  }
+
+  async updateContainerResources(id: string, linux: NonNullable<NonNullable<ContainerConfig['linux']>['resources']>): Promise<void> {
+    await this.call(this.runtime, 'UpdateContainerResources', { containerId: id, linux });
+  }
+
   async listImages(): Promise<Image[]> {
     const r = await this.call<{ images: Image[] }>(this.images, 'ListImages', {});
     return r.images ?? [];
@@ -157,6 +168,10 @@ export class CriClient {
   async pullImage(image: string, sandboxConfig?: PodSandboxConfig): Promise<string> {
     const r = await this.call<{ imageRef: string }>(this.images, 'PullImage', { image: { image }, sandboxConfig });
     return r.imageRef;
+  }
+
+  async removeImage(image: string): Promise<void> {
+    await this.call(this.images, 'RemoveImage', { image: { image } });
   }
 
   close(): void {

@@ -52,6 +52,8 @@ export interface PodSandboxConfig {
     securityContext?: {
       namespaceOptions?: { network?: 'POD' | 'NODE'; pid?: 'POD' | 'CONTAINER' | 'NODE'; ipc?: 'POD' | 'NODE' };
       privileged?: boolean;
+      runAsUser?: { value: number };
+      runAsGroup?: { value: number };
     };
     sysctls?: Labels;
   };
@@ -96,8 +98,21 @@ export interface ContainerConfig {
   tty?: boolean;
   linux?: {
     resources?: { cpuPeriod?: number; cpuQuota?: number; cpuShares?: number; memoryLimitInBytes?: number };
-    securityContext?: { privileged?: boolean };
+    securityContext?: {
+      capabilities?: { addCapabilities?: string[]; dropCapabilities?: string[] };
+      privileged?: boolean;
+      runAsUser?: { value: number };
+      runAsGroup?: { value: number };
+      readonlyRootfs?: boolean;
+      namespaceOptions?: { network?: 'POD' | 'NODE'; pid?: 'POD' | 'CONTAINER' | 'NODE'; ipc?: 'POD' | 'NODE' };
+    };
   };
+}
+
+export interface ExecSyncResponse {
+  stdout: Buffer;
+  stderr: Buffer;
+  exitCode: number;
 }
 
 export interface Container {

@@ -1,5 +1,5 @@
 // Keeps this kubelet's Node registered and current: creates it, refreshes its status when it
-// changes (or every minute), renews the node Lease every 10s, and reports the podCIDR it gets.
+// changes (or every 5 minutes, Kubernetes' nodeStatusReportFrequency), renews the node Lease every 10s, and reports the podCIDR it gets.
 import type { Lease, Node } from '../../lib/api/types';
 import { Resources } from '../../lib/api/resources';
 import type { ApiClient } from '../../lib/client/api-client';
@@ -97,7 +97,7 @@ export class NodeAgent {
       if (podCIDR) this.opts.onPodCIDR?.(podCIDR);
       const fresh = this.opts.statusInputs();
       const status = desiredNodeStatus(fresh, cur.status);
-      const stale = Date.now() - this.lastWrite >= (this.opts.statusForceMs ?? 60_000);
+      const stale = Date.now() - this.lastWrite >= (this.opts.statusForceMs ?? 300_000);
       if (!force && !stale && statusFingerprint(status) === statusFingerprint(cur.status)) return;
       try {
         await this.client.updateStatus<Node>(Resources.nodes, { ...cur, status });

@@ -2,7 +2,9 @@
 // facts and the kubelet's own readiness.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import type { Node, NodeCondition } from '../../lib/api/types';
+import type { Node, NodeCondition, ResourceList } from '../../lib/api/types';
+import { bytesOf, cpuMillis } from '../../lib/api/quantity';
+import { DEFAULT_THRESHOLDS, pressureOf, type PressureThresholds, type ResourceFacts } from './node-pressure';
 
 export const KUBELET_VERSION = 'v1.32.0-k8ts';
 export const MAX_PODS = 110;
@@ -15,6 +17,8 @@ export interface MachineInfo {
   arch: string;
   machineID: string;
   bootID: string;
+  /** SMBIOS product UUID where readable; the machine ID otherwise. */
+  systemUUID?: string;
 }
 
 const goArch = (a: string) => (a === 'x64' ? 'amd64' : a === 'ia32' ? '386' : a);
@@ -41,6 +45,7 @@ export function readMachineInfo(): MachineInfo {
     arch: goArch(process.arch),
     machineID: readFirst(['/etc/machine-id', '/var/lib/dbus/machine-id']),
     bootID: readFirst(['/proc/sys/kernel/random/boot_id']),
+    systemUUID: readFirst(['/sys/class/dmi/id/product_uuid']).toLowerCase() || undefined,
   };
 }
 
@@ -54,6 +59,49 @@ export interface NodeStatusInputs {
   /** Why the node is not ready yet, or undefined when it is. */
   notReadyReason?: string;
   nowIso: string;
+  /** Memory/disk/PID facts; without them no pressure is reported and no ephemeral-storage. */
+  resources?: ResourceFacts;
+  thresholds?: PressureThresholds;
+  /** --system-reserved plus --kube-reserved, summed. */
+  reserved?: ResourceList;
+  /** Images CRI lists (status.images). */
+  images?: { repoTags: string[]; repoDigests: string[]; size: number }[];
+  /** False until the pod network is configured (NetworkUnavailable=True). */
+  networkReady?: boolean;
+}
+
+/** Kubernetes reports at most this many images in node status, largest first. */
+export const MAX_NODE_STATUS_IMAGES = 50;
+
+export function nodeImages(images: NonNullable<NodeStatusInputs['images']>): { names: string[]; sizeBytes: number }[] {
+  return images
+    .map((i) => ({ names: [...i.repoDigests, ...i.repoTags], sizeBytes: i.size }))
+    .filter((i) => i.names.length > 0)
+    .sort((a, b) => b.sizeBytes - a.sizeBytes || a.names[0].localeCompare(b.names[0]))
+    .slice(0, MAX_NODE_STATUS_IMAGES);
+}
+
+const cpuString = (m: number) => (m % 1000 === 0 ? String(m / 1000) : `${m}m`);
+const kiString = (b: number) => `${Math.floor(b / 1024)}Ki`;
+
+/** Pure: capacity and allocatable (capacity - reserved - hard eviction thresholds), never negative. */
+export function nodeResources(i: Pick<NodeStatusInputs, 'machine' | 'resources' | 'reserved' | 'thresholds'>): { capacity: ResourceList; allocatable: ResourceList } {
+  const t = i.thresholds ?? DEFAULT_THRESHOLDS;
+  const r = i.reserved ?? {};
+  const cpu = i.machine.cpus * 1000;
+  const mem = i.machine.memoryBytes;
+  const capacity: ResourceList = { cpu: cpuString(cpu), memory: kiString(mem), pods: String(MAX_PODS) };
+  const allocatable: ResourceList = {
+    cpu: cpuString(Math.max(0, cpu - cpuMillis(r.cpu))),
+    memory: kiString(Math.max(0, mem - bytesOf(r.memory) - (i.resources ? t.memoryAvailableBytes : 0))),
+    pods: String(MAX_PODS),
+  };
+  if (i.resources && i.resources.fsCapacityBytes > 0) {
+    const disk = i.resources.fsCapacityBytes;
+    capacity['ephemeral-storage'] = kiString(disk);
+    allocatable['ephemeral-storage'] = String(Math.max(0, Math.floor(disk - bytesOf(r['ephemeral-storage']) - (disk * t.fsAvailablePercent) / 100)));
+  }
+  return { capacity, allocatable };
 }
 
 export function nodeLabels(i: Pick<NodeStatusInputs, 'nodeName' | 'machine'>): Record<string, string> {
@@ -66,8 +114,8 @@ export function nodeLabels(i: Pick<NodeStatusInputs, 'nodeName' | 'machine'>): R
   };
 }
 
-function cond(old: NodeCondition[] | undefined, type: string, ok: boolean, reason: string, message: string, nowIso: string): NodeCondition {
-  const status = ok ? 'True' : 'False';
+function cond(old: NodeCondition[] | undefined, type: string, isTrue: boolean, reason: string, message: string, nowIso: string): NodeCondition {
+  const status = isTrue ? 'True' : 'False';
   const prev = old?.find((c) => c.type === type);
   return {
     type,
@@ -80,25 +128,34 @@ function cond(old: NodeCondition[] | undefined, type: string, ok: boolean, reaso
 }
 
 export function desiredNodeStatus(i: NodeStatusInputs, old?: Node['status']): NonNullable<Node['status']> {
-  const memKi = `${Math.floor(i.machine.memoryBytes / 1024)}Ki`;
-  const resources = { cpu: String(i.machine.cpus), memory: memKi, pods: String(MAX_PODS) };
+  const { capacity, allocatable } = nodeResources(i);
   const ready = i.notReadyReason === undefined;
+  const p = i.resources ? pressureOf(i.resources, i.thresholds) : { memory: false, disk: false, pid: false };
+  const c = old?.conditions;
+  const now = i.nowIso;
+  const conditions: NodeCondition[] = [
+    p.memory
+      ? cond(c, 'MemoryPressure', true, 'KubeletHasInsufficientMemory', 'kubelet has insufficient memory available', now)
+      : cond(c, 'MemoryPressure', false, 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available', now),
+    p.disk
+      ? cond(c, 'DiskPressure', true, 'KubeletHasDiskPressure', 'kubelet has disk pressure', now)
+      : cond(c, 'DiskPressure', false, 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure', now),
+    p.pid
+      ? cond(c, 'PIDPressure', true, 'KubeletHasInsufficientPID', 'kubelet has insufficient PID available', now)
+      : cond(c, 'PIDPressure', false, 'KubeletHasSufficientPID', 'kubelet has sufficient PID available', now),
+    cond(c, 'Ready', ready, ready ? 'KubeletReady' : 'KubeletNotReady', ready ? 'kubelet is posting ready status' : i.notReadyReason!, now),
+  ];
+  if (i.networkReady !== undefined) {
+    conditions.unshift(
+      i.networkReady
+        ? cond(c, 'NetworkUnavailable', false, 'RouteCreated', 'pod network configured for the node podCIDR', now)
+        : cond(c, 'NetworkUnavailable', true, 'NoRouteCreated', 'pod network not configured yet', now),
+    );
+  }
   return {
-    capacity: { ...resources },
-    allocatable: { ...resources },
-    conditions: [
-      cond(old?.conditions, 'MemoryPressure', false, 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available', i.nowIso),
-      cond(old?.conditions, 'DiskPressure', false, 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure', i.nowIso),
-      cond(old?.conditions, 'PIDPressure', false, 'KubeletHasSufficientPID', 'kubelet has sufficient PID available', i.nowIso),
-      cond(
-        old?.conditions,
-        'Ready',
-        ready,
-        ready ? 'KubeletReady' : 'KubeletNotReady',
-        ready ? 'kubelet is posting ready status' : i.notReadyReason!,
-        i.nowIso,
-      ),
-    ],
+    capacity,
+    allocatable,
+    conditions,
     addresses: [
       { type: 'InternalIP', address: i.nodeIP },
       { type: 'Hostname', address: i.hostname },
@@ -106,7 +163,7 @@ export function desiredNodeStatus(i: NodeStatusInputs, old?: Node['status']): No
     daemonEndpoints: { kubeletEndpoint: { Port: i.kubeletPort } },
     nodeInfo: {
       machineID: i.machine.machineID,
-      systemUUID: i.machine.machineID,
+      systemUUID: i.machine.systemUUID ?? i.machine.machineID,
       bootID: i.machine.bootID,
       kernelVersion: i.machine.kernelVersion,
       osImage: i.machine.osImage,
@@ -116,6 +173,7 @@ export function desiredNodeStatus(i: NodeStatusInputs, old?: Node['status']): No
       operatingSystem: 'linux',
       architecture: i.machine.arch,
     },
+    ...(i.images ? { images: nodeImages(i.images) } : {}),
   };
 }
 

@@ -1,0 +1,48 @@
+// CRI streaming calls (Exec, PortForward): the runtime answers with a URL on its own streaming
+// server. Kept apart from the pod engineer's CriClient; loads the same proto.
+import * as path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { repoRoot } from '../../lib/repo-root';
+import { normalizeCriEndpoint, CriError } from '../cri/client';
+
+export interface ExecRequest {
+  containerId: string;
+  cmd: string[];
+  tty: boolean;
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+}
+
+export class CriStreaming {
+  private readonly stub: any;
+
+  constructor(endpoint: string) {
+    const def = protoLoader.loadSync(path.join(repoRoot(), 'proto', 'cri', 'api.proto'), { keepCase: false, longs: Number, enums: String, defaults: true });
+    const pkg = grpc.loadPackageDefinition(def) as any;
+    this.stub = new pkg.runtime.v1.RuntimeService(normalizeCriEndpoint(endpoint), grpc.credentials.createInsecure());
+  }
+
+  private call<R>(method: string, req: unknown): Promise<R> {
+    return new Promise((resolve, reject) => {
+      const fn = method.charAt(0).toLowerCase() + method.slice(1);
+      this.stub[fn](req, { deadline: new Date(Date.now() + 30_000) }, (err: grpc.ServiceError | null, res: R) => {
+        if (err) reject(new CriError(method, err.code ?? grpc.status.UNKNOWN, err.details || err.message));
+        else resolve(res);
+      });
+    });
+  }
+
+  async exec(r: ExecRequest): Promise<string> {
+    return (await this.call<{ url: string }>('Exec', r)).url;
+  }
+
+  async portForward(podSandboxId: string, ports: number[]): Promise<string> {
+    return (await this.call<{ url: string }>('PortForward', { podSandboxId, port: ports })).url;
+  }
+
+  close(): void {
+    this.stub.close();
+  }
+}

@@ -1,0 +1,210 @@
+// The kubelet's HTTPS port (10250): /healthz and /metrics, /pods, /stats/summary, container logs
+// and exec/attach streams. Everything except /healthz needs a client certificate signed by the
+// cluster CA that names the apiserver (CN kube-apiserver-kubelet-client) or an admin (O system:masters).
+import * as fs from 'node:fs';
+import * as https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import type { Pod } from '../../lib/api/types';
+import type { Metrics } from '../../lib/health-server';
+import { componentLogger } from '../../lib/log';
+import type { CriClient } from '../cri/client';
+import { LABEL_CONTAINER_NAME, LABEL_POD_NAME, LABEL_POD_NAMESPACE } from '../pods/cri-state';
+import { logFileFor, LogOptionsError, parseLogOptions, podLogDirFor, selectLog, parseLogLine, renderRecord } from './container-logs';
+import { CriStreaming } from './cri-streaming';
+import { parseExecParams, serveExec } from './exec-bridge';
+import { statsSummary } from './stats';
+
+export const APISERVER_CLIENT_CN = 'kube-apiserver-kubelet-client';
+
+export interface KubeletServerOptions {
+  port: number;
+  host?: string;
+  tls: { cert: Buffer; key: Buffer; ca: Buffer };
+  nodeName: string;
+  rootDir: string;
+  cgroupRoot: string;
+  criEndpoint: string;
+  cri: CriClient;
+  metrics: Metrics;
+  pods: () => Pod[];
+}
+
+const log = componentLogger('kubelet', { part: 'server' });
+
+/** Pure: may this verified certificate subject use the kubelet API? */
+export function subjectAllowed(subject: { CN?: string | string[]; O?: string | string[] } | undefined): boolean {
+  if (!subject) return false;
+  const cns = ([] as string[]).concat(subject.CN ?? []);
+  const orgs = ([] as string[]).concat(subject.O ?? []);
+  return cns.includes(APISERVER_CLIENT_CN) || orgs.includes('system:masters');
+}
+
+function authorized(req: IncomingMessage): boolean {
+  const s = req.socket as TLSSocket;
+  if (!s.authorized) return false;
+  return subjectAllowed(s.getPeerCertificate()?.subject as never);
+}
+
+function text(res: ServerResponse, code: number, body: string, type = 'text/plain; charset=utf-8'): void {
+  res.writeHead(code, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+export class KubeletServer {
+  private server?: https.Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly streaming: CriStreaming;
+  port = 0;
+
+  constructor(private readonly o: KubeletServerOptions) {
+    this.streaming = new CriStreaming(o.criEndpoint);
+  }
+
+  async start(): Promise<void> {
+    const s = https.createServer({ cert: this.o.tls.cert, key: this.o.tls.key, ca: this.o.tls.ca, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+      this.handle(req, res).catch((e) => {
+        log.warn({ err: (e as Error).message, path: req.url }, 'request failed');
+        if (!res.headersSent) text(res, 500, (e as Error).message);
+        else res.end();
+      });
+    });
+    s.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.upgrade(req, socket, head).catch((e) => {
+        log.warn({ err: (e as Error).message, path: req.url }, 'stream failed');
+        socket.destroy();
+      });
+    });
+    s.on('connection', (c: Socket) => {
+      this.sockets.add(c);
+      c.on('close', () => this.sockets.delete(c));
+    });
+    s.on('secureConnection', (c: Socket) => {
+      this.sockets.add(c);
+      c.on('close', () => this.sockets.delete(c));
+    });
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(this.o.port, this.o.host ?? '0.0.0.0', () => resolve());
+    });
+    this.server = s;
+    const a = s.address();
+    this.port = typeof a === 'object' && a ? a.port : this.o.port;
+  }
+
+  async stop(): Promise<void> {
+    this.streaming.close();
+    const s = this.server;
+    if (!s) return;
+    await new Promise<void>((resolve) => {
+      s.close(() => resolve());
+      for (const c of this.sockets) c.destroy();
+    });
+  }
+
+  /** The running container's CRI id for ns/pod/container (the first container when unnamed). */
+  private async containerId(ns: string, pod: string, container?: string): Promise<string | undefined> {
+    const labels: Record<string, string> = { [LABEL_POD_NAMESPACE]: ns, [LABEL_POD_NAME]: pod };
+    if (container) labels[LABEL_CONTAINER_NAME] = container;
+    const cs = await this.o.cri.listContainers({ state: 'CONTAINER_RUNNING', labelSelector: labels });
+    return cs.sort((a, b) => b.createdAt - a.createdAt)[0]?.id;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://kubelet.invalid');
+    const p = url.pathname;
+    if (p === '/healthz' || p === '/livez' || p === '/readyz') return text(res, 200, 'ok');
+    if (!authorized(req)) return text(res, 401, 'Unauthorized');
+    if (p === '/metrics') return text(res, 200, this.o.metrics.render(), 'text/plain; version=0.0.4');
+    if (p === '/pods' || p === '/pods/') {
+      return text(res, 200, JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: {}, items: this.o.pods() }), 'application/json');
+    }
+    if (p === '/stats/summary') {
+      const summary = await statsSummary(this.o.nodeName, this.o.cgroupRoot, this.o.pods());
+      return text(res, 200, JSON.stringify(summary), 'application/json');
+    }
+    const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)\/?$/.exec(p);
+    if (m && req.method === 'GET') return this.serveLogs(decodeURIComponent(m[1]), decodeURIComponent(m[2]), decodeURIComponent(m[3]), url.searchParams, res);
+    text(res, 404, '404 page not found');
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://kubelet.invalid');
+    if (!authorized(req)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 12\r\nConnection: close\r\n\r\nUnauthorized');
+      return;
+    }
+    const m = /^\/(exec|attach)\/([^/]+)\/([^/]+)\/([^/]+)\/?$/.exec(url.pathname);
+    if (!m) {
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found');
+      return;
+    }
+    const [, , ns, pod, container] = m.map(decodeURIComponent);
+    const id = await this.containerId(ns, pod, container);
+    await serveExec(req, socket, head, id, parseExecParams(url.searchParams), this.streaming);
+  }
+
+  private async serveLogs(ns: string, name: string, container: string, q: URLSearchParams, res: ServerResponse): Promise<void> {
+    let o;
+    try {
+      o = parseLogOptions(q);
+    } catch (e) {
+      if (e instanceof LogOptionsError) return text(res, 400, e.message);
+      throw e;
+    }
+    const uid = this.o.pods().find((p) => p.metadata.namespace === ns && p.metadata.name === name)?.metadata.uid;
+    const dir = podLogDirFor(this.o.rootDir, ns, name, uid);
+    const file = dir && logFileFor(dir, container, o.previous);
+    if (!file) {
+      const what = o.previous ? `previous terminated container "${container}" in pod "${name}" not found` : `container "${container}" in pod "${name}" is not available`;
+      return text(res, 400, what);
+    }
+    let limit = o.limitBytes ?? Infinity;
+    const write = (s: string): boolean => {
+      if (limit <= 0) return false;
+      let b = Buffer.from(s);
+      if (b.length > limit) b = b.subarray(0, limit);
+      limit -= b.length;
+      if (b.length) res.write(b);
+      return limit > 0;
+    };
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Transfer-Encoding': 'chunked' });
+    const content = fs.readFileSync(file);
+    let offset = content.length;
+    if (!write(selectLog(content.toString(), o, Date.now())) || !o.follow || o.previous) return void res.end();
+    // Follow: poll the file for appended records until the client goes away or a newer attempt
+    // replaces this one (the container restarted).
+    let pending = '';
+    let done = false;
+    const finish = () => {
+      done = true;
+      clearInterval(timer);
+      res.end();
+    };
+    res.on('close', () => finish());
+    const timer = setInterval(() => {
+      if (done) return;
+      try {
+        const size = fs.statSync(file).size;
+        if (size > offset) {
+          const fd = fs.openSync(file, 'r');
+          const buf = Buffer.alloc(size - offset);
+          fs.readSync(fd, buf, 0, buf.length, offset);
+          fs.closeSync(fd);
+          offset = size;
+          pending += buf.toString();
+          const lines = pending.split('\n');
+          pending = lines.pop() ?? '';
+          for (const l of lines) {
+            const r = parseLogLine(l);
+            if (r && !write(renderRecord(r, o.timestamps))) return finish();
+          }
+        } else if (logFileFor(dir, container, false) !== file) finish();
+      } catch {
+        finish();
+      }
+    }, 200);
+  }
+}

@@ -1,0 +1,133 @@
+// The kubelet's server through the apiserver, end to end with the real kubectl: logs (tail,
+// follow, previous), exec (plain, with stdin, with a TTY) on a whole cluster in its own netns.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { up, down, type ClusterInfo, type ClusterOptions } from '../../deploy/cluster/cluster';
+import { Kubectl } from '../harness/kubectl';
+import { run, waitFor } from '../harness/exec';
+import { repoRoot } from '../../lib/repo-root';
+
+const podYaml = (name: string, script: string) => `
+apiVersion: v1
+kind: Pod
+metadata: {name: ${name}}
+spec:
+  restartPolicy: Always
+  containers:
+  - name: main
+    image: k8ts/web:1.0
+    command: ["sh", "-c", ${JSON.stringify(script)}]
+`;
+
+describe('kubelet server: logs and exec through the apiserver', function () {
+  const opts: ClusterOptions = {
+    home: fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-ks-')),
+    netns: `k8ts-ks-${randomBytes(3).toString('hex')}`,
+    nodeName: 'ks-node-1',
+  };
+  let info: ClusterInfo;
+  let k: Kubectl;
+
+  const running = (name: string) =>
+    waitFor(`${name} running`, async () => {
+      const p = await k.json<{ status: { phase?: string; containerStatuses?: { ready: boolean; restartCount: number }[] } }>(['get', 'pod', name]);
+      return p.status.phase === 'Running' && p.status.containerStatuses?.[0]?.ready && p;
+    }, 120_000, 500);
+
+  before(async function () {
+    info = await up(opts);
+    k = new Kubectl(info.kubeconfig, info.netns);
+    await k.run(['apply', '-f', '-'], podYaml('counter', 'i=0; while true; do echo line $i; i=$((i+1)); sleep 0.3; done'));
+    await k.run(['apply', '-f', '-'], podYaml('crasher', 'echo attempt-$(cat /proc/sys/kernel/random/uuid); sleep 1; exit 3'));
+    await running('counter');
+  });
+
+  after(async function () {
+    await down(opts, { purge: true }).catch(() => undefined);
+    fs.rmSync(opts.home, { recursive: true, force: true });
+  });
+
+  it('kubectl logs returns the container output, with --tail', async () => {
+    await waitFor('a few lines', async () => (await k.out(['logs', 'counter'])).includes('line 3'), 30_000);
+    const all = await k.out(['logs', 'counter']);
+    assert.match(all, /^line 0\nline 1\n/);
+    const tail = await k.out(['logs', 'counter', '--tail', '2']);
+    assert.equal(tail.trim().split('\n').length, 2);
+    const ts = await k.out(['logs', 'counter', '--tail', '1', '--timestamps']);
+    assert.match(ts, /^\d{4}-\d\d-\d\dT\S+ line \d+\n$/);
+  });
+
+  it('kubectl logs -f streams lines as they are written', async () => {
+    const r = await run(['timeout', '3', 'kubectl', '--kubeconfig', info.kubeconfig, 'logs', '-f', '--tail', '1', 'counter'], { netns: info.netns, check: false });
+    const nums = r.stdout.trim().split('\n').map((l) => Number(/line (\d+)/.exec(l)?.[1]));
+    assert.ok(nums.length >= 4, `expected several followed lines, got ${JSON.stringify(r.stdout)}`);
+    for (let i = 1; i < nums.length; i++) assert.equal(nums[i], nums[i - 1] + 1);
+  });
+
+  it('kubectl logs --previous shows the attempt before a restart', async () => {
+    await waitFor('crasher restarted', async () => {
+      const p = await k.json<{ status: { containerStatuses?: { restartCount: number; state: { running?: unknown } }[] } }>(['get', 'pod', 'crasher']);
+      return (p.status.containerStatuses?.[0]?.restartCount ?? 0) >= 1;
+    }, 90_000, 1000);
+    const prev = await k.out(['logs', 'crasher', '--previous']);
+    const cur = await k.out(['logs', 'crasher']);
+    assert.match(prev, /^attempt-[0-9a-f-]{36}\n$/);
+    assert.match(cur, /^attempt-[0-9a-f-]{36}\n$/);
+    assert.notEqual(prev, cur);
+  });
+
+  it('kubectl exec runs a command in the container', async () => {
+    const out = await k.out(['exec', 'counter', '--', 'cat', '/etc/hostname']);
+    assert.equal(out.trim(), 'counter');
+    const r = await run(["kubectl", "--kubeconfig", info.kubeconfig, "exec", "counter", "--", "sh", "-c", "echo to-stderr >&2; exit 7"], { netns: info.netns, check: false });
+    assert.equal(r.code, 7);
+    assert.match(r.stderr, /to-stderr/);
+  });
+
+  it('kubectl exec -i passes stdin', async () => {
+    const out = await k.out(['exec', '-i', 'counter', '--', 'sh', '-c', 'read x; echo got-$x'], 'hello\n');
+    assert.equal(out.trim(), 'got-hello');
+  });
+
+  it('kubectl exec -it runs with a TTY', async () => {
+    // script(1) gives kubectl a pty; keys go in through its stdin.
+    const cmd = `kubectl --kubeconfig ${info.kubeconfig} exec -it counter -- sh -c 'tty; read x; echo typed-$x'`;
+    const child: ChildProcessWithoutNullStreams = spawn('ip', ['netns', 'exec', opts.netns!, 'script', '-qfec', cmd, '/dev/null']);
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    await waitFor('the tty to print', async () => out.includes('/dev/pts'), 30_000);
+    child.stdin.write('abc\r');
+    const code = await new Promise<number | null>((resolve) => {
+      const t = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.on('close', (c) => {
+        clearTimeout(t);
+        resolve(c);
+      });
+    });
+    assert.match(out, /typed-abc/);
+    assert.equal(code, 0);
+  });
+
+  it('nodes/proxy reaches the kubelet API: /pods, /stats/summary, /metrics', async () => {
+    const base = `/api/v1/nodes/${opts.nodeName}/proxy`;
+    const pods = JSON.parse(await k.out(['get', '--raw', `${base}/pods`])) as { items: { metadata: { name: string } }[] };
+    assert.ok(pods.items.some((p) => p.metadata.name === 'counter'));
+    const summary = JSON.parse(await k.out(['get', '--raw', `${base}/stats/summary`])) as { node: { nodeName: string }; pods: { podRef: { name: string } }[] };
+    assert.equal(summary.node.nodeName, opts.nodeName);
+    assert.ok(summary.pods.some((p) => p.podRef.name === 'counter'));
+    assert.match(await k.out(['get', '--raw', `${base}/metrics`]), /kubelet_running_pods/);
+  });
+
+  it('k8ts logs and k8ts exec go through the apiserver too', async () => {
+    const cli = path.join(repoRoot(), 'bin', 'k8ts.js');
+    const env = { KUBECONFIG: info.kubeconfig };
+    const logs = await run(['node', cli, 'logs', '--tail', '1', 'counter'], { netns: info.netns, env });
+    assert.match(logs.stdout, /^line \d+\n$/);
+    const ex = await run(['node', cli, 'exec', 'counter', '--', 'cat', '/etc/hostname'], { netns: info.netns, env });
+    assert.equal(ex.stdout.trim(), 'counter');
+  });
+});
