@@ -7,6 +7,10 @@ export const LABEL_POD_NAMESPACE = 'io.kubernetes.pod.namespace';
 export const LABEL_CONTAINER_NAME = 'io.kubernetes.container.name';
 /** Marks sandboxes/containers the k8ts kubelet manages. */
 export const LABEL_MANAGED = 'io.k8ts.kubelet.managed';
+/** Container annotation: consecutive quick crashes before this instance (drives the backoff). */
+export const ANNOTATION_BACKOFF_STEP = 'io.k8ts.kubelet.backoff-step';
+/** Container annotation: "init" for init containers, so status and ordering survive restarts. */
+export const ANNOTATION_CONTAINER_KIND = 'io.k8ts.kubelet.container-kind';
 
 export interface SandboxInfo {
   id: string;
@@ -32,6 +36,8 @@ export interface ContainerInfo {
   message: string;
   image: string;
   imageRef: string;
+  /** From ANNOTATION_BACKOFF_STEP; the attempt number for containers made before it existed. */
+  backoffStep?: number;
 }
 
 export interface PodCriState {

@@ -49,8 +49,62 @@ const cases: { name: string; pod: Pod; state: PodCriState; expect: Expect }[] = 
   {
     name: 'exited under Always, within backoff: wait (CrashLoopBackOff)',
     pod: pod(),
-    state: st([sb('s1')], [ctr('c1', 'a', 'CONTAINER_RUNNING'), ctr('c2', 'b', 'CONTAINER_EXITED', { attempt: 2, exitCode: 1, finishedAt: msToNs(NOW - 5_000) })]),
-    expect: { start: [], backoff: ['b'], requeueAfterMs: 35_000 },
+    state: st([sb('s1')], [ctr('c1', 'a', 'CONTAINER_RUNNING'), ctr('c2', 'b', 'CONTAINER_EXITED', { attempt: 2, exitCode: 1, startedAt: msToNs(NOW - 6_000), finishedAt: msToNs(NOW - 5_000) })]),
+    expect: { start: [], backoff: ['b'], requeueAfterMs: 15_000 },
+  },
+  {
+    name: 'first crash restarts at once',
+    pod: pod(),
+    state: st([sb('s1')], [ctr('c1', 'a', 'CONTAINER_RUNNING'), ctr('c2', 'b', 'CONTAINER_EXITED', { exitCode: 1, startedAt: msToNs(NOW - 2_000), finishedAt: msToNs(NOW - 1_000) })]),
+    expect: { start: ['b@1'], backoff: [] },
+  },
+  {
+    name: 'backoff step comes from the annotation, not the attempt',
+    pod: pod(),
+    state: st([sb('s1')], [ctr('c1', 'a', 'CONTAINER_RUNNING'), ctr('c2', 'b', 'CONTAINER_EXITED', { attempt: 9, backoffStep: 1, exitCode: 1, startedAt: msToNs(NOW - 3_000), finishedAt: msToNs(NOW - 2_000) })]),
+    expect: { start: [], backoff: ['b'], requeueAfterMs: 8_000 },
+  },
+  {
+    name: 'a container that ran 10 minutes restarts at once (backoff reset)',
+    pod: pod(),
+    state: st([sb('s1')], [ctr('c1', 'a', 'CONTAINER_RUNNING'), ctr('c2', 'b', 'CONTAINER_EXITED', { attempt: 9, backoffStep: 8, exitCode: 1, startedAt: msToNs(NOW - 700_000), finishedAt: msToNs(NOW - 1_000) })]),
+    expect: { start: ['b@10'], backoff: [] },
+  },
+  {
+    name: 'init containers: new pod starts only the first',
+    pod: pod({ initContainers: [{ name: 'i1', image: 'img' }, { name: 'i2', image: 'img' }] }),
+    state: st([]),
+    expect: { createSandbox: true, start: ['i1@0'] },
+  },
+  {
+    name: 'init containers: the next one after the first completed',
+    pod: pod({ initContainers: [{ name: 'i1', image: 'img' }, { name: 'i2', image: 'img' }] }),
+    state: st([sb('s1')], [ctr('x1', 'i1', 'CONTAINER_EXITED', { exitCode: 0 })]),
+    expect: { start: ['i2@0'] },
+  },
+  {
+    name: 'init containers: one running blocks the app containers',
+    pod: pod({ initContainers: [{ name: 'i1', image: 'img' }] }),
+    state: st([sb('s1')], [ctr('x1', 'i1', 'CONTAINER_RUNNING')]),
+    expect: { start: [] },
+  },
+  {
+    name: 'init containers: all done starts the app containers',
+    pod: pod({ initContainers: [{ name: 'i1', image: 'img' }] }),
+    state: st([sb('s1')], [ctr('x1', 'i1', 'CONTAINER_EXITED', { exitCode: 0 })]),
+    expect: { start: ['a@0', 'b@0'] },
+  },
+  {
+    name: 'init containers: failure under Always restarts the init container',
+    pod: pod({ initContainers: [{ name: 'i1', image: 'img' }] }),
+    state: st([sb('s1')], [ctr('x1', 'i1', 'CONTAINER_EXITED', { exitCode: 1, startedAt: msToNs(NOW - 2_000), finishedAt: msToNs(NOW - 1_000) })]),
+    expect: { start: ['i1@1'] },
+  },
+  {
+    name: 'init containers: failure under Never fails the pod',
+    pod: pod({ restartPolicy: 'Never', initContainers: [{ name: 'i1', image: 'img' }] }),
+    state: st([sb('s1')], [ctr('x1', 'i1', 'CONTAINER_EXITED', { exitCode: 1 })]),
+    expect: { killPod: true, start: [] },
   },
   {
     name: 'OnFailure: success stays exited',
@@ -138,8 +192,14 @@ describe('computePodActions', () => {
     });
   }
 
-  const delays: [number, number][] = [[0, 0], [1, 10_000], [2, 20_000], [3, 40_000], [5, 160_000], [6, 300_000], [50, 300_000]];
+  it('a container whose liveness failed is stopped and kept for its restart', () => {
+    const a = computePodActions(pod(), st([sb('s1')], [ctr('c1', 'a', 'CONTAINER_RUNNING'), ctr('c2', 'b', 'CONTAINER_RUNNING')]), NOW, undefined, { unhealthy: new Set(['c2']) });
+    assert.deepEqual(a.containersToKill, [{ id: 'c2', name: 'b', reason: 'Unhealthy', keep: true }]);
+    assert.equal(a.requeueAfterMs, 0);
+  });
+
+  const delays: [number, number][] = [[0, 0], [1, 0], [2, 10_000], [3, 20_000], [4, 40_000], [6, 160_000], [7, 300_000], [50, 300_000]];
   for (const [attempt, ms] of delays) {
-    it(`backoff before attempt ${attempt} is ${ms}ms`, () => assert.equal(backoffDelayMs(attempt, { baseMs: 10_000, maxMs: 300_000 }), ms));
+    it(`backoff at step ${attempt} is ${ms}ms`, () => assert.equal(backoffDelayMs(attempt, { baseMs: 10_000, maxMs: 300_000 }), ms));
   }
 });

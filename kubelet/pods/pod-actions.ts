@@ -1,20 +1,32 @@
 // The pure heart of a pod sync: given the desired pod and what CRI reports, decide what to do.
 // No I/O here; pod-sync.ts applies the result step by step.
-import type { Pod } from '../../lib/api/types';
+import type { Container, Pod } from '../../lib/api/types';
 import { currentSandbox, instancesOf, nsToMs, type ContainerInfo, type PodCriState } from './cri-state';
 
 export interface BackoffPolicy {
-  /** Delay before the first restart of a container, ms. */
+  /** Delay before the second restart of a container, ms; it doubles from there. */
   baseMs: number;
   maxMs: number;
 }
 
+/** Kubernetes' crash backoff: 10 s doubling to 5 min; forgotten after 2 × max (10 min) of running. */
 export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 10_000, maxMs: 300_000 };
 
 export interface ContainerToStart {
   name: string;
   attempt: number;
   reason: 'NotCreated' | 'Restart' | 'NewSandbox';
+  init?: boolean;
+  /** Backoff step recorded on the new instance. */
+  backoffStep: number;
+}
+
+export interface ContainerToKill {
+  id: string;
+  name: string;
+  reason: string;
+  /** Keep the exited instance (status, logs, restart decision); else remove it after stopping. */
+  keep?: boolean;
 }
 
 export interface PodActions {
@@ -28,7 +40,7 @@ export interface PodActions {
   /** The sandbox to start containers in, when not creating one. */
   sandboxId?: string;
   containersToStart: ContainerToStart[];
-  containersToKill: { id: string; name: string; reason: string }[];
+  containersToKill: ContainerToKill[];
   /** Exited instances no longer needed (older than the latest two per name). */
   containersToRemove: string[];
   /** Sandboxes to stop and remove: not ready, or older than the current one. */
@@ -37,6 +49,11 @@ export interface PodActions {
   backoff: { name: string; untilMs: number }[];
   /** Sync again after this many ms (the earliest backoff end), if any. */
   requeueAfterMs?: number;
+}
+
+export interface ActionInputs {
+  /** Running container IDs whose liveness (or startup) probe failed: they are killed. */
+  unhealthy?: Set<string>;
 }
 
 export function restartPolicyOf(pod: Pod): 'Always' | 'OnFailure' | 'Never' {
@@ -49,23 +66,59 @@ export function shouldRestart(pod: Pod, exitCode: number): boolean {
   return p === 'Always' || (p === 'OnFailure' && exitCode !== 0);
 }
 
-/** Crash backoff before starting attempt `nextAttempt`: doubling from base, capped. */
-export function backoffDelayMs(nextAttempt: number, policy: BackoffPolicy): number {
-  if (nextAttempt <= 0) return 0;
-  return Math.min(policy.baseMs * 2 ** Math.min(nextAttempt - 1, 30), policy.maxMs);
+/** Init containers restart on failure unless the policy is Never (Always acts as OnFailure). */
+export function shouldRestartInit(pod: Pod, exitCode: number): boolean {
+  return exitCode !== 0 && restartPolicyOf(pod) !== 'Never';
+}
+
+/**
+ * Delay before starting an instance at backoff step `step`: the first restart is immediate, the
+ * next waits base, then doubling, capped at max (what kubectl shows as CrashLoopBackOff).
+ */
+export function backoffDelayMs(step: number, policy: BackoffPolicy): number {
+  if (step <= 1) return 0;
+  return Math.min(policy.baseMs * 2 ** Math.min(step - 2, 30), policy.maxMs);
+}
+
+/** The backoff step of the instance that replaces `latest`: reset once it ran 2 × max. */
+export function nextBackoffStep(latest: ContainerInfo, policy: BackoffPolicy): number {
+  const ranMs = latest.startedAt > 0 ? nsToMs(latest.finishedAt) - nsToMs(latest.startedAt) : 0;
+  if (ranMs >= 2 * policy.maxMs) return 1;
+  return (latest.backoffStep ?? latest.attempt) + 1;
+}
+
+const exited = (c: ContainerInfo | undefined) => !!c && c.state === 'CONTAINER_EXITED';
+const live = (c: ContainerInfo) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED' || c.state === 'CONTAINER_UNKNOWN';
+
+/** An init container failed for good (restartPolicy Never): the pod is Failed. */
+export function initFailedForGood(pod: Pod, s: PodCriState): boolean {
+  const sandbox = currentSandbox(s);
+  return (pod.spec.initContainers ?? []).some((c) => {
+    const latest = instancesOf(s, c.name)[0];
+    return exited(latest) && latest!.exitCode !== 0 && (!sandbox || latest!.sandboxId === sandbox.id) && !shouldRestartInit(pod, latest!.exitCode);
+  });
 }
 
 /** True when every container has finished for good: the pod reached Succeeded or Failed. */
 export function podIsTerminal(pod: Pod, s: PodCriState): boolean {
   if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return true;
+  if (initFailedForGood(pod, s)) return true;
   if (restartPolicyOf(pod) === 'Always') return false;
   return pod.spec.containers.every((c) => {
     const latest = instancesOf(s, c.name)[0];
-    return !!latest && latest.state === 'CONTAINER_EXITED' && !shouldRestart(pod, latest.exitCode);
+    return exited(latest) && !shouldRestart(pod, latest!.exitCode);
   });
 }
 
-export function computePodActions(pod: Pod, s: PodCriState, nowMs: number, policy: BackoffPolicy = DEFAULT_BACKOFF): PodActions {
+/** Whether every init container completed successfully in the given sandbox. */
+export function initDone(pod: Pod, s: PodCriState, sandboxId: string | undefined): boolean {
+  return (pod.spec.initContainers ?? []).every((c) => {
+    const latest = instancesOf(s, c.name)[0];
+    return exited(latest) && latest!.exitCode === 0 && latest!.sandboxId === sandboxId;
+  });
+}
+
+export function computePodActions(pod: Pod, s: PodCriState, nowMs: number, policy: BackoffPolicy = DEFAULT_BACKOFF, inputs: ActionInputs = {}): PodActions {
   const a: PodActions = {
     killPod: false,
     finalize: false,
@@ -82,15 +135,15 @@ export function computePodActions(pod: Pod, s: PodCriState, nowMs: number, polic
     a.finalize = true;
     return a;
   }
-  const live = (c: ContainerInfo) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED' || c.state === 'CONTAINER_UNKNOWN';
   if (podIsTerminal(pod, s)) {
     // Leave exited containers for their status and logs; stop whatever still runs.
     a.killPod = s.containers.some(live) || s.sandboxes.some((x) => x.state === 'SANDBOX_READY');
     return a;
   }
 
+  const inits = pod.spec.initContainers ?? [];
   const sandbox = currentSandbox(s);
-  const specNames = new Set(pod.spec.containers.map((c) => c.name));
+  const specNames = new Set([...inits, ...pod.spec.containers].map((c) => c.name));
   a.sandboxesToRemove = s.sandboxes.filter((x) => x !== sandbox && (sandbox !== undefined || x.state !== 'SANDBOX_READY')).map((x) => x.id);
 
   // Containers of sandboxes other than the current one, or not in the spec, must not run.
@@ -99,47 +152,70 @@ export function computePodActions(pod: Pod, s: PodCriState, nowMs: number, polic
     if (!sandbox || c.sandboxId !== sandbox.id) a.containersToKill.push({ id: c.id, name: c.name, reason: 'SandboxChanged' });
     else if (!specNames.has(c.name)) a.containersToKill.push({ id: c.id, name: c.name, reason: 'NotInSpec' });
   }
+  for (const c of [...inits, ...pod.spec.containers]) {
+    a.containersToRemove.push(...instancesOf(s, c.name).slice(2).filter((x) => x.state === 'CONTAINER_EXITED').map((x) => x.id));
+  }
 
   if (!sandbox) {
+    // A new sandbox runs the init containers again from the first one, as Kubernetes does.
     a.createSandbox = true;
     a.sandboxAttempt = s.sandboxes.reduce((m, x) => Math.max(m, x.attempt + 1), 0);
-    for (const c of pod.spec.containers) {
+    const first = inits.length ? [inits[0]] : pod.spec.containers;
+    for (const c of first) {
       const latest = instancesOf(s, c.name)[0];
-      a.containersToStart.push({ name: c.name, attempt: latest ? latest.attempt + 1 : 0, reason: 'NewSandbox' });
+      a.containersToStart.push({ name: c.name, attempt: latest ? latest.attempt + 1 : 0, reason: 'NewSandbox', init: inits.length > 0, backoffStep: 0 });
     }
     return a;
   }
   a.sandboxId = sandbox.id;
 
-  for (const c of pod.spec.containers) {
-    const all = instancesOf(s, c.name);
-    const latest = all[0];
-    a.containersToRemove.push(...all.slice(2).filter((x) => x.state === 'CONTAINER_EXITED').map((x) => x.id));
-    if (!latest) {
-      a.containersToStart.push({ name: c.name, attempt: 0, reason: 'NotCreated' });
-      continue;
-    }
-    if (latest.sandboxId !== sandbox.id) {
-      // The sandbox was replaced: every container starts again in the new one.
-      a.containersToStart.push({ name: c.name, attempt: latest.attempt + 1, reason: 'NewSandbox' });
-      continue;
-    }
-    if (latest.state === 'CONTAINER_RUNNING') continue;
-    if (latest.state === 'CONTAINER_CREATED' || latest.state === 'CONTAINER_UNKNOWN') {
-      // Created but never started (the kubelet died in between): replace it.
-      a.containersToKill.push({ id: latest.id, name: c.name, reason: 'NeverStarted' });
-      a.containersToStart.push({ name: c.name, attempt: latest.attempt + 1, reason: 'Restart' });
-      continue;
-    }
-    if (!shouldRestart(pod, latest.exitCode)) continue;
-    const next = latest.attempt + 1;
-    const untilMs = nsToMs(latest.finishedAt) + backoffDelayMs(next, policy);
-    if (untilMs > nowMs) {
-      a.backoff.push({ name: c.name, untilMs });
-      continue;
-    }
-    a.containersToStart.push({ name: c.name, attempt: next, reason: 'Restart' });
+  if (!initDone(pod, s, sandbox.id)) {
+    planInit(pod, inits, s, sandbox.id, nowMs, policy, a);
+  } else {
+    for (const c of pod.spec.containers) planContainer(pod, c, s, sandbox.id, nowMs, policy, inputs, a, false);
   }
   if (a.backoff.length > 0) a.requeueAfterMs = Math.max(0, Math.min(...a.backoff.map((b) => b.untilMs)) - nowMs);
+  if (a.containersToKill.some((k) => k.keep)) a.requeueAfterMs = 0;
   return a;
+}
+
+/** Init containers: one at a time, in order; the first not yet completed is the one to act on. */
+function planInit(pod: Pod, inits: Container[], s: PodCriState, sandboxId: string, nowMs: number, policy: BackoffPolicy, a: PodActions): void {
+  for (const c of inits) {
+    const latest = instancesOf(s, c.name)[0];
+    if (latest && latest.sandboxId === sandboxId && exited(latest) && latest.exitCode === 0) continue;
+    planContainer(pod, c, s, sandboxId, nowMs, policy, {}, a, true);
+    return;
+  }
+}
+
+function planContainer(pod: Pod, c: Container, s: PodCriState, sandboxId: string, nowMs: number, policy: BackoffPolicy, inputs: ActionInputs, a: PodActions, init: boolean): void {
+  const latest = instancesOf(s, c.name)[0];
+  if (!latest) {
+    a.containersToStart.push({ name: c.name, attempt: 0, reason: 'NotCreated', init, backoffStep: 0 });
+    return;
+  }
+  if (latest.sandboxId !== sandboxId) {
+    // The sandbox was replaced: the container starts again in the new one.
+    a.containersToStart.push({ name: c.name, attempt: latest.attempt + 1, reason: 'NewSandbox', init, backoffStep: 0 });
+    return;
+  }
+  if (latest.state === 'CONTAINER_RUNNING') {
+    if (inputs.unhealthy?.has(latest.id)) a.containersToKill.push({ id: latest.id, name: c.name, reason: 'Unhealthy', keep: true });
+    return;
+  }
+  if (latest.state === 'CONTAINER_CREATED' || latest.state === 'CONTAINER_UNKNOWN') {
+    // Created but never started (the kubelet died in between): replace it.
+    a.containersToKill.push({ id: latest.id, name: c.name, reason: 'NeverStarted' });
+    a.containersToStart.push({ name: c.name, attempt: latest.attempt + 1, reason: 'Restart', init, backoffStep: latest.backoffStep ?? 0 });
+    return;
+  }
+  if (!(init ? shouldRestartInit(pod, latest.exitCode) : shouldRestart(pod, latest.exitCode))) return;
+  const step = nextBackoffStep(latest, policy);
+  const untilMs = nsToMs(latest.finishedAt) + backoffDelayMs(step, policy);
+  if (untilMs > nowMs) {
+    a.backoff.push({ name: c.name, untilMs });
+    return;
+  }
+  a.containersToStart.push({ name: c.name, attempt: latest.attempt + 1, reason: 'Restart', init, backoffStep: step });
 }

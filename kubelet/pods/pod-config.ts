@@ -2,7 +2,10 @@
 import * as path from 'node:path';
 import type { Container, Pod } from '../../lib/api/types';
 import type { ContainerConfig, PodSandboxConfig } from '../cri/types';
-import { LABEL_CONTAINER_NAME, LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } from './cri-state';
+import { bytesOf, cpuMillis } from '../../lib/api/quantity';
+import { ANNOTATION_BACKOFF_STEP, ANNOTATION_CONTAINER_KIND, LABEL_CONTAINER_NAME, LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } from './cri-state';
+import { ContainerConfigError } from './env';
+import { asX, podSecurityContext } from './spec-types';
 
 export interface PodConfigContext {
   rootDir: string;
@@ -27,6 +30,7 @@ export function podLabels(pod: Pod): Record<string, string> {
 }
 
 export function sandboxConfigOf(pod: Pod, attempt: number, ctx: PodConfigContext): PodSandboxConfig {
+  const ps = podSecurityContext(pod);
   const portMappings = pod.spec.containers
     .flatMap((c) => c.ports ?? [])
     .filter((p) => p.hostPort)
@@ -40,31 +44,28 @@ export function sandboxConfigOf(pod: Pod, attempt: number, ctx: PodConfigContext
     annotations: { ...(pod.metadata.annotations ?? {}) },
     linux: {
       cgroupParent: podCgroupParent(ctx.cgroupRoot, pod.metadata.uid!),
-      securityContext: { namespaceOptions: { network: pod.spec.hostNetwork ? 'NODE' : 'POD', pid: 'CONTAINER', ipc: 'POD' } },
+      securityContext: {
+        namespaceOptions: { network: pod.spec.hostNetwork ? 'NODE' : 'POD', pid: 'CONTAINER', ipc: 'POD' },
+        ...(ps.runAsUser !== undefined ? { runAsUser: { value: ps.runAsUser } } : {}),
+        ...(ps.runAsGroup !== undefined ? { runAsGroup: { value: ps.runAsGroup } } : {}),
+      },
     },
   };
 }
 
-const CPU = /^(\d+(?:\.\d+)?)(m?)$/;
-const MEM = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T|k)?$/;
-const MEM_MULT: Record<string, number> = { '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
-
-export function millicores(q: string | undefined): number | undefined {
-  const m = q ? CPU.exec(q) : null;
-  if (!m) return undefined;
-  return m[2] === 'm' ? Number(m[1]) : Number(m[1]) * 1000;
+export interface ResolvedContainer {
+  envs: { key: string; value: string }[];
+  command: string[];
+  args: string[];
+  mounts: { containerPath: string; hostPath: string; readonly: boolean }[];
+  backoffStep: number;
+  init: boolean;
 }
 
-export function bytesOf(q: string | undefined): number | undefined {
-  const m = q ? MEM.exec(q) : null;
-  if (!m) return undefined;
-  return Math.floor(Number(m[1]) * MEM_MULT[m[2] ?? '']);
-}
-
-export function containerConfigOf(pod: Pod, c: Container, attempt: number): ContainerConfig {
-  const env = (c.env ?? []).filter((e) => e.value !== undefined || !e.valueFrom).map((e) => ({ key: e.name, value: e.value ?? '' }));
-  const cpuLimit = millicores(c.resources?.limits?.cpu);
-  const cpuRequest = millicores(c.resources?.requests?.cpu ?? c.resources?.limits?.cpu);
+/** CPU and memory as CRI LinuxContainerResources (cgroup v1 shares, CFS quota, memory limit). */
+export function linuxResourcesOf(c: Container): NonNullable<NonNullable<ContainerConfig['linux']>['resources']> {
+  const cpuLimit = cpuMillis(c.resources?.limits?.cpu);
+  const cpuRequest = cpuMillis(c.resources?.requests?.cpu ?? c.resources?.limits?.cpu);
   const memLimit = bytesOf(c.resources?.limits?.memory);
   const resources: NonNullable<NonNullable<ContainerConfig['linux']>['resources']> = {
     cpuShares: cpuRequest ? Math.max(2, Math.floor((cpuRequest * 1024) / 1000)) : 2,
@@ -74,13 +75,43 @@ export function containerConfigOf(pod: Pod, c: Container, attempt: number): Cont
     resources.cpuQuota = Math.max(1000, Math.floor((cpuLimit * 100_000) / 1000));
   }
   if (memLimit) resources.memoryLimitInBytes = memLimit;
+  return resources;
+}
+
+/** Container securityContext over the pod's, as CRI wants it. Privileged is refused here. */
+export function securityContextOf(pod: Pod, c: Container): NonNullable<NonNullable<ContainerConfig['linux']>['securityContext']> {
+  const ps = podSecurityContext(pod);
+  const cs = asX(c).securityContext ?? {};
+  if (cs.privileged) {
+    // runc cannot create privileged containers on these machines (no CAP_SYS_RESOURCE etc.).
+    throw new ContainerConfigError('privileged containers are not allowed on this node: its runtime lacks the capabilities they need');
+  }
+  const runAsUser = cs.runAsUser ?? ps.runAsUser;
+  const runAsGroup = cs.runAsGroup ?? ps.runAsGroup;
+  const out: NonNullable<NonNullable<ContainerConfig['linux']>['securityContext']> = {
+    namespaceOptions: { network: pod.spec.hostNetwork ? 'NODE' : 'POD', pid: 'CONTAINER', ipc: 'POD' },
+  };
+  if (runAsUser !== undefined) out.runAsUser = { value: runAsUser };
+  if (runAsGroup !== undefined) out.runAsGroup = { value: runAsGroup };
+  if ((cs.runAsNonRoot ?? ps.runAsNonRoot) && runAsUser === 0) throw new ContainerConfigError('container\'s runAsUser breaks non-root policy');
+  if (cs.readOnlyRootFilesystem) out.readonlyRootfs = true;
+  const caps = cs.capabilities;
+  if (caps?.add?.length || caps?.drop?.length) {
+    const norm = (x: string) => (x === 'ALL' || x.startsWith('CAP_') ? x : `CAP_${x}`);
+    out.capabilities = { addCapabilities: (caps.add ?? []).map(norm), dropCapabilities: (caps.drop ?? []).map(norm) };
+  }
+  return out;
+}
+
+export function containerConfigOf(pod: Pod, c: Container, attempt: number, r: ResolvedContainer): ContainerConfig {
   return {
     metadata: { name: c.name, attempt },
     image: { image: c.image },
-    command: c.command ?? [],
-    args: c.args ?? [],
+    command: r.command,
+    args: r.args,
     workingDir: c.workingDir ?? '',
-    envs: env,
+    envs: r.envs,
+    mounts: r.mounts,
     labels: {
       [LABEL_POD_NAME]: pod.metadata.name!,
       [LABEL_POD_NAMESPACE]: pod.metadata.namespace!,
@@ -88,9 +119,9 @@ export function containerConfigOf(pod: Pod, c: Container, attempt: number): Cont
       [LABEL_CONTAINER_NAME]: c.name,
       [LABEL_MANAGED]: 'true',
     },
-    annotations: {},
+    annotations: { [ANNOTATION_BACKOFF_STEP]: String(r.backoffStep), [ANNOTATION_CONTAINER_KIND]: r.init ? 'init' : 'app' },
     logPath: `${c.name}/${attempt}.log`,
-    linux: { resources },
+    linux: { resources: linuxResourcesOf(c), securityContext: securityContextOf(pod, c) },
   };
 }
 

@@ -2,13 +2,15 @@
 // and the decisions of the last sync. The kubelet writes it only when it differs from the API's.
 import type { Container, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../../lib/api/types';
 import { currentSandbox, instancesOf, nsToIso, type ContainerInfo, type PodCriState } from './cri-state';
-import { restartPolicyOf } from './pod-actions';
+import { initDone, initFailedForGood, restartPolicyOf } from './pod-actions';
 
 export interface StatusInputs {
   nodeIP: string;
   nowIso: string;
   /** Waiting reasons found by the sync for containers not running (ErrImagePull, CrashLoopBackOff...). */
   waiting: Record<string, { reason: string; message?: string }>;
+  /** Probe verdicts for a running container (default: ready and started once running). */
+  probe?: (containerId: string, spec: Container) => { ready: boolean; started: boolean };
 }
 
 export function qosClassOf(pod: Pod): 'Guaranteed' | 'Burstable' | 'BestEffort' {
@@ -40,12 +42,12 @@ function terminatedOf(c: ContainerInfo): ContainerState {
   };
 }
 
-export function containerStatusOf(spec: Container, s: PodCriState, inputs: StatusInputs): ContainerStatus {
+export function containerStatusOf(spec: Container, s: PodCriState, inputs: StatusInputs, defaultWaiting = 'ContainerCreating', init = false): ContainerStatus {
   const [latest, previous] = instancesOf(s, spec.name);
   const waiting = inputs.waiting[spec.name];
   const st: ContainerStatus = {
     name: spec.name,
-    state: { waiting: { reason: waiting?.reason ?? 'ContainerCreating', ...(waiting?.message ? { message: waiting.message } : {}) } },
+    state: { waiting: { reason: waiting?.reason ?? defaultWaiting, ...(waiting?.message ? { message: waiting.message } : {}) } },
     lastState: {},
     ready: false,
     started: false,
@@ -58,20 +60,27 @@ export function containerStatusOf(spec: Container, s: PodCriState, inputs: Statu
   if (previous && previous.state === 'CONTAINER_EXITED') st.lastState = terminatedOf(previous);
   if (latest.state === 'CONTAINER_RUNNING') {
     st.state = { running: { startedAt: nsToIso(latest.startedAt) } };
-    st.ready = true;
-    st.started = true;
+    const p = inputs.probe?.(latest.id, spec) ?? { ready: true, started: true };
+    st.ready = !init && p.ready && p.started;
+    st.started = p.started;
   } else if (latest.state === 'CONTAINER_EXITED') {
     if (waiting) {
       // Waiting to restart: the exit becomes the last state.
       st.lastState = terminatedOf(latest);
-    } else st.state = terminatedOf(latest);
+    } else {
+      st.state = terminatedOf(latest);
+      // A completed init container counts as ready, as Kubernetes reports it.
+      st.ready = init && latest.exitCode === 0;
+    }
   }
   return st;
 }
 
-export function podPhaseOf(pod: Pod, statuses: ContainerStatus[]): NonNullable<PodStatus['phase']> {
+export function podPhaseOf(pod: Pod, statuses: ContainerStatus[], init: { done: boolean; failed: boolean } = { done: true, failed: false }): NonNullable<PodStatus['phase']> {
   const old = pod.status?.phase;
   if (old === 'Succeeded' || old === 'Failed') return old;
+  if (init.failed) return 'Failed';
+  if (!init.done) return 'Pending';
   const running = statuses.filter((c) => c.state.running).length;
   const terminated = statuses.filter((c) => c.state.terminated);
   if (running > 0) return 'Running';
@@ -87,7 +96,7 @@ export function podPhaseOf(pod: Pod, statuses: ContainerStatus[]): NonNullable<P
   return 'Pending';
 }
 
-function condition(old: PodCondition[] | undefined, type: string, ok: boolean, nowIso: string, reason?: string): PodCondition {
+function condition(old: PodCondition[] | undefined, type: string, ok: boolean, nowIso: string, reason?: string, message?: string): PodCondition {
   const status = ok ? 'True' : 'False';
   const prev = old?.find((c) => c.type === type);
   const c: PodCondition = {
@@ -97,21 +106,29 @@ function condition(old: PodCondition[] | undefined, type: string, ok: boolean, n
     lastTransitionTime: prev && prev.status === status && prev.lastTransitionTime ? prev.lastTransitionTime : nowIso,
   };
   if (!ok && reason) c.reason = reason;
+  if (!ok && message) c.message = message;
   return c;
 }
 
 export function computePodStatus(pod: Pod, s: PodCriState, inputs: StatusInputs): PodStatus {
   const old = pod.status ?? {};
-  const containerStatuses = pod.spec.containers.map((c) => containerStatusOf(c, s, inputs));
-  const phase = podPhaseOf(pod, containerStatuses);
-  const allReady = containerStatuses.every((c) => c.ready) && phase === 'Running';
   const sandbox = currentSandbox(s);
+  const inits = pod.spec.initContainers ?? [];
+  const initialized = initDone(pod, s, sandbox?.id) || (!sandbox && inits.length > 0 && old.conditions?.some((c) => c.type === 'Initialized' && c.status === 'True') === true);
+  const initFailed = initFailedForGood(pod, s);
+  // App containers wait with PodInitializing while init containers run.
+  const containerStatuses = pod.spec.containers.map((c) => containerStatusOf(c, s, inputs, initialized ? 'ContainerCreating' : 'PodInitializing'));
+  const initContainerStatuses = inits.map((c) => containerStatusOf(c, s, inputs, 'PodInitializing', true));
+  const phase = podPhaseOf(pod, containerStatuses, { done: initialized, failed: initFailed });
+  const allReady = containerStatuses.every((c) => c.ready) && phase === 'Running';
+  const unready = containerStatuses.filter((c) => !c.ready).map((c) => c.name);
+  const incomplete = initContainerStatuses.filter((c) => !c.ready).map((c) => c.name);
   const status: PodStatus = {
     phase,
     conditions: [
-      condition(old.conditions, 'Initialized', true, inputs.nowIso),
-      condition(old.conditions, 'Ready', allReady, inputs.nowIso, 'ContainersNotReady'),
-      condition(old.conditions, 'ContainersReady', allReady, inputs.nowIso, 'ContainersNotReady'),
+      condition(old.conditions, 'Initialized', initialized, inputs.nowIso, 'ContainersNotInitialized', `containers with incomplete status: [${incomplete.join(' ')}]`),
+      condition(old.conditions, 'Ready', allReady, inputs.nowIso, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`),
+      condition(old.conditions, 'ContainersReady', allReady, inputs.nowIso, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`),
       condition(old.conditions, 'PodScheduled', true, inputs.nowIso),
     ],
     hostIP: inputs.nodeIP,
@@ -120,7 +137,8 @@ export function computePodStatus(pod: Pod, s: PodCriState, inputs: StatusInputs)
     containerStatuses,
     qosClass: qosClassOf(pod),
   };
-  const ip = sandbox?.ip ?? (phase === 'Succeeded' || phase === 'Failed' ? undefined : old.podIP);
+  if (inits.length) status.initContainerStatuses = initContainerStatuses;
+  const ip = (sandbox && pod.spec.hostNetwork ? inputs.nodeIP : sandbox?.ip) ?? (phase === 'Succeeded' || phase === 'Failed' ? undefined : old.podIP);
   if (ip) {
     status.podIP = ip;
     status.podIPs = [{ ip }];

@@ -8,11 +8,18 @@ import type { EventRecorder } from '../../lib/client/event-recorder';
 import { isConflict, isNotFound } from '../../lib/errors';
 import { componentLogger } from '../../lib/log';
 import { CriClient, isCriNotFound } from '../cri/client';
-import { LABEL_CONTAINER_NAME, LABEL_POD_UID, currentSandbox, type ContainerInfo, type PodCriState, type SandboxInfo } from './cri-state';
+import * as path from 'node:path';
+import type { Container } from '../../lib/api/types';
+import { ANNOTATION_BACKOFF_STEP, LABEL_CONTAINER_NAME, LABEL_POD_UID, currentSandbox, instancesOf, nsToMs, type ContainerInfo, type PodCriState, type SandboxInfo } from './cri-state';
 import { computePodActions, DEFAULT_BACKOFF, type BackoffPolicy } from './pod-actions';
 import { computePodStatus, statusEqual } from './pod-status';
-import { containerConfigOf, podCgroupParent, podLogDir, sandboxConfigOf, type PodConfigContext } from './pod-config';
+import { containerConfigOf, podCgroupParent, podLogDir, sandboxConfigOf, type PodConfigContext, type ResolvedContainer } from './pod-config';
 import { removeCgroupDirs } from './cgroups';
+import { ContainerConfigError, expandCommand, fetchEnvSources, resolveEnv, type EnvSources } from './env';
+import { asX } from './spec-types';
+import type { ProbeManager } from '../probes/probe-manager';
+import { runHandler } from '../probes/handlers';
+import { cleanupVolumes, prepareVolumes, type PreparedVolumes } from '../volumes';
 
 export interface PodSyncConfig extends PodConfigContext {
   nodeName: string;
@@ -20,6 +27,8 @@ export interface PodSyncConfig extends PodConfigContext {
   backoff?: BackoffPolicy;
   /** Image pull retry backoff. */
   pullBackoff?: BackoffPolicy;
+  /** Probe workers; without them containers count as ready once running. */
+  probes?: ProbeManager;
 }
 
 export interface SyncResult {
@@ -31,6 +40,8 @@ const log = componentLogger('kubelet', { part: 'pod-sync' });
 export class PodSyncer {
   /** Image pull failures per "uid/container": count and when the next try is allowed. */
   private readonly pullFailures = new Map<string, { count: number; untilMs: number; message: string }>();
+  /** Containers this kubelet stopped itself: their SIGKILL exit is not an OOM kill. */
+  private readonly stoppedByUs = new Set<string>();
 
   constructor(
     private readonly cri: CriClient,
@@ -70,6 +81,7 @@ export class PodSyncer {
           message: st.message,
           image: st.image?.image ?? '',
           imageRef: st.imageRef,
+          backoffStep: c.annotations?.[ANNOTATION_BACKOFF_STEP] !== undefined ? Number(c.annotations[ANNOTATION_BACKOFF_STEP]) : undefined,
         });
       } catch (e) {
         if (!isCriNotFound(e)) throw e;
@@ -81,17 +93,28 @@ export class PodSyncer {
   async sync(pod: Pod): Promise<SyncResult> {
     const uid = pod.metadata.uid!;
     const plog = log.child({ pod: `${pod.metadata.namespace}/${pod.metadata.name}`, uid });
-    const state = await this.readState(uid);
+    const state = this.withLostOoms(pod, await this.readState(uid));
     const now = Date.now();
-    const actions = computePodActions(pod, state, now, this.cfg.backoff ?? DEFAULT_BACKOFF);
+    const specs = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+    const specOf = (name: string) => specs.find((c) => c.name === name);
+    const unhealthy = new Set<string>();
+    for (const c of state.containers) {
+      const spec = specOf(c.name);
+      if (c.state === 'CONTAINER_RUNNING' && spec && this.cfg.probes?.verdict(c.id, spec).unhealthy) unhealthy.add(c.id);
+    }
+    const actions = computePodActions(pod, state, now, this.cfg.backoff ?? DEFAULT_BACKOFF, { unhealthy });
     const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+    const sandboxIP = currentSandbox(state)?.ip;
+    const podIP = pod.spec.hostNetwork ? this.cfg.nodeIP : sandboxIP;
 
     // 1. Whole-pod kill: deletion or a finished pod.
     if (actions.killPod) {
-      await this.killAll(state, grace);
+      this.cfg.probes?.forgetPod(uid);
+      await this.killAll(pod, state, grace, podIP);
       if (actions.finalize) {
         await this.removeAll(uid, state);
         this.cleanupPodDirs(pod);
+        cleanupVolumes(this.cfg.rootDir, uid);
         try {
           await this.client.delete(Resources.pods, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid } });
           plog.info('pod deleted');
@@ -105,8 +128,13 @@ export class PodSyncer {
 
     // 2. Stop containers that must not run; garbage-collect old instances and sandboxes.
     for (const k of actions.containersToKill) {
-      await this.ignoreNotFound(() => this.cri.stopContainer(k.id, grace));
-      await this.ignoreNotFound(() => this.cri.removeContainer(k.id));
+      if (k.reason === 'Unhealthy') {
+        const spec = specOf(k.name)!;
+        const why = asX(spec).startupProbe && !this.cfg.probes?.verdict(k.id, spec).started ? 'startup' : 'liveness';
+        this.recorder?.event(pod, 'Normal', 'Killing', `Container ${k.name} failed ${why} probe, will be restarted`);
+        await this.stopWithHooks(pod, k.id, spec, pod.spec.terminationGracePeriodSeconds ?? 30, podIP);
+      } else await this.stopContainer(k.id, grace);
+      if (!k.keep) await this.ignoreNotFound(() => this.cri.removeContainer(k.id));
     }
     for (const id of actions.containersToRemove) await this.ignoreNotFound(() => this.cri.removeContainer(id));
     for (const id of actions.sandboxesToRemove) {
@@ -128,20 +156,44 @@ export class PodSyncer {
       }
     }
 
-    // 4. Containers: image, create, start.
+    // 4. Containers: image, configuration, create, start.
     const waiting: Record<string, { reason: string; message?: string }> = {};
     for (const b of actions.backoff) {
-      waiting[b.name] = { reason: 'CrashLoopBackOff', message: `back-off restarting failed container ${b.name}` };
+      const secs = Math.ceil((b.untilMs - now) / 1000);
+      waiting[b.name] = { reason: 'CrashLoopBackOff', message: `back-off ${secs}s restarting failed container=${b.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${uid})` };
+      this.recorder?.event(pod, 'Warning', 'BackOff', 'Back-off restarting failed container');
     }
     let requeueAfterMs = actions.requeueAfterMs;
     const requeue = (ms: number) => (requeueAfterMs = Math.min(requeueAfterMs ?? ms, ms));
+    let envSources: EnvSources | undefined;
+    let volumes: PreparedVolumes | undefined;
     for (const s of actions.containersToStart) {
-      const spec = pod.spec.containers.find((c) => c.name === s.name)!;
+      const spec = specOf(s.name)!;
       const pullKey = `${uid}/${s.name}`;
       const ok = await this.ensureImage(pod, spec.image, spec.imagePullPolicy, pullKey, waiting, s.name, requeue);
       if (!ok) continue;
+      let resolved: ResolvedContainer;
       try {
-        const id = await this.cri.createContainer(sandboxId!, containerConfigOf(pod, spec, s.attempt), sandboxConfig);
+        volumes ??= await prepareVolumes(pod, { client: this.client, rootDir: this.cfg.rootDir });
+        if (volumes.errors.length) {
+          waiting[s.name] = { reason: 'ContainerCreating', message: volumes.errors.join('; ') };
+          this.recorder?.event(pod, 'Warning', 'FailedMount', volumes.errors.join('; '));
+          requeue(2000);
+          continue;
+        }
+        envSources ??= await fetchEnvSources(this.client, pod, specs, podIP, this.cfg.nodeIP);
+        resolved = this.resolveContainer(pod, spec, envSources, volumes, s.backoffStep, !!s.init);
+        containerConfigOf(pod, spec, s.attempt, resolved); // validates the securityContext
+      } catch (e) {
+        if (!(e instanceof ContainerConfigError)) throw e;
+        waiting[s.name] = { reason: 'CreateContainerConfigError', message: e.message };
+        this.recorder?.event(pod, 'Warning', 'Failed', `Error: ${e.message}`);
+        requeue(2000);
+        continue;
+      }
+      try {
+        const id = await this.cri.createContainer(sandboxId!, containerConfigOf(pod, spec, s.attempt, resolved), sandboxConfig);
+        this.recorder?.event(pod, 'Normal', 'Created', `Created container ${s.name}`);
         try {
           await this.cri.startContainer(id);
         } catch (e) {
@@ -159,17 +211,49 @@ export class PodSyncer {
       }
     }
 
-    // 5. Status from a fresh read.
-    const after = await this.readState(uid);
-    await this.writeStatus(pod, computePodStatus(pod, after, { nodeIP: this.cfg.nodeIP, nowIso: new Date().toISOString(), waiting }));
+    // 5. Probes for what runs now; status from a fresh read.
+    const after = this.withLostOoms(pod, await this.readState(uid));
+    const afterSandbox = currentSandbox(after);
+    const ip = pod.spec.hostNetwork ? this.cfg.nodeIP : afterSandbox?.ip;
+    if (this.cfg.probes && ip) {
+      const running = pod.spec.containers
+        .map((c) => ({ spec: c, latest: instancesOf(after, c.name)[0] }))
+        .filter((x) => x.latest?.state === 'CONTAINER_RUNNING')
+        .map((x) => ({ id: x.latest!.id, spec: x.spec, startedAtMs: nsToMs(x.latest!.startedAt) }));
+      this.cfg.probes.sync(pod, ip, running);
+    }
+    const probes = this.cfg.probes;
+    const probe = probes ? (id: string, spec: Container) => probes.verdict(id, spec) : undefined;
+    await this.writeStatus(pod, computePodStatus(pod, after, { nodeIP: this.cfg.nodeIP, nowIso: new Date().toISOString(), waiting, probe }));
+    // Exited init containers hand over to the next step at once.
+    if (actions.containersToStart.some((x) => x.init) && !Object.keys(waiting).length) requeue(500);
     return { requeueAfterMs };
+  }
+
+  /**
+   * containerd 1.6 sometimes processes a task's exit before its OOM event and then never reports
+   * OOMKilled. A SIGKILL exit (137) of a memory-limited container that the kubelet did not stop
+   * itself can only be the kernel's OOM killer here, so it is reported as such.
+   */
+  private withLostOoms(pod: Pod, state: PodCriState): PodCriState {
+    const limited = new Set([...(pod.spec.initContainers ?? []), ...pod.spec.containers].filter((c) => c.resources?.limits?.memory).map((c) => c.name));
+    for (const c of state.containers) {
+      if (c.state === 'CONTAINER_EXITED' && (!c.reason || c.reason === 'Error') && c.exitCode === 137 && limited.has(c.name) && !this.stoppedByUs.has(c.id)) c.reason = 'OOMKilled';
+    }
+    return state;
   }
 
   /** Tears down a pod that no longer exists in the API (deleted while we were away). */
   async teardownOrphan(uid: string): Promise<void> {
+    this.cfg.probes?.forgetPod(uid);
     const state = await this.readState(uid);
-    await this.killAll(state, 2);
+    await this.killAll(undefined, state, 2, undefined);
     await this.removeAll(uid, state);
+    try {
+      cleanupVolumes(this.cfg.rootDir, uid);
+    } catch (e) {
+      log.warn({ uid, err: (e as Error).message }, 'volume cleanup failed');
+    }
     log.info({ uid }, 'orphaned pod torn down');
   }
 
@@ -230,10 +314,44 @@ export class PodSyncer {
     }
   }
 
-  private async killAll(state: PodCriState, graceSec: number): Promise<void> {
+  /** Stops every live container (preStop hooks first, within the grace period), then the sandboxes. */
+  private async killAll(pod: Pod | undefined, state: PodCriState, graceSec: number, podIP: string | undefined): Promise<void> {
     const live = state.containers.filter((c) => c.state !== 'CONTAINER_EXITED');
-    await Promise.all(live.map((c) => this.ignoreNotFound(() => this.cri.stopContainer(c.id, graceSec))));
+    const specs = pod ? [...(pod.spec.initContainers ?? []), ...pod.spec.containers] : [];
+    await Promise.all(
+      live.map((c) => {
+        const spec = specs.find((x) => x.name === c.name);
+        if (pod && spec) {
+          this.recorder?.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
+          return this.stopWithHooks(pod, c.id, spec, graceSec, podIP);
+        }
+        return this.stopContainer(c.id, graceSec);
+      }),
+    );
     for (const s of state.sandboxes) await this.ignoreNotFound(() => this.cri.stopPodSandbox(s.id));
+  }
+
+  /** preStop (exec or httpGet) bounded by the grace period, then StopContainer with what is left. */
+  private async stopWithHooks(pod: Pod, id: string, spec: Container, graceSec: number, podIP: string | undefined): Promise<void> {
+    const preStop = asX(spec).lifecycle?.preStop;
+    const started = Date.now();
+    if (preStop && graceSec > 0) {
+      const out = await runHandler(this.cri, preStop, { containerId: id, container: spec, podIP: podIP ?? '' }, graceSec);
+      if (!out.ok) this.recorder?.event(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${out.output}`);
+    }
+    // Kubernetes grants at least 2 s after the hook so the process still gets its SIGTERM.
+    const left = Math.max(2, graceSec - Math.floor((Date.now() - started) / 1000));
+    await this.stopContainer(id, graceSec > 0 ? left : 0);
+  }
+
+  private resolveContainer(pod: Pod, spec: Container, src: EnvSources, volumes: PreparedVolumes, backoffStep: number, init: boolean): ResolvedContainer {
+    const envs = resolveEnv(pod, spec, src);
+    const mounts = (asX(spec).volumeMounts ?? []).map((m) => {
+      const v = volumes.mounts.get(m.name);
+      if (!v) throw new ContainerConfigError(`unable to find volume "${m.name}" for container ${spec.name}`);
+      return { containerPath: m.mountPath, hostPath: m.subPath ? path.join(v.hostPath, m.subPath) : v.hostPath, readonly: !!m.readOnly || v.readOnly };
+    });
+    return { envs, ...expandCommand(spec, envs), mounts, backoffStep, init };
   }
 
   private async removeAll(uid: string, state: PodCriState): Promise<void> {
@@ -244,6 +362,12 @@ export class PodSyncer {
 
   private cleanupPodDirs(pod: Pod): void {
     fs.rmSync(podLogDir(this.cfg.rootDir, pod), { recursive: true, force: true });
+  }
+
+  private async stopContainer(id: string, graceSec: number): Promise<void> {
+    this.stoppedByUs.add(id);
+    if (this.stoppedByUs.size > 10_000) this.stoppedByUs.delete(this.stoppedByUs.values().next().value!);
+    await this.ignoreNotFound(() => this.cri.stopContainer(id, graceSec));
   }
 
   private async ignoreNotFound(fn: () => Promise<unknown>): Promise<void> {
