@@ -18,6 +18,7 @@ import { renderCniConfig, writeCniConfig } from './network/cni-config';
 import { NodeAgent } from './node/node-agent';
 import { readResourceFacts } from './node/node-pressure';
 import { ImageGc } from './images/image-gc';
+import { ImageManager } from './images/image-manager';
 import type { Image } from './cri/types';
 import { readMachineInfo, type NodeStatusInputs } from './node/node-status';
 import { PodSyncer } from './pods/pod-sync';
@@ -94,7 +95,10 @@ export async function startKubelet(cfg: KubeletConfig): Promise<{ stop(): Promis
   let cniReadyFor: string | undefined;
   // Images for status.images, refreshed with the image GC pass (kubelet/images/image-gc.ts).
   let nodeImages: Image[] = [];
-  const imageGc = new ImageGc(cri, { imageFsPath: cfg.rootDir, sandboxImage: 'k8ts/pause:1.0', lastUsed: new Map() });
+  const recorder = new EventRecorder(client, { component: 'kubelet', host: cfg.nodeName });
+  // One image manager: pulls for the pod workers, and its last-used times order the image GC.
+  const images = new ImageManager(cri, recorder);
+  const imageGc = new ImageGc(cri, { imageFsPath: cfg.rootDir, sandboxImage: 'k8ts/pause:1.0', lastUsed: images.lastUsed });
   const imagePass = async () => {
     try {
       await imageGc.run();
@@ -138,7 +142,6 @@ export async function startKubelet(cfg: KubeletConfig): Promise<{ stop(): Promis
   await nodeInformer.start();
 
   // 4. Pods bound to this node.
-  const recorder = new EventRecorder(client, { component: 'kubelet', host: cfg.nodeName });
   // Probe verdict changes resync their pod (workers is assigned below, before any probe runs).
   let workers: PodWorkers | undefined;
   const probes = new ProbeManager(cri, recorder, (uid) => workers?.update(uid));
@@ -149,6 +152,7 @@ export async function startKubelet(cfg: KubeletConfig): Promise<{ stop(): Promis
     cgroupRoot: cfg.cgroupRoot,
     backoff: cfg.backoff,
     probes,
+    images,
   });
   const pods = new Informer<Pod>(client, Resources.pods, { fieldSelector: `spec.nodeName=${cfg.nodeName}`, name: 'kubelet-pods' });
   pods.addIndex('uid', (p) => (p.metadata.uid ? [p.metadata.uid] : []));

@@ -20,13 +20,14 @@ import { asX } from './spec-types';
 import type { ProbeManager } from '../probes/probe-manager';
 import { runHandler } from '../probes/handlers';
 import { cleanupVolumes, prepareVolumes, type PreparedVolumes } from '../volumes';
+import { ImageManager } from '../images/image-manager';
 
 export interface PodSyncConfig extends PodConfigContext {
   nodeName: string;
   nodeIP: string;
   backoff?: BackoffPolicy;
-  /** Image pull retry backoff. */
-  pullBackoff?: BackoffPolicy;
+  /** Pulls images per pull policy with backoff and events; one per kubelet (its use times feed the image GC). */
+  images?: ImageManager;
   /** Probe workers; without them containers count as ready once running. */
   probes?: ProbeManager;
 }
@@ -38,17 +39,19 @@ export interface SyncResult {
 const log = componentLogger('kubelet', { part: 'pod-sync' });
 
 export class PodSyncer {
-  /** Image pull failures per "uid/container": count and when the next try is allowed. */
-  private readonly pullFailures = new Map<string, { count: number; untilMs: number; message: string }>();
   /** Containers this kubelet stopped itself: their SIGKILL exit is not an OOM kill. */
   private readonly stoppedByUs = new Set<string>();
+
+  private readonly images: ImageManager;
 
   constructor(
     private readonly cri: CriClient,
     private readonly client: ApiClient,
     private readonly recorder: EventRecorder | undefined,
     private readonly cfg: PodSyncConfig,
-  ) {}
+  ) {
+    this.images = cfg.images ?? new ImageManager(cri, recorder);
+  }
 
   /** Everything CRI knows about one pod UID, with container details. */
   async readState(uid: string): Promise<PodCriState> {
@@ -169,9 +172,12 @@ export class PodSyncer {
     let volumes: PreparedVolumes | undefined;
     for (const s of actions.containersToStart) {
       const spec = specOf(s.name)!;
-      const pullKey = `${uid}/${s.name}`;
-      const ok = await this.ensureImage(pod, spec.image, spec.imagePullPolicy, pullKey, waiting, s.name, requeue);
-      if (!ok) continue;
+      const pulled = await this.images.ensureImage(pod, spec);
+      if (!pulled.ok) {
+        waiting[s.name] = { reason: pulled.waitingReason, message: pulled.message };
+        if (pulled.retryAfterMs !== undefined) requeue(pulled.retryAfterMs);
+        continue;
+      }
       let resolved: ResolvedContainer;
       try {
         volumes ??= await prepareVolumes(pod, { client: this.client, rootDir: this.cfg.rootDir });
@@ -255,47 +261,6 @@ export class PodSyncer {
       log.warn({ uid, err: (e as Error).message }, 'volume cleanup failed');
     }
     log.info({ uid }, 'orphaned pod torn down');
-  }
-
-  private async ensureImage(
-    pod: Pod,
-    image: string,
-    policy: string | undefined,
-    pullKey: string,
-    waiting: Record<string, { reason: string; message?: string }>,
-    name: string,
-    requeue: (ms: number) => void,
-  ): Promise<boolean> {
-    const effective = policy ?? (/:latest$|^[^:]*$/.test(image.split('/').pop() ?? '') ? 'Always' : 'IfNotPresent');
-    const present = await this.cri.imageStatus(image);
-    if (present && effective !== 'Always') return true;
-    if (effective === 'Never') {
-      waiting[name] = { reason: 'ErrImageNeverPull', message: `image ${image} is not present and pull policy is Never` };
-      return false;
-    }
-    const failed = this.pullFailures.get(pullKey);
-    if (failed && failed.untilMs > Date.now()) {
-      waiting[name] = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` };
-      requeue(failed.untilMs - Date.now());
-      return false;
-    }
-    try {
-      this.recorder?.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
-      await this.cri.pullImage(image);
-      this.pullFailures.delete(pullKey);
-      this.recorder?.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}"`);
-      return true;
-    } catch (e) {
-      if (present) return true; // Always, but the registry is unreachable: use what we have
-      const count = (failed?.count ?? 0) + 1;
-      const pb = this.cfg.pullBackoff ?? DEFAULT_BACKOFF;
-      const delay = Math.min(pb.baseMs * 2 ** (count - 1), pb.maxMs);
-      this.pullFailures.set(pullKey, { count, untilMs: Date.now() + delay, message: (e as Error).message });
-      waiting[name] = { reason: 'ErrImagePull', message: (e as Error).message };
-      this.recorder?.event(pod, 'Warning', 'Failed', `Failed to pull image "${image}": ${(e as Error).message}`);
-      requeue(delay);
-      return false;
-    }
   }
 
   private async writeStatus(pod: Pod, status: Pod['status']): Promise<void> {

@@ -42,7 +42,38 @@ export class CriStreaming {
     return (await this.call<{ url: string }>('PortForward', { podSandboxId, port: ports })).url;
   }
 
+  /**
+   * The network namespace of a pod sandbox, from containerd's verbose PodSandboxStatus: the OCI
+   * spec's network namespace path, else the sandbox process's /proc/<pid>/ns/net.
+   */
+  async sandboxNetns(podSandboxId: string): Promise<string> {
+    const r = await this.call<{ info?: Record<string, string> }>('PodSandboxStatus', { podSandboxId, verbose: true });
+    return netnsFromInfo(r.info?.info);
+  }
+
   close(): void {
     this.stub.close();
   }
+}
+
+export class SandboxNetnsError extends Error {
+  readonly code = 'SANDBOX_NETNS_UNKNOWN';
+  constructor(message: string) {
+    super(message);
+    this.name = 'SandboxNetnsError';
+  }
+}
+
+/** Pure: the netns path out of containerd's verbose sandbox info JSON. */
+export function netnsFromInfo(info: string | undefined): string {
+  let v: { pid?: number; runtimeSpec?: { linux?: { namespaces?: { type: string; path?: string }[] } } } = {};
+  try {
+    v = JSON.parse(info ?? '{}');
+  } catch {
+    throw new SandboxNetnsError('the runtime returned unreadable sandbox info');
+  }
+  const ns = v.runtimeSpec?.linux?.namespaces?.find((n) => n.type === 'network')?.path;
+  if (ns) return ns;
+  if (v.pid) return `/proc/${v.pid}/ns/net`;
+  throw new SandboxNetnsError('the runtime does not report the sandbox network namespace');
 }

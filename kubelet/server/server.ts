@@ -15,6 +15,8 @@ import { LABEL_CONTAINER_NAME, LABEL_POD_NAME, LABEL_POD_NAMESPACE } from '../po
 import { logFileFor, LogOptionsError, parseLogOptions, podLogDirFor, selectLog, parseLogLine, renderRecord } from './container-logs';
 import { CriStreaming } from './cri-streaming';
 import { parseExecParams, serveExec } from './exec-bridge';
+import { connectInNetns } from './netns-relay';
+import { acceptPortForward, servePortForward } from './port-forward';
 import { statsSummary } from './stats';
 
 export const APISERVER_CLIENT_CN = 'kube-apiserver-kubelet-client';
@@ -136,6 +138,8 @@ export class KubeletServer {
       socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 12\r\nConnection: close\r\n\r\nUnauthorized');
       return;
     }
+    const pf = /^\/portForward\/([^/]+)\/([^/]+)(?:\/[^/]*)?\/?$/.exec(url.pathname);
+    if (pf) return this.portForward(decodeURIComponent(pf[1]), decodeURIComponent(pf[2]), req, socket, head);
     const m = /^\/(exec|attach)\/([^/]+)\/([^/]+)\/([^/]+)\/?$/.exec(url.pathname);
     if (!m) {
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found');
@@ -144,6 +148,20 @@ export class KubeletServer {
     const [, , ns, pod, container] = m.map(decodeURIComponent);
     const id = await this.containerId(ns, pod, container);
     await serveExec(req, socket, head, id, parseExecParams(url.searchParams), this.streaming);
+  }
+
+  private async portForward(ns: string, pod: string, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const sandboxes = await this.o.cri.listPodSandbox({ state: 'SANDBOX_READY', labelSelector: { [LABEL_POD_NAMESPACE]: ns, [LABEL_POD_NAME]: pod } });
+    const sandbox = sandboxes.sort((a, b) => b.createdAt - a.createdAt)[0];
+    if (!sandbox) {
+      const body = `pod ${ns}/${pod} not found or has no running sandbox`;
+      socket.end(`HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      return;
+    }
+    const netns = await this.streaming.sandboxNetns(sandbox.id);
+    const session = acceptPortForward(req, socket, head);
+    if (!session) return;
+    servePortForward(session, { namespace: ns, name: pod, connect: (port) => connectInNetns(netns, port) });
   }
 
   private async serveLogs(ns: string, name: string, container: string, q: URLSearchParams, res: ServerResponse): Promise<void> {
