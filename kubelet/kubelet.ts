@@ -19,6 +19,7 @@ import { NodeAgent } from './node/node-agent';
 import { readResourceFacts } from './node/node-pressure';
 import { ImageGc } from './images/image-gc';
 import { ImageManager } from './images/image-manager';
+import { VolumeManager } from './volumes/volume-manager';
 import type { Image } from './cri/types';
 import { readMachineInfo, type NodeStatusInputs } from './node/node-status';
 import { PodSyncer } from './pods/pod-sync';
@@ -159,12 +160,31 @@ export async function startKubelet(cfg: KubeletConfig): Promise<{ stop(): Promis
   const byUid = (uid: string) => pods.byIndex('uid', uid)[0];
   const podWorkers = new PodWorkers(syncer, byUid);
   workers = podWorkers;
+  // Volumes of running pods stay current: configMap, secret and downwardAPI contents are
+  // rewritten in place when their sources change (and every 10 s), like the kubelet's volume manager.
+  const volumes = new VolumeManager({ client, rootDir: cfg.rootDir });
+  const trackVolumes = (p: Pod) => {
+    if (p.metadata.deletionTimestamp || p.status?.phase !== 'Running') volumes.untrack(p.metadata.uid!);
+    else volumes.track(p);
+  };
   pods.addHandler({
-    onAdd: (p) => podWorkers.update(p.metadata.uid!),
-    onUpdate: (_o, p) => podWorkers.update(p.metadata.uid!),
-    onDelete: (p) => podWorkers.update(p.metadata.uid!),
+    onAdd: (p) => {
+      podWorkers.update(p.metadata.uid!);
+      trackVolumes(p);
+    },
+    onUpdate: (_o, p) => {
+      podWorkers.update(p.metadata.uid!);
+      trackVolumes(p);
+    },
+    onDelete: (p) => {
+      volumes.untrack(p.metadata.uid!);
+      podWorkers.update(p.metadata.uid!);
+    },
   });
-  await pods.start();
+  const volumeSources = [new Informer(client, Resources.configmaps, { name: 'kubelet-configmaps' }), new Informer(client, Resources.secrets, { name: 'kubelet-secrets' })];
+  for (const inf of volumeSources) inf.addHandler({ onAdd: (o) => volumes.onObjectChanged(o), onUpdate: (_o, o) => volumes.onObjectChanged(o) });
+  await Promise.all([pods.start(), ...volumeSources.map((inf) => inf.start())]);
+  volumes.start();
 
   // 5. Housekeeping: resync every pod (notices container exits) and tear down pods CRI still runs
   // but the API no longer has (deleted while the kubelet was down).
@@ -226,6 +246,8 @@ export async function startKubelet(cfg: KubeletConfig): Promise<{ stop(): Promis
       for (const t of timers) clearInterval(t);
       agent.stop();
       pods.stop();
+      for (const inf of volumeSources) inf.stop();
+      volumes.stop();
       nodeInformer.stop();
       probes.stop();
       await podWorkers.stop();
