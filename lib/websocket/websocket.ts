@@ -23,7 +23,8 @@ export class WebSocketHandshakeError extends Error {
 }
 
 /**
- * Events: 'message' (data: Buffer, binary: boolean), 'close' (code: number, reason: string).
+ * Events: 'message' (data: Buffer, binary: boolean), 'close' (code: number, reason: string),
+ * 'drain' (the socket takes writes again after send returned false).
  * 'close' fires exactly once, whichever side ends the connection.
  */
 export class WebSocket extends EventEmitter {
@@ -36,6 +37,7 @@ export class WebSocket extends EventEmitter {
   constructor(private readonly socket: Duplex, private readonly role: 'server' | 'client', readonly protocol: string, head?: Buffer) {
     super();
     socket.on('data', (c: Buffer) => this.onData(c));
+    socket.on('drain', () => this.emit('drain'));
     socket.on('close', () => this.finish(1006, ''));
     socket.on('error', () => this.finish(1006, ''));
     if (head && head.length) setImmediate(() => this.onData(head));
@@ -45,10 +47,11 @@ export class WebSocket extends EventEmitter {
     return !this.closed && !this.closeSent;
   }
 
-  send(data: Buffer | string, binary = typeof data !== 'string'): void {
-    if (!this.isOpen) return;
+  /** False when the socket's buffer is full: wait for 'drain' before sending more. */
+  send(data: Buffer | string, binary = typeof data !== 'string'): boolean {
+    if (!this.isOpen) return false;
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
-    this.socket.write(encodeFrame(binary ? OP_BINARY : OP_TEXT, buf, this.role === 'client'));
+    return this.socket.write(encodeFrame(binary ? OP_BINARY : OP_TEXT, buf, this.role === 'client'));
   }
 
   close(code = 1000, reason = ''): void {
