@@ -9,6 +9,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { componentLogger } from '../../lib/log';
 import { renderContainerdConfig } from '../../kubelet/containerd/config';
 import { buildImages } from '../images/build-images';
+import { renderRegistryConfig } from '../registry/registry';
 import { PAUSE_IMAGE_REF } from '../images/image-specs';
 import { repoRoot } from '../../lib/repo-root';
 import {
@@ -161,8 +162,15 @@ function prepare(c: ComponentName, ctx: CommandContext): void {
       cniBinDir: l.cniBinDir,
       cniConfDir: l.cniConfDir,
       sandboxImage: PAUSE_IMAGE_REF,
+      // containerd pulls from the node's own registry over plain HTTP
+      insecureRegistries: [`${CONTROL_PLANE_HOST}:${ctx.ports.registry}`],
     });
     fs.writeFileSync(l.containerdConfig, toml);
+  }
+  if (c === 'registry') {
+    const storageDir = path.join(l.registryDir, 'storage');
+    fs.mkdirSync(storageDir, { recursive: true });
+    fs.writeFileSync(l.registryConfig, renderRegistryConfig({ storageDir, addr: `${CONTROL_PLANE_HOST}:${ctx.ports.registry}` }));
   }
   if (c === 'etcd') fs.mkdirSync(l.etcdDir, { recursive: true, mode: 0o700 });
   const argv = componentCommand(c, ctx);
@@ -217,6 +225,7 @@ function infoOf(layout: Layout, s: SavedState): ClusterInfo {
     nodeIp: s.nodeIp,
     apiserverUrl: `https://${CONTROL_PLANE_HOST}:${s.ports.apiserver}`,
     grpcAddress: `${CONTROL_PLANE_HOST}:${s.ports.apiserverGrpc}`,
+    registry: `${CONTROL_PLANE_HOST}:${s.ports.registry}`,
   };
   if (s.netns) info.netns = s.netns;
   return info;
@@ -275,6 +284,7 @@ export async function down(o: ClusterOptions, opts: { purge?: boolean } = {}): P
   await killPods(layout.containerdSocket);
   await stop('containerd');
   await killPods(layout.containerdSocket);
+  await stop('registry');
   await stop('apiserver');
   await stop('etcd');
 

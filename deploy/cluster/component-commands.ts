@@ -83,6 +83,8 @@ function baseArgv(c: ComponentName, ctx: CommandContext): string[] {
       ]);
     case 'containerd':
       return ['containerd', '--config', l.containerdConfig];
+    case 'registry':
+      return ['docker-registry', 'serve', l.registryConfig];
     case 'controller-manager':
       return nodeComponent(ctx, 'controller-manager', [
         `--kubeconfig=${l.kubeconfig('controller-manager')}`,
@@ -155,6 +157,7 @@ export function healthPort(c: ComponentName, p: Ports): number | undefined {
     etcd: p.etcdClient,
     apiserver: p.apiserver,
     containerd: undefined,
+    registry: p.registry,
     'controller-manager': p.controllerManager,
     scheduler: p.scheduler,
     kubelet: p.kubelet,

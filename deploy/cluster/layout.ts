@@ -12,6 +12,8 @@ export interface Ports {
   kubelet: number;
   kubeProxyHealthz: number;
   kubeProxyMetrics: number;
+  /** The node's local image registry (docker-registry), plain HTTP on loopback. */
+  registry: number;
 }
 
 export const DEFAULT_PORTS: Ports = {
@@ -24,6 +26,7 @@ export const DEFAULT_PORTS: Ports = {
   kubelet: 10250,
   kubeProxyHealthz: 10256,
   kubeProxyMetrics: 10249,
+  registry: 5000,
 };
 
 export interface ClusterOptions {
@@ -45,11 +48,13 @@ export interface ClusterInfo {
   nodeIp: string;
   apiserverUrl: string;
   grpcAddress: string;
+  /** host:port of the node's image registry: `k8ts image build --push <it>`, images `<it>/name:tag`. */
+  registry: string;
   netns?: string;
 }
 
 /** Start order; down stops in reverse. */
-export const COMPONENTS = ['etcd', 'apiserver', 'containerd', 'controller-manager', 'scheduler', 'kubelet', 'kube-proxy'] as const;
+export const COMPONENTS = ['etcd', 'apiserver', 'registry', 'containerd', 'controller-manager', 'scheduler', 'kubelet', 'kube-proxy'] as const;
 export type ComponentName = (typeof COMPONENTS)[number];
 
 export function isComponentName(s: string): s is ComponentName {
@@ -76,6 +81,8 @@ export interface Layout {
   containerdState: string;
   containerdSocket: string;
   containerdConfig: string;
+  registryDir: string;
+  registryConfig: string;
   adminKubeconfig: string;
   kubeconfig(component: 'scheduler' | 'controller-manager' | 'kube-proxy' | 'kubelet'): string;
   logFile(c: ComponentName): string;
@@ -100,6 +107,8 @@ export function clusterLayout(home: string): Layout {
     containerdState: path.join(containerdDir, 'state'),
     containerdSocket: path.join(containerdDir, 'containerd.sock'),
     containerdConfig: path.join(containerdDir, 'config.toml'),
+    registryDir: path.join(h, 'registry'),
+    registryConfig: path.join(h, 'registry', 'config.yml'),
     adminKubeconfig: path.join(h, 'admin.kubeconfig'),
     kubeconfig: (c) => path.join(h, `${c}.kubeconfig`),
     logFile: (c) => path.join(h, 'logs', `${c}.log`),

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { up, down, type ClusterInfo, type ClusterOptions } from '../../deploy/cluster/cluster';
 import { Kubectl } from '../harness/kubectl';
 import { run, waitFor } from '../harness/exec';
+import { repoRoot } from '../../lib/repo-root';
 
 const manifests = `apiVersion: v1
 kind: ConfigMap
@@ -99,6 +100,23 @@ describe('pods across the cluster (end to end)', function () {
     await k.run(['patch', 'configmap', 'site', '--type=merge', '-p', '{"data":{"greeting":"second"}}']);
     await waitFor('the new content inside the container', async () =>
       (await k.out(['exec', 'probed', '--', 'cat', '/etc/site/greeting'])).trim() === 'second', 60_000, 1000);
+  });
+
+  it('runs an image built with `k8ts image build` and pulled from the cluster registry', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-e2e-image-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'hello.txt'), 'built by k8ts\n');
+      fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM k8ts/web:1.0\nCOPY hello.txt /hello.txt\nCMD ["sh", "-c", "cat /hello.txt; sleep 3600"]\n');
+      const cli = path.join(repoRoot(), 'bin', 'k8ts.js');
+      await run([process.execPath, cli, 'image', 'build', dir, '-t', 'e2e/hello:1.0', '--push', info.registry], { netns: info.netns });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    await k.run(['run', 'built', `--image=${info.registry}/e2e/hello:1.0`, '--restart=Never']);
+    await k.run(['wait', '--for=condition=Ready', 'pod/built', '--timeout=120s']);
+    await waitFor('the log line', async () => (await k.out(['logs', 'built'])).includes('built by k8ts'), 30_000);
+    const events = await k.out(['get', 'events', '--field-selector', 'involvedObject.name=built']);
+    assert.match(events, /Pulled/);
   });
 
   it('backs off pulling a missing image while the node keeps serving other pods', async () => {
