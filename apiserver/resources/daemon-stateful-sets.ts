@@ -3,7 +3,7 @@
 import type { KObject } from '../../lib/api/types';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN, jsonEqual } from './common';
 import { kindSchema, Type, Open, Str, Int, LabelSelector, PodTemplateSpec, IntOrString, opt } from './schemas';
-import { defaultPodSpec, validateWorkload } from './pod-spec';
+import { defaultPodTemplate, validateWorkload } from './pod-spec';
 import { CONTAINERS_COLUMN, IMAGES_COLUMN, SELECTOR_COLUMN, formatLabels, formatSelector, templateCells } from './printing';
 import { forbidden, immutable, nonNegativeInt, notSupported, type FieldError } from './validation';
 
@@ -90,7 +90,7 @@ export const daemonsets = defineResource({
       spec.updateStrategy.rollingUpdate.maxSurge ??= 0;
     }
     spec.revisionHistoryLimit ??= 10;
-    defaultPodSpec(spec.template?.spec);
+    defaultPodTemplate(spec.template);
   },
   prepareForCreate: (o) => {
     (o as W).status = { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 };
@@ -179,7 +179,7 @@ export const statefulsets = defineResource({
     spec.persistentVolumeClaimRetentionPolicy ??= {};
     spec.persistentVolumeClaimRetentionPolicy.whenDeleted ??= 'Retain';
     spec.persistentVolumeClaimRetentionPolicy.whenScaled ??= 'Retain';
-    defaultPodSpec(spec.template?.spec);
+    defaultPodTemplate(spec.template);
   },
   prepareForCreate: (o) => {
     (o as W).status = { replicas: 0, availableReplicas: 0 };

@@ -3,7 +3,7 @@
 import type { KObject } from '../../lib/api/types';
 import { defineResource, col, objAge, age, NAME_COLUMN, AGE_COLUMN, humanDuration, jsonEqual } from './common';
 import { kindSchema, Type, Open, Str, Int, LabelSelector, PodTemplateSpec, ObjectMeta, opt, req } from './schemas';
-import { defaultPodSpec, validatePodSpec } from './pod-spec';
+import { defaultPodTemplate, validatePodSpec } from './pod-spec';
 import { CONTAINERS_COLUMN, IMAGES_COLUMN, SELECTOR_COLUMN, formatSelector, templateCells } from './printing';
 import { cronScheduleError } from './cron';
 import { immutable, invalid, labels, nonNegativeInt, notSupported, required, type FieldError } from './validation';
@@ -61,7 +61,7 @@ function defaultJobSpec(spec: Obj | undefined): void {
   if (spec.podFailurePolicy === undefined) spec.podReplacementPolicy ??= 'TerminatingOrFailed';
   // restartPolicy has no default inside a job template: it must be chosen (the pod default Always is invalid).
   const chosen = spec.template?.spec?.restartPolicy !== undefined;
-  defaultPodSpec(spec.template?.spec);
+  defaultPodTemplate(spec.template);
   if (!chosen && spec.template?.spec) delete spec.template.spec.restartPolicy;
 }
 

@@ -32,6 +32,20 @@ function defaultContainer(c: Obj): void {
   if (Array.isArray(c.ports)) for (const p of c.ports) if (p && typeof p === 'object') p.protocol ??= 'TCP';
 }
 
+/**
+ * Defaults a pod template of a workload. Kubernetes decodes `metadata.creationTimestamp: null`
+ * (which kubectl sends, e.g. in `rollout undo`) and other null metadata fields to nothing; keeping
+ * the nulls would make a rolled-back template differ from the ReplicaSet it came from.
+ */
+export function defaultPodTemplate(t: unknown): void {
+  if (!t || typeof t !== 'object') return;
+  const template = t as Obj;
+  const meta = template.metadata as Obj | undefined | null;
+  if (meta === null) delete template.metadata;
+  else if (meta && typeof meta === 'object') for (const k of Object.keys(meta)) if (meta[k] === null) delete meta[k];
+  defaultPodSpec(template.spec as Obj | undefined);
+}
+
 export function defaultPodSpec(spec: Obj | undefined): void {
   if (!spec || typeof spec !== 'object') return;
   spec.restartPolicy ??= 'Always';

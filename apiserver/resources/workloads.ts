@@ -4,7 +4,7 @@ import type { Deployment, KObject, ReplicaSet } from '../../lib/api/types';
 import { selectorToString } from '../../lib/api/labels';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN, jsonEqual } from './common';
 import { kindSchema, Type, Open, Str, Int, LabelSelector, PodTemplateSpec, IntOrString, opt, named } from './schemas';
-import { defaultPodSpec, validateWorkload } from './pod-spec';
+import { defaultPodTemplate, validateWorkload } from './pod-spec';
 import { immutable, notSupported, nonNegativeInt, invalid, type FieldError } from './validation';
 
 type Workload = ReplicaSet | Deployment;
@@ -77,7 +77,7 @@ export const replicasets = defineResource({
     if (!rs.spec) return;
     rs.spec.replicas ??= 1;
     rs.spec.minReadySeconds ??= 0;
-    defaultPodSpec(rs.spec.template?.spec);
+    defaultPodTemplate(rs.spec.template);
   },
   prepareForCreate: (o) => {
     (o as ReplicaSet).status = { replicas: 0 };
@@ -185,7 +185,7 @@ export const deployments = defineResource({
     spec.revisionHistoryLimit ??= 10;
     spec.progressDeadlineSeconds ??= 600;
     spec.minReadySeconds ??= 0;
-    defaultPodSpec(spec.template?.spec);
+    defaultPodTemplate(spec.template);
   },
   prepareForCreate: (o) => {
     (o as Deployment).status = {};

@@ -13,7 +13,7 @@ import { componentLogger } from '../../lib/log';
 import { selectorMatches } from '../../lib/api/labels';
 import { controllerRefOf, deepCopy, ownerRefFor } from '../common/pod-utils';
 import {
-  DESIRED_ANNOTATION, HASH_LABEL, MAX_REPLICAS_ANNOTATION, REVISION_ANNOTATION,
+  annotationsToCopy, DESIRED_ANNOTATION, HASH_LABEL, MAX_REPLICAS_ANNOTATION, REVISION_ANNOTATION,
   computeDeploymentStatus, deploymentStatusEqual, fenceposts, findNewRS, planReplicas, replicasOf,
   revisionOf, rsToCleanup, templateHash, templatesEqual,
 } from './rollout';
@@ -69,6 +69,8 @@ export class DeploymentController {
       // A rollback to an older template makes its ReplicaSet the newest revision again.
       newRS = await this.updateRS(newRS, (r) => ((r.metadata.annotations ??= {})[REVISION_ANNOTATION] = String(maxOldRevision + 1)));
     }
+    const copied = annotationsToCopy(d, newRS);
+    if (copied) newRS = await this.updateRS(newRS, (r) => Object.assign((r.metadata.annotations ??= {}), copied));
 
     const plan = planReplicas(d, newRS, olds);
     const want = d.spec.replicas ?? 1;
@@ -145,6 +147,7 @@ export class DeploymentController {
         namespace: d.metadata.namespace,
         labels: template.metadata.labels,
         annotations: {
+          ...annotationsToCopy(d, { metadata: {} }),
           [REVISION_ANNOTATION]: String(revision),
           [DESIRED_ANNOTATION]: String(want),
           [MAX_REPLICAS_ANNOTATION]: String(want + fenceposts(d).maxSurge),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Deployment, ReplicaSet } from '../../lib/api/types';
 import { mkDeployment } from '../testing/fixtures';
 import {
-  computeDeploymentStatus, fenceposts, findNewRS, planReplicas, resolveIntOrPercent, rsToCleanup, templateHash, REVISION_ANNOTATION, DESIRED_ANNOTATION,
+  annotationsToCopy, computeDeploymentStatus, fenceposts, findNewRS, planReplicas, resolveIntOrPercent, rsToCleanup, templateHash, REVISION_ANNOTATION, DESIRED_ANNOTATION,
 } from './rollout';
 
 function rs(name: string, replicas: number, available: number, revision: number, o: { desired?: number; statusReplicas?: number } = {}): ReplicaSet {
@@ -75,5 +75,15 @@ describe('deployment rollout math', () => {
     assert.equal(half.conditions!.find((c) => c.type === 'Progressing')!.reason, 'ReplicaSetUpdated');
     assert.equal(half.conditions!.find((c) => c.type === 'Available')!.status, 'False');
     assert.equal(half.unavailableReplicas, 2);
+  });
+
+  it('copies the change-cause (not the controller and kubectl bookkeeping) onto the new ReplicaSet', () => {
+    const d = mkDeployment('web', 1);
+    d.metadata.annotations = {
+      'kubernetes.io/change-cause': 'v2', [REVISION_ANNOTATION]: '3', 'kubectl.kubernetes.io/last-applied-configuration': '{}',
+    };
+    assert.deepEqual(annotationsToCopy(d, { metadata: {} }), { 'kubernetes.io/change-cause': 'v2' });
+    assert.equal(annotationsToCopy(d, { metadata: { annotations: { 'kubernetes.io/change-cause': 'v2', [REVISION_ANNOTATION]: '1' } } }), undefined);
+    assert.deepEqual(annotationsToCopy(d, { metadata: { annotations: { 'kubernetes.io/change-cause': 'v1', other: 'x' } } }), { 'kubernetes.io/change-cause': 'v2' });
   });
 });

@@ -212,3 +212,25 @@ export function deploymentStatusEqual(a: DeploymentStatus | undefined, b: Deploy
   const strip = (s: DeploymentStatus) => ({ ...s, conditions: (s.conditions ?? []).map(({ lastUpdateTime: _u, lastTransitionTime: _t, ...c }) => c) });
   return canonicalJson(strip(a)) === canonicalJson(strip(b));
 }
+
+/** Deployment annotations that stay on the Deployment; every other one is copied to its new ReplicaSet. */
+const ANNOTATIONS_NOT_COPIED = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  REVISION_ANNOTATION,
+  'deployment.kubernetes.io/revision-history',
+  DESIRED_ANNOTATION,
+  MAX_REPLICAS_ANNOTATION,
+  'deprecated.deployment.rollback.to',
+]);
+
+/**
+ * The Deployment annotations its new ReplicaSet must carry (kubectl's `kubernetes.io/change-cause`
+ * among them: `rollout history` reads it from the ReplicaSets), or undefined when the ReplicaSet
+ * already has them all. Like Kubernetes, copying only adds or overwrites, never removes.
+ */
+export function annotationsToCopy(d: Deployment, rs: { metadata: { annotations?: Record<string, string> } }): Record<string, string> | undefined {
+  const have = rs.metadata.annotations ?? {};
+  const want = Object.entries(d.metadata.annotations ?? {}).filter(([k]) => !ANNOTATIONS_NOT_COPIED.has(k));
+  if (want.every(([k, v]) => have[k] === v)) return undefined;
+  return Object.fromEntries(want);
+}

@@ -12,6 +12,7 @@ import { componentLogger } from '../../lib/log';
 import { mapSelectorMatches } from '../../lib/api/labels';
 import { deepCopy } from '../common/pod-utils';
 import { computeSubsets, subsetsEqual } from './compute';
+import { SERVICE_NAME_LABEL, desiredSlices, sliceUpToDate, type EndpointSlice } from './slices';
 
 /** Never managed here: the apiserver maintains it and its Service has no selector. */
 const RESERVED = new Set(['default/kubernetes']);
@@ -68,11 +69,12 @@ export class EndpointsController {
     const labels = svc.metadata.labels ?? {};
     if (current) {
       const labelsSame = JSON.stringify(current.metadata.labels ?? {}) === JSON.stringify(labels);
-      if (subsetsEqual(current.subsets, subsets) && labelsSame) return;
-      const next = deepCopy(current);
-      next.subsets = subsets;
-      next.metadata.labels = labels;
-      await this.client.update(Resources.endpoints, next);
+      if (!subsetsEqual(current.subsets, subsets) || !labelsSame) {
+        const next = deepCopy(current);
+        next.subsets = subsets;
+        next.metadata.labels = labels;
+        await this.client.update(Resources.endpoints, next);
+      }
     } else {
       const ep: Endpoints = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace, labels }, subsets };
       try {
@@ -83,5 +85,35 @@ export class EndpointsController {
       }
     }
     this.log.debug({ service: key, ready: subsets.reduce((n, s) => n + (s.addresses?.length ?? 0), 0) }, 'endpoints updated');
+    await this.syncSlices(svc, subsets);
+  }
+
+  /** Mirrors the subsets into the Service's EndpointSlices (create, update, drop the extra ones). */
+  private async syncSlices(svc: Service, subsets: ReturnType<typeof computeSubsets>): Promise<void> {
+    const namespace = svc.metadata.namespace;
+    const existing = (await this.client.list<EndpointSlice>(Resources.endpointslices, namespace, {
+      labelSelector: `${SERVICE_NAME_LABEL}=${svc.metadata.name}`,
+    })).items.filter((e) => e.metadata.ownerReferences?.some((r) => r.uid === svc.metadata.uid));
+    const want = desiredSlices(svc, subsets);
+    for (const d of want) {
+      const cur = existing.find((e) => e.metadata.name === d.metadata.name);
+      if (!cur) {
+        try {
+          await this.client.create(Resources.endpointslices, d);
+        } catch (err) {
+          if (!isAlreadyExists(err)) throw err;
+        }
+      } else if (!sliceUpToDate(cur, d)) {
+        await this.client.update(Resources.endpointslices, { ...cur, metadata: { ...cur.metadata, labels: d.metadata.labels }, endpoints: d.endpoints, ports: d.ports });
+      }
+    }
+    for (const e of existing) {
+      if (want.some((d) => d.metadata.name === e.metadata.name)) continue;
+      try {
+        await this.client.delete(Resources.endpointslices, namespace, e.metadata.name!, { preconditions: { uid: e.metadata.uid } });
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
   }
 }

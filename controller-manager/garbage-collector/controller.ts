@@ -120,7 +120,8 @@ export class GarbageCollector {
     for (const d of this.dependentsOf(uid)) {
       try {
         await this.client.patch(d.rt, d.obj.metadata.namespace, d.obj.metadata.name!, 'merge', {
-          metadata: { ownerReferences: withoutOwner(d.obj, uid), resourceVersion: d.obj.metadata.resourceVersion },
+          // null removes the field: Kubernetes never serves an empty ownerReferences list.
+          metadata: { ownerReferences: withoutOwner(d.obj, uid).length ? withoutOwner(d.obj, uid) : null, resourceVersion: d.obj.metadata.resourceVersion },
         });
       } catch (err) {
         if (!isNotFound(err)) throw err;
