@@ -51,6 +51,23 @@ function userOf(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritab
   }
 }
 
+/** Reads the caller's name on demand: getPeerCertificate re-parses the certificate on every call. */
+type UserOf = () => string | undefined;
+
+/**
+ * Write options whose `user` is computed only when something reads it. An accessor in a literal
+ * keeps the object's shape fast (Object.defineProperty would turn it into a dictionary).
+ */
+function writeOptions<T extends object>(o: T, user: UserOf): T & { user?: string } {
+  let cached: { v: string | undefined } | undefined;
+  return {
+    ...o,
+    get user() {
+      return (cached ??= { v: user() }).v;
+    },
+  };
+}
+
 export function buildHandlers(registry: Registry): grpc.UntypedServiceImplementation {
   const resolve = (ref: Ref | undefined): { def: ResourceDef; ns: string | undefined; ref: Ref } => {
     if (!ref?.resource) throw apiError(400, 'BadRequest', 'request has no resource');
@@ -64,9 +81,9 @@ export function buildHandlers(registry: Registry): grpc.UntypedServiceImplementa
   };
 
   const unary =
-    <Req>(fn: (req: Req, user?: string) => Promise<Record<string, unknown>>) =>
+    <Req>(fn: (req: Req, user: UserOf) => Promise<Record<string, unknown>>) =>
     (call: grpc.ServerUnaryCall<Req, unknown>, cb: grpc.sendUnaryData<unknown>) => {
-      fn(call.request, userOf(call))
+      fn(call.request, () => userOf(call))
         .then((res) => cb(null, res))
         .catch((e) => cb(grpcErrorFromStatus(toApiError(e).status)));
     };
@@ -93,23 +110,20 @@ export function buildHandlers(registry: Registry): grpc.UntypedServiceImplementa
       const { def, ns, ref } = resolve(req.ref);
       const obj = parseJson(req.object, 'object') as KObject;
       if (!obj) throw apiError(400, 'BadRequest', 'request body is empty');
-      const out = await registry.create(def, ns, obj, { dryRun: req.dryRun, subresource: ref.subresource || undefined, name: ref.name || undefined, user });
+      const out = await registry.create(def, ns, obj, writeOptions({ dryRun: req.dryRun, subresource: ref.subresource || undefined, name: ref.name || undefined }, user));
       return { object: json(out) };
     }),
     Update: unary<{ ref: Ref; object: Buffer; dryRun: boolean }>(async (req, user) => {
       const { def, ns, ref } = resolve(req.ref);
       const obj = parseJson(req.object, 'object') as KObject;
       if (!obj) throw apiError(400, 'BadRequest', 'request body is empty');
-      const out = await registry.update(def, ns, needName(ref), obj, { dryRun: req.dryRun, subresource: ref.subresource || undefined, user });
+      const out = await registry.update(def, ns, needName(ref), obj, writeOptions({ dryRun: req.dryRun, subresource: ref.subresource || undefined }, user));
       return { object: json(out) };
     }),
     Patch: unary<{ ref: Ref; patchType: string; patch: Buffer }>(async (req, user) => {
       const { def, ns, ref } = resolve(req.ref);
       const body = parseJson(req.patch, 'patch');
-      const out = await registry.patch(def, ns, needName(ref), (req.patchType || 'merge') as PatchType, body, {
-        subresource: ref.subresource || undefined,
-        user,
-      });
+      const out = await registry.patch(def, ns, needName(ref), (req.patchType || 'merge') as PatchType, body, writeOptions({ subresource: ref.subresource || undefined }, user));
       return { object: json(out) };
     }),
     Delete: unary<{ ref: Ref; options: Buffer }>(async (req) => {
@@ -175,6 +189,8 @@ export async function startGrpcServer(o: GrpcServerOptions): Promise<{ port: num
     'grpc.max_send_message_length': 256 * 1024 * 1024,
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 5_000,
+    // Nothing reads channelz; its per-call and per-stream bookkeeping is pure overhead here.
+    'grpc.enable_channelz': 0,
   });
   server.addService(apiServiceDefinition(), buildHandlers(o.registry));
   const creds = grpc.ServerCredentials.createSsl(o.tls.ca, [{ cert_chain: o.tls.cert, private_key: o.tls.key }], true);

@@ -166,7 +166,8 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
       s.prepareForCreate?.(obj);
     });
     for (let attempt = 0; ; attempt++) {
-      const candidate = deepCopy(obj);
+      // Only a generated name is ever retried, so only then must obj stay pristine for the next try.
+      const candidate = wantsGenerated ? deepCopy(obj) : obj;
       if (wantsGenerated) candidate.metadata.name = generatedName(obj.metadata.generateName as string);
       candidate.metadata = createMeta(s, candidate, now());
       if (s.resource === 'namespaces') s.defaults?.(candidate); // the name label needs the final name

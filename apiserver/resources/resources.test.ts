@@ -137,8 +137,9 @@ describe('validation', () => {
 });
 
 describe('printing', () => {
-  const now = Date.now();
-  const ago = (s: number) => new Date(now - s * 1000).toISOString();
+  // Read the clock when each timestamp is made, not when the file loads: a busy suite can take
+  // seconds between loading this file and running these cases.
+  const ago = (s: number) => new Date(Date.now() - s * 1000).toISOString();
   it('formats ages the way kubectl does', () => {
     const table: [number, string][] = [[5, '5s'], [119, '119s'], [150, '2m30s'], [600, '10m'], [3 * 3600, '3h'], [3 * 3600 + 60 * 5, '3h5m'], [30 * 3600, '30h'], [50 * 3600, '2d2h'], [20 * 86400, '20d'], [800 * 86400, '2y70d']];
     for (const [s, want] of table) assert.equal(humanDuration(s * 1000), want, String(s));
