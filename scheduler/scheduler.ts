@@ -51,6 +51,8 @@ export class Scheduler {
   private readonly recorder: EventRecorder;
   private readonly profile: Profile;
   private started = false;
+  /** Binding requests in flight (the binding cycle runs beside the scheduling of the next pods). */
+  private readonly binding = new Set<Promise<void>>();
 
   constructor(private readonly opts: SchedulerOptions) {
     this.pods = new Informer<Pod>(opts.client, Resources.pods, { name: 'scheduler-pods' });
@@ -97,6 +99,7 @@ export class Scheduler {
     this.pods.stop();
     this.nodes.stop();
     await this.queue.shutdown();
+    await Promise.allSettled([...this.binding]);
   }
 
   private settle(p: Pod): void {
@@ -124,27 +127,38 @@ export class Scheduler {
     }
 
     this.assumed.assume(key, pod, result.nodeName);
+    // The binding cycle runs apart from the scheduling cycle, as in Kubernetes: the next pod is
+    // placed against this one's assumption while the Binding request is in flight, so a burst of
+    // pods is not serialised behind one API round trip each.
+    const binding = this.bind(key, pod, result.nodeName, result.feasible);
+    this.binding.add(binding);
+    void binding.finally(() => this.binding.delete(binding));
+  }
+
+  /** Writes the Binding for an assumed pod; failures undo the assumption and retry through the queue. */
+  private async bind(key: string, pod: Pod, nodeName: string, feasible: number): Promise<void> {
+    const { namespace, name } = splitKey(key);
     try {
       await this.opts.client.create(Resources.pods, {
         apiVersion: 'v1',
         kind: 'Binding',
         metadata: { name, namespace, uid: pod.metadata.uid },
-        target: { apiVersion: 'v1', kind: 'Node', name: result.nodeName },
+        target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
       }, 'binding');
     } catch (err) {
       this.assumed.forget(key);
       if (isNotFound(err)) return this.queue.done(key);
       if (isConflict(err)) return; // already bound elsewhere; the informer will show it
       this.opts.metrics?.inc('scheduler_schedule_attempts_total', { result: 'error' });
-      this.log.warn({ pod: key, node: result.nodeName, err: (err as Error).message }, 'binding failed');
+      this.log.warn({ pod: key, node: nodeName, err: (err as Error).message }, 'binding failed');
       this.recorder.event(pod, 'Warning', 'FailedScheduling', `Binding rejected: ${(err as Error).message}`);
       this.queue.markUnschedulable(key);
       return;
     }
     this.queue.done(key);
     this.opts.metrics?.inc('scheduler_schedule_attempts_total', { result: 'scheduled' });
-    this.log.info({ pod: key, node: result.nodeName, feasible: result.feasible }, 'pod scheduled');
-    this.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${result.nodeName}`);
+    this.log.info({ pod: key, node: nodeName, feasible }, 'pod scheduled');
+    this.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
   }
 
   private async setUnschedulable(pod: Pod, message: string): Promise<void> {
