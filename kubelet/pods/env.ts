@@ -1,6 +1,7 @@
 // Container environment as Kubernetes builds it: envFrom first, then env in order (later wins),
 // valueFrom resolved from configMaps/secrets/the pod itself, and $(VAR) expansion in env values,
 // command and args. Pure: the objects it reads are fetched by the caller (fetchEnvSources).
+import { fieldValue } from '../volumes/payload';
 import type { Container, KObject, Pod } from '../../lib/api/types';
 import { Resources } from '../../lib/api/resources';
 import type { ApiClient } from '../../lib/client/api-client';
@@ -77,25 +78,16 @@ export function expandVars(input: string, env: Map<string, string>): string {
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 function fieldRefValue(pod: Pod, path: string, src: EnvSources): string {
-  switch (path) {
-    case 'metadata.name':
-      return pod.metadata.name ?? '';
-    case 'metadata.namespace':
-      return pod.metadata.namespace ?? '';
-    case 'metadata.uid':
-      return pod.metadata.uid ?? '';
-    case 'spec.nodeName':
-      return pod.spec.nodeName ?? '';
-    case 'spec.serviceAccountName':
-      return String(pod.spec.serviceAccountName ?? 'default');
-    case 'status.podIP':
-      return pod.spec.hostNetwork ? src.hostIP : (src.podIP ?? '');
-    case 'status.hostIP':
-      return src.hostIP;
+  // The addresses come from the runtime (the pod's status may not carry them yet); every other
+  // field reads like a downward API volume file.
+  if (path === 'status.podIP') return pod.spec.hostNetwork ? src.hostIP : (src.podIP ?? '');
+  if (path === 'status.hostIP') return src.hostIP;
+  if (path === 'spec.serviceAccountName') return String(pod.spec.serviceAccountName ?? 'default');
+  try {
+    return fieldValue(pod, path);
+  } catch {
+    throw new ContainerConfigError(`unsupported fieldRef fieldPath "${path}"`);
   }
-  const m = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
-  if (m) return (m[1] === 'labels' ? pod.metadata.labels : pod.metadata.annotations)?.[m[2]] ?? '';
-  throw new ContainerConfigError(`unsupported fieldRef fieldPath "${path}"`);
 }
 
 function resourceFieldValue(c: Container, ref: { resource?: string; divisor?: string }): string {
