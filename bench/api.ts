@@ -2,17 +2,11 @@
 // etcd through the same etcd3 client library. Prints one JSON line: create throughput and p50/p99
 // at 50 concurrent gRPC clients (and through REST), get and list, watch fan-out (one change
 // reaching 100 watchers), raw etcd put/get throughput, and the ratios against the issue's goals.
-import * as fs from 'node:fs';
 import * as https from 'node:https';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { startTestApiserver } from '../test/helpers/apiserver';
 import { Etcd3 } from 'etcd3';
-import { GrpcApiClient } from '../lib/client/grpc-client';
 import { Resources } from '../lib/api/resources';
 import type { KObject } from '../lib/api/types';
-import { startApiserver } from '../apiserver/server';
-import { startEtcd, freePort } from '../test/helpers/etcd';
-import { makeTestCerts } from '../test/helpers/certs';
 
 const CONCURRENCY = 50;
 const N = Number(process.env.BENCH_API_N ?? 2000);
@@ -57,21 +51,10 @@ function restPost(agent: https.Agent, port: number, body: string): Promise<numbe
 }
 
 async function main(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-bench-api-'));
-  const etcd = await startEtcd();
-  const cleanups: (() => Promise<void> | void)[] = [() => etcd.stop(), () => fs.rmSync(dir, { recursive: true, force: true })];
+  const server = await startTestApiserver({ name: 'bench-api', logLevel: 'warn' });
+  const { etcd, api, certs, client } = server;
+  const cleanups: (() => Promise<void> | void)[] = [() => server.stop()];
   try {
-    const certs = await makeTestCerts(dir);
-    for (const [f, v] of Object.entries(certs)) fs.writeFileSync(path.join(dir, `${f}.pem`), v);
-    const api = await startApiserver({
-      etcdServers: [etcd.endpoint], etcdPrefix: '/registry', bindAddress: '127.0.0.1',
-      securePort: await freePort(), grpcPort: await freePort(), advertiseAddress: '127.0.0.1',
-      tlsCertFile: path.join(dir, 'serverCert.pem'), tlsPrivateKeyFile: path.join(dir, 'serverKey.pem'), clientCaFile: path.join(dir, 'ca.pem'),
-      serviceClusterIpRange: '10.96.0.0/16', serviceNodePortRange: '30000-32767', logLevel: 'warn',
-    });
-    cleanups.unshift(() => api.stop());
-    const client = new GrpcApiClient({ address: `127.0.0.1:${api.grpcPort}`, ca: Buffer.from(certs.ca), cert: Buffer.from(certs.clientCert), key: Buffer.from(certs.clientKey) });
-    cleanups.unshift(() => client.close());
     const raw = new Etcd3({ hosts: etcd.endpoint });
     cleanups.unshift(() => raw.close());
     const agent = new https.Agent({ keepAlive: true, maxSockets: CONCURRENCY, ca: certs.ca, cert: certs.clientCert, key: certs.clientKey, servername: 'localhost' });

@@ -3,7 +3,7 @@
 import { parseFlags } from '../lib/flags';
 import { runComponentMain } from '../lib/component-main';
 import { servingTls } from '../lib/serving-tls';
-import { runLeaderGated } from '../lib/leader-gated';
+import { LEADER_GATED_FLAGS, runLeaderGated } from '../lib/leader-gated';
 import { componentLogger } from '../lib/log';
 import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-client';
 import type { ApiClient } from '../lib/client/api-client';
@@ -12,22 +12,13 @@ import { ALL_CONTROLLERS, Controllers } from './controller-manager';
 import { parseCidr } from './node-ipam/cidr';
 
 export const controllerManagerFlags = {
-  kubeconfig: '',
-  apiserverGrpc: '',
+  ...LEADER_GATED_FLAGS,
   clusterCidr: '10.244.0.0/16',
   nodeCidrMaskSize: 24,
   nodeMonitorGracePeriod: 40,
   nodeMonitorPeriod: 5,
   controllers: [] as string[],
   healthPort: 10257,
-  bindAddress: '0.0.0.0',
-  tlsCertFile: '',
-  tlsPrivateKeyFile: '',
-  leaderElect: true,
-  leaseDuration: 15,
-  renewPeriod: 2,
-  logLevel: 'info',
-  help: false,
 };
 
 export type ControllerManagerConfig = Omit<ReturnType<typeof parseFlags<typeof controllerManagerFlags>>, '_'> & {

@@ -7,6 +7,20 @@ import type { ApiClient } from './client/api-client';
 import { runLeaderElection } from './leader-election';
 import { Metrics, startHealthServer } from './health-server';
 
+/** The flags every leader-gated component takes besides its own (merged into its flag spec). */
+export const LEADER_GATED_FLAGS = {
+  kubeconfig: '',
+  apiserverGrpc: '',
+  bindAddress: '0.0.0.0',
+  tlsCertFile: '',
+  tlsPrivateKeyFile: '',
+  leaderElect: true,
+  leaseDuration: 15,
+  renewPeriod: 2,
+  logLevel: 'info',
+  help: false,
+};
+
 export interface LeaderWork {
   start(): Promise<void>;
   stop(): Promise<void>;

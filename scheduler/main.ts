@@ -3,7 +3,7 @@
 import { parseFlags } from '../lib/flags';
 import { runComponentMain } from '../lib/component-main';
 import { servingTls } from '../lib/serving-tls';
-import { runLeaderGated } from '../lib/leader-gated';
+import { LEADER_GATED_FLAGS, runLeaderGated } from '../lib/leader-gated';
 import { componentLogger } from '../lib/log';
 import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-client';
 import type { ApiClient } from '../lib/client/api-client';
@@ -11,17 +11,8 @@ import { Metrics } from '../lib/health-server';
 import { Scheduler } from './scheduler';
 
 export const schedulerFlags = {
-  kubeconfig: '',
-  apiserverGrpc: '',
+  ...LEADER_GATED_FLAGS,
   healthPort: 10259,
-  bindAddress: '0.0.0.0',
-  tlsCertFile: '',
-  tlsPrivateKeyFile: '',
-  leaderElect: true,
-  leaseDuration: 15,
-  renewPeriod: 2,
-  logLevel: 'info',
-  help: false,
 };
 
 export type SchedulerConfig = Omit<ReturnType<typeof parseFlags<typeof schedulerFlags>>, '_'> & {

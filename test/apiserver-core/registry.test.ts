@@ -2,18 +2,14 @@
 // conflicts, watches from a revision, 410 after compaction, generateName, binding, finalizers,
 // graceful pod deletion, scale, service allocation and namespace deletion.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { GrpcApiClient } from '../../lib/client/grpc-client';
 import { Resources } from '../../lib/api/resources';
 import type { KObject, Pod, Service, Deployment } from '../../lib/api/types';
 import { ApiError } from '../../lib/errors';
 import type { WatchEvent } from '../../lib/client/api-client';
-import { startEtcd, freePort, type TestEtcd } from '../helpers/etcd';
-import { makeTestCerts } from '../helpers/certs';
-import { startApiserver, type RunningApiserver } from '../../apiserver/server';
+import type { TestEtcd } from '../helpers/etcd';
+import { startTestApiserver, type TestApiserver } from '../helpers/apiserver';
 import { EtcdStore } from '../../apiserver/storage/etcd-store';
 
 const R = Resources;
@@ -78,42 +74,17 @@ function collect(client: GrpcApiClient, rt: typeof R.pods, ns: string | undefine
 describe('apiserver core (real etcd, gRPC door)', function () {
   this.timeout(60_000);
   let etcd: TestEtcd;
-  let dir: string;
-  let api: RunningApiserver;
   let client: GrpcApiClient;
 
+  let server: TestApiserver | undefined;
+
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-apiserver-core-'));
-    etcd = await startEtcd();
-    const certs = await makeTestCerts(dir);
-    for (const [f, v] of Object.entries(certs)) fs.writeFileSync(path.join(dir, `${f}.pem`), v);
-    api = await startApiserver({
-      etcdServers: [etcd.endpoint],
-      etcdPrefix: '/registry',
-      bindAddress: '127.0.0.1',
-      securePort: await freePort(),
-      grpcPort: await freePort(),
-      advertiseAddress: '127.0.0.1',
-      tlsCertFile: path.join(dir, 'serverCert.pem'),
-      tlsPrivateKeyFile: path.join(dir, 'serverKey.pem'),
-      clientCaFile: path.join(dir, 'ca.pem'),
-      serviceClusterIpRange: '10.96.0.0/16',
-      serviceNodePortRange: '30000-32767',
-      logLevel: 'warn',
-    });
-    client = new GrpcApiClient({
-      address: `127.0.0.1:${api.grpcPort}`,
-      ca: Buffer.from(certs.ca),
-      cert: Buffer.from(certs.clientCert),
-      key: Buffer.from(certs.clientKey),
-    });
+    server = await startTestApiserver({ name: 'apiserver-core', logLevel: 'warn' });
+    ({ etcd, client } = server);
   });
 
   after(async () => {
-    client?.close();
-    await api?.stop();
-    await etcd?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   it('bootstraps system namespaces and the kubernetes Service + Endpoints', async () => {

@@ -3,19 +3,17 @@
 // answered with a 4xx Status, never a 5xx; aborted streams get no answer but do no harm; the
 // server keeps serving; and etcd holds exactly what it held before.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as https from 'node:https';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as tls from 'node:tls';
+import { startTestApiserver, type TestApiserver } from '../helpers/apiserver';
 import { Etcd3 } from 'etcd3';
 import { GrpcApiClient } from '../../lib/client/grpc-client';
 import { Resources } from '../../lib/api/resources';
 import type { KObject } from '../../lib/api/types';
 import { ApiError } from '../../lib/errors';
-import { startApiserver, type RunningApiserver } from '../../apiserver/server';
-import { startEtcd, freePort, type TestEtcd } from '../helpers/etcd';
-import { makeTestCerts, type TestCerts } from '../helpers/certs';
+import type { RunningApiserver } from '../../apiserver/server';
+import type { TestEtcd } from '../helpers/etcd';
+import type { TestCerts } from '../helpers/certs';
 import {
   badJsonCases, contentTypeCases, hugeCases, nameCases, patchCases, rng, selectorCases, templates, wrongTypeCases, type BadCase,
 } from './generate';
@@ -77,7 +75,6 @@ function truncated(port: number, certs: TestCerts, raw: string, cut: number, abo
 
 describe('bad input: hostile requests get a 4xx Status and change nothing (real apiserver + etcd)', function () {
   this.timeout(120_000);
-  let dir: string;
   let etcd: TestEtcd;
   let api: RunningApiserver;
   let certs: TestCerts;
@@ -86,28 +83,13 @@ describe('bad input: hostile requests get a 4xx Status and change nothing (real 
   let grpc: GrpcApiClient;
   let stored: Map<string, string>;
 
+  let server: TestApiserver | undefined;
+
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-bad-input-'));
-    etcd = await startEtcd();
-    certs = await makeTestCerts(dir);
-    for (const [f, v] of Object.entries(certs)) fs.writeFileSync(path.join(dir, `${f}.pem`), v);
-    api = await startApiserver({
-      etcdServers: [etcd.endpoint],
-      etcdPrefix: '/registry',
-      bindAddress: '127.0.0.1',
-      securePort: await freePort(),
-      grpcPort: await freePort(),
-      advertiseAddress: '127.0.0.1',
-      tlsCertFile: path.join(dir, 'serverCert.pem'),
-      tlsPrivateKeyFile: path.join(dir, 'serverKey.pem'),
-      clientCaFile: path.join(dir, 'ca.pem'),
-      serviceClusterIpRange: '10.96.0.0/16',
-      serviceNodePortRange: '30000-32767',
-      logLevel: 'error',
-    });
+    server = await startTestApiserver({ name: 'bad-input' });
+    ({ etcd, api, certs, client: grpc } = server);
     agent = new https.Agent({ keepAlive: true, maxSockets: 8, ca: certs.ca, cert: certs.clientCert, key: certs.clientKey, servername: 'localhost' });
     raw = new Etcd3({ hosts: etcd.endpoint });
-    grpc = new GrpcApiClient({ address: `127.0.0.1:${api.grpcPort}`, ca: Buffer.from(certs.ca), cert: Buffer.from(certs.clientCert), key: Buffer.from(certs.clientKey) });
     // Fixtures that patches aim at and that must come out unchanged.
     for (const t of templates) {
       const res = await send(agent, api.securePort, { name: 'fixture', method: 'POST', path: t.path, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...t.obj, metadata: { ...(t.obj.metadata as object), name: 'fixture' } }) });
@@ -118,11 +100,8 @@ describe('bad input: hostile requests get a 4xx Status and change nothing (real 
 
   after(async () => {
     agent?.destroy();
-    grpc?.close();
     raw?.close();
-    await api?.stop();
-    await etcd?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   it('answers thousands of generated REST requests with a 4xx Status', async () => {

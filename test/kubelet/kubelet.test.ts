@@ -10,7 +10,7 @@ import { Resources } from '../../lib/api/resources';
 import { startKubelet } from '../../kubelet/kubelet';
 import { CNI_CONF_FILE } from '../../kubelet/network/cni-config';
 import { LABEL_POD_UID } from '../../kubelet/pods/cri-state';
-import { startNodeEnv, type NodeEnv } from './node-env';
+import { kubeletConfigFor, startNodeEnv, type NodeEnv } from './node-env';
 import { buildTestImages } from './busybox-image';
 import { FakeApi } from './fake-api';
 
@@ -38,24 +38,7 @@ describe('kubelet against a real containerd', function () {
   const NODE = 'kt-node';
 
   const start = async () => {
-    kubelet = await startKubelet({
-      kubeconfig: '',
-      apiserverGrpc: '',
-      nodeName: NODE,
-      nodeIp: '10.99.0.2',
-      containerRuntimeEndpoint: `unix://${env.socket}`,
-      rootDir: env.kubeletRoot,
-      imageDir: env.imageDir,
-      cniConfDir: env.cniConfDir,
-      cniBinDir: '/usr/lib/cni',
-      cgroupRoot: env.cgroupRoot,
-      port: 0,
-      tlsCertFile: '',
-      tlsPrivateKeyFile: '',
-      housekeepingMs: 500,
-      backoff: { baseMs: 200, maxMs: 1000 },
-      client: api,
-    });
+    kubelet = await startKubelet(kubeletConfigFor(env, { nodeName: NODE, nodeIp: '10.99.0.2', client: api, backoff: { baseMs: 200, maxMs: 1000 } }));
   };
   const stop = async () => {
     await kubelet?.stop();

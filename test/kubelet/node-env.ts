@@ -8,6 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { renderContainerdConfig } from '../../kubelet/containerd/config';
 import { startContainerd, type ContainerdHandle } from '../../kubelet/containerd/launch';
 import { CriClient } from '../../kubelet/cri/client';
+import type { ApiClient } from '../../lib/client/api-client';
+import type { KubeletConfig } from '../../kubelet/kubelet';
 
 export interface NodeEnv {
   root: string;
@@ -133,4 +135,29 @@ export async function startNodeEnv(opts: { sandboxImage: string }): Promise<Node
     await env.teardown().catch(() => undefined);
     throw e;
   }
+}
+
+/** An in-process kubelet's config for this node environment: no serving port, quick housekeeping. */
+export function kubeletConfigFor(
+  env: NodeEnv,
+  o: { nodeName: string; nodeIp: string; client: ApiClient; backoff: { baseMs: number; maxMs: number } },
+): KubeletConfig {
+  return {
+    kubeconfig: '',
+    apiserverGrpc: '',
+    nodeName: o.nodeName,
+    nodeIp: o.nodeIp,
+    containerRuntimeEndpoint: `unix://${env.socket}`,
+    rootDir: env.kubeletRoot,
+    imageDir: env.imageDir,
+    cniConfDir: env.cniConfDir,
+    cniBinDir: '/usr/lib/cni',
+    cgroupRoot: env.cgroupRoot,
+    port: 0,
+    tlsCertFile: '',
+    tlsPrivateKeyFile: '',
+    housekeepingMs: 500,
+    backoff: o.backoff,
+    client: o.client,
+  };
 }

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Container, KObject, Node, Pod } from '../../lib/api/types';
 import { Resources } from '../../lib/api/resources';
 import { startKubelet } from '../../kubelet/kubelet';
-import { startNodeEnv, type NodeEnv } from './node-env';
+import { kubeletConfigFor, startNodeEnv, type NodeEnv } from './node-env';
 import { buildTestImages } from './busybox-image';
 import { FakeApi } from './fake-api';
 
@@ -76,24 +76,7 @@ describe('pod lifecycle on a real containerd', function () {
     env = await startNodeEnv({ sandboxImage: 'docker.io/k8ts/pause:1.0' });
     web = (await buildTestImages(env.imageDir)).webRef;
     api = new FakeApi();
-    kubelet = await startKubelet({
-      kubeconfig: '',
-      apiserverGrpc: '',
-      nodeName: NODE,
-      nodeIp: '10.99.0.3',
-      containerRuntimeEndpoint: `unix://${env.socket}`,
-      rootDir: env.kubeletRoot,
-      imageDir: env.imageDir,
-      cniConfDir: env.cniConfDir,
-      cniBinDir: '/usr/lib/cni',
-      cgroupRoot: env.cgroupRoot,
-      port: 0,
-      tlsCertFile: '',
-      tlsPrivateKeyFile: '',
-      housekeepingMs: 500,
-      backoff: { baseMs: 1000, maxMs: 2000 },
-      client: api,
-    });
+    kubelet = await startKubelet(kubeletConfigFor(env, { nodeName: NODE, nodeIp: '10.99.0.3', client: api, backoff: { baseMs: 1000, maxMs: 2000 } }));
     const node = await api.get<Node>(Resources.nodes, undefined, NODE);
     await api.update(Resources.nodes, { ...node, spec: { podCIDR: '10.244.250.0/24' } });
     await waitFor('node Ready', async () => (await api.get<Node>(Resources.nodes, undefined, NODE)).status!.conditions!.find((c) => c.type === 'Ready')!.status === 'True');
