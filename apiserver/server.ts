@@ -60,6 +60,9 @@ export async function startApiserver(config: ApiserverConfig): Promise<RunningAp
     log.info({ etcd: config.etcdServers }, 'etcd reachable');
     const registry = createRegistry({ store, serviceCidr: config.serviceClusterIpRange, nodePortRange: config.serviceNodePortRange });
     cleanups.push(() => registry.close());
+    // The caches are filled before any door listens, so no request and no /readyz sees them cold.
+    await registry.start();
+    log.info({}, 'watch caches started');
     const grpcServer = await startGrpcServer({ registry, host: config.bindAddress, port: config.grpcPort, tls });
     cleanups.push(() => grpcServer.close());
     log.info({ port: grpcServer.port }, 'grpc door listening');
@@ -75,7 +78,7 @@ export async function startApiserver(config: ApiserverConfig): Promise<RunningAp
           ? { cert: fs.readFileSync(config.kubeletClientCertificate), key: fs.readFileSync(config.kubeletClientKey) }
           : undefined,
       },
-      etcdHealthy: () => withTimeout(store.currentRevision(), 2000).then(() => true, () => false),
+      etcdHealthy: () => (registry.cachesStarted() ? withTimeout(store.currentRevision(), 2000).then(() => true, () => false) : Promise.resolve(false)),
     });
     cleanups.push(() => rest.close());
     log.info({ port: rest.port }, 'rest door listening');

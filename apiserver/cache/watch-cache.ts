@@ -1,7 +1,9 @@
-// The watch cache of one resource type: a single etcd watch feeds an in-memory copy of the current
-// objects and a ring of recent events, and every client watch and resourceVersion=0 list of that
-// resource is served from here. Events are applied and fanned out synchronously in etcd's order,
-// so a snapshot plus a subscription taken in the same tick can neither miss nor repeat an event.
+// The watch cache of one resource type: an in-memory copy of the current objects and a ring of
+// recent events, from which every client watch and cached list of that resource is served. In the
+// apiserver the registry-wide hub (watch-caches.ts) feeds it from one etcd watch on the whole
+// prefix (load/applyEvent/resyncTo); start() instead feeds it from an etcd watch of its own.
+// Events are applied and fanned out synchronously in etcd's order, so a snapshot plus a
+// subscription taken in the same tick can neither miss nor repeat an event.
 import type { KObject } from '../../lib/api/types';
 import { ApiError } from '../../lib/errors';
 import { componentLogger } from '../../lib/log';
@@ -25,10 +27,17 @@ export interface WatchCacheOptions {
   retryMs?: number;
   /** Told the object count after each change (the watch cache size metric). */
   onSize?: (resource: string, size: number) => void;
+  /**
+   * The revision up to which every change of this resource is applied, when a feeder that sees
+   * more than this resource knows better than the last event of this resource (the hub).
+   */
+  clock?: () => string;
 }
 
 export class WatchCache {
   private objects = new Map<string, KObject>();
+  /** objects' keys in order, kept until a key comes or goes. */
+  private sortedKeys: string[] | undefined;
   private rev = '0';
   private ring: EventRing;
   private listeners = new Set<CacheListener>();
@@ -46,7 +55,7 @@ export class WatchCache {
 
   /** The revision up to which every event of this resource has been applied. */
   get revision(): string {
-    return this.rev;
+    return this.opts.clock?.() ?? this.rev;
   }
 
   get size(): number {
@@ -77,10 +86,15 @@ export class WatchCache {
     return o && { ...o };
   }
 
-  /** Current objects (shallow copies, key order) and the revision they are at. */
-  snapshot(): { items: KObject[]; revision: string } {
-    const keys = [...this.objects.keys()].sort();
-    return { items: keys.map((k) => ({ ...this.objects.get(k)! })), revision: this.rev };
+  /** Current objects (shallow copies, key order; only those `keep` accepts) and their revision. */
+  snapshot(keep?: (o: KObject) => boolean): { items: KObject[]; revision: string } {
+    this.sortedKeys ??= [...this.objects.keys()].sort();
+    const items: KObject[] = [];
+    for (const k of this.sortedKeys) {
+      const o = this.objects.get(k)!;
+      if (!keep || keep(o)) items.push({ ...o });
+    }
+    return { items, revision: this.revision };
   }
 
   /** The current state and a subscription to every later event, taken atomically. */
@@ -109,8 +123,31 @@ export class WatchCache {
     return { stop: () => this.listeners.delete(listener) };
   }
 
+  /** Replaces the whole state with a list read at revision (the feeder's fill). */
+  load(items: KObject[], revision: string): void {
+    this.replaceAll(items, revision);
+  }
+
+  /** One change, in etcd's order (the feeder's dispatch). */
+  applyEvent(ev: StoreEvent): void {
+    this.apply(ev);
+  }
+
+  /**
+   * After the feeder lost etcd history: the differences to a fresh list (read at revision) become
+   * events for live watchers, and only changes after revision can be replayed from now on.
+   */
+  resyncTo(items: KObject[], revision: string): number {
+    const diffs = diffStates(this.objects, items, revision);
+    for (const ev of diffs) this.apply(ev);
+    this.rev = revision;
+    this.ring.reset(revision);
+    return diffs.length;
+  }
+
   private replaceAll(items: KObject[], revision: string): void {
     this.objects = new Map(items.map((o) => [objectKey(o), o]));
+    this.sortedKeys = undefined;
     this.rev = revision;
     this.ring.reset(revision);
     this.opts.onSize?.(this.resource.resource, this.objects.size);
@@ -122,8 +159,12 @@ export class WatchCache {
     // (Equal revisions are legal: one etcd transaction may touch several keys.)
     if (BigInt(ev.revision) < BigInt(this.rev)) return;
     const key = objectKey(ev.object);
-    if (ev.type === 'DELETED') this.objects.delete(key);
-    else this.objects.set(key, ev.object);
+    if (ev.type === 'DELETED') {
+      if (this.objects.delete(key)) this.sortedKeys = undefined;
+    } else {
+      if (!this.objects.has(key)) this.sortedKeys = undefined;
+      this.objects.set(key, ev.object);
+    }
     this.rev = ev.revision;
     this.ring.push(ev);
     this.opts.onSize?.(this.resource.resource, this.objects.size);
@@ -167,13 +208,8 @@ export class WatchCache {
     }
     const res = await this.store.list(this.resource);
     if (this.stopped) return;
-    const diffs = diffStates(this.objects, res.items, res.revision);
-    // The ring's history before the relist has a hole now: only changes after the relist's
-    // revision can be replayed, while live watchers get the differences as events.
-    for (const ev of diffs) this.apply(ev);
-    this.rev = res.revision;
-    this.ring.reset(res.revision);
-    log.info({ resource: this.resource.resource, changes: diffs.length, revision: res.revision }, 'watch cache relisted');
+    const changes = this.resyncTo(res.items, res.revision);
+    log.info({ resource: this.resource.resource, changes, revision: res.revision }, 'watch cache relisted');
     await this.watchFrom(res.revision);
   }
 }

@@ -27,7 +27,7 @@ function listExtensions(kind: string, path: string[], items: Obj): Obj {
   const ext: Obj = { 'x-kubernetes-patch-strategy': 'merge', 'x-kubernetes-patch-merge-key': st.key };
   // A map-type list needs its key present in every entry; only claim it when the schema requires it.
   const target = items.$ref ? undefined : items;
-  if (!target || (target.required ?? []).includes(st.key)) {
+  if (!target || (target.required ?? []).includes(st.key) || target.properties?.[st.key]?.[REQUIRED]) {
     ext['x-kubernetes-list-type'] = 'map';
     ext['x-kubernetes-list-map-keys'] = [st.key];
   }

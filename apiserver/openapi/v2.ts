@@ -31,3 +31,8 @@ export function openapiV2Json(): Record<string, unknown> {
 }
 
 export const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+/**
+ * The Content-Type the answer carries: Go's mime parser rejects the "@" of the Accept form, so the
+ * Kubernetes apiserver answers with the dotted spelling, and kubectl expects exactly that.
+ */
+export const OPENAPI_V2_PROTOBUF_RESPONSE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';

@@ -40,6 +40,16 @@ export interface ChunkedList {
   items: KObject[];
   revision: string;
   continueToken?: string;
+  /** Objects after this page, when the list has no selectors (etcd's count cannot filter). */
+  remainingItemCount?: number;
+}
+
+/**
+ * What follows a page that ended early, as Kubernetes counts it: keys from the page's start key
+ * to the end of the collection at the page's revision, minus those returned.
+ */
+export function remainingAfter(rangeCount: number, returned: number): number {
+  return Math.max(0, rangeCount - returned);
 }
 
 /**
@@ -52,6 +62,8 @@ export async function readChunk(
   limit: number,
   token: ContinueToken | undefined,
   matches: (o: KObject) => boolean,
+  /** No label or field selector: every key is an item, so etcd's count says what remains. */
+  countRemaining = false,
 ): Promise<ChunkedList> {
   const prefix = store.collectionPrefix(collection);
   let startKey = token ? prefix + token.start : prefix;
@@ -67,7 +79,9 @@ export async function readChunk(
         if (items.length === limit) {
           const last = i === page.items.length - 1 && !page.more;
           if (last) return { items, revision };
-          return { items, revision, continueToken: encodeContinue({ rv: Number(revision), start: page.keys[i].slice(prefix.length) + '\u0000' }) };
+          const continueToken = encodeContinue({ rv: Number(revision), start: page.keys[i].slice(prefix.length) + '\u0000' });
+          if (!countRemaining) return { items, revision, continueToken };
+          return { items, revision, continueToken, remainingItemCount: remainingAfter(page.count, i + 1) };
         }
       }
       if (!page.more || page.keys.length === 0) return { items, revision };

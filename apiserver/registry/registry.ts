@@ -17,6 +17,8 @@ import { applyScale, bindPod, scaleOf, type Binding, type Scale } from './subres
 import { compileLabelSelector, startWatch } from './watch-stream';
 import { NamespaceCleaner } from './namespace-cleanup';
 import { WatchCaches } from '../cache/watch-caches';
+import { CachedReads, DEFAULT_CACHED_READ_OPTIONS, type CachedReadOptions } from '../cache/cached-reads';
+import { tooLargeResourceVersion } from '../cache/too-large';
 import { apiserverMetrics } from '../metrics';
 import { decodeContinue, readChunk } from './list-chunking';
 import { withRequestMetrics } from './request-metrics';
@@ -35,6 +37,8 @@ export interface RegistryOptions {
   now?: () => Date;
   /** Events each resource's watch cache keeps for watches resuming from a resourceVersion. */
   watchCacheCapacity?: number;
+  /** Bounds of the waits for the watch cache (consistent reads, too-large resourceVersions). */
+  cachedReads?: Partial<CachedReadOptions>;
 }
 
 export interface CoreRegistry extends Registry {
@@ -43,6 +47,10 @@ export interface CoreRegistry extends Registry {
   allocator: ServiceAllocator;
   /** Resumes removal of namespaces left Terminating (after a restart). */
   resumeNamespaceCleanup(): Promise<void>;
+  /** Fills the watch caches and starts their one etcd watch (else the first read does). */
+  start(): Promise<void>;
+  /** The watch caches are filled and fed (readiness). */
+  cachesStarted(): boolean;
   close(): void;
 }
 
@@ -73,7 +81,9 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
   const caches = new WatchCaches(store, {
     capacity: opts.watchCacheCapacity ?? 1000,
     onSize: (resource, size) => apiserverMetrics.setWatchCacheSize(resource, size),
+    resources: specs.map((s) => ({ group: s.group, resource: s.resource })),
   });
+  const reads = new CachedReads(store, caches, { ...DEFAULT_CACHED_READ_OPTIONS, ...opts.cachedReads });
 
   const specOf = (def: ResourceDef): ResourceSpec => {
     const s = byKey.get(`${def.apiVersion}|${def.resource}`);
@@ -309,6 +319,7 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
       const patched = applyPatch(type, deepCopy(original), body, isScale ? 'Scale' : s.kind);
       if (!patched || typeof patched !== 'object') throw apiError(422, 'Invalid', 'the patch produced something that is not an object');
       patched.metadata ??= {};
+      o.checkPatched?.(patched, original);
       // A resourceVersion written by the patch itself is a precondition; otherwise we CAS on what we read.
       const pinned = patched.metadata.resourceVersion && patched.metadata.resourceVersion !== original.metadata.resourceVersion;
       if (!pinned) patched.metadata.resourceVersion = stored.metadata.resourceVersion;
@@ -355,19 +366,29 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
     const matches = (o: KObject) => labels(o.metadata.labels) && matchesFields(s, fields, o);
     if (q.resourceVersion && !/^\d+$/.test(q.resourceVersion)) throw apiError(400, 'BadRequest', `invalid resource version "${q.resourceVersion}"`);
     const token = q.continueToken ? decodeContinue(q.continueToken) : undefined;
-    let items: KObject[];
-    let revision: string;
+    let items: KObject[] | undefined;
+    let revision = '';
     let cont: string | undefined;
+    let remaining: number | undefined;
+    const inScope = (o: KObject) => (!ns || o.metadata.namespace === ns) && matches(o);
     if (q.resourceVersion === '0' && !token) {
       // "Any version": the watch cache's current state, whole (limit is ignored, as upstream does).
-      const snap = (await caches.forResource(s)).snapshot();
-      items = snap.items.filter((o) => (!ns || o.metadata.namespace === ns) && matches(o));
-      revision = snap.revision;
+      ({ items, revision } = (await caches.forResource(s)).snapshot(inScope));
     } else if ((q.limit && q.limit > 0) || token) {
-      const chunk = await readChunk(store, { group: s.group, resource: s.resource, namespace: ns }, q.limit && q.limit > 0 ? q.limit : 0, token, matches);
+      // Pages come from etcd, each at the first page's revision, as Kubernetes 1.32 serves them.
+      const noSelectors = !q.labelSelector?.trim() && !q.fieldSelector?.trim();
+      const chunk = await readChunk(store, { group: s.group, resource: s.resource, namespace: ns }, q.limit && q.limit > 0 ? q.limit : 0, token, matches, noSelectors);
       ({ items, revision } = chunk);
       cont = chunk.continueToken;
+      remaining = chunk.remainingItemCount;
+      if (q.resourceVersion && !token && BigInt(q.resourceVersion) > BigInt(revision)) throw tooLargeResourceVersion(q.resourceVersion, revision, 0);
     } else {
+      // Unset = the newest state (a consistent read); a number = at least that new. Both come from
+      // the cache once it has caught up, from etcd when it cannot (see cache/cached-reads.ts).
+      const cache = q.resourceVersion ? await reads.notOlderThan(s, q.resourceVersion) : await reads.consistent(s);
+      if (cache) ({ items, revision } = cache.snapshot(inScope));
+    }
+    if (!items) {
       const res = await store.list({ group: s.group, resource: s.resource, namespace: ns });
       items = res.items.filter(matches);
       revision = res.revision;
@@ -378,6 +399,7 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
     }
     const meta: KList['metadata'] = { resourceVersion: revision };
     if (cont) meta.continue = cont;
+    if (remaining !== undefined) meta.remainingItemCount = remaining;
     return { apiVersion: s.apiVersion, kind: s.listKind, metadata: meta, items };
   }
 
@@ -421,9 +443,11 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
     delete: (def, ns, name, q) => remove(specOf(def), ns, name, q),
     watch(def: ResourceDef, ns: string | undefined, q: WatchQuery, sink: WatchSink): Promise<WatchStop> {
       const s = specOf(def);
-      return startWatch({ store, caches, spec: s, namespace: s.namespaced ? ns : undefined, query: q, sink, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000 });
+      return startWatch({ store, caches, reads, spec: s, namespace: s.namespaced ? ns : undefined, query: q, sink, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000 });
     },
     resumeNamespaceCleanup: () => cleaner.resume(),
+    start: () => caches.start(),
+    cachesStarted: () => caches.started,
     close: () => {
       cleaner.stop();
       caches.close();

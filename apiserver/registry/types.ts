@@ -53,6 +53,11 @@ export interface WriteOptions {
   subresource?: string;
   /** Authenticated user name, for managedFields/events later. */
   user?: string;
+  /**
+   * PATCH only: sees the patched object (and what it was patched from) before it is validated and
+   * stored, on every attempt; the REST door applies fieldValidation here. It may throw or edit it.
+   */
+  checkPatched?: (patched: KObject, original: KObject) => void;
 }
 
 export type PatchType = 'merge' | 'json' | 'strategic';

@@ -1,7 +1,8 @@
 // One client watch: optional synthetic ADDED events for the current state, then storage events
 // filtered by label and field selectors, periodic BOOKMARKs, and a 410 ERROR when the requested
 // revision is gone. Served from the resource's watch cache; a start older than the cache's ring
-// that etcd still has falls back to a watch of its own on etcd.
+// that etcd still has, or one the cache cannot reach in time although etcd has it, falls back to a
+// watch of its own on etcd. A start newer than anything stored ends with a 504 ERROR event.
 import type { KObject } from '../../lib/api/types';
 import { matchesRequirements, parseSelector, SelectorParseError, type Labels } from '../../lib/api/labels';
 import { ApiError, apiError } from '../../lib/errors';
@@ -9,7 +10,8 @@ import { componentLogger } from '../../lib/log';
 import type { ResourceSpec } from '../resources/types';
 import type { EtcdStore, StoreEvent } from '../storage/etcd-store';
 import type { WatchCaches } from '../cache/watch-caches';
-import type { Subscription } from '../cache/watch-cache';
+import type { Subscription, WatchCache } from '../cache/watch-cache';
+import type { CachedReads } from '../cache/cached-reads';
 import { apiserverMetrics } from '../metrics';
 import { parseFieldSelector, matchesFields } from './field-selector';
 import type { WatchQuery, WatchSink, WatchStop } from './types';
@@ -37,6 +39,8 @@ export interface StartWatchOptions {
   bookmarkIntervalMs: number;
   /** When given, the watch is served from the cache instead of an etcd watch of its own. */
   caches?: WatchCaches;
+  /** With caches: the bounded waits for the cache to reach etcd or the asked resourceVersion. */
+  reads?: CachedReads;
 }
 
 export async function startWatch(o: StartWatchOptions): Promise<WatchStop> {
@@ -117,7 +121,21 @@ async function startCachedWatch(
   typed: (obj: KObject) => KObject,
 ): Promise<WatchStop | null> {
   const { spec, sink, query } = o;
-  const cache = await o.caches!.forResource(spec);
+  let cache: WatchCache | null;
+  try {
+    // Unset: start from the newest state, which the cache must have caught up with; a number the
+    // cache has not reached yet is waited for (bounded); "0" is whatever the cache holds.
+    if (o.reads && from === '') cache = await o.reads.consistent(spec);
+    else if (o.reads && from !== '0') cache = await o.reads.notOlderThan(spec, from);
+    else cache = await o.caches!.forResource(spec);
+  } catch (e) {
+    if (!(e instanceof ApiError && e.code === 504)) throw e;
+    // Like the 410, reported in-stream once the request was accepted, as Kubernetes' cacher does.
+    sink.send('ERROR', e.status as unknown as Record<string, unknown>);
+    sink.end();
+    return { stop: () => undefined };
+  }
+  if (!cache) return null;
   const inScope = (obj: KObject) => !o.namespace || obj.metadata.namespace === o.namespace;
   const scoped = (obj: KObject) => inScope(obj) && matches(obj);
   let ended = false;
@@ -129,7 +147,7 @@ async function startCachedWatch(
     if (out) sink.send(out.type, typed(out.object));
   };
   if (from === '' || from === '0') {
-    const snap = cache.snapshotAndSubscribe(onEvent);
+    const snap = cache!.snapshotAndSubscribe(onEvent);
     sub = snap.sub;
     for (const obj of snap.items) if (scoped(obj)) sink.send('ADDED', typed(obj));
   } else {
@@ -141,7 +159,7 @@ async function startCachedWatch(
       if (e instanceof ApiError && e.code === 410) return null;
       throw e;
     }
-    const s = cache.subscribeFrom(from, onEvent);
+    const s = cache!.subscribeFrom(from, onEvent);
     if (!s) return null;
     sub = s;
   }
@@ -157,7 +175,7 @@ async function startCachedWatch(
     timer = setInterval(() => {
       if (ended) return;
       // Every event up to the cache's revision has been delivered synchronously by now.
-      sink.send('BOOKMARK', { apiVersion: spec.apiVersion, kind: spec.kind, metadata: { resourceVersion: cache.revision } });
+      sink.send('BOOKMARK', { apiVersion: spec.apiVersion, kind: spec.kind, metadata: { resourceVersion: cache!.revision } });
     }, o.bookmarkIntervalMs);
     timer.unref();
   }

@@ -2,7 +2,7 @@
 // no metric is given), bounds checks and the TARGETS column kubectl prints.
 import type { KObject } from '../../lib/api/types';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN } from './common';
-import { kindSchema, Type, Open, Str, Int, opt, req } from './schemas';
+import { kindSchema, Str, Int, Time, Quantity, LabelSelector, conditionSchema, obj, list, opt, req, named } from './schemas';
 import { joinWithMore } from './printing';
 import { invalid, notSupported, required, type FieldError } from './validation';
 
@@ -47,6 +47,99 @@ function validate(o: KObject): FieldError[] {
   return errs;
 }
 
+const CrossVersionObjectReference = named(
+  'io.k8s.api.autoscaling.v2.CrossVersionObjectReference',
+  obj(
+    { apiVersion: opt(Str, 'API version of the referent.'), kind: req(Str, 'Kind of the referent.'), name: req(Str, 'Name of the referent.') },
+    'Enough information to let you identify the referred resource.',
+  ),
+);
+
+const MetricIdentifier = named(
+  'io.k8s.api.autoscaling.v2.MetricIdentifier',
+  obj(
+    { name: req(Str, 'The name of the given metric.'), selector: opt(LabelSelector, 'Narrows the metric down to these labels; the metrics server chooses when unset.') },
+    'A metric by name and label selector.',
+  ),
+);
+
+const MetricTarget = named(
+  'io.k8s.api.autoscaling.v2.MetricTarget',
+  obj(
+    {
+      type: req(Str, 'Whether the target is a Utilization, Value or AverageValue.'),
+      value: opt(Quantity, 'The target value of the metric.'),
+      averageValue: opt(Quantity, 'The target value of the average of the metric across all relevant pods.'),
+      averageUtilization: opt(Int, 'The target value of the average of the resource metric across all relevant pods, in percent of the requested value.'),
+    },
+    'The target value, average value, or average utilization of a specific metric.',
+  ),
+);
+
+const MetricValueStatus = named(
+  'io.k8s.api.autoscaling.v2.MetricValueStatus',
+  obj(
+    {
+      value: opt(Quantity, 'The current value of the metric.'),
+      averageValue: opt(Quantity, 'The current value of the average of the metric across all relevant pods.'),
+      averageUtilization: opt(Int, 'The current value of the average of the resource metric across all relevant pods, in percent of the requested value.'),
+    },
+    'The current value of a metric.',
+  ),
+);
+
+/** The five metric sources, with the target (spec) or current value (status) field. */
+function metricSources(valueField: 'target' | 'current', value: typeof MetricTarget | typeof MetricValueStatus, what: string) {
+  const v = { [valueField]: req(value, `The ${what} value for the given metric.`) };
+  return {
+    object: opt(
+      obj({ describedObject: req(CrossVersionObjectReference, 'The object the metric describes.'), metric: req(MetricIdentifier, 'The metric by name and selector.'), ...v }, 'A metric describing a single Kubernetes object.'),
+      'A metric describing a single kubernetes object (e.g. hits-per-second on an Ingress).',
+    ),
+    pods: opt(obj({ metric: req(MetricIdentifier, 'The metric by name and selector.'), ...v }, 'A metric describing each pod, averaged.'), 'A metric describing each pod in the current scale target.'),
+    resource: opt(obj({ name: req(Str, 'The name of the resource in question.'), ...v }, 'A resource metric known to Kubernetes (requests and limits).'), 'A resource metric (such as CPU or memory) of each pod.'),
+    containerResource: opt(
+      obj({ name: req(Str, 'The name of the resource in question.'), container: req(Str, 'The name of the container in the pods of the scaling target.'), ...v }, 'A resource metric of a single container in each pod.'),
+      'A resource metric of a single container in each pod of the current scale target.',
+    ),
+    external: opt(obj({ metric: req(MetricIdentifier, 'The metric by name and selector.'), ...v }, 'A global metric not associated with any Kubernetes object.'), 'A global metric not associated with any Kubernetes object.'),
+  };
+}
+
+const MetricSpec = named(
+  'io.k8s.api.autoscaling.v2.MetricSpec',
+  obj({ type: req(Str, 'The type of metric source: Object, Pods, Resource, ContainerResource or External.'), ...metricSources('target', MetricTarget, 'target') }, 'The specification for a single metric to scale on.'),
+);
+
+const MetricStatus = named(
+  'io.k8s.api.autoscaling.v2.MetricStatus',
+  obj({ type: req(Str, 'The type of metric source: Object, Pods, Resource, ContainerResource or External.'), ...metricSources('current', MetricValueStatus, 'current') }, 'The last read state of a single metric.'),
+);
+
+const HPAScalingRules = named(
+  'io.k8s.api.autoscaling.v2.HPAScalingRules',
+  obj(
+    {
+      stabilizationWindowSeconds: opt(Int, 'The number of seconds past recommendations are considered while scaling (0-3600).'),
+      selectPolicy: opt(Str, 'Which policy is used: Max (default), Min or Disabled.'),
+      policies: opt(
+        list(
+          obj(
+            {
+              type: req(Str, 'The scaling policy: Pods or Percent.'),
+              value: req(Int, 'The amount of change permitted by the policy; greater than zero.'),
+              periodSeconds: req(Int, 'The window of time for which the policy holds true (1-1800).'),
+            },
+            'A single policy which must hold true for a specified past interval.',
+          ),
+        ),
+        'A list of potential scaling policies which can be used during scaling.',
+      ),
+    },
+    'Scaling behavior for one direction.',
+  ),
+);
+
 export const horizontalpodautoscalers = defineResource({
   group: 'autoscaling',
   version: 'v2',
@@ -60,20 +153,36 @@ export const horizontalpodautoscalers = defineResource({
   hasStatus: true,
   schema: kindSchema(
     {
-      spec: Type.Object(
+      spec: obj(
         {
-          scaleTargetRef: req(
-            Type.Object({ apiVersion: opt(Str, 'API version of the referent.'), kind: req(Str, 'Kind of the referent.'), name: req(Str, 'Name of the referent.') }, Open),
-            'Points to the target resource to scale, and is used to the pods for which metrics should be collected.',
-          ),
+          scaleTargetRef: req(CrossVersionObjectReference, 'Points to the target resource to scale, and is used to the pods for which metrics should be collected.'),
           minReplicas: opt(Int, 'The lower limit for the number of replicas. Defaults to 1 pod.'),
           maxReplicas: req(Int, 'The upper limit for the number of replicas. Cannot be less than minReplicas.'),
-          metrics: opt(Type.Array(Type.Object({ type: req(Str, 'The type of metric source: Object, Pods, Resource, ContainerResource or External.') }, Open)), 'The specifications for which to use to calculate the desired replica count. Defaults to 80% average CPU utilization.'),
-          behavior: opt(Type.Object({}, Open), 'The scaling behavior of the target in both Up and Down directions.'),
+          metrics: opt(list(MetricSpec), 'The specifications for which to use to calculate the desired replica count. Defaults to 80% average CPU utilization.'),
+          behavior: opt(
+            obj(
+              {
+                scaleUp: opt(HPAScalingRules, 'Scaling policy for scaling up. Defaults to the larger of 4 pods or 100% every 15 seconds, with no stabilization.'),
+                scaleDown: opt(HPAScalingRules, 'Scaling policy for scaling down. Defaults to removing up to 100% of pods, with a 300 second stabilization window.'),
+              },
+              'The scaling behavior of the target in both Up and Down directions.',
+            ),
+            'The scaling behavior of the target in both Up and Down directions.',
+          ),
         },
-        { ...Open, description: 'HorizontalPodAutoscalerSpec describes the desired functionality of the HorizontalPodAutoscaler.' },
+        'HorizontalPodAutoscalerSpec describes the desired functionality of the HorizontalPodAutoscaler.',
       ),
-      status: Type.Object({}, Open),
+      status: obj(
+        {
+          observedGeneration: opt(Int, 'The most recent generation observed by this autoscaler.'),
+          lastScaleTime: opt(Time, 'The last time the autoscaler scaled the number of pods.'),
+          currentReplicas: opt(Int, 'Current number of replicas of pods managed by this autoscaler, as last seen.'),
+          desiredReplicas: req(Int, 'Desired number of replicas of pods managed by this autoscaler, as last calculated.'),
+          currentMetrics: opt(list(MetricStatus), 'The last read state of the metrics used by this autoscaler.'),
+          conditions: opt(list(conditionSchema('io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerCondition', ['lastTransitionTime'])), 'The conditions needed for this autoscaler to scale its target.'),
+        },
+        'The current status of a horizontal pod autoscaler.',
+      ),
     },
     'HorizontalPodAutoscaler is the configuration for a horizontal pod autoscaler, which automatically manages the replica count of any resource implementing the scale subresource.',
   ),

@@ -1,7 +1,7 @@
 // core/v1 ConfigMap and Secret: plain data holders, printed with their key counts.
 import type { KObject } from '../../lib/api/types';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN } from './common';
-import { kindSchema, Type, Str, StrMap } from './schemas';
+import { kindSchema, Str, Bool, StrMap, opt } from './schemas';
 import { invalid, type FieldError } from './validation';
 
 type Data = KObject & { data?: Record<string, string>; binaryData?: Record<string, string>; type?: string; stringData?: Record<string, string> };
@@ -24,7 +24,14 @@ export const configmaps = defineResource({
   singular: 'configmap',
   namespaced: true,
   shortNames: ['cm'],
-  schema: kindSchema({ data: StrMap, binaryData: StrMap, immutable: Type.Boolean() }),
+  schema: kindSchema(
+    {
+      data: opt(StrMap, 'Configuration data: keys of alphanumerics, "-", "_" or "." and UTF-8 string values.'),
+      binaryData: opt(StrMap, 'Binary configuration data, base64 encoded; keys may not overlap those of data.'),
+      immutable: opt(Bool, 'If true, the data stored in the ConfigMap cannot be updated (only the object metadata can be modified).'),
+    },
+    'ConfigMap holds configuration data for pods to consume.',
+  ),
   printerColumns: [NAME_COLUMN, col('Data', 'string', 'Number of keys'), AGE_COLUMN],
   printRow: (o) => [o.metadata.name, String(count(o)), objAge(o)],
   validate: validateKeys,
@@ -37,7 +44,15 @@ export const secrets = defineResource({
   resource: 'secrets',
   singular: 'secret',
   namespaced: true,
-  schema: kindSchema({ data: StrMap, stringData: StrMap, type: Str, immutable: Type.Boolean() }),
+  schema: kindSchema(
+    {
+      data: opt(StrMap, 'The secret data, each value base64 encoded; keys of alphanumerics, "-", "_" or ".".'),
+      stringData: opt(StrMap, 'Write-only convenience: non-binary secret data in string form, merged into data on write (it wins on a shared key).'),
+      type: opt(Str, 'Used to facilitate programmatic handling of secret data, e.g. Opaque or kubernetes.io/tls.'),
+      immutable: opt(Bool, 'If true, the data stored in the Secret cannot be updated (only the object metadata can be modified).'),
+    },
+    'Secret holds secret data of a certain type. The total bytes of the values in the Data field must be less than MaxSecretSize bytes.',
+  ),
   printerColumns: [NAME_COLUMN, col('Type', 'string', 'The type of the secret'), col('Data', 'string', 'Number of keys'), AGE_COLUMN],
   printRow: (o) => [o.metadata.name, (o as Data).type ?? 'Opaque', String(count(o)), objAge(o)],
   fieldSelectors: { type: (o) => (o as Data).type ?? '' },

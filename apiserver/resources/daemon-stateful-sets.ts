@@ -2,7 +2,8 @@
 // Kubernetes' defaults, the workload rules shared with Deployments, and their printers.
 import type { KObject } from '../../lib/api/types';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN, jsonEqual } from './common';
-import { kindSchema, Type, Open, Str, Int, LabelSelector, PodTemplateSpec, IntOrString, opt } from './schemas';
+import type { TSchema } from '@sinclair/typebox';
+import { kindSchema, Str, Int, LabelSelector, PodTemplateSpec, PersistentVolumeClaim, IntOrString, conditionSchema, obj, list, opt, named } from './schemas';
 import { defaultPodTemplate, validateWorkload } from './pod-spec';
 import { CONTAINERS_COLUMN, IMAGES_COLUMN, SELECTOR_COLUMN, formatLabels, formatSelector, templateCells } from './printing';
 import { forbidden, immutable, nonNegativeInt, notSupported, type FieldError } from './validation';
@@ -13,17 +14,81 @@ type W = KObject & { spec?: Obj; status?: Obj };
 const selectorImmutable = (o: KObject, old: KObject): FieldError[] =>
   jsonEqual((old as W).spec?.selector, (o as W).spec?.selector) ? [] : [immutable('spec.selector', (o as W).spec?.selector ?? {})];
 
-const specSchema = (extra: Record<string, ReturnType<typeof Type.Optional>>, description: string) =>
-  Type.Object(
+const updateStrategy = (name: string, what: string, rollingUpdate: Record<string, TSchema>) =>
+  named(
+    name,
+    obj(
+      {
+        type: opt(Str, `Type of ${what} update: RollingUpdate (default) or OnDelete.`),
+        rollingUpdate: opt(obj(rollingUpdate, 'Parameters of a rolling update.'), 'Rolling update config params. Present only if type = RollingUpdate.'),
+      },
+      `How the ${what} controller replaces old pods with new ones.`,
+    ),
+  );
+
+const DaemonSetUpdateStrategy = updateStrategy('io.k8s.api.apps.v1.DaemonSetUpdateStrategy', 'daemon set', {
+  maxUnavailable: opt(IntOrString, 'The maximum number (or percentage) of nodes whose daemon pod may be unavailable during the update. Defaults to 1.'),
+  maxSurge: opt(IntOrString, 'The maximum number (or percentage) of nodes with an available daemon pod that can have an updated pod during the update. Defaults to 0.'),
+});
+
+const StatefulSetUpdateStrategy = updateStrategy('io.k8s.api.apps.v1.StatefulSetUpdateStrategy', 'stateful set', {
+  partition: opt(Int, 'Pods with an ordinal at least this value are updated; the others keep their revision. Defaults to 0.'),
+  maxUnavailable: opt(IntOrString, 'The maximum number (or percentage) of pods that can be unavailable during the update. Defaults to 1.'),
+});
+
+const conditions = (name: string) => opt(list(conditionSchema(name, ['lastTransitionTime'])), "The latest available observations of the set's current state.");
+const collisionCount = opt(Int, 'Count of hash collisions, used to pick a unique ControllerRevision name.');
+const observedGeneration = opt(Int, 'The most recent generation observed by the controller.');
+
+const DaemonSetStatus = named(
+  'io.k8s.api.apps.v1.DaemonSetStatus',
+  obj(
+    {
+      currentNumberScheduled: opt(Int, 'The number of nodes running at least one daemon pod that are supposed to run it.'),
+      numberMisscheduled: opt(Int, 'The number of nodes running the daemon pod that are not supposed to run it.'),
+      desiredNumberScheduled: opt(Int, 'The total number of nodes that should be running the daemon pod.'),
+      numberReady: opt(Int, 'The number of nodes that should run the daemon pod and have it running and ready.'),
+      observedGeneration,
+      updatedNumberScheduled: opt(Int, 'The total number of nodes running the updated daemon pod.'),
+      numberAvailable: opt(Int, 'The number of nodes that should run the daemon pod and have it available.'),
+      numberUnavailable: opt(Int, 'The number of nodes that should run the daemon pod and have none available.'),
+      collisionCount,
+      conditions: conditions('io.k8s.api.apps.v1.DaemonSetCondition'),
+    },
+    'The current status of a daemon set.',
+  ),
+);
+
+const StatefulSetStatus = named(
+  'io.k8s.api.apps.v1.StatefulSetStatus',
+  obj(
+    {
+      observedGeneration,
+      replicas: opt(Int, 'The number of pods created by the StatefulSet controller.'),
+      readyReplicas: opt(Int, 'The number of pods with a Ready condition.'),
+      currentReplicas: opt(Int, 'The number of pods created from the currentRevision.'),
+      updatedReplicas: opt(Int, 'The number of pods created from the updateRevision.'),
+      currentRevision: opt(Str, 'The revision used to generate pods in the sequence [0,currentReplicas).'),
+      updateRevision: opt(Str, 'The revision used to generate pods in the sequence [replicas-updatedReplicas,replicas).'),
+      collisionCount,
+      conditions: conditions('io.k8s.api.apps.v1.StatefulSetCondition'),
+      availableReplicas: opt(Int, 'Total number of available pods (ready for at least minReadySeconds).'),
+    },
+    'The current state of a StatefulSet.',
+  ),
+);
+
+const specSchema = (updateStrategySchema: TSchema, extra: Record<string, TSchema>, description: string) =>
+  obj(
     {
       selector: opt(LabelSelector, "A label query over pods that are managed by this controller. Must match the template's labels; immutable."),
       template: opt(PodTemplateSpec, 'The object that describes the pods that will be created.'),
       minReadySeconds: opt(Int, 'Minimum number of seconds a newly created pod should be ready to be considered available. Defaults to 0.'),
       revisionHistoryLimit: opt(Int, 'The number of old history to retain to allow rollback. Defaults to 10.'),
-      updateStrategy: opt(Type.Object({ type: opt(Str), rollingUpdate: opt(Type.Object({}, Open)) }, Open), 'The strategy used to replace old pods with new ones.'),
+      updateStrategy: opt(updateStrategySchema, 'The strategy used to replace old pods with new ones.'),
       ...extra,
     },
-    { ...Open, description },
+    description,
   );
 
 function validateDaemonSet(o: KObject): FieldError[] {
@@ -47,7 +112,7 @@ export const daemonsets = defineResource({
   subresources: ['status'],
   hasStatus: true,
   schema: kindSchema(
-    { spec: specSchema({}, 'The specification of the desired behavior of the DaemonSet.'), status: Type.Object({}, Open) },
+    { spec: specSchema(DaemonSetUpdateStrategy, {}, 'The specification of the desired behavior of the DaemonSet.'), status: DaemonSetStatus },
     'DaemonSet represents the configuration of a daemon set: one pod per eligible node.',
   ),
   printerColumns: [
@@ -139,17 +204,27 @@ export const statefulsets = defineResource({
   schema: kindSchema(
     {
       spec: specSchema(
+        StatefulSetUpdateStrategy,
         {
           replicas: opt(Int, 'The desired number of replicas of the given template. Defaults to 1.'),
           serviceName: opt(Str, 'The name of the service that governs this StatefulSet and gives its pods stable network identities.'),
           podManagementPolicy: opt(Str, 'How pods are created during initial scale up and scale down: OrderedReady (default) or Parallel.'),
-          volumeClaimTemplates: opt(Type.Array(Type.Object({}, Open)), 'Claims that pods are allowed to reference; each pod gets its own claim.'),
-          persistentVolumeClaimRetentionPolicy: opt(Type.Object({ whenDeleted: opt(Str), whenScaled: opt(Str) }, Open), 'What happens to claims created from volumeClaimTemplates when the set is deleted or scaled down.'),
-          ordinals: opt(Type.Object({ start: opt(IntOrString) }, Open), 'The number assigned to the first replica.'),
+          volumeClaimTemplates: opt(list(PersistentVolumeClaim), 'Claims that pods are allowed to reference; each pod gets its own claim.'),
+          persistentVolumeClaimRetentionPolicy: opt(
+            obj(
+              {
+                whenDeleted: opt(Str, 'What happens to the claims when the StatefulSet is deleted: Retain (default) or Delete.'),
+                whenScaled: opt(Str, 'What happens to the claims of pods removed by a scale down: Retain (default) or Delete.'),
+              },
+              'The lifecycle of claims created from volumeClaimTemplates.',
+            ),
+            'What happens to claims created from volumeClaimTemplates when the set is deleted or scaled down.',
+          ),
+          ordinals: opt(obj({ start: opt(Int, 'The number of the first replica index. Defaults to 0.') }, 'The numbering of replica indices.'), 'The number assigned to the first replica.'),
         },
         'A StatefulSetSpec is the specification of a StatefulSet.',
       ),
-      status: Type.Object({}, Open),
+      status: StatefulSetStatus,
     },
     'StatefulSet represents a set of pods with consistent identities and stable storage.',
   ),

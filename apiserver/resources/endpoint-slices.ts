@@ -3,7 +3,7 @@
 import type { KObject } from '../../lib/api/types';
 import { isIP } from 'node:net';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN } from './common';
-import { kindSchema, Type, Str, Int, StrMap, Open, opt, req } from './schemas';
+import { kindSchema, Str, Int, Bool, StrMap, obj, opt, req, list, named, ObjectReference } from './schemas';
 import { joinWithMore } from './printing';
 import { dns1123Subdomain, duplicate, immutable, invalid, notSupported, port, protocol, required, tooMany, type FieldError } from './validation';
 
@@ -12,29 +12,61 @@ type Slice = KObject & { addressType?: string; endpoints?: Obj[]; ports?: Obj[] 
 
 const ADDRESS_TYPES = ['IPv4', 'IPv6', 'FQDN'];
 
-const Endpoint = Type.Object(
-  {
-    addresses: req(Type.Array(Str), 'Addresses of this endpoint, interpreted according to the slice addressType. 1 to 100 entries.'),
-    conditions: opt(
-      Type.Object({ ready: opt(Type.Boolean()), serving: opt(Type.Boolean()), terminating: opt(Type.Boolean()) }, Open),
-      'The current state of the endpoint.',
-    ),
-    hostname: opt(Str, 'Hostname of this endpoint.'),
-    nodeName: opt(Str, 'Name of the Node hosting this endpoint.'),
-    zone: opt(Str, 'The zone this endpoint exists in.'),
-    targetRef: opt(Type.Object({}, Open), 'A reference to the object this endpoint stands for (usually a Pod).'),
-    deprecatedTopology: opt(StrMap),
-  },
-  Open,
+const ForZone = named('io.k8s.api.discovery.v1.ForZone', obj({ name: req(Str, 'The name of the zone.') }, 'A zone this endpoint should be consumed by.'));
+const ForNode = named('io.k8s.api.discovery.v1.ForNode', obj({ name: req(Str, 'The name of the node.') }, 'A node this endpoint should be consumed by.'));
+
+const Endpoint = named(
+  'io.k8s.api.discovery.v1.Endpoint',
+  obj(
+    {
+      addresses: req(list(Str), 'Addresses of this endpoint, interpreted according to the slice addressType. 1 to 100 entries.'),
+      conditions: opt(
+        named(
+          'io.k8s.api.discovery.v1.EndpointConditions',
+          obj(
+            {
+              ready: opt(Bool, 'Whether this endpoint is ready to receive traffic; a terminating endpoint is never ready.'),
+              serving: opt(Bool, 'Whether this endpoint is ready, regardless of whether it is terminating.'),
+              terminating: opt(Bool, 'Whether this endpoint is terminating.'),
+            },
+            'The current condition of an endpoint.',
+          ),
+        ),
+        'The current state of the endpoint.',
+      ),
+      hostname: opt(Str, 'Hostname of this endpoint, usable by consumers (such as DNS) to tell endpoints apart.'),
+      targetRef: opt(ObjectReference, 'A reference to the object this endpoint stands for (usually a Pod).'),
+      deprecatedTopology: opt(StrMap, 'Deprecated topology information kept for the v1beta1 API; use nodeName and zone.'),
+      nodeName: opt(Str, 'Name of the Node hosting this endpoint.'),
+      zone: opt(Str, 'The zone this endpoint exists in.'),
+      hints: opt(
+        named(
+          'io.k8s.api.discovery.v1.EndpointHints',
+          obj(
+            {
+              forZones: opt(list(ForZone), 'The zones this endpoint should be consumed by, for topology aware routing.'),
+              forNodes: opt(list(ForNode), 'The nodes this endpoint should be consumed by, for topology aware routing.'),
+            },
+            'Information about how an endpoint should be consumed.',
+          ),
+        ),
+        'Information about how this endpoint should be consumed.',
+      ),
+    },
+    'A single logical backend implementing a service.',
+  ),
 );
-const EndpointPort = Type.Object(
-  {
-    name: opt(Str, 'The name of this port, matching a Service port name.'),
-    port: opt(Int, 'The port number of the endpoint.'),
-    protocol: opt(Str, 'The IP protocol: TCP, UDP or SCTP. Defaults to TCP.'),
-    appProtocol: opt(Str, 'The application protocol for this port.'),
-  },
-  Open,
+const EndpointPort = named(
+  'io.k8s.api.discovery.v1.EndpointPort',
+  obj(
+    {
+      name: opt(Str, 'The name of this port, matching a Service port name.'),
+      protocol: opt(Str, 'The IP protocol: TCP, UDP or SCTP. Defaults to TCP.'),
+      port: opt(Int, 'The port number of the endpoint; unset means all ports.'),
+      appProtocol: opt(Str, 'The application protocol for this port.'),
+    },
+    'A port used by an endpoint.',
+  ),
 );
 
 function addressOk(type: string | undefined, a: unknown): boolean {
@@ -82,8 +114,8 @@ export const endpointslices = defineResource({
   schema: kindSchema(
     {
       addressType: req(Str, 'The type of address carried by this slice: IPv4, IPv6 or FQDN. Immutable.'),
-      endpoints: opt(Type.Array(Endpoint), 'A list of unique endpoints in this slice, at most 1000.'),
-      ports: opt(Type.Array(EndpointPort), 'The network ports exposed by each endpoint in this slice.'),
+      endpoints: opt(list(Endpoint), 'A list of unique endpoints in this slice, at most 1000.'),
+      ports: opt(list(EndpointPort), 'The network ports exposed by each endpoint in this slice.'),
     },
     'EndpointSlice represents a subset of the endpoints that implement a service.',
   ),

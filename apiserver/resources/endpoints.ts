@@ -1,7 +1,7 @@
 // core/v1 Endpoints: written by the endpoints controller, read by kube-proxy and DNS.
 import type { Endpoints, KObject } from '../../lib/api/types';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN } from './common';
-import { kindSchema, Type, Open, Str, Int } from './schemas';
+import { kindSchema, Str, Int, obj, opt, req, list, named, ObjectReference } from './schemas';
 import { invalid, port, protocol, type FieldError } from './validation';
 
 /** "ip:port,ip:port,ip:port + N more..." as kubectl shows it. */
@@ -29,7 +29,43 @@ function validateEndpoints(o: KObject): FieldError[] {
   return errs;
 }
 
-const Address = Type.Object({ ip: Str, nodeName: Type.Optional(Str), hostname: Type.Optional(Str) }, Open);
+const EndpointAddress = named(
+  'io.k8s.api.core.v1.EndpointAddress',
+  obj(
+    {
+      ip: req(Str, 'The IP of this endpoint (IPv4 or IPv6); may not be loopback, link-local or multicast.'),
+      hostname: opt(Str, 'The hostname of this endpoint.'),
+      nodeName: opt(Str, 'The node hosting this endpoint, used to pick endpoints local to a node.'),
+      targetRef: opt(ObjectReference, 'A reference to the object providing the endpoint.'),
+    },
+    'EndpointAddress is a tuple that describes a single IP address.',
+  ),
+);
+
+const EndpointPort = named(
+  'io.k8s.api.core.v1.EndpointPort',
+  obj(
+    {
+      name: opt(Str, 'The name of this port, matching the name of the ServicePort; optional when only one port is defined.'),
+      port: req(Int, 'The port number of the endpoint.'),
+      protocol: opt(Str, 'The IP protocol for this port: TCP, UDP or SCTP. Default is TCP.'),
+      appProtocol: opt(Str, 'The application protocol for this port.'),
+    },
+    'EndpointPort is a tuple that describes a single port.',
+  ),
+);
+
+const EndpointSubset = named(
+  'io.k8s.api.core.v1.EndpointSubset',
+  obj(
+    {
+      addresses: opt(list(EndpointAddress), 'IP addresses which offer the related ports and are marked as ready.'),
+      notReadyAddresses: opt(list(EndpointAddress), 'IP addresses which offer the related ports but are not currently marked as ready.'),
+      ports: opt(list(EndpointPort), 'Port numbers available on the related IP addresses.'),
+    },
+    'EndpointSubset is a group of addresses with a common set of ports.',
+  ),
+);
 
 export const endpoints = defineResource({
   group: '',
@@ -39,18 +75,10 @@ export const endpoints = defineResource({
   singular: 'endpoints',
   namespaced: true,
   shortNames: ['ep'],
-  schema: kindSchema({
-    subsets: Type.Array(
-      Type.Object(
-        {
-          addresses: Type.Optional(Type.Array(Address)),
-          notReadyAddresses: Type.Optional(Type.Array(Address)),
-          ports: Type.Optional(Type.Array(Type.Object({ name: Type.Optional(Str), port: Int, protocol: Type.Optional(Str) }, Open))),
-        },
-        Open,
-      ),
-    ),
-  }),
+  schema: kindSchema(
+    { subsets: opt(list(EndpointSubset), 'The sets of addresses and ports that comprise a service.') },
+    'Endpoints is a collection of endpoints that implement the actual service.',
+  ),
   printerColumns: [NAME_COLUMN, col('Endpoints', 'string', 'Endpoints of the service'), AGE_COLUMN],
   printRow: (o) => [o.metadata.name, endpointsText(o as Endpoints), objAge(o)],
   defaults: (o) => {

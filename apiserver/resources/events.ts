@@ -1,7 +1,7 @@
 // core/v1 Event: what `kubectl describe` and `kubectl get events` show. Stored with a 1h lease.
 import type { KEvent, KObject } from '../../lib/api/types';
 import { defineResource, col, age, NAME_COLUMN } from './common';
-import { kindSchema, Type, Open, Str, Int } from './schemas';
+import { kindSchema, Str, Int, Time, obj, opt, req, named, ObjectReference } from './schemas';
 import { required, notSupported, type FieldError } from './validation';
 
 const ev = (o: KObject) => o as KEvent;
@@ -27,16 +27,37 @@ export const events = defineResource({
   namespaced: true,
   shortNames: ['ev'],
   ttlSeconds: 3600,
-  schema: kindSchema({
-    involvedObject: Type.Object({ kind: Type.Optional(Str), name: Type.Optional(Str), namespace: Type.Optional(Str), uid: Type.Optional(Str) }, Open),
-    reason: Str,
-    message: Str,
-    type: Str,
-    count: Int,
-    firstTimestamp: Type.Union([Str, Type.Null()]),
-    lastTimestamp: Type.Union([Str, Type.Null()]),
-    source: Type.Object({ component: Type.Optional(Str), host: Type.Optional(Str) }, Open),
-  }),
+  schema: kindSchema(
+    {
+      involvedObject: req(ObjectReference, 'The object that this event is about.'),
+      reason: opt(Str, "A short, machine understandable string that gives the reason for the transition into the object's current status."),
+      message: opt(Str, 'A human-readable description of the status of this operation.'),
+      source: opt(
+        named(
+          'io.k8s.api.core.v1.EventSource',
+          obj({ component: opt(Str, 'Component from which the event is generated.'), host: opt(Str, 'Node name on which the event is generated.') }, 'EventSource contains information for an event.'),
+        ),
+        'The component reporting this event. Should be a short machine understandable string.',
+      ),
+      firstTimestamp: opt(Time, 'The time at which the event was first recorded.'),
+      lastTimestamp: opt(Time, 'The time at which the most recent occurrence of this event was recorded.'),
+      count: opt(Int, 'The number of times this event has occurred.'),
+      type: opt(Str, 'Type of this event (Normal, Warning); new types could be added in the future.'),
+      eventTime: opt(Time, 'The time when this Event was first observed, with microsecond precision.'),
+      series: opt(
+        named(
+          'io.k8s.api.core.v1.EventSeries',
+          obj({ count: opt(Int, 'Number of occurrences in this series up to the last heartbeat time.'), lastObservedTime: opt(Time, 'Time of the last occurrence observed.') }, 'A series of events, i.e. a thing that was, or is, happening continuously for some time.'),
+        ),
+        'Data about the Event series this event represents, or nil if it is a singleton Event.',
+      ),
+      action: opt(Str, 'What action was taken/failed regarding the involved object.'),
+      related: opt(ObjectReference, 'Optional secondary object for more complex actions.'),
+      reportingComponent: opt(Str, 'Name of the controller that emitted this Event, e.g. kubernetes.io/kubelet.'),
+      reportingInstance: opt(Str, 'ID of the controller instance, e.g. kubelet-xyzf.'),
+    },
+    'Event is a report of an event somewhere in the cluster.',
+  ),
   printerColumns: [
     col('Last Seen', 'string', 'Time when this Event was last seen'),
     col('Type', 'string', 'Type of this event (Normal, Warning)'),

@@ -2,7 +2,8 @@
 // backend rules and the CLASS/HOSTS/ADDRESS/PORTS columns.
 import type { KObject } from '../../lib/api/types';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN } from './common';
-import { kindSchema, Type, Open, Str, opt } from './schemas';
+import { kindSchema, Str, Int, obj, opt, req, list, named } from './schemas';
+import { loadBalancerStatus } from './services';
 import { joinWithMore } from './printing';
 import { dns1123Subdomain, dns1035Label, forbidden, invalid, notSupported, port, required, type FieldError } from './validation';
 
@@ -59,12 +60,104 @@ function addresses(i: I): string {
   return (i.status?.loadBalancer?.ingress ?? []).map((x: Obj) => x?.ip || x?.hostname).filter(Boolean).join(',');
 }
 
-const backendDoc = Type.Object(
-  {
-    service: opt(Type.Object({ name: opt(Str), port: opt(Type.Object({ name: opt(Str), number: opt(Type.Integer()) }, Open)) }, Open), 'A referenced Service as a backend.'),
-    resource: opt(Type.Object({}, Open), 'An ObjectRef to another Kubernetes resource in the namespace of the Ingress.'),
-  },
-  { ...Open, description: 'IngressBackend describes all endpoints for a given service and port.' },
+const IngressBackend = named(
+  'io.k8s.api.networking.v1.IngressBackend',
+  obj(
+    {
+      service: opt(
+        named(
+          'io.k8s.api.networking.v1.IngressServiceBackend',
+          obj(
+            {
+              name: req(Str, 'The referenced service, which must exist in the same namespace as the Ingress object.'),
+              port: opt(
+                named(
+                  'io.k8s.api.networking.v1.ServiceBackendPort',
+                  obj({ name: opt(Str, 'The name of the port on the Service; mutually exclusive with number.'), number: opt(Int, 'The numerical port number (e.g. 80) on the Service; mutually exclusive with name.') }, 'The service port being referenced.'),
+                ),
+                'Port of the referenced service. A port name or port number is required.',
+              ),
+            },
+            'References a Kubernetes Service as a Backend.',
+          ),
+        ),
+        'A referenced Service as a backend; mutually exclusive with resource.',
+      ),
+      resource: opt(
+        named(
+          'io.k8s.api.core.v1.TypedLocalObjectReference',
+          obj(
+            {
+              apiGroup: opt(Str, 'The group for the resource being referenced; empty means the core API group.'),
+              kind: req(Str, 'The type of resource being referenced.'),
+              name: req(Str, 'The name of resource being referenced.'),
+            },
+            'Enough information to let you locate the typed referenced object inside the same namespace.',
+          ),
+        ),
+        'An ObjectRef to another Kubernetes resource in the namespace of the Ingress; mutually exclusive with service.',
+      ),
+    },
+    'IngressBackend describes all endpoints for a given service and port.',
+  ),
+);
+
+const HTTPIngressPath = named(
+  'io.k8s.api.networking.v1.HTTPIngressPath',
+  obj(
+    {
+      path: opt(Str, "Matched against the path of an incoming request; must begin with '/' unless pathType is ImplementationSpecific."),
+      pathType: req(Str, 'How the path is matched: Exact, Prefix or ImplementationSpecific.'),
+      backend: req(IngressBackend, 'The referenced service endpoint to which the traffic will be forwarded.'),
+    },
+    'Associates a path with a backend. Incoming urls matching the path are forwarded to the backend.',
+  ),
+);
+
+const IngressRule = named(
+  'io.k8s.api.networking.v1.IngressRule',
+  obj(
+    {
+      host: opt(Str, 'The fully qualified domain name of a network host, as defined by RFC 3986; a wildcard prefix "*." is allowed.'),
+      http: opt(
+        named('io.k8s.api.networking.v1.HTTPIngressRuleValue', obj({ paths: req(list(HTTPIngressPath), 'A collection of paths that map requests to backends.') }, 'A list of http selectors pointing to backends.')),
+        'HTTP rules: paths that map requests to backends.',
+      ),
+    },
+    'Represents the rules mapping the paths under a specified host to the related backend services.',
+  ),
+);
+
+const IngressSpec = named(
+  'io.k8s.api.networking.v1.IngressSpec',
+  obj(
+    {
+      ingressClassName: opt(Str, 'The name of an IngressClass cluster resource.'),
+      defaultBackend: opt(IngressBackend, 'The backend that handles requests that match no rule.'),
+      tls: opt(
+        list(
+          named(
+            'io.k8s.api.networking.v1.IngressTLS',
+            obj(
+              {
+                hosts: opt(list(Str), 'Hosts included in the TLS certificate; they must match the names in the secret.'),
+                secretName: opt(Str, 'The name of the secret used to terminate TLS traffic on port 443.'),
+              },
+              'The transport layer security associated with an ingress.',
+            ),
+          ),
+        ),
+        'TLS configuration. Currently the Ingress only supports a single TLS port, 443.',
+      ),
+      rules: opt(list(IngressRule), 'A list of host rules used to configure the Ingress.'),
+    },
+    'IngressSpec describes the Ingress the user wishes to exist.',
+  ),
+);
+
+const IngressStatus = named(
+  'io.k8s.api.networking.v1.IngressStatus',
+  obj({ loadBalancer: opt(loadBalancerStatus('io.k8s.api.networking.v1.Ingress', false), 'The current state of the load-balancer.') }, 'The current state of the Ingress.'),
 );
 
 export const ingresses = defineResource({
@@ -78,29 +171,7 @@ export const ingresses = defineResource({
   subresources: ['status'],
   hasStatus: true,
   schema: kindSchema(
-    {
-      spec: Type.Object(
-        {
-          ingressClassName: opt(Str, 'The name of an IngressClass cluster resource.'),
-          defaultBackend: opt(backendDoc, 'The backend that handles requests that match no rule.'),
-          tls: opt(Type.Array(Type.Object({ hosts: opt(Type.Array(Str)), secretName: opt(Str) }, Open)), 'TLS configuration.'),
-          rules: opt(
-            Type.Array(
-              Type.Object(
-                {
-                  host: opt(Str, 'The fully qualified domain name of a network host, as defined by RFC 3986; a wildcard prefix "*." is allowed.'),
-                  http: opt(Type.Object({ paths: Type.Array(Type.Object({ path: opt(Str), pathType: opt(Str), backend: opt(backendDoc) }, Open)) }, Open)),
-                },
-                Open,
-              ),
-            ),
-            'A list of host rules used to configure the Ingress.',
-          ),
-        },
-        { ...Open, description: 'IngressSpec describes the Ingress the user wishes to exist.' },
-      ),
-      status: Type.Object({}, Open),
-    },
+    { spec: IngressSpec, status: IngressStatus },
     'Ingress is a collection of rules that allow inbound connections to reach the endpoints defined by a backend.',
   ),
   printerColumns: [

@@ -2,7 +2,7 @@
 // kubelet (spec.nodeName) and scheduler (status.phase) watch through.
 import type { Container, KObject, Pod, ContainerStatus } from '../../lib/api/types';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN, jsonEqual } from './common';
-import { PodSpec, kindSchema, Type, Open } from './schemas';
+import { PodSpec, PodStatus, kindSchema } from './schemas';
 import { defaultPodSpec, validatePodSpec } from './pod-spec';
 import { forbidden, type FieldError } from './validation';
 
@@ -96,7 +96,7 @@ export const pods = defineResource({
   categories: ['all'],
   subresources: ['status', 'binding', 'log', 'exec', 'portforward'],
   hasStatus: true,
-  schema: kindSchema({ spec: PodSpec, status: Type.Object({}, Open) }),
+  schema: kindSchema({ spec: PodSpec, status: PodStatus }),
   printerColumns: [
     NAME_COLUMN,
     col('Ready', 'string', 'The aggregate readiness state of this pod for accepting traffic.'),

@@ -2,7 +2,7 @@
 // served (authorization by them comes later). Rules need verbs, bindings an immutable roleRef.
 import type { KObject } from '../../lib/api/types';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN, jsonEqual } from './common';
-import { kindSchema, Type, Open, Str, opt, req } from './schemas';
+import { kindSchema, Str, obj, opt, req, list, named, LabelSelector } from './schemas';
 import { createdAt } from './printing';
 import { invalid, notSupported, required, type FieldError } from './validation';
 import type { ResourceSpec } from './types';
@@ -11,17 +11,49 @@ type Obj = Record<string, any>;
 type R = KObject & { rules?: Obj[]; roleRef?: Obj; subjects?: Obj[]; aggregationRule?: Obj };
 
 const GROUP = 'rbac.authorization.k8s.io';
-const strs = (d: string) => opt(Type.Array(Str), d);
+const strs = (d: string) => opt(list(Str), d);
 
-const PolicyRule = Type.Object(
-  {
-    verbs: req(Type.Array(Str), "Verbs that apply to all the resources of this rule; '*' means all."),
-    apiGroups: strs('The API groups that contain the resources; "" is the core group.'),
-    resources: strs("Resources this rule applies to; '*' means all in the named groups."),
-    resourceNames: strs('An optional allow-list of object names.'),
-    nonResourceURLs: strs('Partial URLs a user may access, only in ClusterRoles bound by ClusterRoleBindings.'),
-  },
-  { ...Open, description: 'PolicyRule holds information that describes a policy rule.' },
+const PolicyRule = named(
+  'io.k8s.api.rbac.v1.PolicyRule',
+  obj(
+    {
+      verbs: req(list(Str), "Verbs that apply to all the resources of this rule; '*' means all."),
+      apiGroups: strs('The API groups that contain the resources; "" is the core group.'),
+      resources: strs("Resources this rule applies to; '*' means all in the named groups."),
+      resourceNames: strs('An optional allow-list of object names.'),
+      nonResourceURLs: strs('Partial URLs a user may access, only in ClusterRoles bound by ClusterRoleBindings.'),
+    },
+    'PolicyRule holds information that describes a policy rule.',
+  ),
+);
+
+const AggregationRule = named(
+  'io.k8s.api.rbac.v1.AggregationRule',
+  obj(
+    { clusterRoleSelectors: opt(list(LabelSelector), "Selectors over ClusterRoles' labels; the rules of every match are aggregated into this ClusterRole. If any selector matches, the ClusterRole's permissions are added.") },
+    'Describes how to locate ClusterRoles to aggregate into the ClusterRole.',
+  ),
+);
+
+const RoleRef = named(
+  'io.k8s.api.rbac.v1.RoleRef',
+  obj(
+    { apiGroup: req(Str, 'The group for the resource being referenced.'), kind: req(Str, 'The type of resource being referenced.'), name: req(Str, 'The name of resource being referenced.') },
+    'Contains information that points to the role being used.',
+  ),
+);
+
+const Subject = named(
+  'io.k8s.api.rbac.v1.Subject',
+  obj(
+    {
+      kind: req(Str, 'Kind of object being referenced: ServiceAccount, User or Group.'),
+      apiGroup: opt(Str, 'The API group of the referenced subject: "" for ServiceAccount subjects, rbac.authorization.k8s.io for User and Group.'),
+      name: req(Str, 'Name of the object being referenced.'),
+      namespace: opt(Str, 'Namespace of the referenced object; must be empty for User and Group subjects.'),
+    },
+    'A reference to a user, group or service account the binding applies to.',
+  ),
 );
 
 function ruleErrors(rules: Obj[] | undefined, clusterScoped: boolean): FieldError[] {
@@ -81,8 +113,8 @@ function role(kind: 'Role' | 'ClusterRole', namespaced: boolean): ResourceSpec {
     namespaced,
     schema: kindSchema(
       {
-        rules: opt(Type.Array(PolicyRule), `Holds all the PolicyRules for this ${kind}.`),
-        ...(namespaced ? {} : { aggregationRule: opt(Type.Object({}, Open), 'Describes how to build the rules for this ClusterRole from other ClusterRoles.') }),
+        rules: opt(list(PolicyRule), `Holds all the PolicyRules for this ${kind}.`),
+        ...(namespaced ? {} : { aggregationRule: opt(AggregationRule, 'Describes how to build the rules for this ClusterRole from other ClusterRoles; the controller manages the rules when it is set.') }),
       },
       `${kind} is a ${namespaced ? 'namespaced' : 'cluster level'}, logical grouping of PolicyRules that can be referenced as a unit by a ${namespaced ? 'RoleBinding' : 'RoleBinding or ClusterRoleBinding'}.`,
     ),
@@ -103,11 +135,11 @@ function binding(kind: 'RoleBinding' | 'ClusterRoleBinding', namespaced: boolean
     schema: kindSchema(
       {
         roleRef: req(
-          Type.Object({ apiGroup: req(Str, 'The group for the resource being referenced.'), kind: req(Str, 'The type of resource being referenced.'), name: req(Str, 'The name of resource being referenced.') }, Open),
+          RoleRef,
           'The Role or ClusterRole being bound. Immutable: delete and recreate the binding to change it.',
         ),
         subjects: opt(
-          Type.Array(Type.Object({ kind: req(Str, 'ServiceAccount, User or Group.'), name: req(Str, 'Name of the object being referenced.'), apiGroup: opt(Str), namespace: opt(Str) }, Open)),
+          list(Subject),
           'The references to the objects the role applies to.',
         ),
       },

@@ -1,12 +1,10 @@
 // core/v1 ServiceAccount: an identity for processes in pods. Printed with its count of secrets.
 import type { KObject } from '../../lib/api/types';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN } from './common';
-import { kindSchema, Type, Str, Open, opt } from './schemas';
+import { kindSchema, Bool, opt, list, ObjectReference, LocalObjectReference } from './schemas';
 import { required, type FieldError } from './validation';
 
 type Sa = KObject & { secrets?: { name?: string }[]; imagePullSecrets?: { name?: string }[]; automountServiceAccountToken?: boolean };
-
-const ref = Type.Object({ name: opt(Str, 'Name of the referent.') }, Open);
 
 function validate(o: KObject): FieldError[] {
   const errs: FieldError[] = [];
@@ -26,9 +24,9 @@ export const serviceaccounts = defineResource({
   shortNames: ['sa'],
   schema: kindSchema(
     {
-      secrets: opt(Type.Array(ref), 'Secrets in the same namespace that pods running as this service account may use.'),
-      imagePullSecrets: opt(Type.Array(ref), 'Secrets used to pull the images of pods that reference this service account.'),
-      automountServiceAccountToken: opt(Type.Boolean(), 'Whether pods running as this service account get an API token mounted automatically.'),
+      secrets: opt(list(ObjectReference), 'Secrets in the same namespace that pods running as this service account may use.'),
+      imagePullSecrets: opt(list(LocalObjectReference), 'Secrets used to pull the images of pods that reference this service account.'),
+      automountServiceAccountToken: opt(Bool, 'Whether pods running as this service account get an API token mounted automatically.'),
     },
     'ServiceAccount binds together a name understood by users and systems, a principal that can be authenticated and authorized, and a set of secrets.',
   ),

@@ -2,7 +2,7 @@
 // the registry's service allocator (apiserver/registry/service-allocator.ts), not here.
 import type { KObject, Service, ServicePort } from '../../lib/api/types';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN } from './common';
-import { kindSchema, Type, Open, Str, Int, StrMap, IntOrString } from './schemas';
+import { kindSchema, Str, Int, Bool, StrMap, IntOrString, obj, opt, req, list, named, conditionSchema } from './schemas';
 import {
   dns1123Label,
   duplicate,
@@ -20,6 +20,121 @@ import {
 
 const TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+const ServicePort = named(
+  'io.k8s.api.core.v1.ServicePort',
+  obj(
+    {
+      name: opt(Str, 'The name of this port within the service, a DNS_LABEL; required when the service has more than one port.'),
+      protocol: opt(Str, 'The IP protocol for this port: TCP, UDP or SCTP. Default is TCP.'),
+      appProtocol: opt(Str, 'The application protocol for this port, a hint for implementations (IANA service names or prefixed names).'),
+      port: req(Int, 'The port that will be exposed by this service.'),
+      targetPort: opt(IntOrString, "Number or name of the port to access on the pods targeted by the service; defaults to the value of 'port'."),
+      nodePort: opt(Int, 'The port on each node on which this service is exposed when type is NodePort or LoadBalancer; allocated by the system when unset.'),
+    },
+    "ServicePort contains information on service's port.",
+  ),
+);
+
+const SessionAffinityConfig = named(
+  'io.k8s.api.core.v1.SessionAffinityConfig',
+  obj(
+    {
+      clientIP: opt(
+        named(
+          'io.k8s.api.core.v1.ClientIPConfig',
+          obj({ timeoutSeconds: opt(Int, 'The seconds of ClientIP type session sticky time (0 < x <= 86400, default 10800).') }, 'The configurations of Client IP based session affinity.'),
+        ),
+        'The configurations of Client IP based session affinity.',
+      ),
+    },
+    'The configurations of session affinity.',
+  ),
+);
+
+const ServiceSpec = named(
+  'io.k8s.api.core.v1.ServiceSpec',
+  obj(
+    {
+      ports: opt(list(ServicePort), 'The list of ports that are exposed by this service.'),
+      selector: opt(StrMap, 'Route service traffic to pods with label keys and values matching this selector; ignored for ExternalName services.'),
+      clusterIP: opt(Str, 'The IP address of the service, usually assigned randomly; "None" makes a headless service. Immutable once set.'),
+      clusterIPs: opt(list(Str), 'The IP addresses assigned to this service, one per IP family; the first equals clusterIP.'),
+      type: opt(Str, 'How the Service is exposed: ClusterIP (default), NodePort, LoadBalancer or ExternalName.'),
+      externalIPs: opt(list(Str), 'IP addresses for which nodes in the cluster will also accept traffic for this service.'),
+      sessionAffinity: opt(Str, 'ClientIP enables client IP based session affinity; None (default) disables it.'),
+      loadBalancerIP: opt(Str, 'Deprecated: the IP asked of the load balancer, when the implementation supports it.'),
+      loadBalancerSourceRanges: opt(list(Str), 'Client IP ranges (CIDRs) allowed through a cloud load balancer, where supported.'),
+      externalName: opt(Str, 'The external reference returned as a CNAME record by discovery mechanisms; requires type ExternalName.'),
+      externalTrafficPolicy: opt(Str, 'How externally-originated traffic is routed to the endpoints: Cluster (default) or Local.'),
+      healthCheckNodePort: opt(Int, 'The health check node port for a LoadBalancer service with externalTrafficPolicy Local.'),
+      publishNotReadyAddresses: opt(Bool, "If true, endpoints of this service include addresses of pods that are not ready."),
+      sessionAffinityConfig: opt(SessionAffinityConfig, 'The configurations of session affinity.'),
+      ipFamilies: opt(list(Str), 'The IP families (IPv4, IPv6) assigned to this service, in order.'),
+      ipFamilyPolicy: opt(Str, 'The dual-stack-ness of this service: SingleStack, PreferDualStack or RequireDualStack.'),
+      allocateLoadBalancerNodePorts: opt(Bool, 'Whether NodePorts are allocated for a LoadBalancer service. Defaults to true.'),
+      loadBalancerClass: opt(Str, 'The class of the load balancer implementation this service belongs to. Immutable.'),
+      internalTrafficPolicy: opt(Str, 'How cluster-internal traffic is routed to the endpoints: Cluster (default) or Local.'),
+      trafficDistribution: opt(Str, 'A preference for how traffic is distributed to the endpoints, e.g. PreferClose.'),
+    },
+    'ServiceSpec describes the attributes that a user creates on a service.',
+  ),
+);
+
+const PortStatus = named(
+  'io.k8s.api.core.v1.PortStatus',
+  obj(
+    {
+      port: req(Int, 'The port number of the service port of which status is recorded here.'),
+      protocol: req(Str, 'The protocol of the service port: TCP, UDP or SCTP.'),
+      error: opt(Str, 'The problem with this service port, as a CamelCase reason; empty means it is working.'),
+    },
+    'The status of a load balancer port.',
+  ),
+);
+
+/** status.loadBalancer of a Service (the Ingress has its own, same-shaped type). */
+export function loadBalancerStatus(prefix: string, ipMode: boolean) {
+  return named(
+    `${prefix}LoadBalancerStatus`,
+    obj(
+      {
+        ingress: opt(
+          list(
+            named(
+              `${prefix}LoadBalancerIngress`,
+              obj(
+                {
+                  ip: opt(Str, 'The IP of an IP-based load-balancer ingress point.'),
+                  hostname: opt(Str, 'The hostname of a DNS-based load-balancer ingress point.'),
+                  ...(ipMode ? { ipMode: opt(Str, 'How the load-balancer IP behaves: VIP (traffic is delivered to the node with the destination set to the IP) or Proxy.') } : {}),
+                  ports: opt(list(PortStatus), 'The records of service ports; each one names the port and its problem, if any.'),
+                },
+                'An ingress point for the load-balancer.',
+              ),
+            ),
+          ),
+          'A list containing ingress points for the load-balancer.',
+        ),
+      },
+      'The status of a load-balancer.',
+    ),
+  );
+}
+
+const ServiceStatus = named(
+  'io.k8s.api.core.v1.ServiceStatus',
+  obj(
+    {
+      loadBalancer: opt(loadBalancerStatus('io.k8s.api.core.v1.', true), 'The current status of the load-balancer, if one is present.'),
+      conditions: opt(
+        list(conditionSchema('io.k8s.apimachinery.pkg.apis.meta.v1.Condition', ['lastTransitionTime'], { observedGeneration: opt(Int, 'The .metadata.generation the condition was set based upon.') })),
+        'The current conditions of the service.',
+      ),
+    },
+    'The current status of a service.',
+  ),
+);
 
 export function servicePortsText(s: Service): string {
   const ports = s.spec?.ports ?? [];
@@ -150,28 +265,7 @@ export const services = defineResource({
   subresources: ['status', 'proxy'],
   hasStatus: true,
   nameRule: 'dns1035',
-  schema: kindSchema({
-    spec: Type.Object(
-      {
-        type: Type.Optional(Str),
-        selector: Type.Optional(StrMap),
-        clusterIP: Type.Optional(Str),
-        clusterIPs: Type.Optional(Type.Array(Str)),
-        sessionAffinity: Type.Optional(Str),
-        externalName: Type.Optional(Str),
-        ports: Type.Optional(
-          Type.Array(
-            Type.Object(
-              { name: Type.Optional(Str), protocol: Type.Optional(Str), port: Int, targetPort: Type.Optional(IntOrString), nodePort: Type.Optional(Int) },
-              Open,
-            ),
-          ),
-        ),
-      },
-      Open,
-    ),
-    status: Type.Object({}, Open),
-  }),
+  schema: kindSchema({ spec: ServiceSpec, status: ServiceStatus }, 'Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the selector that determines which pods will answer requests sent through the proxy.'),
   printerColumns: [
     NAME_COLUMN,
     col('Type', 'string', 'The type of the service.'),

@@ -2,7 +2,8 @@
 // capacity, access modes and volume sources, claim immutability, and kubectl's columns.
 import type { KObject } from '../../lib/api/types';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN, jsonEqual } from './common';
-import { kindSchema, Type, Open, Str, opt, ResourceList, LabelSelector } from './schemas';
+import { kindSchema, Str, Time, opt, obj, list, opaque, ResourceList, ObjectReference, NodeSelector, PersistentVolumeClaimSpec, PersistentVolumeClaimStatus } from './schemas';
+import { HostPathVolumeSource, LEGACY_SOURCES, NFSVolumeSource } from './volume-schema';
 import { forbidden, invalid, notSupported, required, type FieldError } from './validation';
 
 type Obj = Record<string, any>;
@@ -41,12 +42,28 @@ function validatePv(o: KObject): FieldError[] {
   return errs;
 }
 
-const volumeSpecDoc = {
-  accessModes: opt(Type.Array(Str), 'The ways the volume can be mounted: ReadWriteOnce, ReadOnlyMany, ReadWriteMany, ReadWriteOncePod.'),
-  storageClassName: opt(Str, 'The name of the StorageClass this volume belongs to / the claim requires.'),
-  volumeMode: opt(Str, 'Whether the volume is used with a formatted filesystem or as a raw block device. Defaults to Filesystem.'),
-  volumeAttributesClassName: opt(Str, 'The VolumeAttributesClass used by this volume.'),
-};
+const PersistentVolumeSpec = obj(
+  {
+    capacity: opt(ResourceList, "A description of the persistent volume's resources and capacity."),
+    accessModes: opt(list(Str), 'The ways the volume can be mounted: ReadWriteOnce, ReadOnlyMany, ReadWriteMany, ReadWriteOncePod.'),
+    claimRef: opt(ObjectReference, 'Part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim.'),
+    persistentVolumeReclaimPolicy: opt(Str, 'What happens to the volume when released from its claim: Retain (default), Delete or Recycle.'),
+    storageClassName: opt(Str, 'The name of the StorageClass this volume belongs to.'),
+    mountOptions: opt(list(Str), 'Mount options, e.g. ["ro", "soft"]; not validated.'),
+    volumeMode: opt(Str, 'Whether the volume is used with a formatted filesystem or as a raw block device. Defaults to Filesystem.'),
+    nodeAffinity: opt(obj({ required: opt(NodeSelector, 'The nodes this volume can be accessed from.') }, 'The constraints that limit what nodes this volume can be accessed from.'), 'The nodes this volume can be accessed from.'),
+    volumeAttributesClassName: opt(Str, 'The VolumeAttributesClass this volume belongs to.'),
+    hostPath: opt(HostPathVolumeSource, 'A directory on the host, for single-node testing only.'),
+    local: opt(
+      obj({ path: opt(Str, 'The full path to the volume on the node: a directory or a block device.'), fsType: opt(Str, 'The filesystem type to mount, for block devices.') }, 'Directly-attached storage with node affinity.'),
+      'Directly-attached storage with node affinity.',
+    ),
+    nfs: opt(NFSVolumeSource, 'An NFS mount on the host.'),
+    csi: opt(opaque('Storage handled by an external CSI driver (fields kept as sent).')),
+    ...Object.fromEntries(LEGACY_SOURCES.map((n) => [n, opt(opaque(`The ${n} volume source (not implemented by k8ts; fields kept as sent).`))])),
+  },
+  'The specification of a persistent volume.',
+);
 
 export const persistentvolumes = defineResource({
   group: '',
@@ -60,17 +77,16 @@ export const persistentvolumes = defineResource({
   hasStatus: true,
   schema: kindSchema(
     {
-      spec: Type.Object(
+      spec: PersistentVolumeSpec,
+      status: obj(
         {
-          capacity: opt(ResourceList, "A description of the persistent volume's resources and capacity."),
-          persistentVolumeReclaimPolicy: opt(Str, 'What happens to the volume when released from its claim: Retain (default), Delete or Recycle.'),
-          claimRef: opt(Type.Object({}, Open), 'Part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim.'),
-          hostPath: opt(Type.Object({ path: Str, type: opt(Str) }, Open), 'A directory on the host, for single-node testing only.'),
-          ...volumeSpecDoc,
+          phase: opt(Str, 'The current phase of the volume: Pending, Available, Bound, Released or Failed.'),
+          message: opt(Str, 'A human-readable message indicating details about why the volume is in this state.'),
+          reason: opt(Str, 'A brief CamelCase string that describes any failure.'),
+          lastPhaseTransitionTime: opt(Time, 'The time the phase last changed.'),
         },
-        { ...Open, description: 'The specification of a persistent volume.' },
+        'The current status of a persistent volume.',
       ),
-      status: Type.Object({}, Open),
     },
     'PersistentVolume (PV) is a storage resource provisioned by an administrator.',
   ),
@@ -152,16 +168,8 @@ export const persistentvolumeclaims = defineResource({
   hasStatus: true,
   schema: kindSchema(
     {
-      spec: Type.Object(
-        {
-          resources: opt(Type.Object({ requests: opt(ResourceList), limits: opt(ResourceList) }, Open), 'The minimum resources the volume should have.'),
-          selector: opt(LabelSelector, 'A label query over volumes to consider for binding.'),
-          volumeName: opt(Str, 'The binding reference to the PersistentVolume backing this claim.'),
-          ...volumeSpecDoc,
-        },
-        { ...Open, description: 'PersistentVolumeClaimSpec describes the common attributes of storage devices and allows a Source for provider-specific attributes.' },
-      ),
-      status: Type.Object({}, Open),
+      spec: PersistentVolumeClaimSpec,
+      status: PersistentVolumeClaimStatus,
     },
     "PersistentVolumeClaim is a user's request for and claim to a persistent volume.",
   ),

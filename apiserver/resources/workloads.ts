@@ -3,7 +3,8 @@
 import type { Deployment, KObject, ReplicaSet } from '../../lib/api/types';
 import { selectorToString } from '../../lib/api/labels';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN, jsonEqual } from './common';
-import { kindSchema, Type, Open, Str, Int, LabelSelector, PodTemplateSpec, IntOrString, opt, named } from './schemas';
+import { kindSchema, Type, Str, Int, Bool, LabelSelector, PodTemplateSpec, IntOrString, conditionSchema, obj, list, opt, named } from './schemas';
+import type { TSchema } from '@sinclair/typebox';
 import { defaultPodTemplate, validateWorkload } from './pod-spec';
 import { immutable, notSupported, nonNegativeInt, invalid, type FieldError } from './validation';
 
@@ -27,7 +28,46 @@ function selectorImmutable(o: KObject, old: KObject): FieldError[] {
   return jsonEqual(a, b) ? [] : [immutable('spec.selector', b ?? {})];
 }
 
-const workloadSchema = (kind: string, extra: Record<string, ReturnType<typeof Type.Optional>>) =>
+const replicasDoc = {
+  replicas: 'The number of non-terminated pods targeted by this object (their labels match the selector).',
+  readyReplicas: 'The number of targeted pods with a Ready condition.',
+  availableReplicas: 'The number of targeted pods ready for at least minReadySeconds.',
+  observedGeneration: 'The most recent generation observed by the controller.',
+};
+
+const ReplicaSetStatus = named(
+  'io.k8s.api.apps.v1.ReplicaSetStatus',
+  obj(
+    {
+      replicas: opt(Int, replicasDoc.replicas),
+      fullyLabeledReplicas: opt(Int, 'The number of pods whose labels match the labels of the pod template.'),
+      readyReplicas: opt(Int, replicasDoc.readyReplicas),
+      availableReplicas: opt(Int, replicasDoc.availableReplicas),
+      observedGeneration: opt(Int, replicasDoc.observedGeneration),
+      conditions: opt(list(conditionSchema('io.k8s.api.apps.v1.ReplicaSetCondition', ['lastTransitionTime'])), "The latest available observations of a replica set's current state."),
+    },
+    'The most recently observed status of a ReplicaSet.',
+  ),
+);
+
+const DeploymentStatus = named(
+  'io.k8s.api.apps.v1.DeploymentStatus',
+  obj(
+    {
+      observedGeneration: opt(Int, replicasDoc.observedGeneration),
+      replicas: opt(Int, replicasDoc.replicas),
+      updatedReplicas: opt(Int, 'Total number of non-terminated pods that have the desired template spec.'),
+      readyReplicas: opt(Int, replicasDoc.readyReplicas),
+      availableReplicas: opt(Int, replicasDoc.availableReplicas),
+      unavailableReplicas: opt(Int, 'Total number of pods still required for the deployment to have 100% available capacity.'),
+      conditions: opt(list(conditionSchema('io.k8s.api.apps.v1.DeploymentCondition', ['lastUpdateTime', 'lastTransitionTime'])), "The latest available observations of a deployment's current state."),
+      collisionCount: opt(Int, 'Count of hash collisions for the Deployment, used to pick a unique ReplicaSet name.'),
+    },
+    'The most recently observed status of the Deployment.',
+  ),
+);
+
+const workloadSchema = (kind: string, extra: Record<string, TSchema>) =>
   kindSchema(
     {
       spec: named(
@@ -40,10 +80,10 @@ const workloadSchema = (kind: string, extra: Record<string, ReturnType<typeof Ty
             minReadySeconds: opt(Int, 'Minimum number of seconds a newly created pod should be ready, without any container crashing, to be considered available. Defaults to 0.'),
             ...extra,
           },
-          { ...Open, description: `The specification of the desired behavior of the ${kind}.` },
+          { additionalProperties: true, description: `The specification of the desired behavior of the ${kind}.` },
         ),
       ),
-      status: Type.Object({}, Open),
+      status: kind === 'Deployment' ? DeploymentStatus : ReplicaSetStatus,
     },
     kind === 'Deployment' ? 'Deployment enables declarative updates for Pods and ReplicaSets.' : 'ReplicaSet ensures that a specified number of pod replicas are running at any given time.',
   );
@@ -136,20 +176,20 @@ export const deployments = defineResource({
                     maxSurge: opt(IntOrString, 'The maximum number of pods that can be scheduled above the desired number of pods: an absolute number (ex: 5) or a percentage of desired pods (ex: 10%), rounded up. Cannot be 0 if MaxUnavailable is 0. Defaults to 25%.'),
                     maxUnavailable: opt(IntOrString, 'The maximum number of pods that can be unavailable during the update: an absolute number (ex: 5) or a percentage of desired pods (ex: 10%), rounded down. Cannot be 0 if MaxSurge is 0. Defaults to 25%.'),
                   },
-                  { ...Open, description: 'Spec to control the desired behavior of rolling update.' },
+                  { additionalProperties: true, description: 'Spec to control the desired behavior of rolling update.' },
                 ),
               ),
               'Rolling update config params. Present only if DeploymentStrategyType = RollingUpdate.',
             ),
           },
-          { ...Open, description: 'DeploymentStrategy describes how to replace existing pods with new ones.' },
+          { additionalProperties: true, description: 'DeploymentStrategy describes how to replace existing pods with new ones.' },
         ),
       ),
       'The deployment strategy to use to replace existing pods with new ones.',
     ),
     revisionHistoryLimit: opt(Int, 'The number of old ReplicaSets to retain to allow rollback. Defaults to 10.'),
     progressDeadlineSeconds: opt(Int, 'The maximum time in seconds for a deployment to make progress before it is considered to be failed. Defaults to 600s.'),
-    paused: opt(Type.Boolean(), 'Indicates that the deployment is paused.'),
+    paused: opt(Bool, 'Indicates that the deployment is paused.'),
   }),
   printerColumns: [
     NAME_COLUMN,

@@ -3,7 +3,8 @@
 // live in watch.ts. Handlers never write to the socket themselves.
 import type { TSchema } from '@sinclair/typebox';
 import type { KObject } from '../../lib/api/types';
-import { checkFields, fieldValidationParam } from './field-validation';
+import { applyFieldPolicy, checkFields, decodeStrictError, fieldValidationParam, unknownFields, type FieldValidation, type StrictError } from './field-validation';
+import type { DuplicateField } from './duplicate-fields';
 import { apiError } from '../../lib/errors';
 import type { Registry, ResourceDef } from '../registry/types';
 import type { UserInfo } from './authn';
@@ -57,6 +58,21 @@ function asObject(v: unknown, what: string): KObject {
 /** The kind's TypeBox schema, when its ResourceDef carries one (apiserver/resources ResourceSpec). */
 const schemaOf = (def: ResourceDef): TSchema | undefined => (def as ResourceDef & { schema?: TSchema }).schema;
 
+/** Where decodeBody reports repeated keys: nowhere under Ignore (no scan, YAML repeats allowed). */
+const duplicatesFor = (policy: FieldValidation, into: DuplicateField[]): DuplicateField[] | 'ignore' => (policy === 'Ignore' ? 'ignore' : into);
+
+/**
+ * Kubernetes' wording for a patch that fails strict decoding: a strategic merge patch is an
+ * Invalid `patch` field (422), the JSON and merge patches a BadRequest (400).
+ */
+function patchStrictError(patchType: string, patch: unknown): StrictError {
+  if (patchType !== 'strategic') return (message) => apiError(400, 'BadRequest', message);
+  return (message) => {
+    const detail = `Invalid value: ${JSON.stringify(JSON.stringify(patch))}: ${message}`;
+    return apiError(422, 'Invalid', ` "" is invalid: patch: ${detail}`, { causes: [{ reason: 'FieldValueInvalid', message: detail, field: 'patch' }] });
+  };
+}
+
 /** Warning header values for a reply, or nothing. */
 const warningHeaders = (warnings: string[]): Reply['headers'] => (warnings.length ? { Warning: warnings } : undefined);
 
@@ -67,12 +83,14 @@ const warningHeaders = (warnings: string[]): Reply['headers'] => (warnings.lengt
 async function objectBody(ctx: VerbContext, verb: 'create' | 'update', warnings: string[] = []): Promise<KObject> {
   const bk = bodyKind(ctx.contentType, verb);
   if (bk.kind !== 'object') throw apiError(415, 'UnsupportedMediaType', 'unexpected body type');
+  const policy = fieldValidationParam(ctx.query);
   const raw = await ctx.readBody();
   if (raw.length === 0) throw apiError(400, 'BadRequest', 'the request body is empty');
-  const obj = asObject(decodeBody(raw, bk.encoding), 'the request body');
+  const duplicates: DuplicateField[] = [];
+  const obj = asObject(decodeBody(raw, bk.encoding, duplicatesFor(policy, duplicates)), 'the request body');
   const { def, target } = ctx;
   if (target.subresource === undefined || target.subresource === 'status') {
-    warnings.push(...checkFields(schemaOf(def), obj, fieldValidationParam(ctx.query)));
+    warnings.push(...checkFields(schemaOf(def), obj, policy, duplicates, decodeStrictError(def.kind, def.apiVersion)));
   }
   if (target.subresource === undefined || target.subresource === 'status') {
     if (obj.kind !== undefined && obj.kind !== def.kind) {
@@ -168,13 +186,27 @@ export async function handlePatch(ctx: VerbContext): Promise<Reply> {
   if (bk.kind !== 'patch') throw apiError(415, 'UnsupportedMediaType', 'unexpected patch type');
   const raw = await ctx.readBody();
   if (raw.length === 0) throw apiError(400, 'BadRequest', 'the patch body is empty');
-  const patch = decodeBody(raw, 'json');
+  const policy = fieldValidationParam(query);
+  const duplicates: DuplicateField[] = [];
+  const patch = decodeBody(raw, 'json', duplicatesFor(policy, duplicates));
+  // Unknown fields are judged on the patched object; only those the patch brought in count (an
+  // object stored before its schema was complete is not blamed on the patch). The scale
+  // subresource patches a Scale, which has no schema here: only its repeated keys are checked.
+  const schema = target.subresource === undefined || target.subresource === 'status' ? schemaOf(def) : undefined;
+  const strictError = patchStrictError(bk.patchType, patch);
+  let warnings: string[] = [];
+  const checkPatched = (patched: KObject, original: KObject) => {
+    const before = new Set(unknownFields(schema, original));
+    const added = unknownFields(schema, patched).filter((p) => !before.has(p));
+    warnings = applyFieldPolicy(patched, added, duplicates, policy, strictError);
+  };
   const out = await registry.patch(def, target.namespace, target.name!, bk.patchType, patch, {
     dryRun: dryRun(query),
     subresource: target.subresource,
     user: ctx.user.name,
+    checkPatched,
   });
-  return { code: 200, body: out };
+  return { code: 200, body: out, headers: warningHeaders(warnings) };
 }
 
 async function optionalDeleteBody(ctx: VerbContext): Promise<unknown> {

@@ -1,6 +1,7 @@
 // Content negotiation: what the client accepts (JSON, YAML, a meta.k8s.io Table) and how its
 // request body is encoded (JSON, YAML, the three patch types, or apply-patch which is not served).
-import YAML from 'yaml';
+import YAML, { LineCounter } from 'yaml';
+import { jsonDuplicateFields, parseYamlKeepingDuplicates, yamlDuplicateKeys, type DuplicateField } from './duplicate-fields';
 import { apiError } from '../../lib/errors';
 import type { PatchType } from '../registry/types';
 import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from './protobuf-decode';
@@ -81,8 +82,12 @@ export function bodyKind(contentType: string | undefined, verb: 'create' | 'upda
   throw apiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got "${type}")`);
 }
 
-/** Decodes a request body; malformed input is a 400 BadRequest naming the problem. */
-export function decodeBody(raw: Buffer, encoding: BodyEncoding): unknown {
+/**
+ * Decodes a request body; malformed input is a 400 BadRequest naming the problem. Repeated keys
+ * keep their last value; with `duplicates` an array, they are also reported into it (JSON and
+ * YAML), with 'ignore' YAML accepts them silently; without it a YAML repeat is a 400.
+ */
+export function decodeBody(raw: Buffer, encoding: BodyEncoding, duplicates?: DuplicateField[] | 'ignore'): unknown {
   if (encoding === 'protobuf') {
     try {
       return decodeProtobufObject(raw);
@@ -93,21 +98,26 @@ export function decodeBody(raw: Buffer, encoding: BodyEncoding): unknown {
   }
   const text = raw.toString('utf8');
   if (encoding === 'json') {
+    let value: unknown;
     try {
-      return JSON.parse(text);
+      value = JSON.parse(text);
     } catch (e) {
       throw apiError(400, 'BadRequest', `the request body is not valid JSON: ${(e as Error).message}`);
     }
+    if (Array.isArray(duplicates)) duplicates.push(...jsonDuplicateFields(text, value));
+    return value;
   }
   let docs: YAML.Document.Parsed[];
+  const lines = new LineCounter();
   try {
-    docs = YAML.parseAllDocuments(text) as YAML.Document.Parsed[];
+    docs = duplicates === undefined ? (YAML.parseAllDocuments(text) as YAML.Document.Parsed[]) : parseYamlKeepingDuplicates(text, lines);
   } catch (e) {
     throw apiError(400, 'BadRequest', `the request body is not valid YAML: ${(e as Error).message}`);
   }
   if (!Array.isArray(docs) || docs.length !== 1) throw apiError(400, 'BadRequest', 'the request body must hold exactly one YAML document');
   const errs = docs[0].errors;
   if (errs.length > 0) throw apiError(400, 'BadRequest', `the request body is not valid YAML: ${errs[0].message}`);
+  if (Array.isArray(duplicates)) duplicates.push(...yamlDuplicateKeys(docs[0], lines));
   return docs[0].toJS();
 }
 

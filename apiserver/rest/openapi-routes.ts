@@ -2,7 +2,7 @@
 // by hash, as kubectl caches them), and v2 as protobuf or JSON depending on Accept.
 import type { ServerResponse } from 'node:http';
 import type { ResourceDef } from '../registry/types';
-import { OPENAPI_V2_PROTOBUF, openapiV2Json, openapiV2Protobuf, openapiV3Document, openapiV3Index } from '../openapi';
+import { OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_RESPONSE, openapiV2Json, openapiV2Protobuf, openapiV3Document, openapiV3Index } from '../openapi';
 import type { Route } from './router';
 
 function write(res: ServerResponse, body: Buffer | string, contentType: string, immutable = false): void {
@@ -17,7 +17,7 @@ function write(res: ServerResponse, body: Buffer | string, contentType: string, 
 /** Returns false when the path names no document (the caller answers 404). */
 export function openapiDispatch(defs: ResourceDef[], r: Extract<Route, { kind: 'openapi' }>, url: URL, accept: string | undefined, res: ServerResponse): boolean {
   if (r.version === 'v2') {
-    if ((accept ?? '').includes(OPENAPI_V2_PROTOBUF)) write(res, openapiV2Protobuf(), OPENAPI_V2_PROTOBUF);
+    if ((accept ?? '').includes(OPENAPI_V2_PROTOBUF) || (accept ?? '').includes(OPENAPI_V2_PROTOBUF_RESPONSE)) write(res, openapiV2Protobuf(), OPENAPI_V2_PROTOBUF_RESPONSE);
     else write(res, JSON.stringify(openapiV2Json()), 'application/json');
     return true;
   }

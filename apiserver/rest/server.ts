@@ -239,7 +239,9 @@ async function handle(o: RestServerOptions, req: IncomingMessage, res: ServerRes
     const { status, internal } = toStatus(err);
     if (internal) log.error({ err: (err as Error)?.stack ?? String(err), method: req.method, path: url.pathname }, 'request failed with an internal error');
     else log.debug({ code: status.code, reason: status.reason, method: req.method, path: url.pathname }, 'request failed');
-    send(res, status.code, status, encoding);
+    // As Kubernetes does, a retry hint in the Status is also given as the Retry-After header.
+    const retry = status.details?.retryAfterSeconds;
+    send(res, status.code, status, encoding, retry ? { 'Retry-After': String(retry) } : undefined);
   }
 }
 

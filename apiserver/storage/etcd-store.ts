@@ -100,6 +100,29 @@ export interface PageResult extends ListResult {
   keys: string[];
   /** More keys follow the last one. */
   more: boolean;
+  /** Keys in the whole range from startKey at that revision, returned or not (etcd's count). */
+  count: number;
+}
+
+/** One stored value under the store's prefix, by key (objects only: see PrefixFilter). */
+export interface KeyedObject {
+  key: string;
+  object: KObject;
+}
+
+/** A change under the store's prefix; object-less when the key is not a resource object. */
+export interface KeyedStoreEvent extends Partial<StoreEvent> {
+  key: string;
+  revision: string;
+}
+
+/** Decides which keys under the prefix hold resource objects (others are never decoded). */
+export type PrefixFilter = (key: string) => boolean;
+
+export interface PrefixWatchHandlers {
+  /** Every change under the prefix in revision order; ev.type is unset for keys the filter refused. */
+  onEvent(ev: KeyedStoreEvent): void;
+  onError(err: ApiError): void;
 }
 
 /** The smallest key greater than every key starting with prefix (etcd's range_end for a prefix). */
@@ -154,7 +177,7 @@ export class EtcdStore {
 
   async currentRevision(): Promise<string> {
     try {
-      const r = await this.client.get(`${this.prefix}/`).exec();
+      const r = await timed('get', 'currentResourceVersion', () => this.client.get(`${this.prefix}/`).exec());
       return String(r.header.revision);
     } catch (e) {
       throw wrap(e);
@@ -206,12 +229,102 @@ export class EtcdStore {
         items: kvs.map((kv) => decode(kv)),
         keys: kvs.map((kv) => kv.key.toString()),
         more: !!res.more,
+        count: Number(res.count ?? kvs.length),
         // The header carries etcd's newest revision; a page read in the past is at q.revision.
         revision: q.revision && q.revision !== '0' ? q.revision : String(res.header.revision),
       };
     } catch (e) {
       throw wrap(e);
     }
+  }
+
+  /**
+   * Every object under the store's prefix at one revision (the watch cache's fill), read in pages
+   * pinned to the first page's revision so a large registry never needs one huge response.
+   */
+  async listAll(accept: PrefixFilter, pageSize = 1000): Promise<{ items: KeyedObject[]; revision: string }> {
+    const prefix = `${this.prefix}/`;
+    const end = prefixEnd(prefix);
+    const items: KeyedObject[] = [];
+    let start = Buffer.from(prefix);
+    let revision = '0';
+    try {
+      for (;;) {
+        const res = await timed('list', 'all', () => this.client.kv.range({ key: start, range_end: end, limit: String(pageSize), revision }));
+        revision = String(res.header.revision);
+        const kvs = res.kvs ?? [];
+        for (const kv of kvs) {
+          const key = kv.key.toString();
+          if (!accept(key)) continue;
+          try {
+            items.push({ key, object: decode(kv) });
+          } catch (e) {
+            log.warn({ err: String(e), key }, 'skipping undecodable object');
+          }
+        }
+        if (!res.more || kvs.length === 0) return { items, revision };
+        start = Buffer.concat([kvs[kvs.length - 1].key, Buffer.from([0])]);
+      }
+    } catch (e) {
+      throw wrap(e);
+    }
+  }
+
+  /**
+   * One etcd watch on the whole prefix after afterRevision. Every change is reported, also those
+   * of keys that are not objects (allocator claims), so the caller's revision covers the prefix.
+   */
+  async watchAll(afterRevision: string, accept: PrefixFilter, h: PrefixWatchHandlers): Promise<{ stop(): void }> {
+    await this.checkNotCompacted(afterRevision);
+    const b = this.client.watch().prefix(`${this.prefix}/`).withPreviousKV().startRevision(String(BigInt(afterRevision) + 1n));
+    let stopped = false;
+    let watcher: Watcher;
+    try {
+      watcher = await b.create();
+    } catch (e) {
+      throw wrap(e);
+    }
+    const emit = (kv: IKeyValue, build: (key: string) => Omit<KeyedStoreEvent, 'key' | 'revision'>) => {
+      if (stopped) return;
+      const key = kv.key.toString();
+      const revision = String(kv.mod_revision);
+      let ev: KeyedStoreEvent = { key, revision };
+      if (accept(key)) {
+        try {
+          ev = { ...build(key), key, revision };
+        } catch (e) {
+          log.warn({ err: String(e), key }, 'skipping undecodable watch event');
+        }
+      }
+      h.onEvent(ev);
+    };
+    watcher.on('put', (kv, prev) =>
+      emit(kv, () => {
+        const created = String(kv.create_revision) === String(kv.mod_revision);
+        return { type: created ? 'ADDED' : 'MODIFIED', object: decode(kv), previous: prev && !created ? decode(prev) : undefined };
+      }),
+    );
+    watcher.on('delete', (kv, prev) =>
+      emit(kv, () => {
+        // Without the previous value there is no object to report; the revision still counts.
+        if (!prev) return {};
+        return { type: 'DELETED', object: decode(prev, String(kv.mod_revision)), previous: decode(prev) };
+      }),
+    );
+    watcher.on('error', (err) => {
+      if (stopped) return;
+      stopped = true;
+      log.info({ err: String(err) }, 'etcd watch canceled');
+      h.onError(isCompactedError(err) || /canceled/i.test(String(err)) ? expired() : wrap(err));
+      watcher.cancel().catch(() => undefined);
+    });
+    return {
+      stop: () => {
+        if (stopped) return;
+        stopped = true;
+        watcher.cancel().catch(() => undefined);
+      },
+    };
   }
 
   /** Creates only when the key is absent; the stored object comes back with its resourceVersion. */

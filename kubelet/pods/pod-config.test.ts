@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Pod } from '../../lib/api/types';
-import { linuxResourcesOf, securityContextOf } from './pod-config';
+import { linuxResourcesOf, sandboxConfigOf, securityContextOf } from './pod-config';
 import { ContainerConfigError } from './env';
 
 const pod = (over: Partial<Pod['spec']> = {}): Pod => ({ metadata: { name: 'p', namespace: 'd', uid: 'u' }, spec: { containers: [], ...over } });
@@ -16,18 +16,34 @@ describe('pod config', () => {
     assert.deepEqual(linuxResourcesOf({ name: 'c', image: 'i' }), { cpuShares: 2 });
   });
 
-  it('maps securityContext over the pod defaults, capabilities with the CAP_ prefix', () => {
-    const c = { name: 'c', image: 'i', securityContext: { runAsGroup: 7, readOnlyRootFilesystem: true, capabilities: { add: ['NET_ADMIN'], drop: ['ALL'] } } };
+  it('maps securityContext over the pod defaults, capabilities without the CAP_ prefix', () => {
+    const c = { name: 'c', image: 'i', securityContext: { runAsGroup: 7, readOnlyRootFilesystem: true, capabilities: { add: ['NET_ADMIN', 'CAP_SYS_TIME'], drop: ['ALL'] } } };
     assert.deepEqual(securityContextOf(pod({ hostNetwork: true, securityContext: { runAsUser: 1000 } }), c), {
       namespaceOptions: { network: 'NODE', pid: 'CONTAINER', ipc: 'POD' },
       runAsUser: { value: 1000 },
       runAsGroup: { value: 7 },
       readonlyRootfs: true,
-      capabilities: { addCapabilities: ['CAP_NET_ADMIN'], dropCapabilities: ['ALL'] },
+      capabilities: { addCapabilities: ['NET_ADMIN', 'SYS_TIME'], dropCapabilities: ['ALL'] },
     });
   });
 
-  it('refuses privileged containers with a CreateContainerConfigError', () => {
-    assert.throws(() => securityContextOf(pod(), { name: 'c', image: 'i', securityContext: { privileged: true } }), ContainerConfigError);
+  it('passes privileged on, and makes the sandbox privileged when any container is', () => {
+    const priv = { name: 'c', image: 'i', securityContext: { privileged: true } };
+    assert.equal(securityContextOf(pod(), priv).privileged, true);
+    const ctx = { rootDir: '/r', cgroupRoot: '/k8ts' };
+    assert.equal(sandboxConfigOf(pod({ initContainers: [priv], containers: [{ name: 'a', image: 'i' }] }), 0, ctx).linux!.securityContext!.privileged, true);
+    assert.equal(sandboxConfigOf(pod({ containers: [{ name: 'a', image: 'i' }] }), 0, ctx).linux!.securityContext!.privileged, undefined);
+  });
+
+  it('refuses runAsUser 0 under runAsNonRoot with a CreateContainerConfigError', () => {
+    assert.throws(() => securityContextOf(pod({ securityContext: { runAsNonRoot: true } }), { name: 'c', image: 'i', securityContext: { runAsUser: 0 } }), ContainerConfigError);
+  });
+
+  it('puts the sandbox in the pod cgroup of its QoS tier; a host-network pod keeps the node hostname', () => {
+    const ctx = { rootDir: '/r', cgroupRoot: '/k8ts' };
+    const burst = sandboxConfigOf(pod({ containers: [{ name: 'a', image: 'i', resources: { requests: { memory: '1Mi' } } }] }), 0, ctx);
+    assert.equal(burst.linux!.cgroupParent, '/k8ts/burstable/podu');
+    assert.equal(burst.hostname, 'p');
+    assert.equal(sandboxConfigOf(pod({ hostNetwork: true, containers: [] }), 0, ctx).hostname, '');
   });
 });

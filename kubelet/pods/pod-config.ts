@@ -6,6 +6,7 @@ import { bytesOf, cpuMillis } from '../../lib/api/quantity';
 import { ANNOTATION_BACKOFF_STEP, ANNOTATION_CONTAINER_KIND, LABEL_CONTAINER_NAME, LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } from './cri-state';
 import { ContainerConfigError } from './env';
 import { asX, podSecurityContext } from './spec-types';
+import { podCgroupPath } from './pod-cgroups';
 
 export interface PodConfigContext {
   rootDir: string;
@@ -16,8 +17,8 @@ export interface PodConfigContext {
 export const podLogDir = (rootDir: string, pod: Pod): string =>
   path.join(rootDir, 'pods', `${pod.metadata.namespace}_${pod.metadata.name}_${pod.metadata.uid}`);
 
-export const podCgroupParent = (cgroupRoot: string, uid: string): string =>
-  `${cgroupRoot.replace(/\/+$/, '')}/pod${uid}`;
+/** The sandbox's cgroup parent: the pod cgroup in its QoS tier (see pod-cgroups.ts). */
+export const podCgroupParent = (cgroupRoot: string, pod: Pod): string => podCgroupPath(cgroupRoot, pod);
 
 export function podLabels(pod: Pod): Record<string, string> {
   return {
@@ -37,15 +38,17 @@ export function sandboxConfigOf(pod: Pod, attempt: number, ctx: PodConfigContext
     .map((p) => ({ protocol: p.protocol ?? 'TCP', containerPort: p.containerPort, hostPort: p.hostPort }));
   return {
     metadata: { name: pod.metadata.name!, namespace: pod.metadata.namespace!, uid: pod.metadata.uid!, attempt },
-    hostname: (pod.spec.hostname ?? pod.metadata.name!).slice(0, 63),
+    // A host-network pod keeps the node's UTS namespace: runc refuses to set a hostname there.
+    hostname: pod.spec.hostNetwork ? '' : (pod.spec.hostname ?? pod.metadata.name!).slice(0, 63),
     logDirectory: podLogDir(ctx.rootDir, pod),
     portMappings,
     labels: podLabels(pod),
     annotations: { ...(pod.metadata.annotations ?? {}) },
     linux: {
-      cgroupParent: podCgroupParent(ctx.cgroupRoot, pod.metadata.uid!),
+      cgroupParent: podCgroupParent(ctx.cgroupRoot, pod),
       securityContext: {
         namespaceOptions: { network: pod.spec.hostNetwork ? 'NODE' : 'POD', pid: 'CONTAINER', ipc: 'POD' },
+        ...(hasPrivilegedContainer(pod) ? { privileged: true } : {}),
         ...(ps.runAsUser !== undefined ? { runAsUser: { value: ps.runAsUser } } : {}),
         ...(ps.runAsGroup !== undefined ? { runAsGroup: { value: ps.runAsGroup } } : {}),
       },
@@ -78,14 +81,14 @@ export function linuxResourcesOf(c: Container): NonNullable<NonNullable<Containe
   return resources;
 }
 
-/** Container securityContext over the pod's, as CRI wants it. Privileged is refused here. */
+/** Whether any container (init or app) asks for privileged mode; the sandbox must then be privileged too. */
+export const hasPrivilegedContainer = (pod: Pod): boolean =>
+  [...(pod.spec.initContainers ?? []), ...pod.spec.containers].some((c) => !!asX(c).securityContext?.privileged);
+
+/** Container securityContext over the pod's, as CRI wants it. */
 export function securityContextOf(pod: Pod, c: Container): NonNullable<NonNullable<ContainerConfig['linux']>['securityContext']> {
   const ps = podSecurityContext(pod);
   const cs = asX(c).securityContext ?? {};
-  if (cs.privileged) {
-    // runc cannot create privileged containers on these machines (no CAP_SYS_RESOURCE etc.).
-    throw new ContainerConfigError('privileged containers are not allowed on this node: its runtime lacks the capabilities they need');
-  }
   const runAsUser = cs.runAsUser ?? ps.runAsUser;
   const runAsGroup = cs.runAsGroup ?? ps.runAsGroup;
   const out: NonNullable<NonNullable<ContainerConfig['linux']>['securityContext']> = {
@@ -94,10 +97,14 @@ export function securityContextOf(pod: Pod, c: Container): NonNullable<NonNullab
   if (runAsUser !== undefined) out.runAsUser = { value: runAsUser };
   if (runAsGroup !== undefined) out.runAsGroup = { value: runAsGroup };
   if ((cs.runAsNonRoot ?? ps.runAsNonRoot) && runAsUser === 0) throw new ContainerConfigError('container\'s runAsUser breaks non-root policy');
+  // containerd only admits a privileged container into a privileged sandbox (sandboxConfigOf).
+  // It then gets every capability in the node's bounding set (here without CAP_SYS_RESOURCE).
+  if (cs.privileged) out.privileged = true;
   if (cs.readOnlyRootFilesystem) out.readonlyRootfs = true;
   const caps = cs.capabilities;
   if (caps?.add?.length || caps?.drop?.length) {
-    const norm = (x: string) => (x === 'ALL' || x.startsWith('CAP_') ? x : `CAP_${x}`);
+    // CRI names carry no CAP_ prefix: containerd adds it (a prefixed name would become CAP_CAP_X).
+    const norm = (x: string) => x.toUpperCase().replace(/^CAP_/, '');
     out.capabilities = { addCapabilities: (caps.add ?? []).map(norm), dropCapabilities: (caps.drop ?? []).map(norm) };
   }
   return out;

@@ -83,6 +83,13 @@ describe('computePodStatus', () => {
     it(`qosClass: ${name} → ${want}`, () => assert.equal(qosClassOf({ metadata: {}, spec: { containers } }), want));
   }
 
+  it('a deleted pod whose containers stopped is Failed or Succeeded, whatever its restart policy', () => {
+    const killed = computePodStatus(pod(), st([ctr('CONTAINER_EXITED', { exitCode: 137, finishedAt: T2 })]), { ...inputs(), terminal: true });
+    assert.equal(killed.phase, 'Failed');
+    const clean = computePodStatus(pod(), st([ctr('CONTAINER_EXITED', { exitCode: 0, finishedAt: T2 })]), { ...inputs(), terminal: true });
+    assert.equal(clean.phase, 'Succeeded');
+  });
+
   it('statusEqual ignores key order and undefined fields', () => {
     assert.ok(statusEqual({ a: 1, b: { c: 2, d: undefined } }, { b: { c: 2 }, a: 1 }));
     assert.ok(!statusEqual({ a: [1, 2] }, { a: [2, 1] }));

@@ -11,6 +11,8 @@ export interface StatusInputs {
   waiting: Record<string, { reason: string; message?: string }>;
   /** Probe verdicts for a running container (default: ready and started once running). */
   probe?: (containerId: string, spec: Container) => { ready: boolean; started: boolean };
+  /** The pod is being deleted and nothing of it runs: its phase becomes terminal, as in Kubernetes. */
+  terminal?: boolean;
 }
 
 export function qosClassOf(pod: Pod): 'Guaranteed' | 'Burstable' | 'BestEffort' {
@@ -76,7 +78,7 @@ export function containerStatusOf(spec: Container, s: PodCriState, inputs: Statu
   return st;
 }
 
-export function podPhaseOf(pod: Pod, statuses: ContainerStatus[], init: { done: boolean; failed: boolean } = { done: true, failed: false }): NonNullable<PodStatus['phase']> {
+export function podPhaseOf(pod: Pod, statuses: ContainerStatus[], init: { done: boolean; failed: boolean } = { done: true, failed: false }, terminal = false): NonNullable<PodStatus['phase']> {
   const old = pod.status?.phase;
   if (old === 'Succeeded' || old === 'Failed') return old;
   if (init.failed) return 'Failed';
@@ -87,6 +89,8 @@ export function podPhaseOf(pod: Pod, statuses: ContainerStatus[], init: { done: 
   if (statuses.length > 0 && terminated.length === statuses.length) {
     const allOk = terminated.every((c) => c.state.terminated!.exitCode === 0);
     const policy = restartPolicyOf(pod);
+    // A deleted pod whose containers all stopped will never restart them, whatever its policy.
+    if (terminal) return allOk ? 'Succeeded' : 'Failed';
     if (policy === 'Never') return allOk ? 'Succeeded' : 'Failed';
     if (policy === 'OnFailure' && allOk) return 'Succeeded';
     return 'Running';
@@ -119,7 +123,7 @@ export function computePodStatus(pod: Pod, s: PodCriState, inputs: StatusInputs)
   // App containers wait with PodInitializing while init containers run.
   const containerStatuses = pod.spec.containers.map((c) => containerStatusOf(c, s, inputs, initialized ? 'ContainerCreating' : 'PodInitializing'));
   const initContainerStatuses = inits.map((c) => containerStatusOf(c, s, inputs, 'PodInitializing', true));
-  const phase = podPhaseOf(pod, containerStatuses, { done: initialized, failed: initFailed });
+  const phase = podPhaseOf(pod, containerStatuses, { done: initialized, failed: initFailed }, inputs.terminal);
   const allReady = containerStatuses.every((c) => c.ready) && phase === 'Running';
   const unready = containerStatuses.filter((c) => !c.ready).map((c) => c.name);
   const incomplete = initContainerStatuses.filter((c) => !c.ready).map((c) => c.name);

@@ -13,8 +13,10 @@ import type { Container } from '../../lib/api/types';
 import { ANNOTATION_BACKOFF_STEP, LABEL_CONTAINER_NAME, LABEL_POD_UID, currentSandbox, instancesOf, nsToMs, type ContainerInfo, type PodCriState, type SandboxInfo } from './cri-state';
 import { computePodActions, DEFAULT_BACKOFF, type BackoffPolicy } from './pod-actions';
 import { computePodStatus, statusEqual } from './pod-status';
-import { containerConfigOf, podCgroupParent, podLogDir, sandboxConfigOf, type PodConfigContext, type ResolvedContainer } from './pod-config';
-import { removeCgroupDirs } from './cgroups';
+import { containerConfigOf, podLogDir, sandboxConfigOf, type PodConfigContext, type ResolvedContainer } from './pod-config';
+import { ensurePodCgroup, removeCgroupDirs } from './cgroups';
+import { podCgroupCandidates, podCgroupConfig, podCgroupPath, qosCgroupPath } from './pod-cgroups';
+import { qosClassOf } from './pod-status';
 import { ContainerConfigError, expandCommand, fetchEnvSources, resolveEnv, type EnvSources } from './env';
 import { asX } from './spec-types';
 import type { ProbeManager } from '../probes/probe-manager';
@@ -41,6 +43,9 @@ const log = componentLogger('kubelet', { part: 'pod-sync' });
 export class PodSyncer {
   /** Containers this kubelet stopped itself: their SIGKILL exit is not an OOM kill. */
   private readonly stoppedByUs = new Set<string>();
+
+  /** Pods whose cgroup this process has checked (once per pod: its resources are immutable). */
+  private readonly cgroupsChecked = new Set<string>();
 
   private readonly images: ImageManager;
 
@@ -121,7 +126,11 @@ export class PodSyncer {
       this.cfg.probes?.forgetPod(uid);
       await this.killAll(pod, state, grace, podIP);
       if (actions.finalize) {
-        await this.removeAll(uid, state);
+        // As Kubernetes does, the API sees the containers terminated (exit codes) before the
+        // pod object goes away; the object is removed only once nothing of the pod runs.
+        const stopped = await this.readState(uid);
+        await this.writeStatus(pod, computePodStatus(pod, stopped, { nodeIP: this.cfg.nodeIP, nowIso: new Date().toISOString(), waiting: {}, terminal: true }));
+        await this.removeAll(uid, stopped);
         this.cleanupPodDirs(pod);
         cleanupVolumes(this.cfg.rootDir, uid);
         try {
@@ -151,7 +160,15 @@ export class PodSyncer {
       await this.ignoreNotFound(() => this.cri.removePodSandbox(id));
     }
 
-    // 3. Sandbox.
+    // 3. Pod cgroup (before the sandbox, which runs inside it), then the sandbox.
+    if (actions.createSandbox || !this.cgroupsChecked.has(uid)) {
+      try {
+        this.ensurePodCgroup(pod);
+      } catch (e) {
+        this.recorder?.event(pod, 'Warning', 'FailedCreatePodSandBox', (e as Error).message);
+        throw e;
+      }
+    }
     const sandboxConfig = sandboxConfigOf(pod, actions.sandboxAttempt, this.cfg);
     let sandboxId = actions.sandboxId;
     if (actions.createSandbox) {
@@ -255,6 +272,15 @@ export class PodSyncer {
     return state;
   }
 
+  /** Creates the pod cgroup in its QoS tier and writes the pod limits that differ (none on re-adoption). */
+  private ensurePodCgroup(pod: Pod): void {
+    const qos = qosClassOf(pod);
+    const podPath = podCgroupPath(this.cfg.cgroupRoot, pod);
+    const r = ensurePodCgroup({ podPath, tierPath: qosCgroupPath(this.cfg.cgroupRoot, qos), qos, config: podCgroupConfig(pod) });
+    if (r.created || r.written.length) log.info({ pod: `${pod.metadata.namespace}/${pod.metadata.name}`, cgroup: podPath, created: r.created, written: r.written }, 'pod cgroup updated');
+    this.cgroupsChecked.add(pod.metadata.uid!);
+  }
+
   /** Tears down a pod that no longer exists in the API (deleted while we were away). */
   async teardownOrphan(uid: string): Promise<void> {
     this.cfg.probes?.forgetPod(uid);
@@ -328,7 +354,9 @@ export class PodSyncer {
   private async removeAll(uid: string, state: PodCriState): Promise<void> {
     for (const c of state.containers) await this.ignoreNotFound(() => this.cri.removeContainer(c.id));
     for (const s of state.sandboxes) await this.ignoreNotFound(() => this.cri.removePodSandbox(s.id));
-    removeCgroupDirs(podCgroupParent(this.cfg.cgroupRoot, uid));
+    // The pod object may be gone: every QoS tier is tried, and the tiers themselves stay.
+    for (const p of podCgroupCandidates(this.cfg.cgroupRoot, uid)) removeCgroupDirs(p);
+    this.cgroupsChecked.delete(uid);
   }
 
   private cleanupPodDirs(pod: Pod): void {

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Pod } from '../../lib/api/types';
+import { podCgroupPath } from '../pods/pod-cgroups';
 
 const readNum = (file: string): number | undefined => {
   try {
@@ -38,7 +39,7 @@ export async function statsSummary(nodeName: string, cgroupRoot: string, pods: P
     pods: pods.map((p) => ({
       podRef: { name: p.metadata.name, namespace: p.metadata.namespace, uid: p.metadata.uid },
       startTime: p.status?.startTime,
-      ...cgroupUsage(`${root}/pod${p.metadata.uid}`, now),
+      ...cgroupUsage(podCgroupPath(root, p), now),
     })),
   };
 }

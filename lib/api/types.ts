@@ -37,7 +37,7 @@ export interface KObject {
 export interface KList<T extends KObject = KObject> {
   apiVersion: string;
   kind: string;
-  metadata: { resourceVersion?: string; continue?: string };
+  metadata: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
   items: T[];
 }
 

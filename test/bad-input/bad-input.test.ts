@@ -11,11 +11,10 @@ import { GrpcApiClient } from '../../lib/client/grpc-client';
 import { Resources } from '../../lib/api/resources';
 import type { KObject } from '../../lib/api/types';
 import { ApiError } from '../../lib/errors';
-import type { RunningApiserver } from '../../apiserver/server';
 import type { TestEtcd } from '../helpers/etcd';
 import type { TestCerts } from '../helpers/certs';
 import {
-  badJsonCases, contentTypeCases, hugeCases, nameCases, patchCases, rng, selectorCases, templates, wrongTypeCases, type BadCase,
+  badJsonCases, contentTypeCases, hugeCases, nameCases, patchCases, rng, selectorCases, templates, unknownFieldCases, wrongTypeCases, type BadCase,
 } from './generate';
 
 interface Answer {
@@ -76,7 +75,7 @@ function truncated(port: number, certs: TestCerts, raw: string, cut: number, abo
 describe('bad input: hostile requests get a 4xx Status and change nothing (real apiserver + etcd)', function () {
   this.timeout(120_000);
   let etcd: TestEtcd;
-  let api: RunningApiserver;
+  let api: TestApiserver['api'];
   let certs: TestCerts;
   let agent: https.Agent;
   let raw: Etcd3;
@@ -111,7 +110,7 @@ describe('bad input: hostile requests get a 4xx Status and change nothing (real 
       ...badJsonCases(rand, 2500),
       ...nameCases(),
       ...selectorCases(),
-      // unknownFieldCases() joins once the REST door enforces fieldValidation=Strict.
+      ...unknownFieldCases(),
       ...contentTypeCases(),
       ...patchCases(templates.map((t) => ({ kind: t.kind, path: `${t.path}/fixture` }))),
       ...hugeCases(),

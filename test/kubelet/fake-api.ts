@@ -76,7 +76,8 @@ export class FakeApi implements ApiClient {
     if (rt.resource === 'pods' && (cur as any).spec?.nodeName && opts?.gracePeriodSeconds !== 0 && !cur.metadata.deletionTimestamp) {
       const o = structuredClone(cur);
       o.metadata.deletionTimestamp = new Date().toISOString();
-      o.metadata.deletionGracePeriodSeconds = 1;
+      // As the apiserver: the request's grace period, else the pod's own (default 30 s).
+      o.metadata.deletionGracePeriodSeconds = opts?.gracePeriodSeconds ?? (cur as any).spec?.terminationGracePeriodSeconds ?? 30;
       o.metadata.resourceVersion = String(++this.rev);
       this.bucket(rt).set(k, o);
       this.emit(rt, 'MODIFIED', o);

@@ -121,7 +121,7 @@ describe('kubelet against a real containerd', function () {
 
   it('tears down a deleted pod and removes it from the API', async () => {
     const uid = (await getPod('web')).metadata.uid!;
-    await api.delete(Resources.pods, 'default', 'web');
+    await api.delete(Resources.pods, 'default', 'web', { gracePeriodSeconds: 1 });
     await waitFor('pod gone', async () => {
       try {
         await getPod('web');

@@ -5,61 +5,24 @@
 // test's network namespace while pods live in the node's, so httpGet/tcpSocket probes and hooks
 // name host 127.0.0.1 and reach a server in this process (the pod-IP default is used in clusters).
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as path from 'node:path';
-import type { Container, KObject, Node, Pod } from '../../lib/api/types';
+import type { KObject, Pod } from '../../lib/api/types';
 import { Resources } from '../../lib/api/resources';
-import { startKubelet } from '../../kubelet/kubelet';
-import { kubeletConfigFor, startNodeEnv, type NodeEnv } from './node-env';
-import { buildTestImages } from './busybox-image';
-import { FakeApi } from './fake-api';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-let finished = false;
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false): Promise<T> {
-  for (;;) {
-    if (finished) throw new Error(`gave up waiting for ${what}`);
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch {
-      /* not yet */
-    }
-    await sleep(200);
-  }
-}
-
-const BB = '/bin/busybox';
-const sh = (script: string) => [BB, 'sh', '-c', script];
+import { BB, sh, startPodHarness, type PodHarness } from './pod-harness';
 
 describe('pod lifecycle on a real containerd', function () {
   this.timeout(90_000);
-  let env: NodeEnv;
-  let api: FakeApi;
-  let kubelet: { stop(): Promise<void> } | undefined;
-  let web: string;
+  let h: PodHarness;
   let hookServer: http.Server;
   let hookPort = 0;
   const hookHits: string[] = [];
   let startupHits = 0;
   let closedPort = 0;
-  const NODE = 'kt-life';
-
-  const mkPod = (name: string, containers: Partial<Container>[], spec: Partial<Pod['spec']> = {}): Pod => ({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: 'default' },
-    spec: { nodeName: NODE, terminationGracePeriodSeconds: 2, ...spec, containers: containers.map((c, i) => ({ name: `c${i}`, image: web, ...c })) },
-  });
-  const getPod = (name: string) => api.get<Pod>(Resources.pods, 'default', name);
-  const cond = (p: Pod, type: string) => p.status?.conditions?.find((c) => c.type === type)?.status;
-  const eventsFor = async (name: string) =>
-    (await api.list<KObject & { reason: string; message: string; involvedObject: { name: string } }>(Resources.events, 'default')).items.filter((e) => e.involvedObject.name === name);
-  const logOf = (p: Pod, container: string) => {
-    const dir = path.join(env.kubeletRoot, 'pods', `default_${p.metadata.name}_${p.metadata.uid}`, container);
-    return fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('');
-  };
+  const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false) => h.waitFor(what, fn);
+  const getPod = (name: string) => h.getPod(name);
+  const cond = (p: Pod, type: string) => h.cond(p, type);
+  const eventsFor = (name: string) => h.eventsFor(name);
+  const logOf = (p: Pod, container: string) => h.logOf(p, container);
 
   before(async () => {
     hookServer = http.createServer((req, res) => {
@@ -73,13 +36,8 @@ describe('pod lifecycle on a real containerd', function () {
     await new Promise((r) => spare.close(r));
     await new Promise<void>((r) => hookServer.listen(0, '127.0.0.1', () => r()));
     hookPort = (hookServer.address() as { port: number }).port;
-    env = await startNodeEnv({ sandboxImage: 'docker.io/k8ts/pause:1.0' });
-    web = (await buildTestImages(env.imageDir)).webRef;
-    api = new FakeApi();
-    kubelet = await startKubelet(kubeletConfigFor(env, { nodeName: NODE, nodeIp: '10.99.0.3', client: api, backoff: { baseMs: 1000, maxMs: 2000 } }));
-    const node = await api.get<Node>(Resources.nodes, undefined, NODE);
-    await api.update(Resources.nodes, { ...node, spec: { podCIDR: '10.244.250.0/24' } });
-    await waitFor('node Ready', async () => (await api.get<Node>(Resources.nodes, undefined, NODE)).status!.conditions!.find((c) => c.type === 'Ready')!.status === 'True');
+    h = await startPodHarness({ nodeName: 'kt-life', nodeIp: '10.99.0.3', podCIDR: '10.244.250.0/24' });
+    const { api, web, mkPod } = h;
 
     const probe = (o: object) => ({ periodSeconds: 1, failureThreshold: 1, ...o });
     const pods: Pod[] = [
@@ -126,9 +84,7 @@ describe('pod lifecycle on a real containerd', function () {
   });
 
   after(async () => {
-    finished = true;
-    await kubelet?.stop().catch(() => undefined);
-    if (env) await env.teardown();
+    await h?.stop();
     hookServer?.close();
   });
 
@@ -177,7 +133,7 @@ describe('pod lifecycle on a real containerd', function () {
     const waiting = await waitFor('config error', async () => (await getPod('envs')).status?.containerStatuses?.[0]?.state.waiting);
     assert.equal(waiting.reason, 'CreateContainerConfigError');
     assert.match(waiting.message!, /configmap "cfg" not found/);
-    await api.create(Resources.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'default' }, data: { a: 'one', b: 'bee' } } as KObject);
+    await h.api.create(Resources.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'default' }, data: { a: 'one', b: 'bee' } } as KObject);
     const p = await waitFor('envs Running', async () => ((x) => (x.status?.phase === 'Running' ? x : undefined))(await getPod('envs')));
     const log = await waitFor('env echoed', () => ((l) => (l.includes('A=') ? l : undefined))(logOf(p, 'c0')));
     assert.match(log, new RegExp(`A=one S=shh POD=envs NS=default IP=${p.status!.podIP!.replace(/\./g, '\\.')} CM_b=bee EXP=envs-x`));
@@ -203,9 +159,9 @@ describe('pod lifecycle on a real containerd', function () {
   it('deletion runs the preStop hook, then removes the containers and the pod object', async () => {
     await waitFor('prestop Running', async () => (await getPod('prestop')).status?.phase === 'Running');
     const uid = (await getPod('prestop')).metadata.uid!;
-    await api.delete(Resources.pods, 'default', 'prestop');
+    await h.api.delete(Resources.pods, 'default', 'prestop');
     await waitFor('prestop gone', async () => getPod('prestop').then(() => false, () => true));
     assert.deepEqual(hookHits, ['/prestop']);
-    assert.deepEqual(await env.cri.listContainers({ labelSelector: { 'io.kubernetes.pod.uid': uid } }), []);
+    assert.deepEqual(await h.env.cri.listContainers({ labelSelector: { 'io.kubernetes.pod.uid': uid } }), []);
   });
 });

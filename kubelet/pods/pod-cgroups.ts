@@ -1,0 +1,134 @@
+// Pure pod-level cgroup decisions, as the Kubernetes kubelet makes them with cgroups-per-qos on
+// cgroup v1 (cgroupfs driver): where a pod's cgroup lives (by its QoS class, which is immutable,
+// so a restarted kubelet finds the same path) and which limits the pod cgroup carries. Writing
+// them is kubelet/pods/cgroups.ts' job.
+import type { Container, Pod } from '../../lib/api/types';
+import { bytesOf, cpuMillis } from '../../lib/api/quantity';
+import { qosClassOf } from './pod-status';
+
+export type QosClass = 'Guaranteed' | 'Burstable' | 'BestEffort';
+
+/** cgroup v1 constants the kubelet uses (MinShares, MaxShares, the CFS period, MinQuotaPeriod). */
+export const MIN_SHARES = 2;
+export const MAX_SHARES = 262_144;
+export const CFS_PERIOD_US = 100_000;
+export const MIN_QUOTA_US = 1_000;
+
+/** Hierarchies the kubelet creates the pod cgroup in before the sandbox; runc creates the rest. */
+export const POD_CGROUP_HIERARCHIES = ['cpu', 'cpuacct', 'memory', 'pids'] as const;
+
+const trimRoot = (cgroupRoot: string) => cgroupRoot.replace(/\/+$/, '');
+
+/** The QoS tier directory: Guaranteed pods sit right under the root, the others in a tier. */
+export function qosCgroupPath(cgroupRoot: string, qos: QosClass): string {
+  const root = trimRoot(cgroupRoot);
+  return qos === 'Guaranteed' ? root : `${root}/${qos.toLowerCase()}`;
+}
+
+export const podCgroupPathFor = (cgroupRoot: string, qos: QosClass, uid: string): string => `${qosCgroupPath(cgroupRoot, qos)}/pod${uid}`;
+
+/** The pod's cgroup (relative to each hierarchy): <root>/pod<uid>, <root>/burstable/pod<uid>, <root>/besteffort/pod<uid>. */
+export const podCgroupPath = (cgroupRoot: string, pod: Pod): string => podCgroupPathFor(cgroupRoot, qosClassOf(pod), pod.metadata.uid!);
+
+/** Every place a pod with this UID may have a cgroup: for teardown when the pod object is gone. */
+export const podCgroupCandidates = (cgroupRoot: string, uid: string): string[] =>
+  (['Guaranteed', 'Burstable', 'BestEffort'] as const).map((q) => podCgroupPathFor(cgroupRoot, q, uid));
+
+/** The limits of a pod cgroup; absent fields are left as the kernel has them. */
+export interface PodCgroupConfig {
+  cpuShares: number;
+  cpuQuotaUs?: number;
+  cpuPeriodUs?: number;
+  memoryLimitBytes?: number;
+}
+
+/** Kubernetes' MilliCPUToShares: 1 core = 1024 shares, never below 2. */
+export function milliCpuToShares(milli: number): number {
+  if (milli <= 0) return MIN_SHARES;
+  return Math.min(MAX_SHARES, Math.max(MIN_SHARES, Math.floor((milli * 1024) / 1000)));
+}
+
+/** Kubernetes' MilliCPUToQuota: the CFS quota for a period, at least 1 ms; 0 when unlimited. */
+export function milliCpuToQuota(milli: number, periodUs = CFS_PERIOD_US): number {
+  if (milli <= 0) return 0;
+  return Math.max(MIN_QUOTA_US, Math.floor((milli * periodUs) / 1000));
+}
+
+type Amounts = { cpu: number; memory: number };
+const requestsOf = (c: Container): Amounts => {
+  // The apiserver defaults a missing request to the limit; do the same for pods that skipped it.
+  const r = { ...(c.resources?.limits ?? {}), ...(c.resources?.requests ?? {}) };
+  return { cpu: cpuMillis(r.cpu), memory: bytesOf(r.memory) };
+};
+const limitsOf = (c: Container): Amounts => ({ cpu: cpuMillis(c.resources?.limits?.cpu), memory: bytesOf(c.resources?.limits?.memory) });
+
+/** Kubernetes' pod totals: the app containers' sum, or the largest init container if that is more. */
+function podTotal(pod: Pod, of: (c: Container) => Amounts): Amounts {
+  const sum = { cpu: 0, memory: 0 };
+  for (const c of pod.spec.containers) {
+    const a = of(c);
+    sum.cpu += a.cpu;
+    sum.memory += a.memory;
+  }
+  for (const c of pod.spec.initContainers ?? []) {
+    const a = of(c);
+    sum.cpu = Math.max(sum.cpu, a.cpu);
+    sum.memory = Math.max(sum.memory, a.memory);
+  }
+  return sum;
+}
+
+/**
+ * The pod cgroup's limits (Kubernetes' ResourceConfigForPod): shares from the summed CPU requests
+ * (BestEffort: the minimum); CFS quota and memory limit only when every app container declares
+ * that limit (always for Guaranteed).
+ */
+export function podCgroupConfig(pod: Pod): PodCgroupConfig {
+  const qos = qosClassOf(pod);
+  if (qos === 'BestEffort') return { cpuShares: MIN_SHARES };
+  const req = podTotal(pod, requestsOf);
+  const lim = podTotal(pod, limitsOf);
+  const cpuLimited = pod.spec.containers.every((c) => cpuMillis(c.resources?.limits?.cpu) > 0);
+  const memLimited = pod.spec.containers.every((c) => bytesOf(c.resources?.limits?.memory) > 0);
+  const out: PodCgroupConfig = { cpuShares: milliCpuToShares(req.cpu) };
+  if (qos === 'Guaranteed' || cpuLimited) {
+    out.cpuPeriodUs = CFS_PERIOD_US;
+    out.cpuQuotaUs = milliCpuToQuota(lim.cpu);
+  }
+  if (qos === 'Guaranteed' || memLimited) out.memoryLimitBytes = lim.memory;
+  return out;
+}
+
+/** One control file to hold a value: hierarchy, file name, value as the kernel reads it back. */
+export interface CgroupWrite {
+  hierarchy: string;
+  file: string;
+  value: string;
+}
+
+/** The files to write, in an order the kernel accepts (the period before the quota). */
+export function cgroupWritesOf(cfg: PodCgroupConfig): CgroupWrite[] {
+  const w: CgroupWrite[] = [{ hierarchy: 'cpu', file: 'cpu.shares', value: String(cfg.cpuShares) }];
+  if (cfg.cpuPeriodUs !== undefined) w.push({ hierarchy: 'cpu', file: 'cpu.cfs_period_us', value: String(cfg.cpuPeriodUs) });
+  if (cfg.cpuQuotaUs !== undefined) w.push({ hierarchy: 'cpu', file: 'cpu.cfs_quota_us', value: String(cfg.cpuQuotaUs) });
+  if (cfg.memoryLimitBytes !== undefined) w.push({ hierarchy: 'memory', file: 'memory.limit_in_bytes', value: String(cfg.memoryLimitBytes) });
+  return w;
+}
+
+/** Writes a QoS tier needs when it is created: BestEffort's tier gets the minimum CPU shares. */
+export function qosTierWritesOf(qos: QosClass): CgroupWrite[] {
+  return qos === 'BestEffort' ? [{ hierarchy: 'cpu', file: 'cpu.shares', value: String(MIN_SHARES) }] : [];
+}
+
+const PAGE = 4096n;
+
+/**
+ * Whether a control file already holds the wanted value, so a restarted kubelet writes nothing:
+ * the kernel keeps memory limits in whole pages (rounding down), everything else as written.
+ */
+export function cgroupValueMatches(file: string, want: string, current: string): boolean {
+  const cur = current.trim();
+  if (!/^-?\d+$/.test(cur) || !/^-?\d+$/.test(want)) return cur === want;
+  if (file === 'memory.limit_in_bytes') return (BigInt(want) / PAGE) * PAGE === BigInt(cur);
+  return BigInt(want) === BigInt(cur);
+}
