@@ -29,6 +29,13 @@ describe('kubectl 1.32 compatibility: strict field validation of pod-side kinds'
     for (const { manifest } of specManifests()) assert.match(r.stdout, new RegExp(`/${manifest.metadata.name} created`));
   });
 
+  it('kubectl create -f takes a v1 List too (kubectl reads /openapi/v2 for it)', async () => {
+    const items = specManifests().slice(0, 2).map(({ manifest }) => ({ ...manifest, metadata: { ...manifest.metadata, name: `${manifest.metadata.name}-listed` } }));
+    const r = await kubectl(['create', '-f', '-'], YAML.stringify({ apiVersion: 'v1', kind: 'List', items }));
+    assert.equal(r.code, 0, r.stderr);
+    for (const m of items) assert.match(r.stdout, new RegExp(`/${m.metadata.name} created`));
+  });
+
   it('kubectl apply -f of the changed manifests has no warning either', async () => {
     const changed = specManifests().map(({ manifest }) => ({ ...manifest, metadata: { ...manifest.metadata, labels: { ...manifest.metadata.labels, applied: 'enabled' } } }));
     const r = await kubectl(['apply', '-f', '-'], stream(changed));
