@@ -2,7 +2,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import type { Node, Pod } from '../lib/api/types';
+import type { KObject, Node, Pod } from '../lib/api/types';
 import { Resources } from '../lib/api/resources';
 import type { ApiClient } from '../lib/client/api-client';
 import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-client';
@@ -20,9 +20,12 @@ import { readResourceFacts } from './node/node-pressure';
 import { ImageGc } from './images/image-gc';
 import { ImageManager } from './images/image-manager';
 import { VolumeManager } from './volumes/volume-manager';
+import { ObjectManager } from './objects/object-manager';
+import { ReadThroughClient } from './objects/read-through-client';
 import type { Image } from './cri/types';
 import { readMachineInfo, type NodeStatusInputs } from './node/node-status';
 import { PodSyncer } from './pods/pod-sync';
+import { referencedObjects } from './pods/pod-references';
 import { PodWorkers } from './pods/pod-workers';
 import { LABEL_POD_UID } from './pods/cri-state';
 import type { BackoffPolicy } from './pods/pod-actions';
@@ -146,7 +149,13 @@ export async function startKubelet(cfg: KubeletConfig): Promise<{ stop(): Promis
   // Probe verdict changes resync their pod (workers is assigned below, before any probe runs).
   let workers: PodWorkers | undefined;
   const probes = new ProbeManager(cri, recorder, (uid) => workers?.update(uid));
-  const syncer = new PodSyncer(cri, client, recorder, {
+  // The ConfigMaps and Secrets the pods on this node reference, each watched by name (never
+  // cluster-wide); the pod engine and the volume manager read them through this cache.
+  // onObjectChange is set below, once the pod informer and volume manager exist (before any pod registers).
+  let onObjectChange: (obj: KObject | undefined, kind: string, namespace: string, name: string) => void = () => {};
+  const objects = new ObjectManager(client, { onChange: (ref, obj) => onObjectChange(obj, ref.kind, ref.namespace, ref.name) });
+  const readClient = new ReadThroughClient(client, objects);
+  const syncer = new PodSyncer(cri, readClient, recorder, {
     nodeName: cfg.nodeName,
     nodeIP: cfg.nodeIp,
     rootDir: cfg.rootDir,
@@ -162,28 +171,35 @@ export async function startKubelet(cfg: KubeletConfig): Promise<{ stop(): Promis
   workers = podWorkers;
   // Volumes of running pods stay current: configMap, secret and downwardAPI contents are
   // rewritten in place when their sources change (and every 10 s), like the kubelet's volume manager.
-  const volumes = new VolumeManager({ client, rootDir: cfg.rootDir });
+  const volumes = new VolumeManager({ client: readClient, rootDir: cfg.rootDir });
+  onObjectChange = (obj, kind, namespace, name) => {
+    // Volumes using it are rewritten in place; pods using it resync (a container waiting in
+    // CreateContainerConfigError for a missing key or object starts as soon as it appears).
+    if (obj) volumes.onObjectChanged(obj);
+    for (const p of pods.list(namespace)) if (referencedObjects(p).some((r) => r.kind === kind && r.name === name)) podWorkers.update(p.metadata.uid!);
+  };
   const trackVolumes = (p: Pod) => {
     if (p.metadata.deletionTimestamp || p.status?.phase !== 'Running') volumes.untrack(p.metadata.uid!);
     else volumes.track(p);
   };
   pods.addHandler({
     onAdd: (p) => {
+      objects.registerPod(p);
       podWorkers.update(p.metadata.uid!);
       trackVolumes(p);
     },
     onUpdate: (_o, p) => {
+      objects.registerPod(p);
       podWorkers.update(p.metadata.uid!);
       trackVolumes(p);
     },
     onDelete: (p) => {
       volumes.untrack(p.metadata.uid!);
+      objects.unregisterPod(p.metadata.uid!);
       podWorkers.update(p.metadata.uid!);
     },
   });
-  const volumeSources = [new Informer(client, Resources.configmaps, { name: 'kubelet-configmaps' }), new Informer(client, Resources.secrets, { name: 'kubelet-secrets' })];
-  for (const inf of volumeSources) inf.addHandler({ onAdd: (o) => volumes.onObjectChanged(o), onUpdate: (_o, o) => volumes.onObjectChanged(o) });
-  await Promise.all([pods.start(), ...volumeSources.map((inf) => inf.start())]);
+  await pods.start();
   volumes.start();
 
   // 5. Housekeeping: resync every pod (notices container exits) and tear down pods CRI still runs
@@ -246,7 +262,7 @@ export async function startKubelet(cfg: KubeletConfig): Promise<{ stop(): Promis
       for (const t of timers) clearInterval(t);
       agent.stop();
       pods.stop();
-      for (const inf of volumeSources) inf.stop();
+      objects.stop();
       volumes.stop();
       nodeInformer.stop();
       probes.stop();

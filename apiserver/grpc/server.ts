@@ -93,13 +93,14 @@ export function buildHandlers(registry: Registry): grpc.UntypedServiceImplementa
       const { def, ns, ref } = resolve(req.ref);
       return { object: json(await registry.get(def, ns, needName(ref), ref.subresource || undefined)) };
     }),
-    List: unary<{ ref: Ref; labelSelector: string; fieldSelector: string; resourceVersion: string; limit: number; continueToken: string }>(
+    List: unary<{ ref: Ref; labelSelector: string; fieldSelector: string; resourceVersion: string; resourceVersionMatch: string; limit: number; continueToken: string }>(
       async (req) => {
         const { def, ns } = resolve(req.ref);
         const list = await registry.list(def, ns, {
           labelSelector: req.labelSelector || undefined,
           fieldSelector: req.fieldSelector || undefined,
           resourceVersion: req.resourceVersion || undefined,
+          resourceVersionMatch: req.resourceVersionMatch || undefined,
           limit: Number(req.limit) || undefined,
           continueToken: req.continueToken || undefined,
         });

@@ -1,10 +1,13 @@
 // List chunking (limit/continue) the Kubernetes way: the continue token is opaque base64 of
 // {"v":"meta.k8s.io/v1","rv":<revision of the first page>,"start":"<next key>"}, every page is read
 // at that revision, and a compacted revision is 410 Expired with a fresh token to carry on
-// inconsistently.
+// inconsistently. A list with resourceVersionMatch=Exact reads its first page at the asked revision
+// the same way (410 once compacted, 504 when etcd has not reached it).
 import type { KObject } from '../../lib/api/types';
 import { ApiError, apiError } from '../../lib/errors';
 import type { CollectionKey, EtcdStore } from '../storage/etcd-store';
+import { tooLargeResourceVersion } from '../cache/too-large';
+import { EXPIRED_LIST_MESSAGE } from './list-options';
 
 export interface ContinueToken {
   /** The revision all pages are read at; -1 = whatever is newest (after an expired token). */
@@ -64,10 +67,12 @@ export async function readChunk(
   matches: (o: KObject) => boolean,
   /** No label or field selector: every key is an item, so etcd's count says what remains. */
   countRemaining = false,
+  /** A first page read exactly at this revision (resourceVersionMatch Exact) instead of the newest. */
+  exactRevision?: string,
 ): Promise<ChunkedList> {
   const prefix = store.collectionPrefix(collection);
   let startKey = token ? prefix + token.start : prefix;
-  let revision = token && token.rv > 0 ? String(token.rv) : undefined;
+  let revision = token ? (token.rv > 0 ? String(token.rv) : undefined) : exactRevision;
   const items: KObject[] = [];
   try {
     for (;;) {
@@ -95,6 +100,11 @@ export async function readChunk(
     }
     // A token naming a revision etcd has not reached was not made by us.
     if (e instanceof ApiError && token && /future revision/i.test(e.message)) throw apiError(400, 'BadRequest', 'continue key is not valid: too large resource version');
+    if (e instanceof ApiError && exactRevision && !token) {
+      if (e.code === 410) throw apiError(410, 'Expired', EXPIRED_LIST_MESSAGE);
+      // An exact revision etcd has not reached: the same 504 as any read from the future.
+      if (/future revision/i.test(e.message)) throw tooLargeResourceVersion(exactRevision, await store.currentRevision(), 0);
+    }
     throw e;
   }
 }

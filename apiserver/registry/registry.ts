@@ -21,6 +21,7 @@ import { CachedReads, DEFAULT_CACHED_READ_OPTIONS, type CachedReadOptions } from
 import { tooLargeResourceVersion } from '../cache/too-large';
 import { apiserverMetrics } from '../metrics';
 import { decodeContinue, readChunk } from './list-chunking';
+import { planListRead } from './list-options';
 import { withRequestMetrics } from './request-metrics';
 import type { DeleteQuery, ListQuery, PatchType, Registry, ResourceDef, WatchQuery, WatchSink, WatchStop, WriteOptions } from './types';
 
@@ -204,18 +205,33 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
     }
   }
 
+  /**
+   * The object to base a compare-and-swap write on. The first attempt takes the watch cache's copy,
+   * as Kubernetes' GuaranteedUpdate does: a stale copy only fails the swap, and the retry reads
+   * etcd. With the client's resourceVersion, the copy is used only when it is at that version.
+   */
+  async function readForWrite(s: ResourceSpec, namespace: string | undefined, name: string, fresh: boolean, expectRv?: string): Promise<{ obj: KObject; cached: boolean }> {
+    if (!fresh) {
+      const cache = await caches.forResource(s).catch(() => undefined);
+      const copy = cache?.get(s.namespaced ? namespace : undefined, name);
+      if (copy && (!expectRv || copy.metadata.resourceVersion === expectRv)) return { obj: deepCopy(copy), cached: true };
+    }
+    return { obj: await store.get(keyOf(s, namespace, name)), cached: false };
+  }
+
   async function bind(namespace: string | undefined, podName: string, binding: Binding): Promise<KObject> {
     const s = specOf({ apiVersion: 'v1', resource: 'pods' } as ResourceDef);
     const name = podName || binding.metadata?.name;
     if (!name) throw apiError(400, 'BadRequest', 'a Binding needs the pod name');
     for (let attempt = 0; ; attempt++) {
-      const pod = await store.get(keyOf(s, namespace, name));
-      const bound = bindPod(pod as never, binding, now());
+      const { obj: pod, cached } = await readForWrite(s, namespace, name, attempt > 0);
       try {
+        const bound = bindPod(pod as never, binding, now());
         await store.update(keyOf(s, namespace, name), bound, pod.metadata.resourceVersion);
         return { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Success', code: 201 } as unknown as KObject;
       } catch (e) {
-        if (isConflict(e) && attempt < MAX_RETRIES) continue;
+        // Whatever failed against the cache's copy is judged again against etcd's.
+        if (cached || (isConflict(e) && attempt < MAX_RETRIES)) continue;
         throw e;
       }
     }
@@ -224,14 +240,30 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
   // ---- update ---------------------------------------------------------------------------------
 
   /** One update attempt; expectedRv empty = unconditional (against the freshly read object). */
-  async function updateOnce(s: ResourceSpec, namespace: string | undefined, name: string, input: KObject, o: WriteOptions): Promise<KObject> {
+  async function updateOnce(s: ResourceSpec, namespace: string | undefined, name: string, input: KObject, o: WriteOptions, fresh = true): Promise<KObject> {
     checkTypeMeta(s, input);
     if (input.metadata.name && input.metadata.name !== name)
       throw apiError(400, 'BadRequest', `the name of the object (${input.metadata.name}) does not match the name on the URL (${name})`);
     if (s.namespaced && input.metadata.namespace && namespace && input.metadata.namespace !== namespace)
       throw apiError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
     const key = keyOf(s, namespace, name);
-    const stored = await store.get(key);
+    const { obj: stored, cached } = await readForWrite(s, namespace, name, fresh, input.metadata.resourceVersion);
+    if (cached) {
+      // Whatever fails against the cache's copy (a lost swap, a check of a stale field) and a
+      // no-op (which writes nothing, so nothing confirmed the copy) is decided again on etcd's.
+      try {
+        const out = await updateFrom(s, key, name, input, o, stored);
+        if (out !== stored) return out;
+      } catch {
+        /* judged again below */
+      }
+      return updateOnce(s, namespace, name, input, o, true);
+    }
+    return updateFrom(s, key, name, input, o, stored);
+  }
+
+  /** The update of one attempt, against the object it read. */
+  async function updateFrom(s: ResourceSpec, key: ObjectKey, name: string, input: KObject, o: WriteOptions, stored: KObject): Promise<KObject> {
     const expectedRv = input.metadata.resourceVersion || stored.metadata.resourceVersion;
     if (input.metadata.resourceVersion && input.metadata.resourceVersion !== stored.metadata.resourceVersion)
       throw conflict(s, name);
@@ -277,7 +309,7 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
     const unconditional = !input?.metadata?.resourceVersion;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await updateOnce(s, namespace, name, input, o);
+        return await updateOnce(s, namespace, name, input, o, attempt > 0);
       } catch (e) {
         // Unconditional updates lost a race with another writer: re-read and try again.
         if (unconditional && isConflict(e) && attempt < MAX_RETRIES) continue;
@@ -312,22 +344,24 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
     if (!['merge', 'json', 'strategic'].includes(type)) throw apiError(415, 'UnsupportedMediaType', `unsupported patch type "${type}"`);
     checkDepth(body);
     for (let attempt = 0; ; attempt++) {
-      const stored = await store.get(keyOf(s, namespace, name));
+      const { obj: stored, cached } = await readForWrite(s, namespace, name, attempt > 0);
       const isScale = o.subresource === 'scale';
       if (isScale) requireScale(s);
-      const original = isScale ? scaleOf(stored) : stored;
-      const patched = applyPatch(type, deepCopy(original), body, isScale ? 'Scale' : s.kind);
-      if (!patched || typeof patched !== 'object') throw apiError(422, 'Invalid', 'the patch produced something that is not an object');
-      patched.metadata ??= {};
-      o.checkPatched?.(patched, original);
-      // A resourceVersion written by the patch itself is a precondition; otherwise we CAS on what we read.
-      const pinned = patched.metadata.resourceVersion && patched.metadata.resourceVersion !== original.metadata.resourceVersion;
-      if (!pinned) patched.metadata.resourceVersion = stored.metadata.resourceVersion;
+      let pinned = false;
       try {
+        const original = isScale ? scaleOf(stored) : stored;
+        const patched = applyPatch(type, deepCopy(original), body, isScale ? 'Scale' : s.kind);
+        if (!patched || typeof patched !== 'object') throw apiError(422, 'Invalid', 'the patch produced something that is not an object');
+        patched.metadata ??= {};
+        o.checkPatched?.(patched, original);
+        // A resourceVersion written by the patch itself is a precondition; otherwise we CAS on what we read.
+        pinned = !!patched.metadata.resourceVersion && patched.metadata.resourceVersion !== original.metadata.resourceVersion;
+        if (!pinned) patched.metadata.resourceVersion = stored.metadata.resourceVersion;
         if (isScale) return await updateScale(s, namespace, name, patched as Scale, o);
-        return await updateOnce(s, namespace, name, patched, o);
+        return await updateOnce(s, namespace, name, patched, o, attempt > 0);
       } catch (e) {
-        if (!pinned && isConflict(e) && attempt < MAX_RETRIES) continue;
+        // A patch judged against the cache's copy is judged again against etcd's.
+        if (cached || (!pinned && isConflict(e) && attempt < MAX_RETRIES)) continue;
         throw e;
       }
     }
@@ -364,28 +398,31 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
     const fields = parseFieldSelector(s, q.fieldSelector);
     const ns = s.namespaced ? namespace : undefined;
     const matches = (o: KObject) => labels(o.metadata.labels) && matchesFields(s, fields, o);
-    if (q.resourceVersion && !/^\d+$/.test(q.resourceVersion)) throw apiError(400, 'BadRequest', `invalid resource version "${q.resourceVersion}"`);
+    const plan = planListRead(q);
     const token = q.continueToken ? decodeContinue(q.continueToken) : undefined;
     let items: KObject[] | undefined;
     let revision = '';
     let cont: string | undefined;
     let remaining: number | undefined;
     const inScope = (o: KObject) => (!ns || o.metadata.namespace === ns) && matches(o);
-    if (q.resourceVersion === '0' && !token) {
+    const limit = q.limit && q.limit > 0 ? q.limit : 0;
+    if (plan.mode === 'any') {
       // "Any version": the watch cache's current state, whole (limit is ignored, as upstream does).
       ({ items, revision } = (await caches.forResource(s)).snapshot(inScope));
-    } else if ((q.limit && q.limit > 0) || token) {
-      // Pages come from etcd, each at the first page's revision, as Kubernetes 1.32 serves them.
+    } else if (plan.mode === 'exact' || plan.mode === 'continue' || limit) {
+      // Pages come from etcd, each at the first page's revision, as Kubernetes 1.32 serves them; an
+      // exact list reads etcd at the asked revision (the watch cache keeps no past states).
       const noSelectors = !q.labelSelector?.trim() && !q.fieldSelector?.trim();
-      const chunk = await readChunk(store, { group: s.group, resource: s.resource, namespace: ns }, q.limit && q.limit > 0 ? q.limit : 0, token, matches, noSelectors);
+      const exact = plan.mode === 'exact' ? plan.revision : undefined;
+      const chunk = await readChunk(store, { group: s.group, resource: s.resource, namespace: ns }, limit, token, matches, noSelectors, exact);
       ({ items, revision } = chunk);
       cont = chunk.continueToken;
       remaining = chunk.remainingItemCount;
-      if (q.resourceVersion && !token && BigInt(q.resourceVersion) > BigInt(revision)) throw tooLargeResourceVersion(q.resourceVersion, revision, 0);
+      if (plan.mode === 'notOlderThan' && BigInt(plan.revision) > BigInt(revision)) throw tooLargeResourceVersion(plan.revision, revision, 0);
     } else {
       // Unset = the newest state (a consistent read); a number = at least that new. Both come from
       // the cache once it has caught up, from etcd when it cannot (see cache/cached-reads.ts).
-      const cache = q.resourceVersion ? await reads.notOlderThan(s, q.resourceVersion) : await reads.consistent(s);
+      const cache = plan.mode === 'notOlderThan' ? await reads.notOlderThan(s, plan.revision) : await reads.consistent(s);
       if (cache) ({ items, revision } = cache.snapshot(inScope));
     }
     if (!items) {

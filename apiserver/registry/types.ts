@@ -36,6 +36,8 @@ export interface ListQuery {
   labelSelector?: string;
   fieldSelector?: string;
   resourceVersion?: string;
+  /** 'Exact' | 'NotOlderThan' (anything else is refused); needs resourceVersion. */
+  resourceVersionMatch?: string;
   limit?: number;
   continueToken?: string;
 }

@@ -10,6 +10,8 @@ describe('rest query parameters', () => {
       labelSelector: 'app=web', fieldSelector: 'metadata.name=x', limit: 5, continueToken: 'abc', resourceVersion: '7',
     });
     assert.deepEqual(listQuery(q('limit=0')), {});
+    assert.deepEqual(listQuery(q('resourceVersion=9&resourceVersionMatch=Exact')), { resourceVersion: '9', resourceVersionMatch: 'Exact' });
+    assert.deepEqual(listQuery(q('resourceVersionMatch=')), {});
     assert.throws(() => listQuery(q('limit=x')), (e: unknown) => e instanceof ApiError && e.code === 400);
   });
   it('watch options', () => {

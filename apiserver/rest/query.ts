@@ -32,6 +32,9 @@ export function listQuery(q: URLSearchParams): ListQuery {
   if (fs) out.fieldSelector = fs;
   const rv = q.get('resourceVersion');
   if (rv) out.resourceVersion = rv;
+  // Passed through as given: the registry validates it, so both doors answer alike.
+  const match = q.get('resourceVersionMatch');
+  if (match) out.resourceVersionMatch = match;
   const limit = intParam(q, 'limit');
   if (limit !== undefined && limit > 0) out.limit = limit;
   const cont = q.get('continue');

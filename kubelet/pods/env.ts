@@ -158,8 +158,12 @@ export function expandCommand(c: Container, envs: { key: string; value: string }
 const decode = (data: Record<string, string> | undefined) =>
   Object.fromEntries(Object.entries(data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
 
-/** Fetches the configMaps and secrets the containers refer to (the I/O half of resolveEnv). */
-export async function fetchEnvSources(client: ApiClient, pod: Pod, containers: Container[], podIP: string | undefined, hostIP: string): Promise<EnvSources> {
+/**
+ * Fetches the configMaps and secrets the containers refer to (the I/O half of resolveEnv). The
+ * kubelet passes its ReadThroughClient (kubelet/objects), so these reads come from the cache of the
+ * pod's referenced objects and fall back to a GET only while that cache is not yet filled.
+ */
+export async function fetchEnvSources(client: Pick<ApiClient, 'get'>, pod: Pod, containers: Container[], podIP: string | undefined, hostIP: string): Promise<EnvSources> {
   const src: EnvSources = { configMaps: new Map(), secrets: new Map(), podIP, hostIP };
   const ns = pod.metadata.namespace;
   const get = async (rt: typeof Resources.configmaps, name: string) => {

@@ -40,6 +40,8 @@ export interface SyncResult {
 
 const log = componentLogger('kubelet', { part: 'pod-sync' });
 
+const roundMarks = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v * 10) / 10]));
+
 export class PodSyncer {
   /** Containers this kubelet stopped itself: their SIGKILL exit is not an OOM kill. */
   private readonly stoppedByUs = new Set<string>();
@@ -107,7 +109,9 @@ export class PodSyncer {
   async sync(pod: Pod): Promise<SyncResult> {
     const uid = pod.metadata.uid!;
     const plog = log.child({ pod: `${pod.metadata.namespace}/${pod.metadata.name}`, uid });
+    const t0 = performance.now();
     const state = this.withLostOoms(pod, await this.readState(uid));
+    const marks: Record<string, number> = { read: performance.now() - t0 };
     const now = Date.now();
     const specs = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
     const specOf = (name: string) => specs.find((c) => c.name === name);
@@ -182,6 +186,7 @@ export class PodSyncer {
       }
     }
 
+    if (actions.createSandbox) marks.sandbox = performance.now() - t0;
     // 4. Containers: image, configuration, create, start.
     const waiting: Record<string, { reason: string; message?: string }> = {};
     for (const b of actions.backoff) {
@@ -240,6 +245,7 @@ export class PodSyncer {
       }
     }
 
+    marks.containers = performance.now() - t0;
     // 5. Probes for what runs now; status from a fresh read.
     const after = this.withLostOoms(pod, await this.readState(uid));
     const afterSandbox = currentSandbox(after);
@@ -253,7 +259,10 @@ export class PodSyncer {
     }
     const probes = this.cfg.probes;
     const probe = probes ? (id: string, spec: Container) => probes.verdict(id, spec) : undefined;
+    marks.reread = performance.now() - t0;
     await this.writeStatus(pod, computePodStatus(pod, after, { nodeIP: this.cfg.nodeIP, nowIso: new Date().toISOString(), waiting, probe }));
+    // A pod start's timeline (ms since the sync began), as Kubernetes' pod startup tracker keeps it.
+    if (actions.createSandbox) plog.info({ ...roundMarks(marks), status: Math.round(performance.now() - t0) }, 'pod start synced');
     // Exited init containers hand over to the next step at once.
     if (actions.containersToStart.some((x) => x.init) && !Object.keys(waiting).length) requeue(500);
     return { requeueAfterMs };

@@ -1,5 +1,7 @@
 // Keeps the volumes of running pods current: every ~10 s, and soon after a ConfigMap or Secret a
 // pod uses changes, it re-runs prepareVolumes for the affected pods (writes only on a difference).
+// The kubelet gives it a ReadThroughClient, so those re-runs read the cached referenced objects
+// (kubelet/objects/object-manager.ts) and onObjectChanged is fed by their by-name watches.
 import type { KObject, Pod } from '../../lib/api/types';
 import { componentLogger } from '../../lib/log';
 import { prepareVolumes, type VolumeDeps } from './prepare';

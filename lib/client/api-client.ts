@@ -7,6 +7,8 @@ export interface ListOptions {
   labelSelector?: string;
   fieldSelector?: string;
   resourceVersion?: string;
+  /** 'Exact' (the state at resourceVersion) or 'NotOlderThan'; needs resourceVersion. */
+  resourceVersionMatch?: 'Exact' | 'NotOlderThan';
   limit?: number;
   continueToken?: string;
 }

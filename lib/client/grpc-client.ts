@@ -84,6 +84,7 @@ export class GrpcApiClient implements ApiClient {
       labelSelector: opts.labelSelector ?? '',
       fieldSelector: opts.fieldSelector ?? '',
       resourceVersion: opts.resourceVersion ?? '',
+      resourceVersionMatch: opts.resourceVersionMatch ?? '',
       limit: opts.limit ?? 0,
       continueToken: opts.continueToken ?? '',
     });

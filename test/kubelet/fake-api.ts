@@ -1,5 +1,5 @@
 // An in-memory ApiClient for kubelet tests: objects by resource, a global revision, watches that
-// see later changes, and just the field selector the kubelet uses (spec.nodeName=).
+// see later changes, and just the field selectors the kubelet uses (spec.nodeName=, metadata.name=).
 import { randomUUID } from 'node:crypto';
 import type { KList, KObject } from '../../lib/api/types';
 import type { ResourceType } from '../../lib/api/resources';
@@ -22,6 +22,7 @@ export class FakeApi implements ApiClient {
   private matches(o: KObject, ns?: string, field?: string) {
     if (ns && o.metadata.namespace !== ns) return false;
     if (field?.startsWith('spec.nodeName=')) return (o as any).spec?.nodeName === field.slice('spec.nodeName='.length);
+    if (field?.startsWith('metadata.name=')) return o.metadata.name === field.slice('metadata.name='.length);
     return true;
   }
   private emit(rt: ResourceType, type: 'ADDED' | 'MODIFIED' | 'DELETED', o: KObject) {
