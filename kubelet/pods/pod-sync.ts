@@ -77,33 +77,48 @@ export class PodSyncer {
         if (!isCriNotFound(e)) throw e;
       }
     };
-    const infoOf = async (c: (typeof containers)[number]): Promise<ContainerInfo | undefined> => {
-      try {
-        const st = await this.cri.containerStatus(c.id);
-        return {
-          id: c.id,
-          sandboxId: c.podSandboxId,
-          name: c.labels[LABEL_CONTAINER_NAME] ?? c.metadata.name,
-          attempt: c.metadata.attempt,
-          state: st.state,
-          createdAt: st.createdAt,
-          startedAt: st.startedAt,
-          finishedAt: st.finishedAt,
-          exitCode: st.exitCode,
-          reason: st.reason,
-          message: st.message,
-          image: st.image?.image ?? '',
-          imageRef: st.imageRef,
-          backoffStep: c.annotations?.[ANNOTATION_BACKOFF_STEP] !== undefined ? Number(c.annotations[ANNOTATION_BACKOFF_STEP]) : undefined,
-        };
-      } catch (e) {
-        if (!isCriNotFound(e)) throw e;
-        return undefined;
-      }
-    };
-    const [, found] = await Promise.all([sandboxIp(), Promise.all(containers.map(infoOf))]);
+    const [, found] = await Promise.all([sandboxIp(), Promise.all(containers.map((c) => this.containerInfo(c.id, c.podSandboxId)))]);
     const infos = found.filter((x): x is ContainerInfo => x !== undefined);
     return { sandboxes: sbs, containers: infos };
+  }
+
+  /** One container's CRI status as the decision functions read it; undefined once it is gone. */
+  private async containerInfo(id: string, sandboxId: string): Promise<ContainerInfo | undefined> {
+    try {
+      const st = await this.cri.containerStatus(id);
+      return {
+        id,
+        sandboxId,
+        name: st.labels?.[LABEL_CONTAINER_NAME] ?? st.metadata.name,
+        attempt: st.metadata.attempt,
+        state: st.state,
+        createdAt: st.createdAt,
+        startedAt: st.startedAt,
+        finishedAt: st.finishedAt,
+        exitCode: st.exitCode,
+        reason: st.reason,
+        message: st.message,
+        image: st.image?.image ?? '',
+        imageRef: st.imageRef,
+        backoffStep: st.annotations?.[ANNOTATION_BACKOFF_STEP] !== undefined ? Number(st.annotations[ANNOTATION_BACKOFF_STEP]) : undefined,
+      };
+    } catch (e) {
+      if (!isCriNotFound(e)) throw e;
+      return undefined;
+    }
+  }
+
+  /**
+   * The state of a pod that had nothing in CRI before this sync: just the sandbox and containers
+   * it made, read by id in one round trip instead of listing the runtime's objects first (the
+   * lists cost most when many pods start at once).
+   */
+  private async stateOfNewPod(sandboxId: string, attempt: number, containerIds: string[]): Promise<PodCriState> {
+    const [sb, found] = await Promise.all([this.cri.podSandboxStatus(sandboxId), Promise.all(containerIds.map((id) => this.containerInfo(id, sandboxId)))]);
+    return {
+      sandboxes: [{ id: sandboxId, attempt, state: sb.state, createdAt: sb.createdAt, ip: sb.network?.ip || undefined }],
+      containers: found.filter((x): x is ContainerInfo => x !== undefined),
+    };
   }
 
   async sync(pod: Pod): Promise<SyncResult> {
@@ -197,6 +212,7 @@ export class PodSyncer {
     let requeueAfterMs = actions.requeueAfterMs;
     const requeue = (ms: number) => (requeueAfterMs = Math.min(requeueAfterMs ?? ms, ms));
     let envSources: EnvSources | undefined;
+    const created: string[] = [];
     let volumes: PreparedVolumes | undefined;
     for (const s of actions.containersToStart) {
       const spec = specOf(s.name)!;
@@ -227,6 +243,7 @@ export class PodSyncer {
       }
       try {
         const id = await this.cri.createContainer(sandboxId!, containerConfigOf(pod, spec, s.attempt, resolved), sandboxConfig);
+        created.push(id);
         this.recorder?.event(pod, 'Normal', 'Created', `Created container ${s.name}`);
         try {
           await this.cri.startContainer(id);
@@ -247,7 +264,8 @@ export class PodSyncer {
 
     marks.containers = performance.now() - t0;
     // 5. Probes for what runs now; status from a fresh read.
-    const after = this.withLostOoms(pod, await this.readState(uid));
+    const brandNew = actions.createSandbox && state.sandboxes.length === 0 && state.containers.length === 0;
+    const after = this.withLostOoms(pod, brandNew ? await this.stateOfNewPod(sandboxId!, actions.sandboxAttempt, created) : await this.readState(uid));
     const afterSandbox = currentSandbox(after);
     const ip = pod.spec.hostNetwork ? this.cfg.nodeIP : afterSandbox?.ip;
     if (this.cfg.probes && ip) {
