@@ -123,12 +123,17 @@ export async function proxyUpgrade(o: NodeProxyOptions, req: IncomingMessage, so
   if (head.length) upstream.write(head);
   upstream.pipe(socket);
   socket.pipe(upstream);
-  const end = () => {
+  // The kubelet's side failing (often a reset because the client still sent stdin after the
+  // process ended) must not throw away output already on its way to the client: the client's
+  // socket is ended, which flushes what is queued, not destroyed. The client going away ends all.
+  upstream.on('error', () => {
     upstream.destroy();
+    socket.end();
+  });
+  socket.on('error', () => {
     socket.destroy();
-  };
-  upstream.on('error', end);
-  socket.on('error', end);
+    upstream.destroy();
+  });
   upstream.on('close', () => socket.end());
   socket.on('close', () => upstream.destroy());
   log.debug({ path: up.path }, 'stream proxied');

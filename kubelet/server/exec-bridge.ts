@@ -1,17 +1,30 @@
 // Exec and attach streams: the client (the apiserver, for kubectl) speaks v5/v4.channel.k8s.io to
-// the kubelet; the kubelet asks CRI Exec for a URL on containerd's streaming server and speaks
-// v4.channel.k8s.io to it, relaying every channel message unchanged. containerd 1.6 predates v5,
-// so v5's close-stream message (channel 255) cannot be forwarded: stdin half-close is dropped
-// and the session ends when the process ends.
+// the kubelet; the kubelet asks CRI Exec for a URL on containerd's streaming server.
+// - A v4 client is relayed to the runtime over WebSocket v4.channel.k8s.io, message for message.
+// - A v5 client may half-close stdin (channel 255), which WebSocket v4 cannot express (containerd
+//   1.6 predates v5). So, as the real kubelet's runtime clients do, it reaches the runtime over
+//   SPDY/3.1 with remotecommand v4: one SPDY stream per channel, where ending the stdin stream
+//   (DATA with FIN) closes the process's stdin.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { acceptUpgrade, connectWebSocket, type WebSocket } from '../../lib/websocket/websocket';
+import { connectSpdy, awaitReply } from '../../lib/spdy/spdy-client';
+import type { SpdySession, SpdyStream } from '../../lib/spdy/session';
 import { componentLogger } from '../../lib/log';
 import type { CriStreaming } from './cri-streaming';
 
 export const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
-const CLOSE_CHANNEL = 255;
+const V5 = 'v5.channel.k8s.io';
+/** What the runtime is asked for over SPDY (newest first, as kubectl offers them). */
+const RUNTIME_SPDY_PROTOCOLS = ['v4.channel.k8s.io'];
+const STDIN_CHANNEL = 0;
+const STDOUT_CHANNEL = 1;
+const STDERR_CHANNEL = 2;
 const ERROR_CHANNEL = 3;
+const RESIZE_CHANNEL = 4;
+const CLOSE_CHANNEL = 255;
+
+type StreamType = 'error' | 'stdin' | 'stdout' | 'stderr' | 'resize';
 
 const log = componentLogger('kubelet', { part: 'exec' });
 
@@ -47,6 +60,71 @@ export function relay(client: WebSocket, runtime: WebSocket, early: Buffer[] = [
   client.on('close', () => runtime.close(1000));
 }
 
+/** Pure: the SPDY streams the runtime expects for an exec, the error stream first. */
+export function runtimeStreamTypes(p: ExecParams): StreamType[] {
+  const out: StreamType[] = ['error'];
+  if (p.stdin) out.push('stdin');
+  if (p.stdout) out.push('stdout');
+  if (p.stderr && !p.tty) out.push('stderr');
+  if (p.tty) out.push('resize');
+  return out;
+}
+
+/** Pure: where a v5 client message goes; undefined drops it. */
+export function routeClientMessage(data: Buffer): { stream: 'stdin' | 'resize'; payload: Buffer } | { close: 'stdin' } | undefined {
+  if (data.length === 0) return undefined;
+  if (data[0] === STDIN_CHANNEL) return { stream: 'stdin', payload: data.subarray(1) };
+  if (data[0] === RESIZE_CHANNEL) return { stream: 'resize', payload: data.subarray(1) };
+  if (data[0] === CLOSE_CHANNEL && data[1] === STDIN_CHANNEL) return { close: 'stdin' };
+  return undefined;
+}
+
+/**
+ * Opens the exec streams on a runtime SPDY session and relays them to and from the client.
+ * Output listeners go on before the replies are awaited, so nothing the runtime sends is missed.
+ */
+export async function relaySpdy(client: WebSocket, session: SpdySession, params: ExecParams, early: Buffer[] = []): Promise<void> {
+  const streams = new Map<StreamType, SpdyStream>();
+  for (const t of runtimeStreamTypes(params)) streams.set(t, session.openStream({ streamtype: [t] }));
+  const errorBytes: Buffer[] = [];
+  const pending = new Set<SpdyStream>();
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    // The error stream holds one v4 Status document (success or the failure, with exit code).
+    if (errorBytes.length) client.send(Buffer.concat([Buffer.from([ERROR_CHANNEL]), ...errorBytes]));
+    client.close(1000);
+    session.close();
+  };
+  const track = (s: SpdyStream, onData: (d: Buffer) => void) => {
+    pending.add(s);
+    s.on('data', onData);
+    const done = () => {
+      pending.delete(s);
+      if (pending.size === 0) finish();
+    };
+    s.on('end', done);
+    s.on('close', done);
+  };
+  track(streams.get('error')!, (d) => errorBytes.push(d));
+  const out = streams.get('stdout');
+  if (out) track(out, (d) => client.send(Buffer.concat([Buffer.from([STDOUT_CHANNEL]), d])));
+  const err = streams.get('stderr');
+  if (err) track(err, (d) => client.send(Buffer.concat([Buffer.from([STDERR_CHANNEL]), d])));
+  session.on('close', finish);
+  client.on('close', () => session.close());
+  await Promise.all([...streams.values()].map((s) => awaitReply(s)));
+  const toRuntime = (data: Buffer) => {
+    const r = routeClientMessage(data);
+    if (!r) return;
+    if ('close' in r) streams.get('stdin')?.end();
+    else if (r.payload.length) streams.get(r.stream)?.write(r.payload);
+  };
+  for (const d of early) toRuntime(d);
+  client.on('message', toRuntime);
+}
+
 export async function serveExec(
   req: IncomingMessage,
   socket: Duplex,
@@ -69,6 +147,17 @@ export async function serveExec(
   try {
     if (params.command.length === 0) throw new Error('you must specify at least one command for the container');
     const url = await cri.exec({ containerId, cmd: params.command, tty: params.tty, stdin: params.stdin, stdout: params.stdout, stderr: params.stderr && !params.tty });
+    if (client.protocol === V5) {
+      const { session } = await connectSpdy(url, { protocols: RUNTIME_SPDY_PROTOCOLS });
+      try {
+        await relaySpdy(client, session, params, early);
+      } catch (e) {
+        session.close();
+        throw e;
+      }
+      client.off('message', hold);
+      return;
+    }
     const runtime = await connectWebSocket(url, { protocols: ['v4.channel.k8s.io'] });
     client.off('message', hold);
     relay(client, runtime, early);

@@ -4,6 +4,14 @@ import { DEFAULT_WINDOW, type SpdyStream } from './session';
 import { Peer } from './testing/peer';
 
 const tick = () => new Promise((r) => setTimeout(r, 20));
+/** Waits for a condition that depends on zlib work in the thread pool (slow on a loaded machine). */
+async function until(cond: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 describe('spdy session', () => {
   let peer: Peer;
@@ -69,7 +77,7 @@ describe('spdy session', () => {
 
   it('sends freely to a peer without flow control (as spdystream is)', async () => {
     await peer.open(1, {});
-    await tick();
+    await until(() => peer.of('syn_reply').length === 1, 'the reply');
     streams[0].write(Buffer.alloc(3 * DEFAULT_WINDOW));
     const sent = peer.of('data').reduce((n, d) => n + d.data.length, 0);
     assert.equal(sent, 3 * DEFAULT_WINDOW);
@@ -78,15 +86,15 @@ describe('spdy session', () => {
   it('holds data to the window once the peer does flow control', async () => {
     peer.send({ type: 'settings', clear: false, entries: [{ flags: 0, id: 7, value: 1000 }] });
     await peer.open(1, {});
-    await tick();
+    // Data waits behind the stream's reply, whose header block is compressed asynchronously.
+    await until(() => peer.of('syn_reply').length === 1, 'the reply');
     let drained = false;
     streams[0].on('drain', () => (drained = true));
     assert.equal(streams[0].write(Buffer.alloc(2500)), false);
     const sent = () => peer.of('data').reduce((n, d) => n + d.data.length, 0);
     assert.equal(sent(), 1000);
     peer.send({ type: 'window_update', streamId: 1, delta: 2000 });
-    await tick();
-    assert.equal(sent(), 2500);
+    await until(() => sent() === 2500, 'the rest of the data');
     assert.ok(drained);
   });
 

@@ -1,7 +1,9 @@
-// A minimal SPDY/3.1 server session over any byte transport (a raw upgraded socket, or binary
-// WebSocket messages when kubectl tunnels SPDY through WebSocket). The peer opens streams
-// (SYN_STREAM); the session announces them as SpdyStream objects that reply, carry data both
-// ways with FIN half-close, and reset. PINGs are echoed; GOAWAY ends the session.
+// A minimal SPDY/3.1 session over any byte transport (a raw upgraded socket, or binary
+// WebSocket messages when kubectl tunnels SPDY through WebSocket). As a server the peer opens
+// streams (SYN_STREAM, odd ids); the session announces them as SpdyStream objects that reply,
+// carry data both ways with FIN half-close, and reset. As a client (spdy-client.ts) the session
+// opens streams itself (odd ids) and the peer's SYN_REPLY arrives as the stream's 'reply'.
+// PINGs are echoed; GOAWAY ends the session.
 //
 // Flow control: received data is acknowledged with WINDOW_UPDATEs (stream and session level).
 // Kubernetes' SPDY library (spdystream) ignores WINDOW_UPDATE and SETTINGS entirely and never
@@ -33,14 +35,18 @@ export interface SpdyTransport {
 }
 
 /**
- * Events: 'data' (Buffer), 'end' (the peer half-closed), 'drain' (writable again),
- * 'close' (fully closed or reset; fires once).
+ * Events: 'reply' (SpdyHeaders, on streams we opened), 'data' (Buffer), 'end' (the peer
+ * half-closed), 'drain' (writable again), 'close' (fully closed or reset; fires once).
  */
 export class SpdyStream extends EventEmitter {
   localClosed = false;
   remoteClosed = false;
   closed = false;
   replied = false;
+  /** The peer's SYN_REPLY headers, on streams we opened. */
+  replyHeaders?: SpdyHeaders;
+  /** The RST_STREAM status, when the peer reset the stream. */
+  resetStatus?: number;
   /** Bytes we may still send (only enforced when the peer does flow control). */
   sendWindow: number;
   /** Bytes the peer may still send before we acknowledge. */
@@ -79,6 +85,14 @@ export class SpdyStream extends EventEmitter {
   }
 }
 
+export class SpdySessionClosedError extends Error {
+  readonly code = 'SPDY_SESSION_CLOSED';
+  constructor() {
+    super('the SPDY session is closed');
+    this.name = 'SpdySessionClosedError';
+  }
+}
+
 /** Events: 'stream' (SpdyStream), 'error' (Error, protocol violations), 'close'. */
 export class SpdySession extends EventEmitter {
   private readonly parser = new FrameParser();
@@ -95,9 +109,28 @@ export class SpdySession extends EventEmitter {
   private sessionRecvConsumed = 0;
   private transportBlocked = false;
   private closed = false;
+  /** Our next stream id: odd for a client, even for a server. */
+  private nextStreamId: number;
 
-  constructor(private readonly transport: SpdyTransport) {
+  constructor(private readonly transport: SpdyTransport, private readonly opts: { client?: boolean } = {}) {
     super();
+    this.nextStreamId = opts.client ? 1 : 2;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Opens a stream of our own (SYN_STREAM); data may follow at once, the reply comes as 'reply'. */
+  openStream(headers: SpdyHeaders, fin = false): SpdyStream {
+    if (this.closed) throw new SpdySessionClosedError();
+    const s = new SpdyStream(this, this.nextStreamId, headers, this.initialSendWindow);
+    this.nextStreamId += 2;
+    // The SYN_STREAM is our side's answer; only the peer replies.
+    s.replied = true;
+    this.streams.set(s.id, s);
+    this.sendHeaders(s, fin, (block) => ({ type: 'syn_stream', streamId: s.id, associatedId: 0, priority: 0, fin, unidirectional: false, headerBlock: block }), headers);
+    return s;
   }
 
   /** Feed bytes read from the transport. */
@@ -162,13 +195,18 @@ export class SpdySession extends EventEmitter {
   }
 
   sendReply(s: SpdyStream, headers: SpdyHeaders, fin: boolean): void {
+    this.sendHeaders(s, fin, (block) => ({ type: 'syn_reply', streamId: s.id, fin, headerBlock: block }), headers);
+  }
+
+  /** Queues a header-carrying frame; its slot keeps frames written meanwhile behind it. */
+  private sendHeaders(s: SpdyStream, fin: boolean, frame: (block: Buffer) => Frame, headers: SpdyHeaders): void {
     const slot: { buf?: Buffer } = {};
     this.outQueue.push(slot);
     if (fin) this.markLocalClosed(s);
     this.deflater
       .run(encodeHeaderBlock(headers))
       .then((block) => {
-        slot.buf = encodeFrame({ type: 'syn_reply', streamId: s.id, fin, headerBlock: block });
+        slot.buf = encodeFrame(frame(block));
         this.flushQueue();
       })
       .catch((e) => this.fail(e as Error));
@@ -226,8 +264,9 @@ export class SpdySession extends EventEmitter {
     switch (f.type) {
       case 'syn_stream': {
         const headers = decodeHeaderBlock(await this.inflater.run(f.headerBlock));
-        // Client-initiated streams are odd and strictly increasing.
-        if (f.streamId % 2 !== 1 || f.streamId <= this.lastPeerStreamId) {
+        // The peer's streams are strictly increasing, odd from a client and even from a server.
+        const peerParity = this.opts.client ? 0 : 1;
+        if (f.streamId === 0 || f.streamId % 2 !== peerParity || f.streamId <= this.lastPeerStreamId) {
           this.writeFrame(encodeFrame({ type: 'rst_stream', streamId: f.streamId, status: RST_PROTOCOL_ERROR }));
           return;
         }
@@ -241,9 +280,17 @@ export class SpdySession extends EventEmitter {
         if (f.fin) s.emit('end');
         return;
       }
-      case 'syn_reply':
+      case 'syn_reply': {
+        const headers = decodeHeaderBlock(await this.inflater.run(f.headerBlock));
+        const s = this.streams.get(f.streamId);
+        if (!s || s.replyHeaders) return;
+        s.replyHeaders = headers;
+        s.emit('reply', headers);
+        if (f.fin) this.remoteEnd(s);
+        return;
+      }
       case 'headers':
-        // Keep the inflater in step even though a server has no use for these.
+        // Keep the inflater in step even though nothing here uses these.
         await this.inflater.run(f.headerBlock);
         return;
       case 'data': {
@@ -259,16 +306,14 @@ export class SpdySession extends EventEmitter {
         }
         if (f.data.length) s.emit('data', f.data);
         this.acknowledge(s, f.data.length);
-        if (f.fin) {
-          s.remoteClosed = true;
-          s.emit('end');
-          this.maybeFinish(s);
-        }
+        if (f.fin) this.remoteEnd(s);
         return;
       }
       case 'rst_stream': {
         const s = this.streams.get(f.streamId);
-        if (s) this.finishStream(s);
+        if (!s) return;
+        s.resetStatus = f.status;
+        this.finishStream(s);
         return;
       }
       case 'settings':
@@ -303,6 +348,12 @@ export class SpdySession extends EventEmitter {
       case 'unknown':
         return;
     }
+  }
+
+  private remoteEnd(s: SpdyStream): void {
+    s.remoteClosed = true;
+    s.emit('end');
+    this.maybeFinish(s);
   }
 
   private pumpAndNotify(s: SpdyStream): void {

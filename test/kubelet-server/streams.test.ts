@@ -93,9 +93,21 @@ describe('kubelet server: logs and exec through the apiserver', function () {
     assert.equal(out.trim(), 'got-hello');
   });
 
-  it('kubectl exec -it runs with a TTY', async () => {
-    // script(1) gives kubectl a pty; keys go in through its stdin.
-    const cmd = `kubectl --kubeconfig ${info.kubeconfig} exec -it counter -- sh -c 'tty; read x; echo typed-$x'`;
+  it('kubectl exec -i sees stdin end (v5 half-close reaches the process)', async () => {
+    // timeout(1) turns a regression (stdin never closed, wc waits forever) into a failure.
+    const r = await run(['timeout', '30', 'kubectl', '--kubeconfig', info.kubeconfig, 'exec', '-i', 'counter', '--', 'wc', '-l'], {
+      netns: info.netns,
+      input: 'a\nb\n',
+      check: false,
+    });
+    assert.equal(r.code, 0, `kubectl exited ${r.code}: ${r.stderr}`);
+    assert.equal(r.stdout.trim(), '2');
+  });
+
+  it('kubectl exec -it runs with a TTY and passes the terminal size', async () => {
+    // script(1) gives kubectl a pty (sized 45x123); keys go in through its stdin. kubectl sends
+    // the size when it connects, long before the typed line, so stty sees it after the read.
+    const cmd = `stty rows 45 cols 123; kubectl --kubeconfig ${info.kubeconfig} exec -it counter -- sh -c 'tty; read x; echo typed-$x; stty size'`;
     const child: ChildProcessWithoutNullStreams = spawn('ip', ['netns', 'exec', opts.netns!, 'script', '-qfec', cmd, '/dev/null']);
     let out = '';
     child.stdout.on('data', (d) => (out += d));
@@ -109,6 +121,7 @@ describe('kubelet server: logs and exec through the apiserver', function () {
       });
     });
     assert.match(out, /typed-abc/);
+    assert.match(out, /^45 123\r?$/m);
     assert.equal(code, 0);
   });
 

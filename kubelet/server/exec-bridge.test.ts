@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { SpdySession, type SpdyStream } from '../../lib/spdy/session';
+import type { WebSocket } from '../../lib/websocket/websocket';
+import { relaySpdy, routeClientMessage, runtimeStreamTypes, type ExecParams } from './exec-bridge';
+
+const params = (p: Partial<ExecParams>): ExecParams => ({ command: ['cat'], stdin: false, stdout: true, stderr: true, tty: false, ...p });
+const msg = (channel: number, s: string) => Buffer.concat([Buffer.from([channel]), Buffer.from(s)]);
+
+/** The client end of the bridge: records what the kubelet sends to kubectl. */
+class FakeClient extends EventEmitter {
+  readonly sent: Buffer[] = [];
+  closed = false;
+  send(b: Buffer): boolean {
+    this.sent.push(b);
+    return true;
+  }
+  close(): void {
+    this.closed = true;
+  }
+  byChannel(ch: number): string {
+    return Buffer.concat(this.sent.filter((b) => b[0] === ch).map((b) => b.subarray(1))).toString();
+  }
+}
+
+/** A runtime streaming server in memory: `cat` over the streams, then a success Status. */
+function runtime(): { client: SpdySession; opened: string[]; resized: string[]; byType: Map<string, SpdyStream> } {
+  let client!: SpdySession;
+  const server = new SpdySession({ write: (b) => (client.receive(b), true), close: () => client.transportClosed() });
+  client = new SpdySession({ write: (b) => (server.receive(b), true), close: () => server.transportClosed() }, { client: true });
+  const opened: string[] = [];
+  const resized: string[] = [];
+  const byType = new Map<string, SpdyStream>();
+  server.on('stream', (s: SpdyStream) => {
+    const t = s.header('streamtype')!;
+    opened.push(t);
+    byType.set(t, s);
+    s.reply();
+    if (t === 'resize') s.on('data', (d: Buffer) => resized.push(d.toString()));
+    if (t === 'stdin') {
+      s.on('data', (d: Buffer) => byType.get('stdout')?.write(d));
+      s.on('end', () => {
+        byType.get('stderr')?.end(Buffer.from('done'));
+        byType.get('stdout')?.end();
+        byType.get('error')?.end(Buffer.from('{"status":"Success"}'));
+      });
+    }
+  });
+  return { client, opened, resized, byType };
+}
+
+describe('exec bridge over SPDY', () => {
+  it('asks the runtime for the error stream first, then the ones the exec needs', () => {
+    assert.deepEqual(runtimeStreamTypes(params({ stdin: true })), ['error', 'stdin', 'stdout', 'stderr']);
+    assert.deepEqual(runtimeStreamTypes(params({ stdin: true, tty: true })), ['error', 'stdin', 'stdout', 'resize']);
+    assert.deepEqual(runtimeStreamTypes(params({ stderr: false })), ['error', 'stdout']);
+  });
+
+  it('routes v5 client channels: stdin, resize, and the stdin close message', () => {
+    assert.deepEqual(routeClientMessage(msg(0, 'x')), { stream: 'stdin', payload: Buffer.from('x') });
+    assert.deepEqual(routeClientMessage(msg(4, '{"Width":1}')), { stream: 'resize', payload: Buffer.from('{"Width":1}') });
+    assert.deepEqual(routeClientMessage(Buffer.from([255, 0])), { close: 'stdin' });
+    assert.equal(routeClientMessage(Buffer.from([255, 1])), undefined);
+    assert.equal(routeClientMessage(msg(1, 'x')), undefined);
+  });
+
+  it('relays stdin to the process, ends it on the close message, and returns output and status', async () => {
+    const rt = runtime();
+    const ws = new FakeClient();
+    // kubectl's first messages arrive before the runtime streams exist.
+    const early = [msg(0, 'a\n'), msg(4, '{"Width":80,"Height":24}')];
+    await relaySpdy(ws as unknown as WebSocket, rt.client, params({ stdin: true, tty: true }), early);
+    ws.emit('message', msg(0, 'b\n'));
+    ws.emit('message', Buffer.from([255, 0]));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(rt.opened, ['error', 'stdin', 'stdout', 'resize']);
+    assert.deepEqual(rt.resized, ['{"Width":80,"Height":24}']);
+    assert.equal(ws.byChannel(1), 'a\nb\n');
+    assert.equal(ws.byChannel(3), '{"status":"Success"}');
+    assert.ok(ws.closed);
+    assert.ok(rt.client.isClosed);
+  });
+
+  it('closes the client only once the error stream and every output are done', async () => {
+    const rt = runtime();
+    const ws = new FakeClient();
+    await relaySpdy(ws as unknown as WebSocket, rt.client, params({}), []);
+    await new Promise((r) => setTimeout(r, 20));
+    rt.byType.get('error')!.end(Buffer.from('{"status":"Failure","reason":"NonZeroExitCode"}'));
+    rt.byType.get('stderr')!.end();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.ok(!ws.closed, 'stdout is still open');
+    rt.byType.get('stdout')!.end(Buffer.from('late'));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(ws.byChannel(1), 'late');
+    assert.match(ws.byChannel(3), /NonZeroExitCode/);
+    assert.ok(ws.closed);
+  });
+});

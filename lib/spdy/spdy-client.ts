@@ -1,0 +1,154 @@
+// The client end of a SPDY/3.1 connection, as Kubernetes' remotecommand and port-forward clients
+// make it: `POST <url>` with `Connection: Upgrade`, `Upgrade: SPDY/3.1` and one
+// `X-Stream-Protocol-Version` per protocol we speak (preferred first); the server answers 101
+// with the version it chose, and the socket then carries SPDY frames. Streams are opened with
+// `openStream`, which resolves once the server's SYN_REPLY arrives.
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { Duplex } from 'node:stream';
+import { SpdySession, type SpdyStream } from './session';
+import type { SpdyHeaders } from './header-codec';
+
+export const SPDY_UPGRADE = 'SPDY/3.1';
+const PROTOCOL_HEADER = 'x-stream-protocol-version';
+/** Kubernetes' streamCreationTimeout: how long a stream may wait for its reply. */
+export const STREAM_REPLY_TIMEOUT_MS = 30_000;
+/** After GOAWAY and our FIN, how long the peer gets to close before the socket is destroyed. */
+const CLOSE_GRACE_MS = 1_000;
+
+export class SpdyHandshakeError extends Error {
+  readonly code = 'SPDY_HANDSHAKE_FAILED';
+  constructor(message: string, readonly statusCode?: number, readonly body?: string) {
+    super(message);
+    this.name = 'SpdyHandshakeError';
+  }
+}
+
+export class SpdyStreamRefusedError extends Error {
+  readonly code = 'SPDY_STREAM_REFUSED';
+  constructor(message: string, readonly resetStatus?: number) {
+    super(message);
+    this.name = 'SpdyStreamRefusedError';
+  }
+}
+
+export interface SpdyConnectOptions {
+  /** X-Stream-Protocol-Version values, preferred first; empty means none is negotiated. */
+  protocols: string[];
+  headers?: Record<string, string>;
+  tls?: { ca?: Buffer | string; cert?: Buffer | string; key?: Buffer | string; servername?: string; rejectUnauthorized?: boolean };
+  timeoutMs?: number;
+}
+
+export interface SpdyConnection {
+  session: SpdySession;
+  /** The protocol version the server chose ('' when none was asked for). */
+  protocol: string;
+}
+
+/** Pure: the protocol the server chose, if it is one we offered. */
+export function chosenProtocol(offered: string[], header: string | string[] | undefined): string | undefined {
+  const v = (Array.isArray(header) ? header[0] : header ?? '').trim();
+  if (offered.length === 0) return '';
+  return offered.includes(v) ? v : undefined;
+}
+
+/** Binds a client session to an upgraded socket. */
+export function clientSessionOver(socket: Duplex, head: Buffer): SpdySession {
+  const session = new SpdySession(
+    {
+      write: (b) => socket.write(b),
+      close: () => {
+        socket.end();
+        setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+      },
+    },
+    { client: true },
+  );
+  socket.on('data', (c: Buffer) => session.receive(c));
+  socket.on('drain', () => session.drained());
+  socket.on('close', () => session.transportClosed());
+  // A reset connection ends in 'close' too; the session reports it by closing.
+  socket.on('error', () => undefined);
+  if (head.length) session.receive(head);
+  return session;
+}
+
+/** Upgrades an HTTP(S) request at `url` to SPDY/3.1. */
+export function connectSpdy(url: string, o: SpdyConnectOptions): Promise<SpdyConnection> {
+  const u = new URL(url);
+  const secure = u.protocol === 'https:';
+  const headers: http.OutgoingHttpHeaders = { ...o.headers, Connection: 'Upgrade', Upgrade: SPDY_UPGRADE };
+  if (o.protocols.length) headers['X-Stream-Protocol-Version'] = o.protocols;
+  const reqOpts: https.RequestOptions = {
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port: u.port || (secure ? 443 : 80),
+    path: u.pathname + u.search,
+    method: 'POST',
+    headers,
+    ...(secure ? { ...o.tls, agent: false } : { agent: false }),
+  };
+  const timeoutMs = o.timeoutMs ?? 30_000;
+  return new Promise((resolve, reject) => {
+    const req = (secure ? https : http).request(reqOpts);
+    const timer = setTimeout(() => req.destroy(new SpdyHandshakeError(`no upgrade from ${u.host} within ${timeoutMs} ms`)), timeoutMs);
+    req.on('upgrade', (res, socket, head) => {
+      clearTimeout(timer);
+      const protocol = chosenProtocol(o.protocols, res.headers[PROTOCOL_HEADER]);
+      if ((res.headers.upgrade ?? '').toLowerCase() !== SPDY_UPGRADE.toLowerCase() || protocol === undefined) {
+        socket.destroy();
+        reject(new SpdyHandshakeError(`the server upgraded to ${res.headers.upgrade} with protocol ${res.headers[PROTOCOL_HEADER] ?? '(none)'}`, res.statusCode));
+        return;
+      }
+      (socket as { setNoDelay?: (b: boolean) => void }).setNoDelay?.(true);
+      resolve({ session: clientSessionOver(socket, head), protocol });
+    });
+    req.on('response', (res) => {
+      clearTimeout(timer);
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString();
+        reject(new SpdyHandshakeError(`upgrade refused: ${res.statusCode} ${body.slice(0, 500)}`, res.statusCode, body));
+      });
+    });
+    req.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    req.end();
+  });
+}
+
+/** Resolves when the peer replies to `s`; rejects if it resets it or the session ends first. */
+export function awaitReply(s: SpdyStream, timeoutMs = STREAM_REPLY_TIMEOUT_MS): Promise<SpdyHeaders> {
+  if (s.replyHeaders) return Promise.resolve(s.replyHeaders);
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      s.off('reply', onReply);
+      s.off('close', onClose);
+    };
+    const onReply = (h: SpdyHeaders) => {
+      done();
+      resolve(h);
+    };
+    const onClose = () => {
+      done();
+      reject(new SpdyStreamRefusedError(`stream ${s.id} closed before its reply`, s.resetStatus));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new SpdyStreamRefusedError(`no reply to stream ${s.id} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    s.on('reply', onReply);
+    s.on('close', onClose);
+  });
+}
+
+/** Opens a stream and waits for its reply. */
+export async function openStream(session: SpdySession, headers: SpdyHeaders, timeoutMs?: number): Promise<SpdyStream> {
+  const s = session.openStream(headers);
+  await awaitReply(s, timeoutMs);
+  return s;
+}
