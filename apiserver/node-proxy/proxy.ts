@@ -126,15 +126,23 @@ export async function proxyUpgrade(o: NodeProxyOptions, req: IncomingMessage, so
   // The kubelet's side failing (often a reset because the client still sent stdin after the
   // process ended) must not throw away output already on its way to the client: the client's
   // socket is ended, which flushes what is queued, not destroyed. The client going away ends all.
+  // Once the kubelet's side is done, what the client still sends (stdin of a process that has
+  // ended) is read and dropped, so the client is never blocked writing and sees the end.
+  const finishClient = () => {
+    socket.unpipe(upstream);
+    socket.resume();
+    socket.end();
+    setTimeout(() => socket.destroy(), 10_000).unref();
+  };
   upstream.on('error', () => {
     upstream.destroy();
-    socket.end();
+    finishClient();
   });
   socket.on('error', () => {
     socket.destroy();
     upstream.destroy();
   });
-  upstream.on('close', () => socket.end());
+  upstream.on('close', finishClient);
   socket.on('close', () => upstream.destroy());
   log.debug({ path: up.path }, 'stream proxied');
   return true;
