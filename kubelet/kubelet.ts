@@ -26,6 +26,8 @@ import type { Image } from './cri/types';
 import { readMachineInfo, type NodeStatusInputs } from './node/node-status';
 import { PodSyncer } from './pods/pod-sync';
 import { referencedObjects } from './pods/pod-references';
+import { ensureQosTiers } from './pods/cgroups';
+import { isActivePod, qosTierConfigOf } from './pods/pod-cgroups';
 import { PodWorkers } from './pods/pod-workers';
 import { LABEL_POD_UID } from './pods/cri-state';
 import type { BackoffPolicy } from './pods/pod-actions';
@@ -182,25 +184,50 @@ export async function startKubelet(cfg: KubeletConfig): Promise<{ stop(): Promis
     if (p.metadata.deletionTimestamp || p.status?.phase !== 'Running') volumes.untrack(p.metadata.uid!);
     else volumes.track(p);
   };
+  // The QoS tiers' shares follow the node's active pods (upstream's QoS container manager):
+  // recomputed 1 s after the set of pods changes, and every minute in case something drifted.
+  let qosTimer: NodeJS.Timeout | undefined;
+  const updateQosTiers = () => {
+    if (stopped) return;
+    try {
+      const written = ensureQosTiers(cfg.cgroupRoot, qosTierConfigOf(pods.list()));
+      if (written.length) log.info({ written }, 'QoS tier cgroups updated');
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, 'QoS tier cgroup update failed');
+    }
+  };
+  const scheduleQosUpdate = () => {
+    qosTimer ??= setTimeout(() => {
+      qosTimer = undefined;
+      updateQosTiers();
+    }, 1000);
+  };
   pods.addHandler({
     onAdd: (p) => {
-      objects.registerPod(p);
+      objects.syncPod(p);
       podWorkers.update(p.metadata.uid!);
       trackVolumes(p);
+      scheduleQosUpdate();
     },
-    onUpdate: (_o, p) => {
-      objects.registerPod(p);
+    onUpdate: (o, p) => {
+      // A finished pod (Succeeded/Failed, nothing running) releases its ConfigMaps and Secrets.
+      objects.syncPod(p);
       podWorkers.update(p.metadata.uid!);
       trackVolumes(p);
+      if (isActivePod(o) !== isActivePod(p)) scheduleQosUpdate();
     },
     onDelete: (p) => {
       volumes.untrack(p.metadata.uid!);
       objects.unregisterPod(p.metadata.uid!);
       podWorkers.update(p.metadata.uid!);
+      scheduleQosUpdate();
     },
   });
   await pods.start();
   volumes.start();
+  // The tiers exist (with their shares) before the first pod cgroup goes into one.
+  updateQosTiers();
+  timers.push(setInterval(updateQosTiers, 60_000));
 
   // 5. Housekeeping: resync every pod (notices container exits) and tear down pods CRI still runs
   // but the API no longer has (deleted while the kubelet was down).
@@ -260,6 +287,7 @@ export async function startKubelet(cfg: KubeletConfig): Promise<{ stop(): Promis
     stop: async () => {
       stopped = true;
       for (const t of timers) clearInterval(t);
+      clearTimeout(qosTimer);
       agent.stop();
       pods.stop();
       objects.stop();

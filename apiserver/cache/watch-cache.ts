@@ -1,13 +1,12 @@
 // The watch cache of one resource type: an in-memory copy of the current objects and a ring of
-// recent events, from which every client watch and cached list of that resource is served. In the
-// apiserver the registry-wide hub (watch-caches.ts) feeds it from one etcd watch on the whole
-// prefix (load/applyEvent/resyncTo); start() instead feeds it from an etcd watch of its own.
+// recent events, from which every client watch and cached list of that resource is served. It has
+// no etcd watch of its own: the registry-wide hub (watch-caches.ts) feeds every resource's cache
+// from one etcd watch on the whole prefix (load/applyEvent/resyncTo), so one feed exists to get right.
 // Events are applied and fanned out synchronously in etcd's order, so a snapshot plus a
 // subscription taken in the same tick can neither miss nor repeat an event.
 import type { KObject } from '../../lib/api/types';
-import { ApiError } from '../../lib/errors';
 import { componentLogger } from '../../lib/log';
-import type { EtcdStore, StoreEvent } from '../storage/etcd-store';
+import type { StoreEvent } from '../storage/etcd-store';
 import type { ResourceName } from '../storage/errors';
 import { EventRing } from './event-ring';
 import { diffStates, objectKey } from './resync-diff';
@@ -23,13 +22,11 @@ export interface Subscription {
 export interface WatchCacheOptions {
   /** Events kept for replay to watches from an exact resourceVersion. */
   capacity: number;
-  /** First delay before restarting a failed etcd watch (doubles up to 5 s). */
-  retryMs?: number;
   /** Told the object count after each change (the watch cache size metric). */
   onSize?: (resource: string, size: number) => void;
   /**
-   * The revision up to which every change of this resource is applied, when a feeder that sees
-   * more than this resource knows better than the last event of this resource (the hub).
+   * The revision up to which every change of this resource is applied, when the feeder sees more
+   * than this resource and so knows better than the last event of this resource (the hub).
    */
   clock?: () => string;
 }
@@ -41,12 +38,9 @@ export class WatchCache {
   private rev = '0';
   private ring: EventRing;
   private listeners = new Set<CacheListener>();
-  private inner: { stop(): void } | undefined;
   private stopped = false;
-  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly store: EtcdStore,
     readonly resource: ResourceName,
     private readonly opts: WatchCacheOptions,
   ) {
@@ -66,17 +60,8 @@ export class WatchCache {
     return this.listeners.size;
   }
 
-  /** Lists, then watches etcd from the list's revision. Rejects when etcd cannot be read. */
-  async start(): Promise<void> {
-    const res = await this.store.list(this.resource);
-    this.replaceAll(res.items, res.revision);
-    await this.watchFrom(res.revision);
-  }
-
   stop(): void {
     this.stopped = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.inner?.stop();
     this.listeners.clear();
   }
 
@@ -155,7 +140,7 @@ export class WatchCache {
 
   private apply(ev: StoreEvent): void {
     if (this.stopped) return;
-    // A restarted watch starts after the last applied revision; anything older is a stale echo.
+    // The feeder's restarted watch starts after the last applied revision; older is a stale echo.
     // (Equal revisions are legal: one etcd transaction may touch several keys.)
     if (BigInt(ev.revision) < BigInt(this.rev)) return;
     const key = objectKey(ev.object);
@@ -175,41 +160,5 @@ export class WatchCache {
         log.warn({ err: String(e), resource: this.resource.resource }, 'watch listener failed');
       }
     }
-  }
-
-  private async watchFrom(revision: string): Promise<void> {
-    this.inner = await this.store.watch(this.resource, revision, {
-      onEvent: (ev) => this.apply(ev),
-      onError: (err) => this.recover(err, this.opts.retryMs ?? 100),
-    });
-    if (this.stopped) this.inner.stop();
-  }
-
-  /** Restarts the etcd watch from the last applied revision; past compaction, relists and diffs. */
-  private recover(err: ApiError, delayMs: number): void {
-    if (this.stopped) return;
-    log.info({ err: err.message, resource: this.resource.resource, revision: this.rev }, 'etcd watch lost, resyncing');
-    this.retryTimer = setTimeout(() => {
-      this.resync().catch((e) => {
-        log.warn({ err: String(e), resource: this.resource.resource }, 'watch cache resync failed');
-        this.recover(e instanceof ApiError ? e : new ApiError({ apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', code: 500, message: String(e) }), Math.min(delayMs * 2, 5000));
-      });
-    }, delayMs);
-    this.retryTimer.unref();
-  }
-
-  private async resync(): Promise<void> {
-    if (this.stopped) return;
-    try {
-      await this.watchFrom(this.rev);
-      return;
-    } catch (e) {
-      if (!(e instanceof ApiError && e.code === 410)) throw e;
-    }
-    const res = await this.store.list(this.resource);
-    if (this.stopped) return;
-    const changes = this.resyncTo(res.items, res.revision);
-    log.info({ resource: this.resource.resource, changes, revision: res.revision }, 'watch cache relisted');
-    await this.watchFrom(res.revision);
   }
 }

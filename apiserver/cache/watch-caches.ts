@@ -14,6 +14,8 @@ import { WatchCache, type WatchCacheOptions } from './watch-cache';
 const log = componentLogger('apiserver', { part: 'watch-cache' });
 
 export interface WatchCachesOptions extends Omit<WatchCacheOptions, 'clock'> {
+  /** First delay before restarting a failed etcd watch (doubles up to 5 s). */
+  retryMs?: number;
   /** Resources filled at start; others get a cache of their own fill when first asked for. */
   resources?: ResourceName[];
 }
@@ -43,7 +45,7 @@ export class WatchCaches {
     private readonly opts: WatchCachesOptions = { capacity: 1000 },
   ) {
     this.known = new Set((opts.resources ?? []).map(resourceId));
-    this.cacheOpts = { capacity: opts.capacity, retryMs: opts.retryMs, onSize: opts.onSize, clock: () => this.rev };
+    this.cacheOpts = { capacity: opts.capacity, onSize: opts.onSize, clock: () => this.rev };
   }
 
   /** Every change under the prefix up to this revision is applied to every cache. */
@@ -107,7 +109,7 @@ export class WatchCaches {
     this.rev = res.revision;
     for (const [id, items] of byId) {
       const [group, resource] = splitId(id);
-      const cache = new WatchCache(this.store, { group, resource }, this.cacheOpts);
+      const cache = new WatchCache({ group, resource }, this.cacheOpts);
       cache.load(items, res.revision);
       this.caches.set(id, cache);
     }
@@ -124,7 +126,7 @@ export class WatchCaches {
     const buffer: StoreEvent[] = [];
     const done = (async () => {
       const page = await this.store.listPage({ group: r.group, resource: r.resource }, { limit: 0, revision: at });
-      const cache = new WatchCache(this.store, { group: r.group, resource: r.resource }, this.cacheOpts);
+      const cache = new WatchCache({ group: r.group, resource: r.resource }, this.cacheOpts);
       cache.load(page.items, at);
       for (const ev of buffer) cache.applyEvent(ev);
       this.loading.delete(id);

@@ -4,16 +4,13 @@ import type { KList, KObject, Service } from '../../lib/api/types';
 import { ApiError, apiError, isConflict, isNotFound } from '../../lib/errors';
 import { componentLogger } from '../../lib/log';
 import { allResources, type ResourceSpec } from '../resources';
-import { invalidError, objectMeta, type FieldError } from '../resources/validation';
-import type { EtcdStore, ObjectKey } from '../storage/etcd-store';
-import { alreadyExists, conflict, notFound, qualifiedResource } from '../storage/errors';
+import type { EtcdStore } from '../storage/etcd-store';
+import { alreadyExists, notFound, qualifiedResource } from '../storage/errors';
 import { planDelete, checkPreconditions } from './deletion';
 import { parseFieldSelector, matchesFields } from './field-selector';
-import { bumpGeneration, createMeta, deepCopy, generatedName, mergeForUpdate, sameObject } from './object-meta';
-import { applyPatch } from '../patch';
-import { schemaErrors } from './schema-check';
+import { createMeta, deepCopy, generatedName } from './object-meta';
 import { ServiceAllocator } from './service-allocator';
-import { applyScale, bindPod, scaleOf, type Binding, type Scale } from './subresources';
+import { scaleOf, type Binding } from './subresources';
 import { compileLabelSelector, startWatch } from './watch-stream';
 import { NamespaceCleaner } from './namespace-cleanup';
 import { WatchCaches } from '../cache/watch-caches';
@@ -23,7 +20,9 @@ import { apiserverMetrics } from '../metrics';
 import { decodeContinue, readChunk } from './list-chunking';
 import { planListRead } from './list-options';
 import { withRequestMetrics } from './request-metrics';
-import type { DeleteQuery, ListQuery, PatchType, Registry, ResourceDef, WatchQuery, WatchSink, WatchStop, WriteOptions } from './types';
+import type { DeleteQuery, ListQuery, Registry, ResourceDef, WatchQuery, WatchSink, WatchStop, WriteOptions } from './types';
+import { checkTypeMeta, keyOf, MAX_RETRIES, requireNamespace, requireScale, shaped, validateAll } from './write-checks';
+import { createWritePaths } from './write-paths';
 
 const log = componentLogger('apiserver', { part: 'registry' });
 
@@ -55,20 +54,8 @@ export interface CoreRegistry extends Registry {
   close(): void;
 }
 
-const MAX_RETRIES = 8;
-/** Deeper documents are refused before any recursive step (defaulting, validation, patching) sees them. */
-const MAX_DEPTH = 1000;
-
-/** 400 when a JSON value nests deeper than MAX_DEPTH; iterative, so it cannot overflow itself. */
-export function checkDepth(value: unknown): void {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length) {
-    const [v, d] = stack.pop()!;
-    if (!v || typeof v !== 'object') continue;
-    if (d > MAX_DEPTH) throw apiError(400, 'BadRequest', `the request body nests deeper than ${MAX_DEPTH} levels`);
-    for (const c of Object.values(v)) if (c && typeof c === 'object') stack.push([c, d + 1]);
-  }
-}
+/** Part of the registry's API since before the write paths moved out. */
+export { checkDepth } from './write-checks';
 
 export function createRegistry(opts: RegistryOptions): CoreRegistry {
   const store = opts.store;
@@ -91,51 +78,8 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
     if (!s) throw apiError(404, 'NotFound', `the server could not find the requested resource (${def.resource})`);
     return s;
   };
-
-  const keyOf = (s: ResourceSpec, namespace: string | undefined, name: string): ObjectKey => ({
-    group: s.group,
-    resource: s.resource,
-    namespace: s.namespaced ? namespace : undefined,
-    name,
-  });
-
-  const requireNamespace = (s: ResourceSpec, namespace: string | undefined) => {
-    if (s.namespaced && !namespace) throw apiError(400, 'BadRequest', 'the namespace of the object must be provided');
-  };
-
-  const fail = (s: ResourceSpec, name: string, errs: FieldError[]) => {
-    if (errs.length) throw invalidError(s.kind, name, errs);
-  };
-
-  function checkTypeMeta(s: ResourceSpec, obj: KObject): void {
-    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw apiError(400, 'BadRequest', 'the request body must be a JSON object');
-    checkDepth(obj);
-    if (obj.apiVersion && obj.apiVersion !== s.apiVersion)
-      throw apiError(400, 'BadRequest', `the API version in the data (${obj.apiVersion}) does not match the expected API version (${s.apiVersion})`);
-    if (obj.kind && obj.kind !== s.kind) throw apiError(400, 'BadRequest', `the kind in the data (${obj.kind}) does not match the expected kind (${s.kind})`);
-    obj.metadata ??= {};
-  }
-
-  function validateAll(s: ResourceSpec, obj: KObject, old?: KObject): void {
-    const errs = [...schemaErrors(s.schema, obj), ...objectMeta(obj.metadata, s.namespaced, s.nameRule)];
-    if (!errs.length) errs.push(...(s.validate?.(obj) ?? []));
-    if (!errs.length && old) errs.push(...(s.validateUpdate?.(obj, old) ?? []));
-    fail(s, obj.metadata.name ?? '', errs);
-  }
-
-  /**
-   * Runs a defaulting or preparing step that assumes a well-typed object. When the input has
-   * wrong types the step may throw a TypeError; the client then gets the schema's Invalid answer.
-   */
-  function shaped(s: ResourceSpec, obj: KObject, step: () => void): void {
-    try {
-      step();
-    } catch (e) {
-      if (e instanceof ApiError) throw e;
-      fail(s, obj.metadata?.name ?? '', schemaErrors(s.schema, obj));
-      throw apiError(400, 'BadRequest', `the object could not be processed: ${(e as Error).message}`);
-    }
-  }
+  // update, patch, scale and binding: the compare-and-swap paths on existing objects.
+  const writes = createWritePaths({ store, caches, allocator, now, specOf });
 
   async function ensureNamespaceUsable(namespace: string): Promise<void> {
     // The namespaces watch cache answers the common case (an active namespace) without an etcd
@@ -200,168 +144,6 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
         await undo?.();
         // A generated name that clashes is retried with a new suffix, invisibly to the client.
         if (wantsGenerated && e instanceof ApiError && e.reason === 'AlreadyExists' && attempt < MAX_RETRIES) continue;
-        throw e;
-      }
-    }
-  }
-
-  /**
-   * The object to base a compare-and-swap write on. The first attempt takes the watch cache's copy,
-   * as Kubernetes' GuaranteedUpdate does: a stale copy only fails the swap, and the retry reads
-   * etcd. With the client's resourceVersion, the copy is used only when it is at that version.
-   */
-  async function readForWrite(s: ResourceSpec, namespace: string | undefined, name: string, fresh: boolean, expectRv?: string): Promise<{ obj: KObject; cached: boolean }> {
-    if (!fresh) {
-      const cache = await caches.forResource(s).catch(() => undefined);
-      const copy = cache?.get(s.namespaced ? namespace : undefined, name);
-      if (copy && (!expectRv || copy.metadata.resourceVersion === expectRv)) return { obj: deepCopy(copy), cached: true };
-    }
-    return { obj: await store.get(keyOf(s, namespace, name)), cached: false };
-  }
-
-  async function bind(namespace: string | undefined, podName: string, binding: Binding): Promise<KObject> {
-    const s = specOf({ apiVersion: 'v1', resource: 'pods' } as ResourceDef);
-    const name = podName || binding.metadata?.name;
-    if (!name) throw apiError(400, 'BadRequest', 'a Binding needs the pod name');
-    for (let attempt = 0; ; attempt++) {
-      const { obj: pod, cached } = await readForWrite(s, namespace, name, attempt > 0);
-      try {
-        const bound = bindPod(pod as never, binding, now());
-        await store.update(keyOf(s, namespace, name), bound, pod.metadata.resourceVersion);
-        return { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Success', code: 201 } as unknown as KObject;
-      } catch (e) {
-        // Whatever failed against the cache's copy is judged again against etcd's.
-        if (cached || (isConflict(e) && attempt < MAX_RETRIES)) continue;
-        throw e;
-      }
-    }
-  }
-
-  // ---- update ---------------------------------------------------------------------------------
-
-  /** One update attempt; expectedRv empty = unconditional (against the freshly read object). */
-  async function updateOnce(s: ResourceSpec, namespace: string | undefined, name: string, input: KObject, o: WriteOptions, fresh = true): Promise<KObject> {
-    checkTypeMeta(s, input);
-    if (input.metadata.name && input.metadata.name !== name)
-      throw apiError(400, 'BadRequest', `the name of the object (${input.metadata.name}) does not match the name on the URL (${name})`);
-    if (s.namespaced && input.metadata.namespace && namespace && input.metadata.namespace !== namespace)
-      throw apiError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
-    const key = keyOf(s, namespace, name);
-    const { obj: stored, cached } = await readForWrite(s, namespace, name, fresh, input.metadata.resourceVersion);
-    if (cached) {
-      // Whatever fails against the cache's copy (a lost swap, a check of a stale field) and a
-      // no-op (which writes nothing, so nothing confirmed the copy) is decided again on etcd's.
-      try {
-        const out = await updateFrom(s, key, name, input, o, stored);
-        if (out !== stored) return out;
-      } catch {
-        /* judged again below */
-      }
-      return updateOnce(s, namespace, name, input, o, true);
-    }
-    return updateFrom(s, key, name, input, o, stored);
-  }
-
-  /** The update of one attempt, against the object it read. */
-  async function updateFrom(s: ResourceSpec, key: ObjectKey, name: string, input: KObject, o: WriteOptions, stored: KObject): Promise<KObject> {
-    const expectedRv = input.metadata.resourceVersion || stored.metadata.resourceVersion;
-    if (input.metadata.resourceVersion && input.metadata.resourceVersion !== stored.metadata.resourceVersion)
-      throw conflict(s, name);
-    if (input.metadata.uid && input.metadata.uid !== stored.metadata.uid)
-      throw apiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(s)} "${name}": Precondition failed: UID in precondition: ${input.metadata.uid}, UID in object meta: ${stored.metadata.uid}`);
-    const subresource = s.hasStatus ? o.subresource : undefined;
-    let next = input;
-    shaped(s, input, () => {
-      next = mergeForUpdate(s, { ...input, apiVersion: s.apiVersion, kind: s.kind }, stored, subresource);
-      next.apiVersion = s.apiVersion;
-      next.kind = s.kind;
-      if (subresource !== 'status') {
-        s.defaults?.(next);
-        s.prepareForUpdate?.(next, stored);
-        bumpGeneration(s, next, stored);
-      }
-    });
-    validateAll(s, next, subresource === 'status' ? undefined : stored);
-    if (sameObject(next, stored)) return stored;
-    // The last finalizer removed from an object being deleted: the update completes the delete.
-    if (stored.metadata.deletionTimestamp && !(next.metadata.finalizers ?? []).length && !(s.resource === 'pods' && (stored.metadata.deletionGracePeriodSeconds ?? 0) > 0)) {
-      if (o.dryRun) return next;
-      const gone = await store.delete(key, expectedRv);
-      if (s.resource === 'services') await allocator.release(gone).catch(() => undefined);
-      return gone;
-    }
-    if (o.dryRun) return next;
-    const realloc = s.resource === 'services' && subresource !== 'status' ? await allocator.reallocate(next, stored) : undefined;
-    try {
-      const saved = await store.update(key, next, expectedRv, { ttlSeconds: s.ttlSeconds });
-      await realloc?.commit().catch((e) => log.warn({ err: String(e) }, 'releasing service allocations failed'));
-      return saved;
-    } catch (e) {
-      await realloc?.undo();
-      throw e;
-    }
-  }
-
-  async function update(s: ResourceSpec, namespace: string | undefined, name: string, input: KObject, o: WriteOptions): Promise<KObject> {
-    requireNamespace(s, namespace);
-    if (o.subresource === 'scale') return updateScale(s, namespace, name, input as Scale, o);
-    if (o.subresource && o.subresource !== 'status') throw apiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${o.subresource})`);
-    const unconditional = !input?.metadata?.resourceVersion;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await updateOnce(s, namespace, name, input, o, attempt > 0);
-      } catch (e) {
-        // Unconditional updates lost a race with another writer: re-read and try again.
-        if (unconditional && isConflict(e) && attempt < MAX_RETRIES) continue;
-        throw e;
-      }
-    }
-  }
-
-  function requireScale(s: ResourceSpec): void {
-    if (!s.subresources.includes('scale')) throw apiError(404, 'NotFound', `the server could not find the requested resource (${s.resource}/scale)`);
-  }
-
-  async function updateScale(s: ResourceSpec, namespace: string | undefined, name: string, scale: Scale, o: WriteOptions): Promise<KObject> {
-    requireScale(s);
-    for (let attempt = 0; ; attempt++) {
-      const stored = await store.get(keyOf(s, namespace, name));
-      const rv = scale.metadata?.resourceVersion;
-      if (rv && rv !== stored.metadata.resourceVersion) throw conflict(s, name);
-      const next = applyScale(stored, scale);
-      try {
-        const saved = await updateOnce(s, namespace, name, { ...next, metadata: { ...next.metadata, resourceVersion: stored.metadata.resourceVersion } }, { ...o, subresource: undefined });
-        return scaleOf(saved);
-      } catch (e) {
-        if (!rv && isConflict(e) && attempt < MAX_RETRIES) continue;
-        throw e;
-      }
-    }
-  }
-
-  async function patch(s: ResourceSpec, namespace: string | undefined, name: string, type: PatchType, body: unknown, o: WriteOptions): Promise<KObject> {
-    requireNamespace(s, namespace);
-    if (!['merge', 'json', 'strategic'].includes(type)) throw apiError(415, 'UnsupportedMediaType', `unsupported patch type "${type}"`);
-    checkDepth(body);
-    for (let attempt = 0; ; attempt++) {
-      const { obj: stored, cached } = await readForWrite(s, namespace, name, attempt > 0);
-      const isScale = o.subresource === 'scale';
-      if (isScale) requireScale(s);
-      let pinned = false;
-      try {
-        const original = isScale ? scaleOf(stored) : stored;
-        const patched = applyPatch(type, deepCopy(original), body, isScale ? 'Scale' : s.kind);
-        if (!patched || typeof patched !== 'object') throw apiError(422, 'Invalid', 'the patch produced something that is not an object');
-        patched.metadata ??= {};
-        o.checkPatched?.(patched, original);
-        // A resourceVersion written by the patch itself is a precondition; otherwise we CAS on what we read.
-        pinned = !!patched.metadata.resourceVersion && patched.metadata.resourceVersion !== original.metadata.resourceVersion;
-        if (!pinned) patched.metadata.resourceVersion = stored.metadata.resourceVersion;
-        if (isScale) return await updateScale(s, namespace, name, patched as Scale, o);
-        return await updateOnce(s, namespace, name, patched, o, attempt > 0);
-      } catch (e) {
-        // A patch judged against the cache's copy is judged again against etcd's.
-        if (cached || (!pinned && isConflict(e) && attempt < MAX_RETRIES)) continue;
         throw e;
       }
     }
@@ -471,12 +253,12 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
     list: (def, ns, q) => list(specOf(def), ns, q),
     async create(def, ns, obj, o) {
       const s = specOf(def);
-      if (o.subresource === 'binding' && s.resource === 'pods') return bind(ns, o.name ?? '', obj as Binding);
+      if (o.subresource === 'binding' && s.resource === 'pods') return writes.bind(ns, o.name ?? '', obj as Binding);
       if (o.subresource) throw apiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${s.resource}/${o.subresource})`);
       return createObject(s, ns, obj, o);
     },
-    update: (def, ns, name, obj, o) => update(specOf(def), ns, name, obj, o),
-    patch: (def, ns, name, type, body, o) => patch(specOf(def), ns, name, type, body, o),
+    update: (def, ns, name, obj, o) => writes.update(specOf(def), ns, name, obj, o),
+    patch: (def, ns, name, type, body, o) => writes.patch(specOf(def), ns, name, type, body, o),
     delete: (def, ns, name, q) => remove(specOf(def), ns, name, q),
     watch(def: ResourceDef, ns: string | undefined, q: WatchQuery, sink: WatchSink): Promise<WatchStop> {
       const s = specOf(def);

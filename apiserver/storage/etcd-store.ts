@@ -1,12 +1,15 @@
 // The etcd3-backed object store. Objects are Kubernetes JSON; a key is
 // <prefix>/<group or "core">/<resource>/<namespace>/<name>; resourceVersion is the etcd mod_revision
 // and every write is a transaction, so concurrent writers see 409s instead of lost updates.
-import type { Etcd3, IKeyValue, IRequestOp, Watcher } from 'etcd3';
+import type { Etcd3, IRequestOp } from 'etcd3';
 import type { KObject } from '../../lib/api/types';
-import { ApiError } from '../../lib/errors';
 import { componentLogger } from '../../lib/log';
-import { apiserverMetrics } from '../metrics';
-import { alreadyExists, conflict, expired, internal, notFound, unavailable, type ResourceName } from './errors';
+import { claimKey, claimsUnder, releaseKey } from './etcd-claims';
+import { decode, encode, isCompactedError, timed, wrap } from './etcd-calls';
+import { objectEventsOnly, openWatch, type PrefixFilter, type PrefixWatchHandlers, type StoreWatchHandlers } from './etcd-watch';
+import { alreadyExists, conflict, expired, notFound, type ResourceName } from './errors';
+
+export type { KeyedStoreEvent, PrefixFilter, PrefixWatchHandlers, StoreEvent, StoreEventType, StoreWatchHandlers } from './etcd-watch';
 
 const log = componentLogger('apiserver', { part: 'storage' });
 
@@ -25,65 +28,9 @@ export interface ListResult {
   revision: string;
 }
 
-export type StoreEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
-
-export interface StoreEvent {
-  type: StoreEventType;
-  object: KObject;
-  /** The previous state (MODIFIED and DELETED) when etcd still had it. */
-  previous?: KObject;
-  revision: string;
-}
-
-export interface StoreWatchHandlers {
-  onEvent(ev: StoreEvent): void;
-  /** The watch cannot continue; err is an ApiError (410 Expired when the revision is compacted). */
-  onError(err: ApiError): void;
-}
-
 export interface WriteOpts {
   /** Attach the key to a lease of this many seconds (Events expire after an hour). */
   ttlSeconds?: number;
-}
-
-function decode(kv: IKeyValue, revision?: string): KObject {
-  let obj: KObject;
-  try {
-    obj = JSON.parse(kv.value.toString('utf8')) as KObject;
-  } catch (e) {
-    throw internal(`cannot decode ${kv.key.toString()}: ${(e as Error).message}`);
-  }
-  obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: revision ?? String(kv.mod_revision) };
-  return obj;
-}
-
-/** What goes into etcd: the object without its resourceVersion (etcd's revision is the truth). */
-function encode(obj: KObject): string {
-  const { resourceVersion: _rv, ...meta } = obj.metadata ?? {};
-  return JSON.stringify({ ...obj, metadata: meta });
-}
-
-function isCompactedError(e: unknown): boolean {
-  return /compacted/i.test(String((e as Error)?.message ?? e));
-}
-
-/** Turns transport failures into Status errors; ApiErrors pass through. */
-function wrap(e: unknown): ApiError {
-  if (e instanceof ApiError) return e;
-  const msg = String((e as Error)?.message ?? e);
-  if (isCompactedError(e)) return expired(`too old resource version: ${msg}`);
-  if (/unavailable|deadline|connect|closed/i.test(msg)) return unavailable(`etcd: ${msg}`);
-  return internal(`etcd: ${msg}`);
-}
-
-/** Times one etcd round trip into etcd_request_duration_seconds, failed ones included. */
-async function timed<T>(operation: string, type: string, fn: () => Promise<T>): Promise<T> {
-  const t0 = process.hrtime.bigint();
-  try {
-    return await fn();
-  } finally {
-    apiserverMetrics.observeEtcd(operation, type, Number(process.hrtime.bigint() - t0) / 1e9);
-  }
 }
 
 export interface PageQuery {
@@ -108,21 +55,6 @@ export interface PageResult extends ListResult {
 export interface KeyedObject {
   key: string;
   object: KObject;
-}
-
-/** A change under the store's prefix; object-less when the key is not a resource object. */
-export interface KeyedStoreEvent extends Partial<StoreEvent> {
-  key: string;
-  revision: string;
-}
-
-/** Decides which keys under the prefix hold resource objects (others are never decoded). */
-export type PrefixFilter = (key: string) => boolean;
-
-export interface PrefixWatchHandlers {
-  /** Every change under the prefix in revision order; ev.type is unset for keys the filter refused. */
-  onEvent(ev: KeyedStoreEvent): void;
-  onError(err: ApiError): void;
 }
 
 /** The smallest key greater than every key starting with prefix (etcd's range_end for a prefix). */
@@ -276,55 +208,7 @@ export class EtcdStore {
    */
   async watchAll(afterRevision: string, accept: PrefixFilter, h: PrefixWatchHandlers): Promise<{ stop(): void }> {
     await this.checkNotCompacted(afterRevision);
-    const b = this.client.watch().prefix(`${this.prefix}/`).withPreviousKV().startRevision(String(BigInt(afterRevision) + 1n));
-    let stopped = false;
-    let watcher: Watcher;
-    try {
-      watcher = await b.create();
-    } catch (e) {
-      throw wrap(e);
-    }
-    const emit = (kv: IKeyValue, build: (key: string) => Omit<KeyedStoreEvent, 'key' | 'revision'>) => {
-      if (stopped) return;
-      const key = kv.key.toString();
-      const revision = String(kv.mod_revision);
-      let ev: KeyedStoreEvent = { key, revision };
-      if (accept(key)) {
-        try {
-          ev = { ...build(key), key, revision };
-        } catch (e) {
-          log.warn({ err: String(e), key }, 'skipping undecodable watch event');
-        }
-      }
-      h.onEvent(ev);
-    };
-    watcher.on('put', (kv, prev) =>
-      emit(kv, () => {
-        const created = String(kv.create_revision) === String(kv.mod_revision);
-        return { type: created ? 'ADDED' : 'MODIFIED', object: decode(kv), previous: prev && !created ? decode(prev) : undefined };
-      }),
-    );
-    watcher.on('delete', (kv, prev) =>
-      emit(kv, () => {
-        // Without the previous value there is no object to report; the revision still counts.
-        if (!prev) return {};
-        return { type: 'DELETED', object: decode(prev, String(kv.mod_revision)), previous: decode(prev) };
-      }),
-    );
-    watcher.on('error', (err) => {
-      if (stopped) return;
-      stopped = true;
-      log.info({ err: String(err) }, 'etcd watch canceled');
-      h.onError(isCompactedError(err) || /canceled/i.test(String(err)) ? expired() : wrap(err));
-      watcher.cancel().catch(() => undefined);
-    });
-    return {
-      stop: () => {
-        if (stopped) return;
-        stopped = true;
-        watcher.cancel().catch(() => undefined);
-      },
-    };
+    return openWatch(this.client, { prefix: `${this.prefix}/`, after: afterRevision, accept }, h);
   }
 
   /** Creates only when the key is absent; the stored object comes back with its resourceVersion. */
@@ -387,32 +271,16 @@ export class EtcdStore {
   }
 
   /** Raw create-if-absent of a plain key (IP and port allocation claims). True when claimed. */
-  async claim(key: string, value: string): Promise<boolean> {
-    try {
-      const full = `${this.prefix}/${key}`;
-      const res = await this.client.if(full, 'Create', '==', 0).then(this.client.put(full).value(value)).commit();
-      return res.succeeded;
-    } catch (e) {
-      throw wrap(e);
-    }
+  claim(key: string, value: string): Promise<boolean> {
+    return claimKey(this.client, `${this.prefix}/${key}`, value);
   }
 
-  async release(key: string): Promise<void> {
-    try {
-      await this.client.delete().key(`${this.prefix}/${key}`).exec();
-    } catch (e) {
-      throw wrap(e);
-    }
+  release(key: string): Promise<void> {
+    return releaseKey(this.client, `${this.prefix}/${key}`);
   }
 
-  async claimedKeys(prefix: string): Promise<Map<string, string>> {
-    try {
-      const full = `${this.prefix}/${prefix}`;
-      const res = await this.client.getAll().prefix(full).exec();
-      return new Map(res.kvs.map((kv) => [kv.key.toString().slice(full.length), kv.value.toString()]));
-    } catch (e) {
-      throw wrap(e);
-    }
+  claimedKeys(prefix: string): Promise<Map<string, string>> {
+    return claimsUnder(this.client, `${this.prefix}/${prefix}`);
   }
 
   /** Compacts etcd history up to revision (tests and maintenance). */
@@ -441,56 +309,7 @@ export class EtcdStore {
    */
   async watch(c: CollectionKey, afterRevision: string, h: StoreWatchHandlers): Promise<{ stop(): void }> {
     if (afterRevision) await this.checkNotCompacted(afterRevision);
-    const b = this.client.watch().prefix(this.collectionPrefix(c)).withPreviousKV();
-    if (afterRevision) b.startRevision(String(BigInt(afterRevision) + 1n));
-    let stopped = false;
-    let watcher: Watcher;
-    try {
-      watcher = await b.create();
-    } catch (e) {
-      throw wrap(e);
-    }
-    const emit = (ev: StoreEvent) => {
-      if (!stopped) h.onEvent(ev);
-    };
-    watcher.on('put', (kv, prev) => {
-      try {
-        const object = decode(kv);
-        const created = String(kv.create_revision) === String(kv.mod_revision);
-        emit({
-          type: created ? 'ADDED' : 'MODIFIED',
-          object,
-          previous: prev && !created ? decode(prev) : undefined,
-          revision: String(kv.mod_revision),
-        });
-      } catch (e) {
-        log.warn({ err: String(e), key: kv.key.toString() }, 'skipping undecodable watch event');
-      }
-    });
-    watcher.on('delete', (kv, prev) => {
-      if (!prev) return; // without the previous value there is nothing meaningful to report
-      try {
-        const rev = String(kv.mod_revision);
-        emit({ type: 'DELETED', object: decode(prev, rev), previous: decode(prev), revision: rev });
-      } catch (e) {
-        log.warn({ err: String(e), key: kv.key.toString() }, 'skipping undecodable watch event');
-      }
-    });
-    watcher.on('error', (err) => {
-      if (stopped) return;
-      stopped = true;
-      // Any unrecoverable etcd watch failure (compaction is the usual one) sends the client back
-      // to relist, which 410 Expired asks for.
-      log.info({ err: String(err) }, 'etcd watch canceled');
-      h.onError(isCompactedError(err) || /canceled/i.test(String(err)) ? expired() : wrap(err));
-      watcher.cancel().catch(() => undefined);
-    });
-    return {
-      stop: () => {
-        if (stopped) return;
-        stopped = true;
-        watcher.cancel().catch(() => undefined);
-      },
-    };
+    // Every key of a collection holds one of its objects (a namespace-less prefix also matches deeper keys).
+    return openWatch(this.client, { prefix: this.collectionPrefix(c), after: afterRevision || undefined, accept: () => true }, objectEventsOnly(h));
   }
 }

@@ -7,7 +7,7 @@ import { Resources, type ResourceType } from '../../lib/api/resources';
 import type { ListOptions, WatchCallbacks, WatchHandle, WatchOptions } from '../../lib/client/api-client';
 import { FakeApiClient } from '../../lib/client/testing/fake-client';
 import { isNotFound } from '../../lib/errors';
-import { ObjectManager } from './object-manager';
+import { ObjectManager, podHoldsReferences } from './object-manager';
 import { ReadThroughClient } from './read-through-client';
 
 /** FakeApiClient that remembers the watches open right now and counts GETs. */
@@ -157,6 +157,32 @@ describe('ObjectManager', () => {
     objects.unregisterPod('u1');
     assert.equal(client.open.size, 0);
   });
+
+  it('a finished pod releases its references; a restarting one keeps them', async () => {
+    const vols = [{ name: 'v', configMap: { name: 'job-cfg' } }];
+    const job = pod('u1', vols);
+    objects.syncPod(job);
+    objects.syncPod(pod('u2', vols));
+    await until('watch open', () => client.open.size === 1);
+    // u2 restarts (restartPolicy Always): phase stays Running between attempts.
+    objects.syncPod({ ...pod('u2', vols), status: { phase: 'Running', containerStatuses: [{ name: 'c', ready: false, restartCount: 3, image: 'i', imageID: '', state: { waiting: { reason: 'CrashLoopBackOff' } } }] } } as Pod);
+    objects.syncPod({ ...job, status: { phase: 'Succeeded', containerStatuses: [{ name: 'c', ready: false, restartCount: 0, image: 'i', imageID: '', state: { terminated: { exitCode: 0, reason: 'Completed' } } }] } } as Pod);
+    assert.equal(objects.refCount({ ...CM, name: 'job-cfg' }), 1);
+    assert.equal(client.open.size, 1);
+    objects.syncPod({ ...pod('u2', vols), status: { phase: 'Failed' } } as Pod);
+    assert.equal(objects.refCount({ ...CM, name: 'job-cfg' }), 0);
+    assert.equal(client.open.size, 0);
+  });
+
+  const holds: [string, Pod['status'], boolean][] = [
+    ['no status yet', undefined, true],
+    ['Pending', { phase: 'Pending' }, true],
+    ['Running', { phase: 'Running' }, true],
+    ['Succeeded, containers exited', { phase: 'Succeeded', containerStatuses: [{ name: 'c', state: { terminated: { exitCode: 0 } } }] } as Pod['status'], false],
+    ['Failed without statuses', { phase: 'Failed' }, false],
+    ['Failed (set from outside) while a container still runs', { phase: 'Failed', containerStatuses: [{ name: 'c', state: { running: {} } }] } as Pod['status'], true],
+  ];
+  for (const [name, status, want] of holds) it(`holds references: ${name} → ${want}`, () => assert.equal(podHoldsReferences({ ...pod('u', []), status } as Pod), want));
 
   it('ReadThroughClient serves configmaps and secrets from the manager, everything else from the API', async () => {
     client.seed(Resources.configmaps, cm('c', { a: '1' }));

@@ -38,6 +38,18 @@ interface Entry {
   object?: KObject;
 }
 
+/**
+ * Whether a pod still needs its ConfigMaps and Secrets: not once it is terminal (Succeeded or
+ * Failed) with no container left running, as upstream releases them when the pod is terminated.
+ * A restartPolicy Always pod never becomes terminal while alive, so it keeps them.
+ */
+export function podHoldsReferences(pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  if (phase !== 'Succeeded' && phase !== 'Failed') return true;
+  const s = pod.status ?? {};
+  return [...(s.initContainerStatuses ?? []), ...(s.containerStatuses ?? [])].some((c) => c.state?.running);
+}
+
 const isImmutable = (o: KObject): boolean => (o as { immutable?: boolean }).immutable === true;
 
 export class ObjectManager {
@@ -61,6 +73,12 @@ export class ObjectManager {
     for (const k of old) if (!keys.includes(k)) this.release(k, uid);
     if (keys.length) this.podRefs.set(uid, keys);
     else this.podRefs.delete(uid);
+  }
+
+  /** Follows a pod the kubelet sees: registers its references, or releases them once it finished. */
+  syncPod(pod: Pod): void {
+    if (podHoldsReferences(pod)) this.registerPod(pod);
+    else this.unregisterPod(pod.metadata.uid!);
   }
 
   /** Releases a pod's references; objects no other pod references stop being watched. */

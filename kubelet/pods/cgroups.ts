@@ -1,10 +1,11 @@
 // Pod cgroups on cgroup v1, the thin layer that touches /sys/fs/cgroup (decisions are in
 // pod-cgroups.ts). The kubelet creates the pod cgroup and writes its limits before the sandbox
 // exists; runc then creates <pod cgroup>/<container> in every hierarchy. On teardown the pod
-// directory and the containers' leftovers are removed (best effort); QoS tiers stay.
+// directory and the containers' leftovers are removed (best effort); QoS tiers stay, and
+// ensureQosTiers keeps their shares in line with the node's pods.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cgroupValueMatches, cgroupWritesOf, POD_CGROUP_HIERARCHIES, qosTierWritesOf, type CgroupWrite, type PodCgroupConfig, type QosClass } from './pod-cgroups';
+import { cgroupValueMatches, cgroupWritesOf, POD_CGROUP_HIERARCHIES, qosTierWritesFor, qosTierWritesOf, type CgroupWrite, type PodCgroupConfig, type QosClass, type QosTierConfig } from './pod-cgroups';
 
 export const CGROUP_MOUNT = '/sys/fs/cgroup';
 
@@ -74,6 +75,19 @@ export function ensurePodCgroup(o: { podPath: string; tierPath: string; qos: Qos
   const created = ensureDirs(o.podPath, mountRoot);
   written.push(...applyWrites(o.podPath, cgroupWritesOf(o.config), mountRoot));
   return { created, written };
+}
+
+/**
+ * Makes both QoS tiers exist and hold their settings (the QoS container manager's UpdateCgroups).
+ * Writes only files whose value differs; returns them as "<tier>/cpu/cpu.shares".
+ */
+export function ensureQosTiers(cgroupRoot: string, cfg: QosTierConfig, mountRoot = CGROUP_MOUNT): string[] {
+  const written: string[] = [];
+  for (const t of qosTierWritesFor(cgroupRoot, cfg)) {
+    ensureDirs(t.path, mountRoot);
+    for (const w of applyWrites(t.path, t.writes, mountRoot)) written.push(`${t.path}/${w}`);
+  }
+  return written;
 }
 
 /** Removes a pod cgroup in every hierarchy: containers' leftovers first, then the pod directory. */

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Container, Pod } from '../../lib/api/types';
-import { cgroupValueMatches, cgroupWritesOf, milliCpuToQuota, milliCpuToShares, podCgroupCandidates, podCgroupConfig, podCgroupPath, qosTierWritesOf, type PodCgroupConfig } from './pod-cgroups';
+import { cgroupValueMatches, cgroupWritesOf, milliCpuToQuota, milliCpuToShares, podCgroupCandidates, podCgroupConfig, podCgroupPath, qosTierConfigOf, qosTierWritesFor, qosTierWritesOf, type PodCgroupConfig } from './pod-cgroups';
 
 const Mi = 1024 * 1024;
 const c = (limits?: Record<string, string>, requests?: Record<string, string>): Container => ({ name: 'c', image: 'i', resources: { ...(limits ? { limits } : {}), ...(requests ? { requests } : {}) } });
@@ -45,6 +45,25 @@ describe('pod cgroups', () => {
     assert.deepEqual(qosTierWritesOf('BestEffort'), [{ hierarchy: 'cpu', file: 'cpu.shares', value: '2' }]);
     assert.deepEqual(qosTierWritesOf('Burstable'), []);
   });
+
+  const withPhase = (p: Pod, phase: NonNullable<Pod['status']>['phase']): Pod => ({ ...p, status: { phase } });
+  const tiers: [string, Pod[], number][] = [
+    ['no pods: the minimum', [], 2],
+    ['Burstable requests are summed, then converted once', [pod([c(undefined, { cpu: '100m' })]), pod([c(undefined, { cpu: '200m' })])], 307],
+    ['a Burstable pod with only a memory request counts nothing', [pod([c(undefined, { memory: '10Mi' })])], 2],
+    ['a missing request defaults to the limit', [pod([c({ cpu: '250m' }), c()])], 256],
+    ['init containers count by their maximum', [pod([c(undefined, { cpu: '100m' })], [c(undefined, { cpu: '1' })])], 1024],
+    ['Guaranteed and BestEffort pods do not count', [pod([c({ cpu: '1', memory: '64Mi' })]), pod([c()]), pod([c(undefined, { cpu: '500m' })])], 512],
+    ['finished pods do not count', [withPhase(pod([c(undefined, { cpu: '500m' })]), 'Succeeded'), withPhase(pod([c(undefined, { cpu: '500m' })]), 'Failed'), withPhase(pod([c(undefined, { cpu: '100m' })]), 'Running')], 102],
+  ];
+  for (const [name, pods, want] of tiers)
+    it(`QoS tiers: ${name}`, () => assert.deepEqual(qosTierConfigOf(pods), { burstable: { cpuShares: want }, besteffort: { cpuShares: 2 } }));
+
+  it('writes only the tiers\' CPU shares, never a memory limit', () =>
+    assert.deepEqual(
+      qosTierWritesFor('/k8ts/', { burstable: { cpuShares: 307 }, besteffort: { cpuShares: 2 } }).map((t) => t.writes.map((w) => `${t.path}:${w.hierarchy}/${w.file}=${w.value}`)).flat(),
+      ['/k8ts/burstable:cpu/cpu.shares=307', '/k8ts/besteffort:cpu/cpu.shares=2'],
+    ));
 
   const matches: [string, string, string, boolean][] = [
     ['cpu.shares', '1024', '1024\n', true],

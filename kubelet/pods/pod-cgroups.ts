@@ -115,6 +115,38 @@ export function cgroupWritesOf(cfg: PodCgroupConfig): CgroupWrite[] {
   return w;
 }
 
+/** A pod still holding node resources: Kubernetes' active pods exclude the terminal phases. */
+export const isActivePod = (pod: Pod): boolean => pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
+
+/** The pod's effective CPU request in millicores (Kubernetes' PodRequests: init containers' max counts). */
+export const podCpuRequestMillis = (pod: Pod): number => podTotal(pod, requestsOf).cpu;
+
+/** The settings of the two QoS tiers (Guaranteed pods sit in the root, which the tiers do not own). */
+export interface QosTierConfig {
+  burstable: { cpuShares: number };
+  besteffort: { cpuShares: number };
+}
+
+/**
+ * Kubernetes' QoS container manager (setCPUCgroupConfig): BestEffort always gets the minimum
+ * shares; Burstable gets the shares of the summed CPU requests of the node's active Burstable pods
+ * (converted once, so 100m + 200m gives 307, not 102 + 204). Memory limits stay unset, as upstream
+ * leaves them without QoS-reserved memory.
+ */
+export function qosTierConfigOf(pods: Pod[]): QosTierConfig {
+  let burstableMillis = 0;
+  for (const p of pods) if (isActivePod(p) && qosClassOf(p) === 'Burstable') burstableMillis += podCpuRequestMillis(p);
+  return { burstable: { cpuShares: milliCpuToShares(burstableMillis) }, besteffort: { cpuShares: MIN_SHARES } };
+}
+
+/** The tier directories with the files each should hold, for the applier in cgroups.ts. */
+export function qosTierWritesFor(cgroupRoot: string, cfg: QosTierConfig): { path: string; writes: CgroupWrite[] }[] {
+  return [
+    { path: qosCgroupPath(cgroupRoot, 'Burstable'), writes: [{ hierarchy: 'cpu', file: 'cpu.shares', value: String(cfg.burstable.cpuShares) }] },
+    { path: qosCgroupPath(cgroupRoot, 'BestEffort'), writes: [{ hierarchy: 'cpu', file: 'cpu.shares', value: String(cfg.besteffort.cpuShares) }] },
+  ];
+}
+
 /** Writes a QoS tier needs when it is created: BestEffort's tier gets the minimum CPU shares. */
 export function qosTierWritesOf(qos: QosClass): CgroupWrite[] {
   return qos === 'BestEffort' ? [{ hierarchy: 'cpu', file: 'cpu.shares', value: String(MIN_SHARES) }] : [];

@@ -3,9 +3,9 @@
 // `X-Stream-Protocol-Version` per protocol we speak (preferred first); the server answers 101
 // with the version it chose, and the socket then carries SPDY frames. Streams are opened with
 // `openStream`, which resolves once the server's SYN_REPLY arrives.
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { HandshakeError, requestUpgrade, type UpgradeTls } from '../http-upgrade';
 import { SpdySession, type SpdyStream } from './session';
 import type { SpdyHeaders } from './header-codec';
 
@@ -16,12 +16,8 @@ export const STREAM_REPLY_TIMEOUT_MS = 30_000;
 /** After GOAWAY and our FIN, how long the peer gets to close before the socket is destroyed. */
 const CLOSE_GRACE_MS = 1_000;
 
-export class SpdyHandshakeError extends Error {
+export class SpdyHandshakeError extends HandshakeError {
   readonly code = 'SPDY_HANDSHAKE_FAILED';
-  constructor(message: string, readonly statusCode?: number, readonly body?: string) {
-    super(message);
-    this.name = 'SpdyHandshakeError';
-  }
 }
 
 export class SpdyStreamRefusedError extends Error {
@@ -36,7 +32,7 @@ export interface SpdyConnectOptions {
   /** X-Stream-Protocol-Version values, preferred first; empty means none is negotiated. */
   protocols: string[];
   headers?: Record<string, string>;
-  tls?: { ca?: Buffer | string; cert?: Buffer | string; key?: Buffer | string; servername?: string; rejectUnauthorized?: boolean };
+  tls?: UpgradeTls;
   timeoutMs?: number;
 }
 
@@ -75,49 +71,21 @@ export function clientSessionOver(socket: Duplex, head: Buffer): SpdySession {
 }
 
 /** Upgrades an HTTP(S) request at `url` to SPDY/3.1. */
-export function connectSpdy(url: string, o: SpdyConnectOptions): Promise<SpdyConnection> {
+export async function connectSpdy(url: string, o: SpdyConnectOptions): Promise<SpdyConnection> {
   const u = new URL(url);
-  const secure = u.protocol === 'https:';
-  const headers: http.OutgoingHttpHeaders = { ...o.headers, Connection: 'Upgrade', Upgrade: SPDY_UPGRADE };
+  const headers: OutgoingHttpHeaders = { ...o.headers };
   if (o.protocols.length) headers['X-Stream-Protocol-Version'] = o.protocols;
-  const reqOpts: https.RequestOptions = {
-    host: u.hostname.replace(/^\[|\]$/g, ''),
-    port: u.port || (secure ? 443 : 80),
-    path: u.pathname + u.search,
-    method: 'POST',
-    headers,
-    ...(secure ? { ...o.tls, agent: false } : { agent: false }),
-  };
-  const timeoutMs = o.timeoutMs ?? 30_000;
-  return new Promise((resolve, reject) => {
-    const req = (secure ? https : http).request(reqOpts);
-    const timer = setTimeout(() => req.destroy(new SpdyHandshakeError(`no upgrade from ${u.host} within ${timeoutMs} ms`)), timeoutMs);
-    req.on('upgrade', (res, socket, head) => {
-      clearTimeout(timer);
-      const protocol = chosenProtocol(o.protocols, res.headers[PROTOCOL_HEADER]);
-      if ((res.headers.upgrade ?? '').toLowerCase() !== SPDY_UPGRADE.toLowerCase() || protocol === undefined) {
-        socket.destroy();
-        reject(new SpdyHandshakeError(`the server upgraded to ${res.headers.upgrade} with protocol ${res.headers[PROTOCOL_HEADER] ?? '(none)'}`, res.statusCode));
-        return;
-      }
-      (socket as { setNoDelay?: (b: boolean) => void }).setNoDelay?.(true);
-      resolve({ session: clientSessionOver(socket, head), protocol });
-    });
-    req.on('response', (res) => {
-      clearTimeout(timer);
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString();
-        reject(new SpdyHandshakeError(`upgrade refused: ${res.statusCode} ${body.slice(0, 500)}`, res.statusCode, body));
-      });
-    });
-    req.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    req.end();
-  });
+  const { res, socket, head } = await requestUpgrade(
+    { url: u, secure: u.protocol === 'https:', method: 'POST', headers, upgrade: SPDY_UPGRADE, tls: o.tls, timeoutMs: o.timeoutMs ?? 30_000 },
+    SpdyHandshakeError,
+  );
+  const protocol = chosenProtocol(o.protocols, res.headers[PROTOCOL_HEADER]);
+  if ((res.headers.upgrade ?? '').toLowerCase() !== SPDY_UPGRADE.toLowerCase() || protocol === undefined) {
+    socket.destroy();
+    throw new SpdyHandshakeError(`the server upgraded to ${res.headers.upgrade} with protocol ${res.headers[PROTOCOL_HEADER] ?? '(none)'}`, res.statusCode);
+  }
+  (socket as { setNoDelay?: (b: boolean) => void }).setNoDelay?.(true);
+  return { session: clientSessionOver(socket, head), protocol };
 }
 
 /** Resolves when the peer replies to `s`; rejects if it resets it or the session ends first. */

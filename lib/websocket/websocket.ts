@@ -4,22 +4,18 @@
 // containerd's streaming server.
 import { EventEmitter } from 'node:events';
 import { createHash } from 'node:crypto';
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
+import { HandshakeError, requestUpgrade, type UpgradeTls } from '../http-upgrade';
 import { encodeFrame, FrameParser, OP_BINARY, OP_CLOSE, OP_CONT, OP_PING, OP_PONG, OP_TEXT } from './frames';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
 export const acceptKey = (key: string): string => createHash('sha1').update(key + GUID).digest('base64');
 
-export class WebSocketHandshakeError extends Error {
+export class WebSocketHandshakeError extends HandshakeError {
   readonly code = 'WEBSOCKET_HANDSHAKE_FAILED';
-  constructor(message: string, readonly statusCode?: number, readonly body?: string) {
-    super(message);
-    this.name = 'WebSocketHandshakeError';
-  }
 }
 
 /**
@@ -168,56 +164,24 @@ export interface ConnectOptions {
   protocols: string[];
   headers?: Record<string, string>;
   /** TLS client identity and trust for wss:// or https:// URLs. */
-  tls?: { ca?: Buffer | string; cert?: Buffer | string; key?: Buffer | string; servername?: string; rejectUnauthorized?: boolean };
+  tls?: UpgradeTls;
   timeoutMs?: number;
 }
 
 /** Client side: `url` may be ws://, wss://, http:// or https://. */
-export function connectWebSocket(url: string, o: ConnectOptions): Promise<WebSocket> {
+export async function connectWebSocket(url: string, o: ConnectOptions): Promise<WebSocket> {
   const u = new URL(url);
-  const secure = u.protocol === 'wss:' || u.protocol === 'https:';
   const key = randomBytes(16).toString('base64');
-  const headers: Record<string, string> = {
-    ...o.headers,
-    Connection: 'Upgrade',
-    Upgrade: 'websocket',
-    'Sec-WebSocket-Version': '13',
-    'Sec-WebSocket-Key': key,
-  };
+  const headers: Record<string, string> = { ...o.headers, 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': key };
   if (o.protocols.length) headers['Sec-WebSocket-Protocol'] = o.protocols.join(', ');
-  const reqOpts: https.RequestOptions = {
-    host: u.hostname.replace(/^\[|\]$/g, ''),
-    port: u.port || (secure ? 443 : 80),
-    path: u.pathname + u.search,
-    method: 'GET',
-    headers,
-    ...(secure ? { ...o.tls, agent: false } : { agent: false }),
-  };
-  return new Promise((resolve, reject) => {
-    const req = (secure ? https : http).request(reqOpts);
-    const timer = setTimeout(() => req.destroy(new WebSocketHandshakeError(`no upgrade from ${u.host} within ${o.timeoutMs ?? 30_000} ms`)), o.timeoutMs ?? 30_000);
-    req.on('upgrade', (res, socket, head) => {
-      clearTimeout(timer);
-      if (res.headers['sec-websocket-accept'] !== acceptKey(key)) {
-        socket.destroy();
-        reject(new WebSocketHandshakeError('bad Sec-WebSocket-Accept'));
-        return;
-      }
-      resolve(new WebSocket(socket, 'client', String(res.headers['sec-websocket-protocol'] ?? ''), head));
-    });
-    req.on('response', (res) => {
-      clearTimeout(timer);
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString();
-        reject(new WebSocketHandshakeError(`upgrade refused: ${res.statusCode} ${body.slice(0, 500)}`, res.statusCode, body));
-      });
-    });
-    req.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    req.end();
-  });
+  const secure = u.protocol === 'wss:' || u.protocol === 'https:';
+  const { res, socket, head } = await requestUpgrade(
+    { url: u, secure, method: 'GET', headers, upgrade: 'websocket', tls: o.tls, timeoutMs: o.timeoutMs ?? 30_000 },
+    WebSocketHandshakeError,
+  );
+  if (res.headers['sec-websocket-accept'] !== acceptKey(key)) {
+    socket.destroy();
+    throw new WebSocketHandshakeError('bad Sec-WebSocket-Accept');
+  }
+  return new WebSocket(socket, 'client', String(res.headers['sec-websocket-protocol'] ?? ''), head);
 }

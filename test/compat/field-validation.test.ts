@@ -4,10 +4,8 @@
 // must go through create and apply without a single warning.
 import { strict as assert } from 'node:assert';
 import YAML from 'yaml';
-import { startRestHarness, type RestHarness } from '../apiserver-rest/harness';
-import { etcdRegistry, type RegistryUnderTest } from '../apiserver-rest/registry-under-test';
-import { rawRequest } from '../apiserver-rest/https-request';
 import { configMap, fullManifests, ingress, service } from './full-manifests';
+import { kubectlSuite } from './kubectl-suite';
 
 type Obj = Record<string, any>;
 
@@ -16,25 +14,7 @@ const svc = (name: string, specExtra: Obj = {}) =>
 
 describe('field validation through kubectl 1.32 (real registry on etcd)', function () {
   this.timeout(180_000);
-  let rut: RegistryUnderTest | undefined;
-  let h: RestHarness;
-  const kubectl = (args: string[], stdin?: string) => h.kubectl(args, stdin);
-  const ok = async (args: string[], stdin?: string) => {
-    const r = await kubectl(args, stdin);
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
-    return r;
-  };
-  const raw = (method: string, p: string, headers: Record<string, string> = {}, body?: string) =>
-    rawRequest(h.port, { method, path: p, headers, body, ca: h.ca, cert: h.admin.cert, key: h.admin.key });
-
-  before(async function () {
-    rut = await etcdRegistry();
-    h = await startRestHarness(rut.registry, rut.etcdHealthy);
-  });
-  after(async () => {
-    await h?.stop();
-    await rut?.stop();
-  });
+  const { kubectl, ok, raw } = kubectlSuite();
 
   it('create -f: an unknown field fails under the default Strict with kubectl\'s message', async () => {
     const r = await kubectl(['create', '-f', '-'], svc('strict-a', { foo: 1 }));

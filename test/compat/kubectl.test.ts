@@ -6,10 +6,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
-import { startRestHarness, type RestHarness } from '../apiserver-rest/harness';
-import { etcdRegistry, type RegistryUnderTest } from '../apiserver-rest/registry-under-test';
-import { rawRequest } from '../apiserver-rest/https-request';
 import { waitFor } from '../harness/exec';
+import { kubectlSuite } from './kubectl-suite';
 
 const CM = (data: Record<string, string>, labels: Record<string, string> = {}) =>
   YAML.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', labels }, data });
@@ -25,24 +23,9 @@ const DEPLOY = (env: { name: string; value: string }[]) =>
 
 describe('kubectl 1.32 compatibility (real registry on etcd)', function () {
   this.timeout(180_000);
-  let rut: RegistryUnderTest | undefined;
-  let h: RestHarness;
-  const ok = async (args: string[], stdin?: string, env?: Record<string, string>): Promise<string> => {
-    const r = await h.kubectl(args, stdin, env);
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
-    return r.stdout;
-  };
-  const raw = (method: string, p: string, headers: Record<string, string> = {}, body?: string | Buffer) =>
-    rawRequest(h.port, { method, path: p, headers, body, ca: h.ca, cert: h.admin.cert, key: h.admin.key });
-
-  before(async function () {
-    rut = await etcdRegistry();
-    h = await startRestHarness(rut.registry, rut.etcdHealthy);
-  });
-  after(async () => {
-    await h?.stop();
-    await rut?.stop();
-  });
+  const suite = kubectlSuite();
+  const { raw } = suite;
+  const ok = async (args: string[], stdin?: string, env?: Record<string, string>): Promise<string> => (await suite.ok(args, stdin, env)).stdout;
 
   it('version, api-versions, api-resources (aggregated discovery)', async () => {
     assert.match(await ok(['version']), /Server Version: v1\.32\.0-k8ts/);
@@ -91,7 +74,7 @@ describe('kubectl 1.32 compatibility (real registry on etcd)', function () {
   });
 
   it('get -w prints a change', async () => {
-    const child = spawn('kubectl', ['--kubeconfig', h.kubeconfig, 'get', 'cm', 'c', '-w', '--output-watch-events'], { env: { ...process.env, HOME: h.dir } });
+    const child = spawn('kubectl', ['--kubeconfig', suite.h.kubeconfig, 'get', 'cm', 'c', '-w', '--output-watch-events'], { env: { ...process.env, HOME: suite.h.dir } });
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     try {
@@ -130,7 +113,7 @@ describe('kubectl 1.32 compatibility (real registry on etcd)', function () {
   });
 
   it('edit with EDITOR set to a script', async () => {
-    const script = path.join(h.dir, 'editor.sh');
+    const script = path.join(suite.h.dir, 'editor.sh');
     fs.writeFileSync(script, '#!/bin/sh\nsed -i "s/^  k: v$/  k: edited/" "$1"\n', { mode: 0o755 });
     assert.match(await ok(['edit', 'cm', 'cfg'], undefined, { EDITOR: script, KUBE_EDITOR: script }), /configmap\/cfg edited/);
     assert.equal(await ok(['get', 'cm', 'cfg', '-o', 'jsonpath={.data.k}']), 'edited');
@@ -138,7 +121,7 @@ describe('kubectl 1.32 compatibility (real registry on etcd)', function () {
 
   it('delete waits for DELETED; --cascade=orphan; dryRun; deletecollection; preconditions', async () => {
     assert.match(await ok(['delete', 'cm', 'c']), /configmap "c" deleted/);
-    assert.equal((await h.kubectl(['get', 'cm', 'c'])).code, 1);
+    assert.equal((await suite.kubectl(['get', 'cm', 'c'])).code, 1);
     // Orphan deletion leaves the object to the garbage collector (orphan finalizer); no GC runs here.
     assert.match(await ok(['delete', 'deploy', 'web', '--cascade=orphan', '--wait=false']), /deployment.apps "web" deleted/);
     assert.match(await ok(['delete', 'cm', 'cfg', '--dry-run=server']), /deleted \(server dry run\)/);

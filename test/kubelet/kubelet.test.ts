@@ -13,21 +13,10 @@ import { LABEL_POD_UID } from '../../kubelet/pods/cri-state';
 import { kubeletConfigFor, startNodeEnv, type NodeEnv } from './node-env';
 import { buildTestImages } from './busybox-image';
 import { FakeApi } from './fake-api';
+import { pollUntil, sleep, type Poll } from './pod-harness';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let finished = false; // stops pending waits once the suite ended (e.g. after a mocha timeout)
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false): Promise<T> {
-  for (;;) {
-    if (finished) throw new Error(`gave up waiting for ${what}`);
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch {
-      /* not yet */
-    }
-    await sleep(200);
-  }
-}
+const waitFor = <T>(what: string, fn: Poll<T>): Promise<T> => pollUntil(what, fn, () => finished);
 
 describe('kubelet against a real containerd', function () {
   this.timeout(300_000);

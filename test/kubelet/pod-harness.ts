@@ -15,6 +15,25 @@ export const BB = '/bin/busybox';
 export const sh = (script: string): string[] => [BB, 'sh', '-c', script];
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+export type Poll<T> = () => Promise<T | undefined | false> | T | undefined | false;
+
+/**
+ * Polls fn every 200 ms until it returns a truthy value (errors count as "not yet"); gives up
+ * once ended() says the suite is over, so no wait outlives a mocha timeout.
+ */
+export async function pollUntil<T>(what: string, fn: Poll<T>, ended: () => boolean): Promise<T> {
+  for (;;) {
+    if (ended()) throw new Error(`gave up waiting for ${what}`);
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch {
+      /* not yet */
+    }
+    await sleep(200);
+  }
+}
+
 export interface PodHarnessOptions {
   nodeName: string;
   nodeIp: string;
@@ -37,7 +56,7 @@ export interface PodHarness {
   /** Everything the container has logged (CRI log lines), all attempts. */
   logOf(p: Pod, container: string): string;
   /** Polls fn every 200 ms until it returns a truthy value (errors count as "not yet"). */
-  waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false): Promise<T>;
+  waitFor<T>(what: string, fn: Poll<T>): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -51,18 +70,7 @@ export async function startPodHarness(o: PodHarnessOptions): Promise<PodHarness>
     await kubelet?.stop().catch(() => undefined);
     await env.teardown();
   };
-  const waitFor = async <T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false): Promise<T> => {
-    for (;;) {
-      if (finished) throw new Error(`gave up waiting for ${what}`);
-      try {
-        const v = await fn();
-        if (v) return v;
-      } catch {
-        /* not yet */
-      }
-      await sleep(200);
-    }
-  };
+  const waitFor = <T>(what: string, fn: Poll<T>): Promise<T> => pollUntil(what, fn, () => finished);
   try {
     if (o.nodeAddressInNetns) {
       // Both ends stay inside the test's netns, which teardown deletes with them.

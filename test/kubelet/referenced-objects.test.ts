@@ -1,7 +1,8 @@
 // The kubelet reads only the ConfigMaps and Secrets its pods reference: on a real containerd, a pod
 // with a configMap volume and a secret env var runs, every configmap/secret list and watch the
 // kubelet makes names one object in the pod's namespace, a Secret nobody references never reaches
-// the kubelet, and once the pod is gone its objects are no longer watched.
+// the kubelet, and once the pod is gone its objects are no longer watched; a pod that completed
+// (restartPolicy Never, exit 0) releases its watch while its object still exists.
 import { strict as assert } from 'node:assert';
 import type { KList, KObject } from '../../lib/api/types';
 import { Resources, type ResourceType } from '../../lib/api/resources';
@@ -96,5 +97,19 @@ describe('kubelet reads only the objects its pods reference', function () {
     await waitFor('refs gone', async () => !(await api.list(Resources.pods, 'default')).items.some((p) => p.metadata.name === 'refs'));
     await waitFor('watches released', () => seen.open.size === 0);
     assert.deepEqual([...seen.open], []);
+  });
+
+  it('releases the watches of a completed pod that still exists', async () => {
+    const { api, mkPod, waitFor, getPod } = h!;
+    const id = 'watch configmaps default metadata.name=job-cfg';
+    await api.create(Resources.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'job-cfg', namespace: 'default' }, data: { f: 'done' } } as KObject);
+    await api.create(Resources.pods, mkPod('job', [{ command: sh('cat /c/f'), volumeMounts: [{ name: 'c', mountPath: '/c' }] }], { restartPolicy: 'Never', volumes: [{ name: 'c', configMap: { name: 'job-cfg' } }] }));
+    await waitFor('job watched', () => seen.calls.includes(id));
+    const done = await waitFor('job Succeeded', async () => ((await getPod('job')).status?.phase === 'Succeeded' ? getPod('job') : undefined));
+    assert.equal(done.status?.containerStatuses?.[0]?.state?.terminated?.reason, 'Completed');
+    assert.match(h!.logOf(done, 'c0'), /done/);
+    await waitFor('job watch released', () => !seen.open.has(id));
+    assert.ok((await getPod('job')).metadata.uid, 'the pod object is still there');
+    await api.delete(Resources.pods, 'default', 'job');
   });
 });
