@@ -24,6 +24,17 @@ interface Ref {
   subresource: string;
 }
 
+/** The decoded WatchRequest (proto3 defaults filled in, except the optional send_initial_events). */
+interface WatchRequest {
+  ref: Ref;
+  labelSelector: string;
+  fieldSelector: string;
+  resourceVersion: string;
+  allowBookmarks: boolean;
+  sendInitialEvents?: boolean | null;
+  resourceVersionMatch: string;
+}
+
 function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
   log.error({ err: String((e as Error)?.stack ?? e) }, 'unexpected error in grpc handler');
@@ -132,7 +143,7 @@ export function buildHandlers(registry: Registry): grpc.UntypedServiceImplementa
       const q = (parseJson(req.options, 'options') ?? {}) as DeleteQuery;
       return { object: json(await registry.delete(def, ns, needName(ref), q)) };
     }),
-    Watch: (call: grpc.ServerWritableStream<{ ref: Ref; labelSelector: string; fieldSelector: string; resourceVersion: string; allowBookmarks: boolean }, unknown>) => {
+    Watch: (call: grpc.ServerWritableStream<WatchRequest, unknown>) => {
       let stop: (() => void) | undefined;
       let done = false;
       const end = () => {
@@ -162,6 +173,9 @@ export function buildHandlers(registry: Registry): grpc.UntypedServiceImplementa
               fieldSelector: req.fieldSelector || undefined,
               resourceVersion: req.resourceVersion || undefined,
               allowBookmarks: req.allowBookmarks,
+              // Unset stays undefined (proto3 optional), as an absent query parameter does.
+              sendInitialEvents: req.sendInitialEvents ?? undefined,
+              resourceVersionMatch: req.resourceVersionMatch || undefined,
             },
             {
               send: (type, object) => {
@@ -178,7 +192,9 @@ export function buildHandlers(registry: Registry): grpc.UntypedServiceImplementa
         .catch((e) => {
           if (done) return;
           done = true;
-          call.destroy(grpcErrorFromStatus(toApiError(e).status));
+          // 'error' makes grpc-js end the stream with this status; destroy() would drop the
+          // status and leave the client waiting.
+          call.emit('error', grpcErrorFromStatus(toApiError(e).status));
         });
     },
   };

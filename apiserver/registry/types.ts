@@ -40,6 +40,8 @@ export interface ListQuery {
   resourceVersionMatch?: string;
   limit?: number;
   continueToken?: string;
+  /** Only watches take it: a list that carries it is refused with 422, as Kubernetes does. */
+  sendInitialEvents?: boolean;
 }
 
 export interface WatchQuery {
@@ -47,6 +49,13 @@ export interface WatchQuery {
   fieldSelector?: string;
   resourceVersion?: string;
   allowBookmarks?: boolean;
+  /**
+   * Streaming lists (WatchList): undefined when not sent. true starts the stream with the current
+   * objects as ADDED and a BOOKMARK annotated k8s.io/initial-events-end; needs resourceVersionMatch.
+   */
+  sendInitialEvents?: boolean;
+  /** Only 'NotOlderThan', and only beside sendInitialEvents (else 422). */
+  resourceVersionMatch?: string;
 }
 
 export interface WriteOptions {

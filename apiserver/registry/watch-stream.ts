@@ -1,4 +1,5 @@
-// One client watch: optional synthetic ADDED events for the current state, then storage events
+// One client watch: optional synthetic ADDED events for the current state (closed by a BOOKMARK
+// annotated k8s.io/initial-events-end for a streaming list), then storage events
 // filtered by label and field selectors, periodic BOOKMARKs, and a 410 ERROR when the requested
 // revision is gone. Served from the resource's watch cache; a start older than the cache's ring
 // that etcd still has, or one the cache cannot reach in time although etcd has it, falls back to a
@@ -16,6 +17,7 @@ import { apiserverMetrics } from '../metrics';
 import { parseFieldSelector, matchesFields } from './field-selector';
 import type { WatchQuery, WatchSink, WatchStop } from './types';
 import { filterEvent } from './watch-filter';
+import { INITIAL_EVENTS_END_ANNOTATION, planWatch, type WatchPlan } from './list-options';
 
 const log = componentLogger('apiserver', { part: 'watch' });
 
@@ -28,6 +30,15 @@ export function compileLabelSelector(s: string | undefined): (labels: Labels) =>
     if (e instanceof SelectorParseError) throw apiError(400, 'BadRequest', `unable to parse requirement: ${e.message}`);
     throw e;
   }
+}
+
+/** The BOOKMARK that ends a streaming list's initial events, at the revision of the state sent. */
+export function initialEventsEnd(spec: ResourceSpec, revision: string): Record<string, unknown> {
+  return {
+    apiVersion: spec.apiVersion,
+    kind: spec.kind,
+    metadata: { resourceVersion: revision, annotations: { [INITIAL_EVENTS_END_ANNOTATION]: 'true' } },
+  };
 }
 
 export interface StartWatchOptions {
@@ -67,17 +78,25 @@ export async function startWatch(o: StartWatchOptions): Promise<WatchStop> {
     sink.end();
   };
 
-  let from = query.resourceVersion ?? '';
-  if (from !== '' && !/^\d+$/.test(from)) throw apiError(400, 'BadRequest', `invalid resource version "${from}"`);
+  // Validated before anything is sent, so a refused watch answers with a plain Status.
+  const plan = planWatch(query);
   if (o.caches) {
-    const cached = await startCachedWatch(o, from, matches, typed);
+    const cached = await startCachedWatch(o, plan, matches, typed);
     if (cached) return cached;
   }
-  if (from === '' || from === '0') {
-    // "Get state and start at most recent": the current objects as ADDED, then changes after that.
+  let from: string;
+  if (plan.initialEvents) {
+    // The current objects as ADDED (at least as new as a resourceVersion asked for: the cache
+    // path has settled that etcd has it), then changes after that revision.
     const cur = await store.list(collection);
     for (const obj of cur.items) if (matches(obj)) sink.send('ADDED', typed(obj));
+    if (plan.markInitialEventsEnd) sink.send('BOOKMARK', initialEventsEnd(spec, cur.revision));
     from = cur.revision;
+  } else if (plan.start.mode === 'notOlderThan') {
+    from = plan.start.revision;
+  } else {
+    // sendInitialEvents=false from "now": only changes after etcd's current revision.
+    from = await store.currentRevision();
   }
   let lastRv = from;
   try {
@@ -116,17 +135,19 @@ export async function startWatch(o: StartWatchOptions): Promise<WatchStop> {
  */
 async function startCachedWatch(
   o: StartWatchOptions,
-  from: string,
+  plan: WatchPlan,
   matches: (obj: KObject) => boolean,
   typed: (obj: KObject) => KObject,
 ): Promise<WatchStop | null> {
   const { spec, sink, query } = o;
+  const start = plan.start;
+  const from = start.mode === 'notOlderThan' ? start.revision : start.mode === 'any' ? '0' : '';
   let cache: WatchCache | null;
   try {
     // Unset: start from the newest state, which the cache must have caught up with; a number the
     // cache has not reached yet is waited for (bounded); "0" is whatever the cache holds.
-    if (o.reads && from === '') cache = await o.reads.consistent(spec);
-    else if (o.reads && from !== '0') cache = await o.reads.notOlderThan(spec, from);
+    if (o.reads && start.mode === 'consistent') cache = await o.reads.consistent(spec);
+    else if (o.reads && start.mode === 'notOlderThan') cache = await o.reads.notOlderThan(spec, start.revision);
     else cache = await o.caches!.forResource(spec);
   } catch (e) {
     if (!(e instanceof ApiError && e.code === 504)) throw e;
@@ -146,10 +167,15 @@ async function startCachedWatch(
     const out = filterEvent(ev, scoped);
     if (out) sink.send(out.type, typed(out.object));
   };
-  if (from === '' || from === '0') {
+  if (plan.initialEvents || start.mode !== 'notOlderThan') {
+    // The state at the start and every later event, atomically; without initial events the
+    // state is dropped and only the changes after the cache's revision go out.
     const snap = cache!.snapshotAndSubscribe(onEvent);
     sub = snap.sub;
-    for (const obj of snap.items) if (scoped(obj)) sink.send('ADDED', typed(obj));
+    if (plan.initialEvents) {
+      for (const obj of snap.items) if (scoped(obj)) sink.send('ADDED', typed(obj));
+      if (plan.markInitialEventsEnd) sink.send('BOOKMARK', initialEventsEnd(spec, snap.revision));
+    }
   } else {
     // The ring may still hold what etcd compacted away; clients expect 410 from then on anyway,
     // so one cheap read at that revision decides (the etcd path reports the 410 in-stream).

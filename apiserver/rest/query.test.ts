@@ -17,6 +17,20 @@ describe('rest query parameters', () => {
   it('watch options', () => {
     assert.deepEqual(watchQuery(q('watch=1&resourceVersion=3&allowWatchBookmarks=true&timeoutSeconds=10')), { resourceVersion: '3', allowBookmarks: true, timeoutSeconds: 10 });
   });
+  const streaming: [string, unknown][] = [
+    ['watch=1', {}],
+    ['watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan', { sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan' }],
+    ['watch=1&sendInitialEvents=false&resourceVersionMatch=NotOlderThan&resourceVersion=4', { sendInitialEvents: false, resourceVersionMatch: 'NotOlderThan', resourceVersion: '4' }],
+    ['watch=1&sendInitialEvents=0', { sendInitialEvents: false }],
+    ['watch=1&sendInitialEvents=FALSE', { sendInitialEvents: false }],
+    ['watch=1&sendInitialEvents=1', { sendInitialEvents: true }],
+    ['watch=1&sendInitialEvents=yes', { sendInitialEvents: true }],
+    ['watch=1&resourceVersionMatch=Exact', { resourceVersionMatch: 'Exact' }],
+  ];
+  for (const [qs, want] of streaming) it(`watch streaming-list options ${qs}`, () => assert.deepEqual(watchQuery(q(qs)), want));
+  it('passes sendInitialEvents on a list through for the registry to refuse', () => {
+    assert.deepEqual(listQuery(q('sendInitialEvents=true')), { sendInitialEvents: true });
+  });
   const deletes: [string, unknown, unknown][] = [
     ['', undefined, {}],
     ['propagationPolicy=Foreground', undefined, { propagationPolicy: 'Foreground' }],

@@ -14,6 +14,16 @@ const boolParam = (q: URLSearchParams, name: string): boolean => {
   return v === 'true' || v === '1';
 };
 
+/**
+ * A pointer-bool parameter as Kubernetes converts it: absent is undefined, "0" or "false" (any
+ * case) is false, any other value is true.
+ */
+function optionalBoolParam(q: URLSearchParams, name: string): boolean | undefined {
+  const v = q.get(name);
+  if (v === null) return undefined;
+  return !(v === '0' || v.toLowerCase() === 'false');
+}
+
 export function isWatch(q: URLSearchParams): boolean {
   return boolParam(q, 'watch');
 }
@@ -39,6 +49,8 @@ export function listQuery(q: URLSearchParams): ListQuery {
   if (limit !== undefined && limit > 0) out.limit = limit;
   const cont = q.get('continue');
   if (cont) out.continueToken = cont;
+  const sie = optionalBoolParam(q, 'sendInitialEvents');
+  if (sie !== undefined) out.sendInitialEvents = sie;
   return out;
 }
 
@@ -51,6 +63,11 @@ export function watchQuery(q: URLSearchParams): WatchQuery & { timeoutSeconds?: 
   const rv = q.get('resourceVersion');
   if (rv) out.resourceVersion = rv;
   if (boolParam(q, 'allowWatchBookmarks')) out.allowBookmarks = true;
+  // Both passed through as given: the registry defaults and validates them for both doors.
+  const sie = optionalBoolParam(q, 'sendInitialEvents');
+  if (sie !== undefined) out.sendInitialEvents = sie;
+  const match = q.get('resourceVersionMatch');
+  if (match) out.resourceVersionMatch = match;
   const t = intParam(q, 'timeoutSeconds');
   if (t !== undefined && t > 0) out.timeoutSeconds = t;
   return out;

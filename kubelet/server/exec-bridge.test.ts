@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { SpdySession, type SpdyStream } from '../../lib/spdy/session';
 import type { WebSocket } from '../../lib/websocket/websocket';
-import { relaySpdy, routeClientMessage, runtimeStreamTypes, type ExecParams } from './exec-bridge';
+import { relaySpdy, routeClientMessage, runtimeStreamTypes, runtimeWedged, type ExecParams } from './exec-bridge';
 
 const params = (p: Partial<ExecParams>): ExecParams => ({ command: ['cat'], stdin: false, stdout: true, stderr: true, tty: false, ...p });
 const msg = (channel: number, s: string) => Buffer.concat([Buffer.from([channel]), Buffer.from(s)]);
@@ -24,10 +24,11 @@ class FakeClient extends EventEmitter {
 }
 
 /** A runtime streaming server in memory: `cat` over the streams, then a success Status. */
-function runtime(): { client: SpdySession; opened: string[]; resized: string[]; byType: Map<string, SpdyStream> } {
+function runtime(o: { transportFull?: () => boolean } = {}): { client: SpdySession; opened: string[]; resized: string[]; byType: Map<string, SpdyStream> } {
   let client!: SpdySession;
   const server = new SpdySession({ write: (b) => (client.receive(b), true), close: () => client.transportClosed() });
-  client = new SpdySession({ write: (b) => (server.receive(b), true), close: () => server.transportClosed() }, { client: true });
+  // transportFull: the connection toward the runtime stops draining (the runtime stopped reading).
+  client = new SpdySession({ write: (b) => (server.receive(b), !o.transportFull?.()), close: () => server.transportClosed() }, { client: true });
   const opened: string[] = [];
   const resized: string[] = [];
   const byType = new Map<string, SpdyStream>();
@@ -96,4 +97,46 @@ describe('exec bridge over SPDY', () => {
     assert.match(ws.byChannel(3), /NonZeroExitCode/);
     assert.ok(ws.closed);
   });
+
+  it('decides the runtime is wedged only when the output ended, no Status came and stdin is stuck', () => {
+    assert.equal(runtimeWedged({ outputsEnded: true, statusDone: false, stdinBlocked: true }), true);
+    assert.equal(runtimeWedged({ outputsEnded: true, statusDone: false, stdinBlocked: false }), false);
+    assert.equal(runtimeWedged({ outputsEnded: false, statusDone: false, stdinBlocked: true }), false);
+    assert.equal(runtimeWedged({ outputsEnded: true, statusDone: true, stdinBlocked: true }), false);
+  });
+
+  it('ends the exec with a Failure Status when the output ended but the runtime neither sends the Status nor takes stdin', async () => {
+    let full = false;
+    const rt = runtime({ transportFull: () => full });
+    const ws = new FakeClient();
+    await relaySpdy(ws as unknown as WebSocket, rt.client, params({ stdin: true }), [], { statusGraceMs: 10 });
+    rt.byType.get('stdout')!.end(Buffer.from('y\ny\n'));
+    rt.byType.get('stderr')!.end();
+    full = true;
+    ws.emit('message', msg(0, 'y\n'));
+    await waitUntil(() => ws.closed);
+    assert.equal(ws.byChannel(1), 'y\ny\n');
+    const status = JSON.parse(ws.byChannel(3));
+    assert.equal(status.status, 'Failure', 'an unknown exit status is not reported as success');
+    assert.match(status.message, /did not report the exit status/);
+    assert.ok(rt.client.isClosed);
+  });
+
+  it('keeps waiting for the Status while the runtime still takes stdin', async () => {
+    const rt = runtime();
+    const ws = new FakeClient();
+    await relaySpdy(ws as unknown as WebSocket, rt.client, params({ stdin: true }), [], { statusGraceMs: 10 });
+    rt.byType.get('stdout')!.end();
+    rt.byType.get('stderr')!.end();
+    ws.emit('message', msg(0, 'more'));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(!ws.closed, 'a process may close its output and go on reading stdin');
+    rt.byType.get('error')!.end(Buffer.from('{"status":"Success"}'));
+    await waitUntil(() => ws.closed);
+    assert.equal(ws.byChannel(3), '{"status":"Success"}');
+  });
 });
+
+async function waitUntil(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 5));
+}

@@ -80,46 +80,113 @@ export function routeClientMessage(data: Buffer): { stream: 'stdin' | 'resize'; 
 }
 
 /**
+ * How long the runtime gets to report the exit Status once the process's output has ended while
+ * the runtime has stopped taking stdin. containerd 1.6 can wedge exactly then: its copy of stdin
+ * into the exec's FIFO blocks for good once the process exits without reading all of it (nothing
+ * drains the FIFO any more), the exec never returns, and its SPDY connection stops being read, so
+ * no Status, FIN or GOAWAY ever comes, even if we end stdin. Without a bound, `yes | kubectl exec
+ * -i POD -- head -2` would hang forever.
+ */
+export const STATUS_AFTER_OUTPUT_GRACE_MS = 2_000;
+
+/**
+ * Pure: whether to stop waiting for the runtime's Status. Only when the output streams have all
+ * ended (the process closed them, normally by exiting) and the runtime is no longer reading what
+ * we send on stdin: a process that closed its output but still reads stdin keeps the exec alive.
+ */
+export function runtimeWedged(s: { outputsEnded: boolean; statusDone: boolean; stdinBlocked: boolean }): boolean {
+  return s.outputsEnded && !s.statusDone && s.stdinBlocked;
+}
+
+/** The Status sent when the runtime wedged: the command ended, its exit code is unknown. */
+export function wedgedStatus(): Buffer {
+  const message =
+    'the container runtime did not report the exit status: the command ended while its stdin was still being sent, and the runtime stopped reading it';
+  return Buffer.from(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'InternalError', code: 500 }));
+}
+
+export interface RelayOptions {
+  statusGraceMs?: number;
+}
+
+/**
  * Opens the exec streams on a runtime SPDY session and relays them to and from the client.
  * Output listeners go on before the replies are awaited, so nothing the runtime sends is missed.
  */
-export async function relaySpdy(client: WebSocket, session: SpdySession, params: ExecParams, early: Buffer[] = []): Promise<void> {
+export async function relaySpdy(client: WebSocket, session: SpdySession, params: ExecParams, early: Buffer[] = [], o: RelayOptions = {}): Promise<void> {
   const streams = new Map<StreamType, SpdyStream>();
   for (const t of runtimeStreamTypes(params)) streams.set(t, session.openStream({ streamtype: [t] }));
   const errorBytes: Buffer[] = [];
   const pending = new Set<SpdyStream>();
+  const outputs = new Set<SpdyStream>();
+  let statusDone = false;
+  let stdinBlocked = false;
+  let graceTimer: NodeJS.Timeout | undefined;
   let finished = false;
   const finish = () => {
     if (finished) return;
     finished = true;
+    clearTimeout(graceTimer);
     // The error stream holds one v4 Status document (success or the failure, with exit code).
     if (errorBytes.length) client.send(Buffer.concat([Buffer.from([ERROR_CHANNEL]), ...errorBytes]));
     client.close(1000);
     session.close();
   };
-  const track = (s: SpdyStream, onData: (d: Buffer) => void) => {
+  // Decides again whenever one of its inputs changes; the timer only runs while it holds.
+  const checkWedged = () => {
+    // Without any output stream there is no sign of the process ending: never give up then.
+    const wedged = runtimeWedged({ outputsEnded: hadOutputs && outputs.size === 0, statusDone, stdinBlocked });
+    if (!wedged || finished) {
+      clearTimeout(graceTimer);
+      graceTimer = undefined;
+      return;
+    }
+    graceTimer ??= setTimeout(() => {
+      // The exit code is unknowable now. No Status would read as success in the v4 protocol, so
+      // the client is told plainly that the runtime never reported it.
+      log.warn({ command: params.command[0] }, 'the runtime never reported the exec status after the output ended; ending the exec');
+      if (!errorBytes.length) errorBytes.push(wedgedStatus());
+      finish();
+    }, o.statusGraceMs ?? STATUS_AFTER_OUTPUT_GRACE_MS);
+  };
+  const track = (s: SpdyStream, onData: (d: Buffer) => void, isOutput: boolean) => {
     pending.add(s);
+    if (isOutput) outputs.add(s);
     s.on('data', onData);
     const done = () => {
       pending.delete(s);
+      if (isOutput) outputs.delete(s);
+      else statusDone = true;
       if (pending.size === 0) finish();
+      else checkWedged();
     };
     s.on('end', done);
     s.on('close', done);
   };
-  track(streams.get('error')!, (d) => errorBytes.push(d));
+  track(streams.get('error')!, (d) => errorBytes.push(d), false);
   const out = streams.get('stdout');
-  if (out) track(out, (d) => client.send(Buffer.concat([Buffer.from([STDOUT_CHANNEL]), d])));
+  if (out) track(out, (d) => client.send(Buffer.concat([Buffer.from([STDOUT_CHANNEL]), d])), true);
   const err = streams.get('stderr');
-  if (err) track(err, (d) => client.send(Buffer.concat([Buffer.from([STDERR_CHANNEL]), d])));
+  if (err) track(err, (d) => client.send(Buffer.concat([Buffer.from([STDERR_CHANNEL]), d])), true);
+  const hadOutputs = outputs.size > 0;
   session.on('close', finish);
   client.on('close', () => session.close());
   await Promise.all([...streams.values()].map((s) => awaitReply(s)));
+  const stdin = streams.get('stdin');
+  stdin?.on('drain', () => {
+    stdinBlocked = false;
+    checkWedged();
+  });
   const toRuntime = (data: Buffer) => {
     const r = routeClientMessage(data);
     if (!r) return;
-    if ('close' in r) streams.get('stdin')?.end();
-    else if (r.payload.length) streams.get(r.stream)?.write(r.payload);
+    if ('close' in r) stdin?.end();
+    else if (r.payload.length && r.stream === 'stdin' && stdin) {
+      if (!stdin.write(r.payload) && !stdinBlocked) {
+        stdinBlocked = true;
+        checkWedged();
+      }
+    } else if (r.payload.length) streams.get(r.stream)?.write(r.payload);
   };
   for (const d of early) toRuntime(d);
   client.on('message', toRuntime);

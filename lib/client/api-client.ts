@@ -19,6 +19,13 @@ export interface WatchOptions {
   /** Watch changes after this revision (usually the list's resourceVersion). */
   resourceVersion?: string;
   allowBookmarks?: boolean;
+  /**
+   * Streaming list: true starts with the current objects as ADDED, then a BOOKMARK annotated
+   * k8s.io/initial-events-end (when allowBookmarks), then changes. Needs resourceVersionMatch.
+   */
+  sendInitialEvents?: boolean;
+  /** 'NotOlderThan' beside sendInitialEvents (anything else is refused with 422). */
+  resourceVersionMatch?: string;
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';

@@ -148,6 +148,9 @@ export class GrpcApiClient implements ApiClient {
       fieldSelector: opts.fieldSelector ?? '',
       resourceVersion: opts.resourceVersion ?? '',
       allowBookmarks: opts.allowBookmarks ?? false,
+      // Left out when unset, so the server tells "not sent" from false.
+      ...(opts.sendInitialEvents !== undefined ? { sendInitialEvents: opts.sendInitialEvents } : {}),
+      resourceVersionMatch: opts.resourceVersionMatch ?? '',
     });
     let closed = false;
     let stopped = false;

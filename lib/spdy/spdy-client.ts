@@ -49,12 +49,34 @@ export function chosenProtocol(offered: string[], header: string | string[] | un
   return offered.includes(v) ? v : undefined;
 }
 
-/** Binds a client session to an upgraded socket. */
+/**
+ * Binds a client session to an upgraded socket.
+ *
+ * Writes are gathered and handed to the socket after the event loop's poll phase (setImmediate).
+ * A runtime streaming server (containerd's) closes the connection right after the exec's final
+ * output and Status while we may still be sending stdin, so its kernel answers our data with a
+ * reset. Node destroys a socket whose write fails, dropping whatever the kernel had received but
+ * Node had not read yet: the last output and the exit Status. Writing only after the poll phase
+ * means what arrived before the reset has been read (and has closed the streams) first.
+ */
 export function clientSessionOver(socket: Duplex, head: Buffer): SpdySession {
+  let queued: Buffer[] = [];
+  let blocked = false;
+  const flush = () => {
+    if (queued.length === 0) return;
+    const out = queued.length === 1 ? queued[0] : Buffer.concat(queued);
+    queued = [];
+    if (!socket.destroyed && !socket.writableEnded) blocked = !socket.write(out);
+  };
   const session = new SpdySession(
     {
-      write: (b) => socket.write(b),
+      write: (b) => {
+        if (queued.length === 0) setImmediate(flush);
+        queued.push(b);
+        return !blocked;
+      },
       close: () => {
+        flush();
         socket.end();
         setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
       },
@@ -62,7 +84,10 @@ export function clientSessionOver(socket: Duplex, head: Buffer): SpdySession {
     { client: true },
   );
   socket.on('data', (c: Buffer) => session.receive(c));
-  socket.on('drain', () => session.drained());
+  socket.on('drain', () => {
+    blocked = false;
+    session.drained();
+  });
   socket.on('close', () => session.transportClosed());
   // A reset connection ends in 'close' too; the session reports it by closing.
   socket.on('error', () => undefined);
