@@ -165,6 +165,7 @@ export async function startKubelet(cfg: KubeletConfig): Promise<{ stop(): Promis
     backoff: cfg.backoff,
     probes,
     images,
+    beforePodCgroup: () => updateQosTiers(),
   });
   const pods = new Informer<Pod>(client, Resources.pods, { fieldSelector: `spec.nodeName=${cfg.nodeName}`, name: 'kubelet-pods' });
   pods.addIndex('uid', (p) => (p.metadata.uid ? [p.metadata.uid] : []));

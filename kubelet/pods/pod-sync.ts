@@ -32,6 +32,11 @@ export interface PodSyncConfig extends PodConfigContext {
   images?: ImageManager;
   /** Probe workers; without them containers count as ready once running. */
   probes?: ProbeManager;
+  /**
+   * Called before a pod's cgroup is first made in this process: the QoS tier it goes into is
+   * brought up to date first (upstream's QoS manager does the same before a pod cgroup appears).
+   */
+  beforePodCgroup?: () => void;
 }
 
 export interface SyncResult {
@@ -303,6 +308,7 @@ export class PodSyncer {
   private ensurePodCgroup(pod: Pod): void {
     const qos = qosClassOf(pod);
     const podPath = podCgroupPath(this.cfg.cgroupRoot, pod);
+    if (!this.cgroupsChecked.has(pod.metadata.uid!)) this.cfg.beforePodCgroup?.();
     const r = ensurePodCgroup({ podPath, tierPath: qosCgroupPath(this.cfg.cgroupRoot, qos), qos, config: podCgroupConfig(pod) });
     if (r.created || r.written.length) log.info({ pod: `${pod.metadata.namespace}/${pod.metadata.name}`, cgroup: podPath, created: r.created, written: r.written }, 'pod cgroup updated');
     this.cgroupsChecked.add(pod.metadata.uid!);
