@@ -2,10 +2,8 @@
 // kube-system/kube-controller-manager Lease, and every controller while leading.
 import { parseFlags } from '../lib/flags';
 import { runComponentMain } from '../lib/component-main';
-import { servingTls } from '../lib/serving-tls';
-import { LEADER_GATED_FLAGS, runLeaderGated } from '../lib/leader-gated';
+import { LEADER_GATED_FLAGS, clientFromFlags, gatedOptionsFromFlags, runLeaderGated } from '../lib/leader-gated';
 import { componentLogger } from '../lib/log';
-import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-client';
 import type { ApiClient } from '../lib/client/api-client';
 import { Metrics } from '../lib/health-server';
 import { ALL_CONTROLLERS, Controllers } from './controller-manager';
@@ -31,17 +29,14 @@ export async function startControllerManager(config: ControllerManagerConfig): P
   parseCidr(config.clusterCidr); // fail at start-up, not at the first node
   const unknown = config.controllers.filter((c) => !ALL_CONTROLLERS.includes(c));
   if (unknown.length) throw new Error(`unknown controllers: ${unknown.join(', ')} (known: ${ALL_CONTROLLERS.join(', ')})`);
-  const client = config.client ?? new GrpcApiClient(grpcOptionsFromKubeconfig(config.kubeconfig, config.apiserverGrpc || undefined));
+  const client = clientFromFlags(config);
   const metrics = new Metrics();
   const gated = await runLeaderGated({
     client,
     leaseName: 'kube-controller-manager',
-    leaderElect: config.leaderElect,
-    leaseDurationMs: config.leaseDuration * 1000,
-    renewMs: config.renewPeriod * 1000,
+    ...gatedOptionsFromFlags(config),
     metrics,
     leaderMetric: 'controller_manager_leader',
-    health: { port: config.healthPort, host: config.bindAddress, tls: servingTls(config.tlsCertFile, config.tlsPrivateKeyFile) },
     create: () =>
       new Controllers({
         client,

@@ -4,6 +4,8 @@
 import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { ApiClient } from './client/api-client';
+import { GrpcApiClient, grpcOptionsFromKubeconfig } from './client/grpc-client';
+import { servingTls } from './serving-tls';
 import { runLeaderElection } from './leader-election';
 import { Metrics, startHealthServer } from './health-server';
 
@@ -20,6 +22,23 @@ export const LEADER_GATED_FLAGS = {
   logLevel: 'info',
   help: false,
 };
+
+type LeaderGatedFlags = typeof LEADER_GATED_FLAGS & { healthPort: number };
+
+/** The election and health-port options the shared flags give (seconds to ms, certificate read). */
+export function gatedOptionsFromFlags(f: LeaderGatedFlags): Pick<LeaderGatedOptions, 'leaderElect' | 'leaseDurationMs' | 'renewMs' | 'health'> {
+  return {
+    leaderElect: f.leaderElect,
+    leaseDurationMs: f.leaseDuration * 1000,
+    renewMs: f.renewPeriod * 1000,
+    health: { port: f.healthPort, host: f.bindAddress, tls: servingTls(f.tlsCertFile, f.tlsPrivateKeyFile) },
+  };
+}
+
+/** The component's API client: the one a test passes in, else one from the kubeconfig (and --apiserver-grpc). */
+export function clientFromFlags(f: { client?: ApiClient; kubeconfig: string; apiserverGrpc: string }): ApiClient {
+  return f.client ?? new GrpcApiClient(grpcOptionsFromKubeconfig(f.kubeconfig, f.apiserverGrpc || undefined));
+}
 
 export interface LeaderWork {
   start(): Promise<void>;

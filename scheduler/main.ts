@@ -2,10 +2,8 @@
 // kube-system/kube-scheduler Lease, and the scheduling loop while leading.
 import { parseFlags } from '../lib/flags';
 import { runComponentMain } from '../lib/component-main';
-import { servingTls } from '../lib/serving-tls';
-import { LEADER_GATED_FLAGS, runLeaderGated } from '../lib/leader-gated';
+import { LEADER_GATED_FLAGS, clientFromFlags, gatedOptionsFromFlags, runLeaderGated } from '../lib/leader-gated';
 import { componentLogger } from '../lib/log';
-import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-client';
 import type { ApiClient } from '../lib/client/api-client';
 import { Metrics } from '../lib/health-server';
 import { Scheduler } from './scheduler';
@@ -22,17 +20,14 @@ export type SchedulerConfig = Omit<ReturnType<typeof parseFlags<typeof scheduler
 
 export async function startScheduler(config: SchedulerConfig): Promise<{ stop(): Promise<void>; port: number }> {
   const log = componentLogger('scheduler');
-  const client = config.client ?? new GrpcApiClient(grpcOptionsFromKubeconfig(config.kubeconfig, config.apiserverGrpc || undefined));
+  const client = clientFromFlags(config);
   const metrics = new Metrics();
   const gated = await runLeaderGated({
     client,
     leaseName: 'kube-scheduler',
-    leaderElect: config.leaderElect,
-    leaseDurationMs: config.leaseDuration * 1000,
-    renewMs: config.renewPeriod * 1000,
+    ...gatedOptionsFromFlags(config),
     metrics,
     leaderMetric: 'scheduler_leader',
-    health: { port: config.healthPort, host: config.bindAddress, tls: servingTls(config.tlsCertFile, config.tlsPrivateKeyFile) },
     create: () => new Scheduler({ client, metrics }),
   });
   log.info({ healthPort: gated.port, leaderElect: config.leaderElect, identity: gated.identity, apiserverGrpc: config.apiserverGrpc || '(from kubeconfig)' }, 'scheduler started');

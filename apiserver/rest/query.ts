@@ -34,40 +34,37 @@ export function dryRun(q: URLSearchParams): boolean {
   return vs.length > 0;
 }
 
-export function listQuery(q: URLSearchParams): ListQuery {
-  const out: ListQuery = {};
+/**
+ * The parameters lists and watches share. resourceVersionMatch and sendInitialEvents are passed
+ * through as given: the registry defaults and validates them, so both doors answer alike.
+ */
+function readQuery(q: URLSearchParams): ListQuery & WatchQuery {
+  const out: ListQuery & WatchQuery = {};
   const ls = q.get('labelSelector');
   if (ls) out.labelSelector = ls;
   const fs = q.get('fieldSelector');
   if (fs) out.fieldSelector = fs;
   const rv = q.get('resourceVersion');
   if (rv) out.resourceVersion = rv;
-  // Passed through as given: the registry validates it, so both doors answer alike.
   const match = q.get('resourceVersionMatch');
   if (match) out.resourceVersionMatch = match;
-  const limit = intParam(q, 'limit');
-  if (limit !== undefined && limit > 0) out.limit = limit;
-  const cont = q.get('continue');
-  if (cont) out.continueToken = cont;
   const sie = optionalBoolParam(q, 'sendInitialEvents');
   if (sie !== undefined) out.sendInitialEvents = sie;
   return out;
 }
 
+export function listQuery(q: URLSearchParams): ListQuery {
+  const out: ListQuery = readQuery(q);
+  const limit = intParam(q, 'limit');
+  if (limit !== undefined && limit > 0) out.limit = limit;
+  const cont = q.get('continue');
+  if (cont) out.continueToken = cont;
+  return out;
+}
+
 export function watchQuery(q: URLSearchParams): WatchQuery & { timeoutSeconds?: number } {
-  const out: WatchQuery & { timeoutSeconds?: number } = {};
-  const ls = q.get('labelSelector');
-  if (ls) out.labelSelector = ls;
-  const fs = q.get('fieldSelector');
-  if (fs) out.fieldSelector = fs;
-  const rv = q.get('resourceVersion');
-  if (rv) out.resourceVersion = rv;
+  const out: WatchQuery & { timeoutSeconds?: number } = readQuery(q);
   if (boolParam(q, 'allowWatchBookmarks')) out.allowBookmarks = true;
-  // Both passed through as given: the registry defaults and validates them for both doors.
-  const sie = optionalBoolParam(q, 'sendInitialEvents');
-  if (sie !== undefined) out.sendInitialEvents = sie;
-  const match = q.get('resourceVersionMatch');
-  if (match) out.resourceVersionMatch = match;
   const t = intParam(q, 'timeoutSeconds');
   if (t !== undefined && t > 0) out.timeoutSeconds = t;
   return out;
