@@ -1,5 +1,5 @@
 // Entry point: node dist/apiserver/main.js --etcd-servers ... --tls-cert-file ... (see config.ts).
-import { rootLogger, componentLogger } from '../lib/log';
+import { componentLogger, configureLogging, parseLogLevel } from '../lib/log';
 import { usage } from '../lib/flags';
 import { APISERVER_FLAGS, parseApiserverConfig } from './config';
 import { startApiserver } from './server';
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     process.stderr.write(`apiserver: ${(e as Error).message}\n${usage('apiserver', APISERVER_FLAGS)}\n`);
     process.exit(2);
   }
-  rootLogger().level = config.logLevel;
+  configureLogging({ level: parseLogLevel(config.logLevel) });
   const log = componentLogger('apiserver');
   log.info(
     {

@@ -1,7 +1,7 @@
 // Wires the apiserver together: etcd client → store → registry → bootstrap → gRPC and REST doors.
 import * as fs from 'node:fs';
 import { Etcd3 } from 'etcd3';
-import { componentLogger, rootLogger } from '../lib/log';
+import { componentLogger, configureLogging, parseLogLevel } from '../lib/log';
 import type { ApiserverConfig } from './config';
 import { EtcdStore } from './storage/etcd-store';
 import { createRegistry, type CoreRegistry } from './registry/registry';
@@ -42,7 +42,7 @@ async function waitForEtcd(store: EtcdStore, timeoutMs: number): Promise<void> {
 }
 
 export async function startApiserver(config: ApiserverConfig): Promise<RunningApiserver> {
-  if (config.logLevel) rootLogger().level = config.logLevel;
+  if (config.logLevel) configureLogging({ level: parseLogLevel(config.logLevel) });
   const tls = {
     cert: fs.readFileSync(config.tlsCertFile),
     key: fs.readFileSync(config.tlsPrivateKeyFile),

@@ -15,6 +15,7 @@ import { checkIpvsSupport } from './ipvs/ipvs-support';
 import { NodeRoutes } from './node-routes';
 import { nodeRoutingKey, Proxier } from './proxier';
 import { SyncLoop } from './sync-loop';
+import { processMetrics } from '../lib/metrics/prometheus';
 
 export interface KubeProxy {
   stop(): Promise<void>;
@@ -96,7 +97,7 @@ export async function startKubeProxy(config: KubeProxyConfig, deps: KubeProxyDep
     if (config.metrics.port) {
       servers.push(
         await serve(config.metrics.host, config.metrics.port, {
-          '/metrics': () => ({ code: 200, body: renderMetrics(metrics()), type: 'text/plain; version=0.0.4' }),
+          '/metrics': () => ({ code: 200, body: renderMetrics(metrics()) + processMetrics.render(), type: 'text/plain; version=0.0.4' }),
           '/healthz': () => healthz(Date.now(), loop.stats, config.syncPeriodMs),
         }),
       );

@@ -4,6 +4,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { labelString, processMetrics } from './metrics/prometheus';
 
 export class Metrics {
   private readonly counters = new Map<string, { help: string; type: 'counter' | 'gauge'; values: Map<string, number> }>();
@@ -34,11 +35,6 @@ export class Metrics {
   }
 }
 
-function labelString(labels: Record<string, string>): string {
-  const e = Object.entries(labels);
-  if (e.length === 0) return '';
-  return `{${e.map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`).join(',')}}`;
-}
 
 export interface HealthServer {
   port: number;
@@ -59,7 +55,7 @@ export async function startHealthServer(opts: HealthServerOptions): Promise<Heal
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/livez' || path === '/healthz') return reply(res, 200, 'ok');
     if (path === '/readyz') return opts.ready() ? reply(res, 200, 'ok') : reply(res, 503, 'not ready');
-    if (path === '/metrics') return reply(res, 200, opts.metrics.render(), 'text/plain; version=0.0.4');
+    if (path === '/metrics') return reply(res, 200, opts.metrics.render() + processMetrics.render(), 'text/plain; version=0.0.4');
     reply(res, 404, 'not found');
   };
   const server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) : http.createServer(handler);

@@ -1,7 +1,7 @@
 // The apiserver's metrics, named as Kubernetes names them so existing dashboards read them. One
 // process-wide instance (apiserverMetrics): the registry, storage and watch cache record into it
 // and the REST door serves render() at /metrics.
-import { Counter, Gauge, Histogram, type MetricFamily } from './prometheus';
+import { Counter, Gauge, Histogram, type MetricFamily } from '../../lib/metrics/prometheus';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 2, 5, 10, 30, 60];
 const ETCD_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ApiserverMetrics } from './index';
-import { Histogram } from './prometheus';
+import { Histogram } from '../../lib/metrics/prometheus';
 
 describe('apiserver metrics', () => {
   it('renders cumulative histogram buckets with sum and count', () => {

@@ -20,6 +20,7 @@ import { serveWatch } from './watch';
 import { openapiDispatch } from './openapi-routes';
 import { proxyRequest, proxyUpgrade, type NodeProxyOptions } from '../node-proxy/proxy';
 import { apiserverMetrics } from '../metrics';
+import { processMetrics } from '../../lib/metrics/prometheus';
 
 export interface RestServerOptions {
   registry: Registry;
@@ -171,7 +172,7 @@ async function handle(o: RestServerOptions, req: IncomingMessage, res: ServerRes
   }
   if (url.pathname === '/metrics') {
     if (req.method !== 'GET') return send(res, 405, statusOf(405, 'MethodNotAllowed', `the server does not allow method ${String(req.method)} on /metrics`));
-    const text = apiserverMetrics.render();
+    const text = apiserverMetrics.render() + processMetrics.render();
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
     res.end(text);
     return;

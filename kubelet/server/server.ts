@@ -18,6 +18,7 @@ import { parseExecParams, serveExec } from './exec-bridge';
 import { connectInNetns } from './netns-relay';
 import { acceptPortForward, servePortForward } from './port-forward';
 import { statsSummary } from './stats';
+import { processMetrics } from '../../lib/metrics/prometheus';
 
 export const APISERVER_CLIENT_CN = 'kube-apiserver-kubelet-client';
 
@@ -119,7 +120,7 @@ export class KubeletServer {
     const p = url.pathname;
     if (p === '/healthz' || p === '/livez' || p === '/readyz') return text(res, 200, 'ok');
     if (!authorized(req)) return text(res, 401, 'Unauthorized');
-    if (p === '/metrics') return text(res, 200, this.o.metrics.render(), 'text/plain; version=0.0.4');
+    if (p === '/metrics') return text(res, 200, this.o.metrics.render() + processMetrics.render(), 'text/plain; version=0.0.4');
     if (p === '/pods' || p === '/pods/') {
       return text(res, 200, JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: {}, items: this.o.pods() }), 'application/json');
     }
