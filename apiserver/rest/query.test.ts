@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { ApiError } from '../../lib/errors';
-import { deleteQuery, dryRun, listQuery, watchQuery } from './query';
+import { deleteQuery, dryRun, isWatch, listQuery, watchQuery } from './query';
 
 const q = (s: string) => new URLSearchParams(s);
 
@@ -17,6 +17,14 @@ describe('rest query parameters', () => {
   it('watch options', () => {
     assert.deepEqual(watchQuery(q('watch=1&resourceVersion=3&allowWatchBookmarks=true&timeoutSeconds=10')), { resourceVersion: '3', allowBookmarks: true, timeoutSeconds: 10 });
   });
+  // kube-apiserver's reading of booleans: the Python client sends watch=True.
+  const watches: [string, boolean][] = [
+    ['', false], ['watch=true', true], ['watch=True', true], ['watch=1', true], ['watch=', true], ['watch=yes', true],
+    ['watch=false', false], ['watch=False', false], ['watch=0', false], ['watch=0&watch=1', false],
+  ];
+  for (const [qs, want] of watches) it(`isWatch(${qs || '<none>'}) = ${want}`, () => assert.equal(isWatch(q(qs)), want));
+  const bookmarks: [string, boolean][] = [['allowWatchBookmarks=True', true], ['allowWatchBookmarks=1', true], ['allowWatchBookmarks=false', false], ['', false]];
+  for (const [qs, want] of bookmarks) it(`allowWatchBookmarks from ${qs || '<none>'}`, () => assert.equal(watchQuery(q(qs)).allowBookmarks === true, want));
   const streaming: [string, unknown][] = [
     ['watch=1', {}],
     ['watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan', { sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan' }],
@@ -37,6 +45,10 @@ describe('rest query parameters', () => {
     ['', { kind: 'DeleteOptions', propagationPolicy: 'Background', gracePeriodSeconds: 0 }, { propagationPolicy: 'Background', gracePeriodSeconds: 0 }],
     ['gracePeriodSeconds=30', { preconditions: { uid: 'u' } }, { gracePeriodSeconds: 30, preconditions: { uid: 'u' } }],
     ['', { orphanDependents: true }, { propagationPolicy: 'Orphan' }],
+    ['orphanDependents=True', undefined, { propagationPolicy: 'Orphan' }],
+    ['orphanDependents=1', undefined, { propagationPolicy: 'Orphan' }],
+    ['orphanDependents=false', undefined, {}],
+    ['orphanDependents=True', { orphanDependents: false }, {}],
     ['dryRun=All', undefined, { dryRun: true }],
     ['', { dryRun: ['All'] }, { dryRun: true }],
   ];
