@@ -9,7 +9,7 @@ import { ApiError, apiError } from '../../lib/errors';
 import type { Registry, ResourceDef } from '../registry/types';
 import type { UserInfo } from './authn';
 import { bodyKind, decodeBody, type ResponseFormat } from './negotiate';
-import { deleteQuery, dryRun, listQuery } from './query';
+import { deleteQuery, dryRun, listQuery, orphanDependentsFalse } from './query';
 import type { ResourceTarget } from './router';
 import { methodNotAllowedStatus, notFoundStatus, successStatus } from './errors';
 import { asPartialObjectMetadata, asPartialObjectMetadataList, partialMetadataMismatch } from './partial-metadata';
@@ -234,7 +234,8 @@ async function optionalDeleteBody(ctx: VerbContext): Promise<unknown> {
 export async function handleDelete(ctx: VerbContext): Promise<Reply> {
   const { registry, def, target, query } = ctx;
   if (target.subresource !== undefined) methodNotAllowed();
-  const opts = deleteQuery(query, await optionalDeleteBody(ctx));
+  const body = await optionalDeleteBody(ctx);
+  const opts = deleteQuery(query, body);
   if (target.name === undefined) {
     checkNamespaced(ctx, false);
     requireVerb(ctx, 'deletecollection');
@@ -248,8 +249,9 @@ export async function handleDelete(ctx: VerbContext): Promise<Reply> {
   checkNamespaced(ctx, false);
   requireVerb(ctx, 'delete');
   const obj = await registry.delete(def, target.namespace, target.name, opts);
-  // Still present (graceful deletion or finalizers): 202 with the object, as Kubernetes answers.
-  if (obj.metadata.deletionTimestamp && !opts.dryRun) return { code: 202, body: obj };
+  // Still present (graceful deletion or finalizers): the object, with 200 as kube-apiserver
+  // answers, or 202 when the client asked for cascading with orphanDependents=false.
+  if (obj.metadata.deletionTimestamp && !opts.dryRun) return { code: orphanDependentsFalse(query, body) ? 202 : 200, body: obj };
   if (opts.dryRun) return { code: 200, body: obj };
   return {
     code: 200,

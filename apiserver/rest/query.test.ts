@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { ApiError } from '../../lib/errors';
-import { deleteQuery, dryRun, isWatch, listQuery, watchQuery } from './query';
+import { deleteQuery, dryRun, isWatch, listQuery, orphanDependentsFalse, watchQuery } from './query';
 
 const q = (s: string) => new URLSearchParams(s);
 
@@ -53,6 +53,16 @@ describe('rest query parameters', () => {
     ['', { dryRun: ['All'] }, { dryRun: true }],
   ];
   for (const [qs, body, want] of deletes) it(`delete options ${qs} ${JSON.stringify(body)}`, () => assert.deepEqual(deleteQuery(q(qs), body), want));
+  const noOrphan: [string, unknown, boolean][] = [
+    ['orphanDependents=false', undefined, true],
+    ['orphanDependents=False', undefined, true],
+    ['orphanDependents=0', undefined, true],
+    ['orphanDependents=True', undefined, false],
+    ['', undefined, false],
+    ['', { orphanDependents: false }, true],
+    ['orphanDependents=false', { orphanDependents: true }, false],
+  ];
+  for (const [qs, body, want] of noOrphan) it(`orphanDependents=false asked: ${qs} ${JSON.stringify(body)}`, () => assert.equal(orphanDependentsFalse(q(qs), body), want));
   it('rejects bad delete options and dryRun values', () => {
     assert.throws(() => deleteQuery(q('propagationPolicy=Sideways'), undefined), /invalid propagationPolicy/);
     assert.throws(() => deleteQuery(q('gracePeriodSeconds=-1'), undefined), /must not be negative/);

@@ -67,6 +67,16 @@ export function watchQuery(q: URLSearchParams): WatchQuery & { timeoutSeconds?: 
   return out;
 }
 
+/**
+ * Whether the client set orphanDependents to false (in the DeleteOptions body, else the query): the
+ * one case kube-apiserver answers a delete that is still in progress with 202 rather than 200.
+ */
+export function orphanDependentsFalse(q: URLSearchParams, body: unknown): boolean {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  if (b.orphanDependents !== undefined) return b.orphanDependents === false;
+  return optionalBoolParam(q, 'orphanDependents') === false;
+}
+
 const POLICIES = new Set(['Background', 'Foreground', 'Orphan']);
 
 /** DeleteOptions from the body (JSON DeleteOptions) and/or the query string; the body wins. */
