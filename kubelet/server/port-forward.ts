@@ -80,14 +80,12 @@ export function servePortForwardUpgrade(req: IncomingMessage, socket: Duplex, he
     const accepted = acceptUpgrade(req, socket, head, [WS_TUNNEL_PROTOCOL]);
     if (!accepted) return;
     const { ws } = accepted;
-    // The session is made second: the sender's drain callback needs it, its writes need the sender.
-    let session: SpdySession | undefined;
-    const sender = new MessageSender(ws, () => session?.drained());
-    session = new SpdySession({ write: (b) => sender.send(b), close: () => ws.close(1000) });
-    const s = session;
-    ws.on('message', (d: Buffer) => s.receive(d));
-    ws.on('close', () => s.transportClosed());
-    servePortForward(s, target);
+    // SPDY frames in binary messages; the session writes nothing before it is served.
+    const session: SpdySession = new SpdySession({ write: (b) => sender.send(b), close: () => ws.close(1000) });
+    const sender = new MessageSender(ws, () => session.drained());
+    ws.on('message', (d: Buffer) => session.receive(d));
+    ws.on('close', () => session.transportClosed());
+    servePortForward(session, target);
     return;
   }
   if (!isSpdyUpgrade(req)) {
