@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { Deployment, Endpoints, Lease, Node, Pod, ReplicaSet, Service } from '../../lib/api/types';
 import { Resources } from '../../lib/api/resources';
-import { FakeApiClient } from '../../lib/client/testing/fake-client';
-import { setPodState, waitFor, mkDeployment } from '../../controller-manager/testing/fixtures';
-import { mkNode } from '../../scheduler/framework/fixtures';
+import { FakeApiClient } from '../fixtures/client/fake-client';
+import { setPodState, waitFor, mkDeployment } from '../fixtures/controller-manager/objects';
+import { mkNode } from '../fixtures/scheduler/objects';
 import { controllerManagerFlags, startControllerManager } from '../../controller-manager/main';
 import { schedulerFlags, startScheduler } from '../../scheduler/main';
 
