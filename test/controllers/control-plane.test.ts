@@ -9,8 +9,10 @@ import { Resources } from '../../lib/api/resources';
 import { FakeApiClient } from '../fixtures/client/fake-client';
 import { setPodState, waitFor, mkDeployment } from '../fixtures/controller-manager/objects';
 import { mkNode } from '../fixtures/scheduler/objects';
-import { controllerManagerFlags, startControllerManager } from '../../controller-manager/main';
-import { schedulerFlags, startScheduler } from '../../scheduler/main';
+import { controllerManagerFlags } from '../../controller-manager/flags';
+import { startControllerManager } from '../../controller-manager/start';
+import { schedulerFlags } from '../../scheduler/flags';
+import { startScheduler } from '../../scheduler/start';
 
 const get = (port: number, path: string) =>
   new Promise<{ code: number; body: string }>((resolve, reject) => {

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { Resources } from '../../lib/api/resources';
 import type { Endpoints, Node, Service } from '../../lib/api/types';
 import { parseKubeProxyConfig } from '../../kube-proxy/config';
-import { cleanupKubeProxy, startKubeProxy, type KubeProxy } from '../../kube-proxy/main';
+import { cleanupKubeProxy, startKubeProxy, type KubeProxy } from '../../kube-proxy/start';
 import { FakeClient } from './fake-client';
 
 const id = randomBytes(3).toString('hex');
