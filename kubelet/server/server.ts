@@ -8,7 +8,6 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { Pod } from '../../lib/api/types';
-import type { Metrics } from '../../lib/health-server';
 import { componentLogger } from '../../lib/log';
 import type { CriClient } from '../cri/client';
 import { LABEL_CONTAINER_NAME, LABEL_POD_NAME, LABEL_POD_NAMESPACE } from '../pods/cri-state';
@@ -18,7 +17,7 @@ import { parseExecParams, serveExec, type StreamKind } from './exec-bridge';
 import { connectInNetns } from './netns-relay';
 import { servePortForwardUpgrade } from './port-forward';
 import { statsSummary } from './stats';
-import { processMetrics } from '../../lib/metrics/prometheus';
+import { processMetrics, type MetricsRegistry } from '../../lib/metrics/prometheus';
 
 export const APISERVER_CLIENT_CN = 'kube-apiserver-kubelet-client';
 
@@ -31,7 +30,7 @@ export interface KubeletServerOptions {
   cgroupRoot: string;
   criEndpoint: string;
   cri: CriClient;
-  metrics: Metrics;
+  metrics: MetricsRegistry;
   pods: () => Pod[];
 }
 
