@@ -1,6 +1,7 @@
 // apiserver options: the flags the local-cluster launcher passes, parsed into a typed config.
+// Loaded by main.ts before logging is configured: import nothing that creates a logger.
 import * as os from 'node:os';
-import { parseFlags } from '../lib/flags';
+import { parseFlags, type Parsed } from '../lib/flags';
 
 export const APISERVER_FLAGS = {
   etcdServers: 'http://127.0.0.1:2379',
@@ -53,7 +54,11 @@ export function defaultAdvertiseAddress(): string {
 }
 
 export function parseApiserverConfig(argv: string[]): ApiserverConfig {
-  const f = parseFlags(argv, APISERVER_FLAGS);
+  return apiserverConfigFromFlags(parseFlags(argv, APISERVER_FLAGS));
+}
+
+/** Parsed flags → the config (the entry helper parses, this compiles). */
+export function apiserverConfigFromFlags(f: Parsed<typeof APISERVER_FLAGS>): ApiserverConfig {
   for (const k of ['tlsCertFile', 'tlsPrivateKeyFile', 'clientCaFile'] as const)
     if (!f[k]) throw new ConfigError(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is required`);
   return {

@@ -85,6 +85,7 @@ export async function startApiserver(config: ApiserverConfig): Promise<RunningAp
     // After the doors listen, so the kubernetes Endpoints carry the port actually bound (0 = any).
     await bootstrap(registry, { advertiseAddress: config.advertiseAddress, securePort: rest.port });
     log.info({}, 'bootstrap done');
+    log.info({ securePort: rest.port, grpcPort: grpcServer.port }, 'apiserver ready');
     return { registry, securePort: rest.port, grpcPort: grpcServer.port, stop };
   } catch (e) {
     await stop();

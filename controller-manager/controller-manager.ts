@@ -14,6 +14,7 @@ import { NODE_LEASE_NAMESPACE, NodeLifecycleController } from './node-lifecycle/
 import { ReplicaSetController } from './replicaset/controller';
 import { PVBinderController } from './pv-binder/controller';
 import type { PV, PVC } from './pv-binder/match';
+import { ALL_CONTROLLERS } from './flags';
 
 export interface ControllersOptions {
   client: ApiClient;
@@ -25,7 +26,7 @@ export interface ControllersOptions {
   controllers?: string[];
 }
 
-export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'node-ipam', 'node-lifecycle', 'garbage-collector', 'pv-binder'];
+export { ALL_CONTROLLERS };
 
 export class Controllers {
   private readonly log = componentLogger('controller-manager');

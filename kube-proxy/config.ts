@@ -1,6 +1,7 @@
-// kube-proxy's flags and the typed, validated configuration built from them.
+// kube-proxy's flags and the typed, validated configuration built from them. Loaded by main.ts
+// before logging is configured: import nothing that creates a logger.
 import * as os from 'node:os';
-import { FlagError, parseFlags } from '../lib/flags';
+import { FlagError, parseFlags, type Parsed } from '../lib/flags';
 import { normalizeCidr, parseIPv4 } from './cidr';
 import { validInterfaceName } from './node-routes';
 
@@ -79,6 +80,11 @@ export function parseKubeProxyConfig(argv: string[]): KubeProxyConfig & { help: 
     if (err instanceof FlagError) throw new ConfigError(err.message);
     throw err;
   }
+  return kubeProxyConfigFromFlags(f);
+}
+
+/** Parsed flags → the validated config (the entry helper parses, this compiles). */
+export function kubeProxyConfigFromFlags(f: Parsed<typeof KUBE_PROXY_FLAGS>): KubeProxyConfig & { help: boolean } {
   const clusterCIDR = normalizeCidr(f.clusterCidr);
   const serviceCIDR = normalizeCidr(f.serviceCidr);
   if (!clusterCIDR || !f.clusterCidr.includes('/')) throw new ConfigError(`--cluster-cidr "${f.clusterCidr}" is not an IPv4 CIDR`);

@@ -1,167 +1,19 @@
-// kube-proxy entry: flags → config, start-up checklist, informers on services, endpoints and nodes
-// feeding a rate-limited sync loop, /healthz and /metrics. `--cleanup` undoes everything and exits.
-import { Resources } from '../lib/api/resources';
-import type { Endpoints, Node, Service } from '../lib/api/types';
-import type { ApiClient } from '../lib/client/api-client';
-import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-client';
-import { Informer } from '../lib/client/informer';
-import { componentLogger } from '../lib/log';
-import { usage } from '../lib/flags';
-import { IptablesApplier } from './applier';
-import { ConfigError, KUBE_PROXY_FLAGS, parseKubeProxyConfig, type KubeProxyConfig } from './config';
-import { localRunner, type CommandRunner } from './exec';
-import { healthz, renderMetrics, serve, type HttpEndpoint } from './health';
-import { checkIpvsSupport } from './ipvs/ipvs-support';
-import { NodeRoutes } from './node-routes';
-import { nodeRoutingKey, Proxier } from './proxier';
-import { SyncLoop } from './sync-loop';
-import { processMetrics } from '../lib/metrics/prometheus';
-
-export interface KubeProxy {
-  stop(): Promise<void>;
-  /** Ports served; undefined when configured as 0 (off). */
-  readonly healthzPort?: number;
-  readonly metricsPort?: number;
-}
-
-export interface KubeProxyDeps {
-  client?: ApiClient;
-  runner?: CommandRunner;
-}
-
-/** `--cleanup`: remove our jumps, chains, routes and the sink interface. */
-export async function cleanupKubeProxy(config: KubeProxyConfig, runner?: CommandRunner): Promise<void> {
-  const log = componentLogger('kube-proxy', { node: config.nodeName });
-  const run = runner ?? localRunner({ netns: config.netns });
-  const iptables = await new IptablesApplier(run, log).cleanup();
-  const routes = await new NodeRoutes(run, config.serviceInterface, log).cleanup();
-  log.info({ jumps: iptables.jumps, chains: iptables.chains, routes: routes.routes, device: routes.device }, 'cleanup done');
-}
-
-export async function startKubeProxy(config: KubeProxyConfig, deps: KubeProxyDeps = {}): Promise<KubeProxy> {
-  const log = componentLogger('kube-proxy', { node: config.nodeName });
-  if (config.proxyMode === 'ipvs') checkIpvsSupport(); // throws IpvsUnavailableError with the reason
-  const run = deps.runner ?? localRunner({ netns: config.netns });
-  const iptables = new IptablesApplier(run, log);
-  const { backend, version } = await iptables.detectBackend();
-  const routes = new NodeRoutes(run, config.serviceInterface, log);
-
-  const client =
-    deps.client ?? new GrpcApiClient(grpcOptionsFromKubeconfig(config.kubeconfig, config.apiserverGrpc));
-  const services = new Informer<Service>(client, Resources.services, { name: 'kube-proxy-services' });
-  const endpoints = new Informer<Endpoints>(client, Resources.endpoints, { name: 'kube-proxy-endpoints' });
-  const nodes = new Informer<Node>(client, Resources.nodes, { name: 'kube-proxy-nodes' });
-
-  const proxier = new Proxier({
-    state: { services: () => services.list(), endpoints: () => endpoints.list(), nodes: () => nodes.list() },
-    iptables,
-    routes,
-    nodeName: config.nodeName,
-    nodeIP: config.nodeIP,
-    clusterCIDR: config.clusterCIDR,
-    serviceCIDR: config.serviceCIDR,
-    serviceInterface: config.serviceInterface,
-    log,
-  });
-  const loop = new SyncLoop({
-    minSyncPeriodMs: config.minSyncPeriodMs,
-    syncPeriodMs: config.syncPeriodMs,
-    sync: () => proxier.sync(),
-    log,
-  });
-  const poke = { onAdd: () => loop.request(), onUpdate: () => loop.request(), onDelete: () => loop.request() };
-  services.addHandler(poke);
-  endpoints.addHandler(poke);
-  nodes.addHandler({
-    onAdd: () => loop.request(),
-    onUpdate: (a, b) => nodeRoutingKey(a) !== nodeRoutingKey(b) && loop.request(),
-    onDelete: () => loop.request(),
-  });
-
-  const servers: HttpEndpoint[] = [];
-  const stop = async () => {
-    await loop.stop();
-    for (const i of [services, endpoints, nodes]) i.stop();
-    await Promise.all(servers.map((s) => s.close()));
-    if (!deps.client) client.close();
-  };
-  try {
-    await Promise.all([services.start(), endpoints.start(), nodes.start()]);
-    // The first sync waits for full caches: syncing from a partial cache would delete live rules.
-    loop.start();
-    const metrics = () => ({ sync: loop.stats, rules: proxier.rules, routes: proxier.routeCount, backend });
-    if (config.healthz.port) {
-      const health = () => healthz(Date.now(), loop.stats, config.syncPeriodMs);
-      servers.push(await serve(config.healthz.host, config.healthz.port, { '/healthz': health, '/livez': health }));
-    }
-    if (config.metrics.port) {
-      servers.push(
-        await serve(config.metrics.host, config.metrics.port, {
-          '/metrics': () => ({ code: 200, body: renderMetrics(metrics()) + processMetrics.render(), type: 'text/plain; version=0.0.4' }),
-          '/healthz': () => healthz(Date.now(), loop.stats, config.syncPeriodMs),
-        }),
-      );
-    }
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  log.info(
-    {
-      mode: config.proxyMode,
-      backend,
-      iptablesVersion: version,
-      nodeIP: config.nodeIP,
-      clusterCIDR: config.clusterCIDR,
-      serviceCIDR: config.serviceCIDR,
-      serviceInterface: config.serviceInterface,
-      minSyncPeriodMs: config.minSyncPeriodMs,
-      syncPeriodMs: config.syncPeriodMs,
-      healthz: config.healthz.port ? `${config.healthz.host}:${config.healthz.port}` : 'off',
-      metrics: config.metrics.port ? `${config.metrics.host}:${config.metrics.port}` : 'off',
-    },
-    'kube-proxy started',
-  );
-  if (backend !== 'nf_tables') log.warn({ backend }, 'iptables backend is not nf_tables');
-  return { stop, healthzPort: config.healthz.port || undefined, metricsPort: config.metrics.port || undefined };
-}
-
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = parseKubeProxyConfig(process.argv.slice(2));
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`kube-proxy: ${err.message}\n${usage('kube-proxy', KUBE_PROXY_FLAGS)}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
-  if (config.help) {
-    process.stdout.write(usage('kube-proxy', KUBE_PROXY_FLAGS) + '\n');
-    return;
-  }
-  process.env.K8TS_LOG_LEVEL ??= config.logLevel;
-  if (config.cleanup) {
-    await cleanupKubeProxy(config);
-    return;
-  }
-  const proxy = await startKubeProxy(config);
-  const shutdown = () => {
-    proxy.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
-}
+// kube-proxy entry: `node dist/kube-proxy/main.js --kubeconfig F --node-ip IP ...` (flags:
+// ./config.ts), or `--cleanup` to remove everything it installed and exit. Only the entry helper
+// and the flag spec load here; the proxier loads once logging is configured.
+import { runComponentMain } from '../lib/component-main';
+import { KUBE_PROXY_FLAGS, kubeProxyConfigFromFlags } from './config';
 
 if (require.main === module) {
-  main().catch((err: unknown) => {
-    const e = err as Error & { code?: string };
-    componentLogger('kube-proxy').fatal({ err: e.message, code: e.code }, 'kube-proxy failed');
-    process.stderr.write(`kube-proxy: ${e.message}\n`);
-    process.exit(1);
+  runComponentMain({
+    name: 'kube-proxy',
+    flags: KUBE_PROXY_FLAGS,
+    config: kubeProxyConfigFromFlags,
+    start: async (config) => {
+      const proxy = await import('./start');
+      if (!config.cleanup) return proxy.startKubeProxy(config);
+      await proxy.cleanupKubeProxy(config);
+      return undefined;
+    },
   });
 }

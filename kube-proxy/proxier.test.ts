@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import type { Endpoints, Node, Service } from '../lib/api/types';
 import { IptablesApplier } from './applier';
 import type { CommandResult, CommandRunner } from './exec';
-import { healthz, renderMetrics } from './health';
+import { healthz } from './health';
+import { ProxyMetrics } from './metrics';
 import { NodeRoutes } from './node-routes';
 import { nodeRoutingKey, Proxier } from './proxier';
 import type { SyncStats } from './sync-loop';
@@ -94,17 +95,38 @@ describe('kube-proxy health and metrics', () => {
   ];
   for (const [name, s, code] of cases) it(`healthz ${code} ${name}`, () => assert.equal(healthz(now, s, 30_000).code, code));
 
-  it('renders Prometheus text', () => {
-    const text = renderMetrics({
-      sync: stats({ syncs: 4, failures: 1, lastDurationMs: 25, lastSuccessAt: 1_700_000_000_000 }),
-      rules: { filter: 3, nat: 12 },
-      routes: 3,
-      backend: 'nf_tables',
-    });
+  it('healthz answers JSON', () => {
+    const r = healthz(now, stats({ syncs: 1, lastSuccessAt: now - 1000, lastError: 'iptables-restore: exit 1' }), 30_000);
+    assert.equal(r.type, 'application/json');
+    assert.deepEqual(JSON.parse(r.body), { lastUpdated: '2026-01-01T00:09:59.000Z', currentTime: '2026-01-01T00:10:00.000Z', lastError: 'iptables-restore: exit 1' });
+  });
+
+  it('records every sync attempt: counts, latency histogram, last duration and time, rules, routes, backend', async () => {
+    const m = new ProxyMetrics();
+    m.setBackend('nf_tables');
+    let fail = false;
+    let clock = 1_700_000_000_000;
+    const sync = m.instrument(
+      async () => {
+        if (fail) throw new Error('iptables-restore failed');
+      },
+      () => ({ rules: { filter: 3, nat: 12 }, routes: 3 }),
+      () => clock,
+    );
+    for (let i = 0; i < 4; i++) await sync();
+    fail = true;
+    clock += 5000;
+    await assert.rejects(sync(), /iptables-restore failed/);
+    const text = m.registry.render();
     assert.match(text, /^# TYPE kubeproxy_sync_proxy_rules_total counter$/m);
     assert.match(text, /^kubeproxy_sync_proxy_rules_total 4$/m);
     assert.match(text, /^kubeproxy_sync_proxy_rules_failures_total 1$/m);
-    assert.match(text, /^kubeproxy_sync_proxy_rules_last_duration_seconds 0.025$/m);
+    assert.match(text, /^# TYPE kubeproxy_sync_proxy_rules_duration_seconds histogram$/m);
+    assert.match(text, /^kubeproxy_sync_proxy_rules_duration_seconds_count 5$/m);
+    assert.match(text, /^kubeproxy_sync_proxy_rules_duration_seconds_bucket\{le="\+Inf"\} 5$/m);
+    assert.match(text, /^kubeproxy_sync_proxy_rules_last_duration_seconds \d/m);
+    // The last success, not the failed attempt after it.
+    assert.match(text, /^kubeproxy_sync_proxy_rules_last_timestamp_seconds 1700000000$/m);
     assert.match(text, /^kubeproxy_sync_proxy_rules_iptables_total\{table="nat"\} 12$/m);
     assert.match(text, /^kubeproxy_node_routes_total 3$/m);
     assert.match(text, /^kubeproxy_iptables_backend_info\{backend="nf_tables"\} 1$/m);

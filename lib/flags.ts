@@ -51,6 +51,20 @@ export function parseFlags<S extends FlagSpec>(argv: string[], spec: S): Parsed<
   return { ...(out as Parsed<S>), _: rest };
 }
 
+/**
+ * The flags argv sets explicitly (camelCase names), so a caller can tell "--log-level=info" from
+ * the default. A value given as the next argument never starts with "--".
+ */
+export function givenFlags(argv: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const a of argv) {
+    if (!a.startsWith('--') || a === '--') continue;
+    const eq = a.indexOf('=');
+    out.add(camel(eq >= 0 ? a.slice(2, eq) : a.slice(2)));
+  }
+  return out;
+}
+
 /** Usage text listing every flag with its default. */
 export function usage(component: string, spec: FlagSpec): string {
   const lines = Object.entries(spec).map(([k, v]) => `  --${kebab(k)}  (default: ${JSON.stringify(v)})`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Lease } from './api/types';
 import { Resources } from './api/resources';
 import { decideLease, leaseFor, runLeaderElection } from './leader-election';
-import { FakeApiClient } from './client/testing/fake-client';
+import { FakeApiClient } from '../test/fixtures/client/fake-client';
 
 const lease = (holder: string, rv = '5', seconds = 15): Lease => ({
   metadata: { name: 'l', namespace: 'kube-system', resourceVersion: rv },

@@ -7,21 +7,9 @@ import type { ApiClient } from './client/api-client';
 import { GrpcApiClient, grpcOptionsFromKubeconfig } from './client/grpc-client';
 import { servingTls } from './serving-tls';
 import { runLeaderElection } from './leader-election';
-import { Metrics, startHealthServer } from './health-server';
-
-/** The flags every leader-gated component takes besides its own (merged into its flag spec). */
-export const LEADER_GATED_FLAGS = {
-  kubeconfig: '',
-  apiserverGrpc: '',
-  bindAddress: '0.0.0.0',
-  tlsCertFile: '',
-  tlsPrivateKeyFile: '',
-  leaderElect: true,
-  leaseDuration: 15,
-  renewPeriod: 2,
-  logLevel: 'info',
-  help: false,
-};
+import { standardProbes, startHealthServer } from './health-server';
+import type { MetricsRegistry } from './metrics/prometheus';
+import type { LEADER_GATED_FLAGS } from './leader-gated-flags';
 
 type LeaderGatedFlags = typeof LEADER_GATED_FLAGS & { healthPort: number };
 
@@ -53,7 +41,8 @@ export interface LeaderGatedOptions {
   leaderElect: boolean;
   leaseDurationMs: number;
   renewMs: number;
-  metrics: Metrics;
+  /** The component's registry: served at /metrics (with the process-wide one). */
+  metrics: MetricsRegistry;
   /** Gauge set to 1 while leading. */
   leaderMetric: string;
   health: { port: number; host: string; tls?: { cert: Buffer; key: Buffer } };
@@ -61,21 +50,21 @@ export interface LeaderGatedOptions {
 }
 
 export async function runLeaderGated(o: LeaderGatedOptions): Promise<{ port: number; identity: string; stop(): Promise<void> }> {
-  o.metrics.define(o.leaderMetric, `Whether this instance holds the ${o.leaseName} lease.`, 'gauge');
+  const leading = o.metrics.gauge(o.leaderMetric, `Whether this instance holds the ${o.leaseName} lease.`);
   let work: LeaderWork | undefined;
   // Leading and unleading are serialized: a stop never overtakes the start before it.
   let chain: Promise<void> = Promise.resolve();
   const lead = () => {
     chain = chain.then(async () => {
       work = o.create();
-      o.metrics.set(o.leaderMetric, 1);
+      leading.set({}, 1);
       await work.start();
     });
     return chain;
   };
   const unlead = () => {
     chain = chain.then(async () => {
-      o.metrics.set(o.leaderMetric, 0);
+      leading.set({}, 0);
       await work?.stop();
       work = undefined;
     });
@@ -85,7 +74,7 @@ export async function runLeaderGated(o: LeaderGatedOptions): Promise<{ port: num
   const health = await startHealthServer({
     ...o.health,
     metrics: o.metrics,
-    ready: () => !work || work.hasSynced(),
+    probes: standardProbes(() => !work || work.hasSynced()),
   });
   const identity = `${os.hostname()}_${randomBytes(4).toString('hex')}`;
   const election = o.leaderElect

@@ -47,6 +47,16 @@ export function rootLogger(): Logger {
   return root;
 }
 
+/** Whether any logger exists yet (after that the format is fixed). */
+export function loggingStarted(): boolean {
+  return root !== undefined;
+}
+
+/** Rank of a level by how much it lets through: silent lets nothing through, trace everything. */
+export function verbosityRank(l: LogLevel): number {
+  return l === 'silent' ? 0 : LOG_LEVELS.indexOf(l) + 1;
+}
+
 export function componentLogger(component: string, fields: Record<string, unknown> = {}): Logger {
   const child = rootLogger().child({ component, ...fields });
   handedOut.add(new WeakRef(child));

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { KEvent, Pod } from '../lib/api/types';
 import { Resources } from '../lib/api/resources';
-import { FakeApiClient } from '../lib/client/testing/fake-client';
-import { mkNode, mkPod } from './framework/fixtures';
+import { FakeApiClient } from '../test/fixtures/client/fake-client';
+import { mkNode, mkPod } from '../test/fixtures/scheduler/objects';
 import { needsScheduling, Scheduler, unschedulableCondition } from './scheduler';
 
 const waitFor = async (cond: () => boolean, what = 'condition') => {

@@ -15,11 +15,11 @@ import { buildNodeInfos } from './framework/node-info';
 import { buildProfile, type Profile } from './framework/registry';
 import { findNode } from './framework/schedule-one';
 import { SchedulingQueue } from './scheduling-queue';
-import type { Metrics } from '../lib/health-server';
+import type { SchedulerMetrics } from './metrics';
 
 export interface SchedulerOptions {
   client: ApiClient;
-  metrics?: Metrics;
+  metrics?: SchedulerMetrics;
   profile?: Profile;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
@@ -60,9 +60,6 @@ export class Scheduler {
     this.queue = new SchedulingQueue({ initialBackoffMs: opts.initialBackoffMs, maxBackoffMs: opts.maxBackoffMs });
     this.recorder = new EventRecorder(opts.client, { component: 'default-scheduler' });
     this.profile = opts.profile ?? buildProfile();
-    const m = opts.metrics;
-    m?.define('scheduler_schedule_attempts_total', 'Scheduling attempts by result.');
-    m?.define('scheduler_pending_pods', 'Pods waiting in the scheduling queue.', 'gauge');
   }
 
   hasSynced(): boolean {
@@ -112,13 +109,14 @@ export class Scheduler {
   async scheduleOne(key: string): Promise<void> {
     const { namespace, name } = splitKey(key);
     const pod = this.pods.get(namespace, name);
-    this.opts.metrics?.set('scheduler_pending_pods', this.queue.unschedulableKeys().length + this.queue.len());
+    this.opts.metrics?.pending.set({}, this.queue.unschedulableKeys().length + this.queue.len());
     if (!pod || !needsScheduling(pod, this.profile.schedulerName) || this.assumed.isAssumed(key)) return;
+    const started = process.hrtime.bigint();
 
     const infos = buildNodeInfos(this.nodes.list(), this.assumed.overlay(this.pods.list(), keyOf));
     const result = findNode(pod, [...infos.values()], this.profile, this.opts.random);
     if (!result.ok) {
-      this.opts.metrics?.inc('scheduler_schedule_attempts_total', { result: result.error ? 'error' : 'unschedulable' });
+      this.opts.metrics?.attempt(result.error ? 'error' : 'unschedulable', this.profile.schedulerName, started);
       const delay = this.queue.markUnschedulable(key);
       this.log.info({ pod: key, reason: result.message, retryMs: delay }, 'pod unschedulable');
       this.recorder.event(pod, 'Warning', 'FailedScheduling', result.message);
@@ -130,13 +128,13 @@ export class Scheduler {
     // The binding cycle runs apart from the scheduling cycle, as in Kubernetes: the next pod is
     // placed against this one's assumption while the Binding request is in flight, so a burst of
     // pods is not serialised behind one API round trip each.
-    const binding = this.bind(key, pod, result.nodeName, result.feasible);
+    const binding = this.bind(key, pod, result.nodeName, result.feasible, started);
     this.binding.add(binding);
     void binding.finally(() => this.binding.delete(binding));
   }
 
   /** Writes the Binding for an assumed pod; failures undo the assumption and retry through the queue. */
-  private async bind(key: string, pod: Pod, nodeName: string, feasible: number): Promise<void> {
+  private async bind(key: string, pod: Pod, nodeName: string, feasible: number, started: bigint): Promise<void> {
     const { namespace, name } = splitKey(key);
     try {
       await this.opts.client.create(Resources.pods, {
@@ -149,14 +147,14 @@ export class Scheduler {
       this.assumed.forget(key);
       if (isNotFound(err)) return this.queue.done(key);
       if (isConflict(err)) return; // already bound elsewhere; the informer will show it
-      this.opts.metrics?.inc('scheduler_schedule_attempts_total', { result: 'error' });
+      this.opts.metrics?.attempt('error', this.profile.schedulerName, started);
       this.log.warn({ pod: key, node: nodeName, err: (err as Error).message }, 'binding failed');
       this.recorder.event(pod, 'Warning', 'FailedScheduling', `Binding rejected: ${(err as Error).message}`);
       this.queue.markUnschedulable(key);
       return;
     }
     this.queue.done(key);
-    this.opts.metrics?.inc('scheduler_schedule_attempts_total', { result: 'scheduled' });
+    this.opts.metrics?.attempt('scheduled', this.profile.schedulerName, started);
     this.log.info({ pod: key, node: nodeName, feasible }, 'pod scheduled');
     this.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
   }

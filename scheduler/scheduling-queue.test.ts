@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { AssumeCache } from './assume-cache';
 import { backoffMs } from './scheduling-queue';
-import { mkPod } from './framework/fixtures';
+import { mkPod } from '../test/fixtures/scheduler/objects';
 
 describe('scheduling backoff', () => {
   const cases: [number, number][] = [[0, 0], [1, 1000], [2, 2000], [3, 4000], [6, 32_000], [7, 60_000], [20, 60_000]];

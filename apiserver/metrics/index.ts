@@ -1,7 +1,7 @@
 // The apiserver's metrics, named as Kubernetes names them so existing dashboards read them. One
 // process-wide instance (apiserverMetrics): the registry, storage and watch cache record into it
 // and the REST door serves render() at /metrics.
-import { Counter, Gauge, Histogram, type MetricFamily } from '../../lib/metrics/prometheus';
+import { Counter, Gauge, Histogram, MetricsRegistry } from '../../lib/metrics/prometheus';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 2, 5, 10, 30, 60];
 const ETCD_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -12,7 +12,12 @@ export class ApiserverMetrics {
   readonly watches = new Gauge('apiserver_registered_watchers', 'Number of currently registered watchers for a given resource.');
   readonly etcdDuration = new Histogram('etcd_request_duration_seconds', 'Etcd request latency in seconds for each operation and object type.', ETCD_BUCKETS);
   readonly watchCacheSize = new Gauge('apiserver_watch_cache_capacity', 'Number of objects held by the watch cache of a resource.');
-  private readonly families: MetricFamily[] = [this.requests, this.requestDuration, this.watches, this.etcdDuration, this.watchCacheSize];
+  /** The families above, rendered together (the REST door adds the process-wide registry). */
+  readonly registry = new MetricsRegistry();
+
+  constructor() {
+    for (const f of [this.requests, this.requestDuration, this.watches, this.etcdDuration, this.watchCacheSize]) this.registry.register(f);
+  }
 
   /** One finished API request (code is the HTTP status the client saw). */
   observeRequest(verb: string, group: string, resource: string, subresource: string, code: number, seconds: number): void {
@@ -38,7 +43,7 @@ export class ApiserverMetrics {
 
   /** Prometheus text format; serve with Content-Type `text/plain; version=0.0.4`. */
   render(): string {
-    return this.families.map((f) => f.render()).join('\n') + '\n';
+    return this.registry.render();
   }
 }
 

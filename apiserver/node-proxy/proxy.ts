@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import { apiError } from '../../lib/errors';
 import { componentLogger } from '../../lib/log';
 import type { Registry } from '../registry/types';
-import { kubeletPath, nodeProxyTarget, pickContainer, type NodeProxyTarget } from './target';
+import { convertForwardPorts, kubeletPath, nodeProxyTarget, pickContainer, type NodeProxyTarget } from './target';
 
 export interface NodeProxyOptions {
   registry: Registry;
@@ -55,7 +55,10 @@ export async function resolveUpstream(o: NodeProxyOptions, t: NodeProxyTarget, q
   const nodeName: string | undefined = pod.spec?.nodeName;
   if (!nodeName) throw apiError(400, 'BadRequest', `pod ${t.name} does not have a host assigned`);
   let container = '';
-  if (t.sub !== 'portforward') {
+  if (t.sub === 'portforward') {
+    const ports = convertForwardPorts(q.getAll('ports'));
+    if (typeof ports === 'string') throw apiError(400, 'BadRequest', ports);
+  } else {
     const names: string[] = (pod.spec?.containers ?? []).map((c: { name: string }) => c.name);
     const pick = pickContainer(names, q.get('container'), t.name);
     if (!pick.container) throw apiError(400, 'BadRequest', pick.error ?? 'no container');

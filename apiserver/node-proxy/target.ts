@@ -31,14 +31,39 @@ export function pickContainer(containers: string[], asked: string | null, podNam
   return { error: `a container name must be specified for pod ${podName}, choose one of: [${containers.join(' ')}]` };
 }
 
+/**
+ * Pure: pods/portforward's `ports` as kube-apiserver converts them (PodPortForwardOptions): each
+ * value may list several, comma-separated; each must be an unsigned 16-bit number. Returns the
+ * ports, or the conversion error's message (a 400 for the client).
+ */
+export function convertForwardPorts(values: readonly string[]): number[] | string {
+  const out: number[] = [];
+  for (const value of values) {
+    for (const p of value.split(',')) {
+      if (!/^\d+$/.test(p)) return `cannot convert to []int32: strconv.ParseUint: parsing ${JSON.stringify(p)}: invalid syntax`;
+      if (Number(p) > 65535) return `cannot convert to []int32: strconv.ParseUint: parsing ${JSON.stringify(p)}: value out of range`;
+      out.push(Number(p));
+    }
+  }
+  return out;
+}
+
 const LOG_PARAMS = ['follow', 'previous', 'tailLines', 'timestamps', 'sinceSeconds', 'limitBytes'];
 const EXEC_PARAMS = ['command', 'stdin', 'stdout', 'stderr', 'tty'];
 
-/** The kubelet path + query for a pod subresource. */
+/**
+ * The kubelet path + query for a pod subresource. Port-forward ports go on as upstream's apiserver
+ * sends them, one `ports` value each (kubectl's SPDY forms name ports per stream and send none).
+ */
 export function kubeletPath(t: Extract<NodeProxyTarget, { kind: 'pod' }>, container: string, q: URLSearchParams): string {
   const out = new URLSearchParams();
-  const keep = t.sub === 'log' ? LOG_PARAMS : t.sub === 'portforward' ? ['port'] : EXEC_PARAMS;
-  for (const [k, v] of q) if (keep.includes(k)) out.append(k, v);
+  if (t.sub === 'portforward') {
+    const ports = convertForwardPorts(q.getAll('ports'));
+    if (typeof ports !== 'string') for (const p of ports) out.append('ports', String(p));
+  } else {
+    const keep = t.sub === 'log' ? LOG_PARAMS : EXEC_PARAMS;
+    for (const [k, v] of q) if (keep.includes(k)) out.append(k, v);
+  }
   const qs = out.toString() ? `?${out.toString()}` : '';
   const e = encodeURIComponent;
   switch (t.sub) {

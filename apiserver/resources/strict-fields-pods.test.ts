@@ -16,7 +16,7 @@ import { daemonsets, statefulsets } from './daemon-stateful-sets';
 import { jobs, cronjobs } from './jobs';
 import { horizontalpodautoscalers } from './autoscalers';
 import { persistentvolumeclaims, persistentvolumes } from './volumes';
-import { ephemeralContainers, serverMetadata, specManifests, statusManifests } from './testdata/pod-kind-manifests';
+import { ephemeralContainers, serverMetadata, specManifests, statusManifests } from '../../test/fixtures/apiserver/pod-kind-manifests';
 
 type Obj = Record<string, any>;
 

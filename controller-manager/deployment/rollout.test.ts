@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Deployment, ReplicaSet } from '../../lib/api/types';
-import { mkDeployment } from '../testing/fixtures';
+import { mkDeployment } from '../../test/fixtures/controller-manager/objects';
 import {
   annotationsToCopy, computeDeploymentStatus, fenceposts, findNewRS, planReplicas, resolveIntOrPercent, rsToCleanup, templateHash, REVISION_ANNOTATION, DESIRED_ANNOTATION,
 } from './rollout';

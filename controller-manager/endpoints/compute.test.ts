@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Service } from '../../lib/api/types';
-import { mkPod } from '../testing/fixtures';
+import { mkPod } from '../../test/fixtures/controller-manager/objects';
 import { computeSubsets, resolveTargetPort } from './compute';
 
 const svc = (ports: Service['spec']['ports'], selector: Record<string, string> | undefined = { app: 'web' }): Service => ({

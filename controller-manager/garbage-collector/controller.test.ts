@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import type { KObject, Pod, ReplicaSet } from '../../lib/api/types';
 import { Resources } from '../../lib/api/resources';
 import { Informer } from '../../lib/client/informer';
-import { FakeApiClient } from '../../lib/client/testing/fake-client';
-import { mkPod, mkRS, settle, waitFor } from '../testing/fixtures';
+import { FakeApiClient } from '../../test/fixtures/client/fake-client';
+import { mkPod, mkRS, settle, waitFor } from '../../test/fixtures/controller-manager/objects';
 import { GarbageCollector } from './controller';
 import { planDependent } from './owners';
 

@@ -3,8 +3,8 @@ import type { Pod, ReplicaSet } from '../../lib/api/types';
 import { Resources } from '../../lib/api/resources';
 import { Informer } from '../../lib/client/informer';
 import { EventRecorder } from '../../lib/client/event-recorder';
-import { FakeApiClient } from '../../lib/client/testing/fake-client';
-import { mkPod, mkRS, settle, waitFor } from '../testing/fixtures';
+import { FakeApiClient } from '../../test/fixtures/client/fake-client';
+import { mkPod, mkRS, settle, waitFor } from '../../test/fixtures/controller-manager/objects';
 import { ReplicaSetController } from './controller';
 
 describe('replicaset controller', () => {

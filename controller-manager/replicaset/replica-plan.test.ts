@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkPod, mkRS } from '../testing/fixtures';
+import { mkPod, mkRS } from '../../test/fixtures/controller-manager/objects';
 import { claimPods, computeRSStatus, podFromTemplate, replicaDiff, sortForDeletion } from './replica-plan';
 
 describe('replicaset plan', () => {

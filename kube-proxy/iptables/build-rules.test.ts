@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Endpoints, Service } from '../../lib/api/types';
+import { repoRoot } from '../../lib/repo-root';
 import { buildRules, countRules, probability } from './build-rules';
 import { endpointChainName, serviceChainName } from './chain-names';
 
-// Golden files live beside the sources; compiled tests run from dist/, so look there too.
+// Golden files are test fixtures (test/fixtures/kube-proxy/iptables); the sources' copy is the one
+// compared and rewritten, whether the test runs from dist/ or from the sources.
 function goldenPath(name: string): string {
-  const here = path.join(__dirname, 'testdata', name);
-  if (fs.existsSync(here) || process.env.UPDATE_GOLDEN) return here;
-  return path.join(__dirname.replace(`${path.sep}dist${path.sep}`, path.sep), 'testdata', name);
+  return path.join(repoRoot(), 'test', 'fixtures', 'kube-proxy', 'iptables', name);
 }
 
 function checkGolden(name: string, actual: string): void {

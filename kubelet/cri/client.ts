@@ -67,13 +67,18 @@ export class CriClient {
     this.timeoutMs = opts.timeoutMs ?? 120_000;
   }
 
-  private call<R>(stub: any, method: string, req: unknown, timeoutMs = this.timeoutMs): Promise<R> {
+  /** `signal` cancels the call (the runtime sees its context cancelled; the promise rejects CANCELLED). */
+  private call<R>(stub: any, method: string, req: unknown, timeoutMs = this.timeoutMs, signal?: AbortSignal): Promise<R> {
     return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new CriError(method, grpc.status.CANCELLED, 'cancelled before it was sent'));
       const fn = method.charAt(0).toLowerCase() + method.slice(1);
-      stub[fn](req, { deadline: new Date(Date.now() + timeoutMs) }, (err: grpc.ServiceError | null, res: R) => {
+      const onAbort = () => call.cancel();
+      const call = stub[fn](req, { deadline: new Date(Date.now() + timeoutMs) }, (err: grpc.ServiceError | null, res: R) => {
+        signal?.removeEventListener('abort', onAbort);
         if (err) reject(new CriError(method, err.code ?? grpc.status.UNKNOWN, err.details || err.message));
         else resolve(res);
       });
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
@@ -165,8 +170,9 @@ export class CriClient {
     return r.image && r.image.id ? r.image : undefined;
   }
 
-  async pullImage(image: string, sandboxConfig?: PodSandboxConfig): Promise<string> {
-    const r = await this.call<{ imageRef: string }>(this.images, 'PullImage', { image: { image }, sandboxConfig });
+  /** `signal` cancels a pull in flight (the pod it was for is terminating). */
+  async pullImage(image: string, sandboxConfig?: PodSandboxConfig, signal?: AbortSignal): Promise<string> {
+    const r = await this.call<{ imageRef: string }>(this.images, 'PullImage', { image: { image }, sandboxConfig }, this.timeoutMs, signal);
     return r.imageRef;
   }
 

@@ -95,6 +95,7 @@ export interface ContainerConfig {
   annotations?: Labels;
   logPath?: string;
   stdin?: boolean;
+  stdinOnce?: boolean;
   tty?: boolean;
   linux?: {
     resources?: { cpuPeriod?: number; cpuQuota?: number; cpuShares?: number; memoryLimitInBytes?: number };

@@ -11,7 +11,7 @@ import { decidePull, DEFAULT_PULL_BACKOFF, effectivePullPolicy, formatDuration, 
 /** The part of the CRI client the image manager needs (a fake in unit tests). */
 export interface ImageRuntime {
   imageStatus(image: string): Promise<Image | undefined>;
-  pullImage(image: string, sandboxConfig?: PodSandboxConfig): Promise<string>;
+  pullImage(image: string, sandboxConfig?: PodSandboxConfig, signal?: AbortSignal): Promise<string>;
 }
 
 export type EnsureImageResult =
@@ -32,7 +32,8 @@ export class ImageManager {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async ensureImage(pod: Pod, container: Container, sandboxConfig?: PodSandboxConfig): Promise<EnsureImageResult> {
+  /** `signal` abandons a pull in flight: no failure, backoff or event is recorded for it. */
+  async ensureImage(pod: Pod, container: Container, sandboxConfig?: PodSandboxConfig, signal?: AbortSignal): Promise<EnsureImageResult> {
     const image = container.image;
     const key = `${pod.metadata.uid}/${image}`;
     const policy = effectivePullPolicy(image, container.imagePullPolicy);
@@ -57,7 +58,7 @@ export class ImageManager {
     event('Normal', 'Pulling', `Pulling image "${image}"`);
     const started = this.now();
     try {
-      const ref = await this.runtime.pullImage(image, sandboxConfig);
+      const ref = await this.runtime.pullImage(image, sandboxConfig, signal);
       this.failures.delete(key);
       const after = await this.runtime.imageStatus(image);
       const size = after?.size ?? 0;
@@ -68,6 +69,10 @@ export class ImageManager {
       return { ok: true, imageRef: after?.id ?? ref };
     } catch (e) {
       const message = (e as Error).message;
+      if (signal?.aborted) {
+        log.info({ image, pod: `${pod.metadata.namespace}/${pod.metadata.name}` }, 'image pull abandoned: the pod is terminating');
+        return { ok: false, waitingReason: 'ErrImagePull', message: `image pull abandoned: ${message}` };
+      }
       // Like Kubernetes, a failed pull fails even when an older copy is present (policy Always).
       const count = (failed?.count ?? 0) + 1;
       const delay = pullBackoffMs(count, this.backoff);

@@ -84,6 +84,39 @@ describe('ImageManager.ensureImage', () => {
   });
 });
 
+describe('ImageManager: a pull abandoned because the pod is terminating', () => {
+  const pod: Pod = { metadata: { name: 'p', namespace: 'd', uid: 'u' }, spec: { containers: [] } };
+  it('cancels the pull and records no failure, backoff or Failed event', async () => {
+    const events: string[] = [];
+    const recorder = { event: (_o: unknown, _t: string, reason: string) => events.push(reason) } as any;
+    let pulls = 0;
+    const runtime: ImageRuntime = {
+      imageStatus: async () => undefined,
+      // Never finishes by itself: only cancelling ends it, as CRI does.
+      pullImage: (_i, _cfg, signal) => {
+        pulls++;
+        return new Promise((_resolve, reject) => {
+          if (signal?.aborted) reject(new Error('context canceled'));
+          signal?.addEventListener('abort', () => reject(new Error('context canceled')));
+        });
+      },
+    };
+    const m = new ImageManager(runtime, recorder, { baseMs: 60_000, maxMs: 60_000 }, () => 0);
+    const ac = new AbortController();
+    const pending = m.ensureImage(pod, { name: 'c', image: 'reg/slow:1' }, undefined, ac.signal);
+    await new Promise((r) => setImmediate(r));
+    ac.abort();
+    const r = await pending;
+    assert.equal(r.ok, false);
+    assert.match(r.ok ? '' : r.message, /^image pull abandoned: context canceled$/);
+    assert.deepEqual(events, ['Pulling']);
+    // No backoff was recorded: the next attempt pulls again at once.
+    const again = m.ensureImage(pod, { name: 'c', image: 'reg/slow:1' }, undefined, AbortSignal.abort());
+    assert.equal(((await again) as { waitingReason: string }).waitingReason, 'ErrImagePull');
+    assert.equal(pulls, 2);
+  });
+});
+
 describe('image garbage collection', () => {
   const base = { inUse: new Set<string>(), protectedTags: new Set(['docker.io/k8ts/pause:1.0']), nowMs: 1_000_000 };
   const images = [img('old', 300, ['a:1']), img('mid', 300, ['b:1']), img('new', 300, ['c:1']), img('pause', 10, ['docker.io/k8ts/pause:1.0']), img('pin', 900, ['p:1'], true)];

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import type { KList, KObject, Pod } from '../../lib/api/types';
 import { Resources, type ResourceType } from '../../lib/api/resources';
 import type { ListOptions, WatchCallbacks, WatchHandle, WatchOptions } from '../../lib/client/api-client';
-import { FakeApiClient } from '../../lib/client/testing/fake-client';
+import { FakeApiClient } from '../../test/fixtures/client/fake-client';
 import { isNotFound } from '../../lib/errors';
 import { ObjectManager, podHoldsReferences } from './object-manager';
 import { ReadThroughClient } from './read-through-client';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Pod } from '../../lib/api/types';
-import { linuxResourcesOf, sandboxConfigOf, securityContextOf } from './pod-config';
+import { containerConfigOf, linuxResourcesOf, sandboxConfigOf, securityContextOf } from './pod-config';
 import { ContainerConfigError } from './env';
 
 const pod = (over: Partial<Pod['spec']> = {}): Pod => ({ metadata: { name: 'p', namespace: 'd', uid: 'u' }, spec: { containers: [], ...over } });
@@ -37,6 +37,14 @@ describe('pod config', () => {
 
   it('refuses runAsUser 0 under runAsNonRoot with a CreateContainerConfigError', () => {
     assert.throws(() => securityContextOf(pod({ securityContext: { runAsNonRoot: true } }), { name: 'c', image: 'i', securityContext: { runAsUser: 0 } }), ContainerConfigError);
+  });
+
+  it('passes stdin, stdinOnce and tty on for kubectl attach', () => {
+    const r = { envs: [], command: [], args: [], mounts: [], backoffStep: 0, init: false };
+    const of = (c: Record<string, unknown>) => containerConfigOf(pod(), { name: 'c', image: 'i', ...c }, 0, r);
+    const pick = (x: ReturnType<typeof of>) => [x.stdin, x.stdinOnce, x.tty];
+    assert.deepEqual(pick(of({ stdin: true, stdinOnce: true, tty: true })), [true, true, true]);
+    assert.deepEqual(pick(of({})), [false, false, false]);
   });
 
   it('puts the sandbox in the pod cgroup of its QoS tier; a host-network pod keeps the node hostname', () => {

@@ -128,6 +128,10 @@ export function containerConfigOf(pod: Pod, c: Container, attempt: number, r: Re
     },
     annotations: { [ANNOTATION_BACKOFF_STEP]: String(r.backoffStep), [ANNOTATION_CONTAINER_KIND]: r.init ? 'init' : 'app' },
     logPath: `${c.name}/${attempt}.log`,
+    // What kubectl attach (and kubectl run -it) joins: the main process's stdin and terminal.
+    stdin: asX(c).stdin === true,
+    stdinOnce: asX(c).stdinOnce === true,
+    tty: asX(c).tty === true,
     linux: { resources: linuxResourcesOf(c), securityContext: securityContextOf(pod, c) },
   };
 }

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type { Container } from '../../lib/api/types';
 import { ANNOTATION_BACKOFF_STEP, LABEL_CONTAINER_NAME, LABEL_POD_UID, currentSandbox, instancesOf, nsToMs, type ContainerInfo, type PodCriState, type SandboxInfo } from './cri-state';
 import { computePodActions, DEFAULT_BACKOFF, type BackoffPolicy } from './pod-actions';
+import type { StartStep } from './pod-termination';
 import { computePodStatus, statusEqual } from './pod-status';
 import { containerConfigOf, podLogDir, sandboxConfigOf, type PodConfigContext, type ResolvedContainer } from './pod-config';
 import { ensurePodCgroup, removeCgroupDirs } from './cgroups';
@@ -41,6 +42,8 @@ export interface PodSyncConfig extends PodConfigContext {
 
 export interface SyncResult {
   requeueAfterMs?: number;
+  /** The sync stopped early because the pod began terminating (see pod-termination.ts). */
+  abandoned?: boolean;
 }
 
 const log = componentLogger('kubelet', { part: 'pod-sync' });
@@ -126,9 +129,20 @@ export class PodSyncer {
     };
   }
 
-  async sync(pod: Pod): Promise<SyncResult> {
+  /**
+   * One sync of the pod. `signal` is aborted by the pod worker once the pod is terminating: a
+   * start then stops at its next step (before or after the sandbox, around each image pull,
+   * before each container create and start; an image pull in flight is cancelled) and returns
+   * `abandoned`, leaving what exists to the teardown that follows.
+   */
+  async sync(pod: Pod, signal?: AbortSignal): Promise<SyncResult> {
     const uid = pod.metadata.uid!;
     const plog = log.child({ pod: `${pod.metadata.namespace}/${pod.metadata.name}`, uid });
+    const abandoned = (step: StartStep): boolean => {
+      if (!signal?.aborted) return false;
+      plog.info({ step }, 'pod start abandoned: the pod is terminating');
+      return true;
+    };
     const t0 = performance.now();
     const state = this.withLostOoms(pod, await this.readState(uid));
     const marks: Record<string, number> = { read: performance.now() - t0 };
@@ -185,6 +199,7 @@ export class PodSyncer {
     }
 
     // 3. Pod cgroup (before the sandbox, which runs inside it), then the sandbox.
+    if (abandoned('before-sandbox')) return { abandoned: true };
     if (actions.createSandbox || !this.cgroupsChecked.has(uid)) {
       try {
         this.ensurePodCgroup(pod);
@@ -207,6 +222,7 @@ export class PodSyncer {
     }
 
     if (actions.createSandbox) marks.sandbox = performance.now() - t0;
+    if (abandoned('after-sandbox')) return { abandoned: true };
     // 4. Containers: image, configuration, create, start.
     const waiting: Record<string, { reason: string; message?: string }> = {};
     for (const b of actions.backoff) {
@@ -221,7 +237,9 @@ export class PodSyncer {
     let volumes: PreparedVolumes | undefined;
     for (const s of actions.containersToStart) {
       const spec = specOf(s.name)!;
-      const pulled = await this.images.ensureImage(pod, spec);
+      if (abandoned('before-image')) return { abandoned: true };
+      const pulled = await this.images.ensureImage(pod, spec, undefined, signal);
+      if (abandoned('after-image')) return { abandoned: true };
       if (!pulled.ok) {
         waiting[s.name] = { reason: pulled.waitingReason, message: pulled.message };
         if (pulled.retryAfterMs !== undefined) requeue(pulled.retryAfterMs);
@@ -246,10 +264,13 @@ export class PodSyncer {
         requeue(2000);
         continue;
       }
+      if (abandoned('before-create')) return { abandoned: true };
       try {
         const id = await this.cri.createContainer(sandboxId!, containerConfigOf(pod, spec, s.attempt, resolved), sandboxConfig);
         created.push(id);
         this.recorder?.event(pod, 'Normal', 'Created', `Created container ${s.name}`);
+        // A created container that never starts is removed by the teardown that follows.
+        if (abandoned('before-start')) return { abandoned: true };
         try {
           await this.cri.startContainer(id);
         } catch (e) {

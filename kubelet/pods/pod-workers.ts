@@ -1,11 +1,15 @@
 // One worker per pod UID: syncs never overlap for a pod, and updates that arrive while a sync
-// runs collapse into one more sync that reads the newest pod from the cache.
+// runs collapse into one more sync that reads the newest pod from the cache. An update that
+// marks the pod for termination while a sync is starting it abandons that sync (its signal is
+// aborted; the sync stops at its next step), and the next sync tears down what exists.
 import type { Pod } from '../../lib/api/types';
 import { componentLogger } from '../../lib/log';
 import type { SyncResult } from './pod-sync';
+import { abandonsSync } from './pod-termination';
 
 export interface PodSyncTarget {
-  sync(pod: Pod): Promise<SyncResult>;
+  /** `signal` is aborted when the pod starts terminating during the sync: stop at the next step. */
+  sync(pod: Pod, signal?: AbortSignal): Promise<SyncResult>;
   teardownOrphan(uid: string): Promise<void>;
 }
 
@@ -14,6 +18,8 @@ interface WorkerState {
   dirty: boolean;
   failures: number;
   timer?: NodeJS.Timeout;
+  /** The sync in progress: the pod it began with, and how to abandon it. */
+  current?: { pod: Pod; abort: AbortController };
 }
 
 const log = componentLogger('kubelet', { part: 'pod-workers' });
@@ -39,6 +45,10 @@ export class PodWorkers {
     }
     if (w.running) {
       w.dirty = true;
+      if (w.current && !w.current.abort.signal.aborted && abandonsSync(w.current.pod, this.getPod(uid))) {
+        log.info({ uid }, 'pod is terminating: abandoning the sync in progress');
+        w.current.abort.abort();
+      }
       return;
     }
     const p = this.run(uid, w);
@@ -63,18 +73,28 @@ export class PodWorkers {
       const pod = this.getPod(uid);
       try {
         if (pod) {
-          const r = await this.target.sync(pod);
+          w.current = { pod, abort: new AbortController() };
+          const r = await this.target.sync(pod, w.current.abort.signal);
           w.failures = 0;
-          if (r.requeueAfterMs !== undefined && !w.dirty) this.after(uid, w, Math.max(50, r.requeueAfterMs));
+          // An abandoned sync is followed at once by one with the terminating pod.
+          if (r.abandoned) w.dirty = true;
+          else if (r.requeueAfterMs !== undefined && !w.dirty) this.after(uid, w, Math.max(50, r.requeueAfterMs));
         } else {
           await this.target.teardownOrphan(uid);
           this.workers.delete(uid);
         }
       } catch (e) {
+        // A step cut short because the sync was abandoned is not a failure.
+        if (w.current?.abort.signal.aborted) {
+          w.dirty = true;
+          continue;
+        }
         w.failures++;
         const delay = Math.min(500 * 2 ** (w.failures - 1), 30_000);
         log.warn({ uid, err: (e as Error).message, retryMs: delay }, 'pod sync failed');
         if (!w.dirty) this.after(uid, w, delay);
+      } finally {
+        w.current = undefined;
       }
     } while (w.dirty && !this.stopped);
     w.running = false;

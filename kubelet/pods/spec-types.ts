@@ -64,6 +64,10 @@ export interface ContainerX extends Container {
   securityContext?: SecurityContext;
   envFrom?: EnvFromSource[];
   volumeMounts?: VolumeMount[];
+  /** Keep the process's stdin open for `kubectl attach -i`; stdinOnce closes it when that attach ends. */
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  tty?: boolean;
 }
 
 export const asX = (c: Container): ContainerX => c as ContainerX;

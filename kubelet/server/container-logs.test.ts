@@ -22,6 +22,24 @@ describe('container logs', () => {
     assert.equal(selectLog(file, { ...opts, sinceSeconds: 2 }, Date.parse('2026-01-01T00:00:06Z')), 'three\n');
   });
 
+  it('reads follow, previous and timestamps as kube-apiserver does', () => {
+    const cases: [string, boolean][] = [
+      ['', false],
+      ['follow=true', true],
+      ['follow=True', true],
+      ['follow=1', true],
+      ['follow=', true],
+      ['follow=yes', true],
+      ['follow=false', false],
+      ['follow=FALSE', false],
+      ['follow=0', false],
+      ['follow=false&follow=true', false],
+    ];
+    for (const [q, want] of cases) assert.equal(parseLogOptions(new URLSearchParams(q)).follow, want, q);
+    const o = parseLogOptions(new URLSearchParams('previous=True&timestamps=True'));
+    assert.deepEqual([o.previous, o.timestamps], [true, true]);
+  });
+
   it('refuses malformed numbers', () => {
     assert.throws(() => parseLogOptions(new URLSearchParams('tailLines=x')), /tailLines/);
   });

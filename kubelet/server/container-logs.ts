@@ -3,6 +3,7 @@
 // server streams the result (and follows the file when asked).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { queryBool } from '../../lib/api/query-bool';
 
 export interface LogOptions {
   follow: boolean;
@@ -29,14 +30,13 @@ function intParam(q: URLSearchParams, name: string): number | undefined {
   return n;
 }
 
-const bool = (q: URLSearchParams, name: string) => q.get(name) === 'true' || q.get(name) === '1';
-
+/** The logs query; booleans as kube-apiserver reads them (`follow=True` from the Python client is true). */
 export function parseLogOptions(q: URLSearchParams): LogOptions {
   return {
-    follow: bool(q, 'follow'),
+    follow: queryBool(q, 'follow'),
     tailLines: intParam(q, 'tailLines'),
-    timestamps: bool(q, 'timestamps'),
-    previous: bool(q, 'previous'),
+    timestamps: queryBool(q, 'timestamps'),
+    previous: queryBool(q, 'previous'),
     sinceSeconds: intParam(q, 'sinceSeconds'),
     limitBytes: intParam(q, 'limitBytes'),
   };

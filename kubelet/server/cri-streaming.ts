@@ -1,4 +1,4 @@
-// CRI streaming calls (Exec, PortForward): the runtime answers with a URL on its own streaming
+// CRI streaming calls (Exec, Attach, PortForward): the runtime answers with a URL on its own streaming
 // server. Kept apart from the pod engineer's CriClient; loads the same proto.
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -6,13 +6,16 @@ import * as protoLoader from '@grpc/proto-loader';
 import { repoRoot } from '../../lib/repo-root';
 import { normalizeCriEndpoint, CriError } from '../cri/client';
 
-export interface ExecRequest {
+export interface AttachRequest {
   containerId: string;
-  cmd: string[];
   tty: boolean;
   stdin: boolean;
   stdout: boolean;
   stderr: boolean;
+}
+
+export interface ExecRequest extends AttachRequest {
+  cmd: string[];
 }
 
 export class CriStreaming {
@@ -36,6 +39,10 @@ export class CriStreaming {
 
   async exec(r: ExecRequest): Promise<string> {
     return (await this.call<{ url: string }>('Exec', r)).url;
+  }
+
+  async attach(r: AttachRequest): Promise<string> {
+    return (await this.call<{ url: string }>('Attach', r)).url;
   }
 
   async portForward(podSandboxId: string, ports: number[]): Promise<string> {

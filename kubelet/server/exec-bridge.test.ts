@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { SpdySession, type SpdyStream } from '../../lib/spdy/session';
 import type { WebSocket } from '../../lib/websocket/websocket';
-import { relaySpdy, routeClientMessage, runtimeStreamTypes, runtimeWedged, type ExecParams } from './exec-bridge';
+import { errorStatusMessage, parseExecParams, relaySpdy, routeClientMessage, runtimeStreamTypes, runtimeWedged, type ExecParams } from './exec-bridge';
 
 const params = (p: Partial<ExecParams>): ExecParams => ({ command: ['cat'], stdin: false, stdout: true, stderr: true, tty: false, ...p });
 const msg = (channel: number, s: string) => Buffer.concat([Buffer.from([channel]), Buffer.from(s)]);
@@ -50,6 +50,24 @@ function runtime(o: { transportFull?: () => boolean } = {}): { client: SpdySessi
   return { client, opened, resized, byType };
 }
 
+describe('exec and attach parameters', () => {
+  it('reads the stream booleans as kube-apiserver does (the Python client sends stdout=True)', () => {
+    const p = (q: string) => parseExecParams(new URLSearchParams(q));
+    assert.deepEqual(p('command=ls&command=-l&stdin=true&stdout=True&stderr=1&tty=false'), { command: ['ls', '-l'], stdin: true, stdout: true, stderr: true, tty: false });
+    assert.deepEqual(p('command=x'), { command: ['x'], stdin: false, stdout: false, stderr: false, tty: false });
+    assert.deepEqual(p('stdin=&stdout=0&stderr=False&tty=TRUE'), { command: [], stdin: true, stdout: false, stderr: false, tty: true });
+  });
+
+  it('encodes a failure Status on the error channel in the negotiated framing', () => {
+    const bin = errorStatusMessage('boom', 'v4.channel.k8s.io') as Buffer;
+    assert.equal(bin[0], 3);
+    assert.equal(JSON.parse(bin.subarray(1).toString()).message, 'boom');
+    const text = errorStatusMessage('boom', 'v4.base64.channel.k8s.io') as string;
+    assert.equal(text[0], '3');
+    assert.equal(JSON.parse(Buffer.from(text.slice(1), 'base64').toString()).message, 'boom');
+  });
+});
+
 describe('exec bridge over SPDY', () => {
   it('asks the runtime for the error stream first, then the ones the exec needs', () => {
     assert.deepEqual(runtimeStreamTypes(params({ stdin: true })), ['error', 'stdin', 'stdout', 'stderr']);
@@ -69,7 +87,7 @@ describe('exec bridge over SPDY', () => {
     const rt = runtime();
     const ws = new FakeClient();
     // kubectl's first messages arrive before the runtime streams exist.
-    const early = [msg(0, 'a\n'), msg(4, '{"Width":80,"Height":24}')];
+    const early = [msg(0, 'a\n'), msg(4, '{"Width":80,"Height":24}')].map((data) => ({ data, binary: true }));
     await relaySpdy(ws as unknown as WebSocket, rt.client, params({ stdin: true, tty: true }), early);
     ws.emit('message', msg(0, 'b\n'));
     ws.emit('message', Buffer.from([255, 0]));

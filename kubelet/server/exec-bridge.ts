@@ -1,19 +1,22 @@
 // Exec and attach streams: the client (the apiserver, for kubectl) speaks v5/v4.channel.k8s.io to
-// the kubelet; the kubelet asks CRI Exec for a URL on containerd's streaming server.
-// - A v4 client is relayed to the runtime over WebSocket v4.channel.k8s.io, message for message.
+// the kubelet; the kubelet asks CRI Exec or Attach for a URL on containerd's streaming server.
+// - A v4 client (binary or base64) is relayed to the runtime over WebSocket with the same
+//   subprotocol, message for message.
 // - A v5 client may half-close stdin (channel 255), which WebSocket v4 cannot express (containerd
 //   1.6 predates v5). So, as the real kubelet's runtime clients do, it reaches the runtime over
 //   SPDY/3.1 with remotecommand v4: one SPDY stream per channel, where ending the stdin stream
 //   (DATA with FIN) closes the process's stdin.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { queryBool } from '../../lib/api/query-bool';
+import { encodeChannelMessage, encodingOf } from '../../lib/websocket/channels';
 import { acceptUpgrade, connectWebSocket, type WebSocket } from '../../lib/websocket/websocket';
 import { connectSpdy, awaitReply } from '../../lib/spdy/spdy-client';
 import type { SpdySession, SpdyStream } from '../../lib/spdy/session';
 import { componentLogger } from '../../lib/log';
 import type { CriStreaming } from './cri-streaming';
 
-export const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
+export const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v4.base64.channel.k8s.io'];
 const V5 = 'v5.channel.k8s.io';
 /** What the runtime is asked for over SPDY (newest first, as kubectl offers them). */
 const RUNTIME_SPDY_PROTOCOLS = ['v4.channel.k8s.io'];
@@ -36,26 +39,34 @@ export interface ExecParams {
   tty: boolean;
 }
 
+/** The exec/attach query; booleans as kube-apiserver reads them (the Python client sends `stdout=True`). */
 export function parseExecParams(q: URLSearchParams): ExecParams {
-  const b = (n: string) => q.get(n) === 'true' || q.get(n) === '1';
+  const b = (n: string) => queryBool(q, n);
   return { command: q.getAll('command'), stdin: b('stdin'), stdout: b('stdout'), stderr: b('stderr'), tty: b('tty') };
 }
 
 /** A failure before the process started, as the Status message on the error channel. */
-export function errorStatusMessage(message: string): Buffer {
+export function errorStatusMessage(message: string, protocol: string): Buffer | string {
   const status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'InternalError', code: 500 };
-  return Buffer.concat([Buffer.from([ERROR_CHANNEL]), Buffer.from(JSON.stringify(status))]);
+  return encodeChannelMessage(encodingOf(protocol), ERROR_CHANNEL, Buffer.from(JSON.stringify(status)));
+}
+
+/** A client message as received: its bytes and whether it came as a binary (else text) message. */
+export interface ClientMessage {
+  data: Buffer;
+  binary: boolean;
 }
 
 /** Relays both ways; `early` holds client messages that arrived before the runtime answered. */
-export function relay(client: WebSocket, runtime: WebSocket, early: Buffer[] = []): void {
-  const toRuntime = (data: Buffer) => {
-    if (data.length > 0 && data[0] === CLOSE_CHANNEL) return;
-    runtime.send(data);
+export function relay(client: WebSocket, runtime: WebSocket, early: ClientMessage[] = []): void {
+  const toRuntime = (data: Buffer, binary: boolean) => {
+    // v4 has no stdin close message: a v4 runtime must not see one.
+    if (binary && data.length > 0 && data[0] === CLOSE_CHANNEL) return;
+    runtime.send(data, { binary });
   };
-  for (const d of early) toRuntime(d);
+  for (const m of early) toRuntime(m.data, m.binary);
   client.on('message', toRuntime);
-  runtime.on('message', (data: Buffer) => client.send(data));
+  runtime.on('message', (data: Buffer, binary: boolean) => client.send(data, { binary }));
   runtime.on('close', () => client.close(1000));
   client.on('close', () => runtime.close(1000));
 }
@@ -113,7 +124,7 @@ export interface RelayOptions {
  * Opens the exec streams on a runtime SPDY session and relays them to and from the client.
  * Output listeners go on before the replies are awaited, so nothing the runtime sends is missed.
  */
-export async function relaySpdy(client: WebSocket, session: SpdySession, params: ExecParams, early: Buffer[] = [], o: RelayOptions = {}): Promise<void> {
+export async function relaySpdy(client: WebSocket, session: SpdySession, params: ExecParams, early: ClientMessage[] = [], o: RelayOptions = {}): Promise<void> {
   const streams = new Map<StreamType, SpdyStream>();
   for (const t of runtimeStreamTypes(params)) streams.set(t, session.openStream({ streamtype: [t] }));
   const errorBytes: Buffer[] = [];
@@ -188,33 +199,43 @@ export async function relaySpdy(client: WebSocket, session: SpdySession, params:
       }
     } else if (r.payload.length) streams.get(r.stream)?.write(r.payload);
   };
-  for (const d of early) toRuntime(d);
+  for (const m of early) toRuntime(m.data);
   client.on('message', toRuntime);
 }
+
+/** exec runs a new process in the container; attach joins its main process's stdio. */
+export type StreamKind = 'exec' | 'attach';
 
 export async function serveExec(
   req: IncomingMessage,
   socket: Duplex,
   head: Buffer,
+  kind: StreamKind,
   containerId: string | undefined,
   params: ExecParams,
   cri: CriStreaming,
 ): Promise<void> {
-  const client = acceptUpgrade(req, socket, head, EXEC_PROTOCOLS);
-  if (!client) return;
+  const accepted = acceptUpgrade(req, socket, head, EXEC_PROTOCOLS);
+  if (!accepted) return;
+  const { ws: client, protocol } = accepted;
   // kubectl sends stdin at once; keep it until containerd's stream is connected.
-  const early: Buffer[] = [];
-  const hold = (d: Buffer) => early.push(d);
+  const early: ClientMessage[] = [];
+  const hold = (data: Buffer, binary: boolean) => early.push({ data, binary });
   client.on('message', hold);
   if (!containerId) {
-    client.send(errorStatusMessage('container not found or not running'));
+    client.send(errorStatusMessage('container not found or not running', protocol));
     client.close(1000);
     return;
   }
   try {
-    if (params.command.length === 0) throw new Error('you must specify at least one command for the container');
-    const url = await cri.exec({ containerId, cmd: params.command, tty: params.tty, stdin: params.stdin, stdout: params.stdout, stderr: params.stderr && !params.tty });
-    if (client.protocol === V5) {
+    const streams = { containerId, tty: params.tty, stdin: params.stdin, stdout: params.stdout, stderr: params.stderr && !params.tty };
+    let url: string;
+    if (kind === 'attach') url = await cri.attach(streams);
+    else {
+      if (params.command.length === 0) throw new Error('you must specify at least one command for the container');
+      url = await cri.exec({ ...streams, cmd: params.command });
+    }
+    if (protocol === V5) {
       const { session } = await connectSpdy(url, { protocols: RUNTIME_SPDY_PROTOCOLS });
       try {
         await relaySpdy(client, session, params, early);
@@ -225,12 +246,12 @@ export async function serveExec(
       client.off('message', hold);
       return;
     }
-    const runtime = await connectWebSocket(url, { protocols: ['v4.channel.k8s.io'] });
+    const runtime = await connectWebSocket(url, { protocols: [protocol] });
     client.off('message', hold);
     relay(client, runtime, early);
   } catch (e) {
     log.warn({ err: (e as Error).message }, 'exec failed');
-    client.send(errorStatusMessage((e as Error).message));
+    client.send(errorStatusMessage((e as Error).message, protocol));
     client.close(1000);
   }
 }

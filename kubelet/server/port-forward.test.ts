@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { Peer } from '../../lib/spdy/testing/peer';
+import { Peer } from '../../test/fixtures/spdy/peer';
 import { netnsFromInfo, SandboxNetnsError } from './cri-streaming';
 import { relayCommand, type PodConnection } from './netns-relay';
 import { pairKey, parsePort, servePortForward } from './port-forward';

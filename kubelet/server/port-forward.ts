@@ -2,14 +2,16 @@
 // asks for a WebSocket with subprotocol SPDY/3.1+portforward.k8s.io (SPDY frames tunneled in
 // binary messages) and falls back to a plain `Upgrade: SPDY/3.1`. Per forwarded connection it
 // opens two streams sharing a `requestid`: `streamtype: error` (we write a failure message there,
-// then close it) and `streamtype: data` (the bytes, relayed to the pod's port).
+// then close it) and `streamtype: data` (the bytes, relayed to the pod's port). The official
+// clients' WebSocket channel form is served by port-forward-ws.ts.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { componentLogger } from '../../lib/log';
-import { acceptUpgrade, isWebSocketUpgrade } from '../../lib/websocket/websocket';
+import { acceptUpgrade, chooseProtocol, isWebSocketUpgrade, MessageSender, offeredProtocols, refuseUpgrade } from '../../lib/websocket/websocket';
 import { RST_REFUSED_STREAM } from '../../lib/spdy/frames';
 import { SpdySession, type SpdyStream, type SpdyTransport } from '../../lib/spdy/session';
 import type { PodConnection } from './netns-relay';
+import { CHANNEL_PORT_FORWARD_PROTOCOLS, parseForwardPorts, PortForwardOptionsError, serveChannelPortForward } from './port-forward-ws';
 
 export const PORT_FORWARD_PROTOCOL = 'portforward.k8s.io';
 export const WS_TUNNEL_PROTOCOL = `SPDY/3.1+${PORT_FORWARD_PROTOCOL}`;
@@ -51,30 +53,49 @@ export function parsePort(v: string | undefined): number | string {
   return n;
 }
 
-function refuse(socket: Duplex, code: number, reason: string, body: string): void {
-  socket.end(`HTTP/1.1 ${code} ${reason}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-}
+/** The WebSocket subprotocols /portForward serves: kubectl's SPDY tunnel, then the channel forms. */
+export const WS_PORT_FORWARD_PROTOCOLS = [WS_TUNNEL_PROTOCOL, ...CHANNEL_PORT_FORWARD_PROTOCOLS];
 
-/** Completes either upgrade and returns the SPDY session, or answers an error and returns undefined. */
-export function acceptPortForward(req: IncomingMessage, socket: Duplex, head: Buffer): SpdySession | undefined {
+/**
+ * Completes whichever upgrade the client asked for and serves it: kubectl's SPDY/3.1 (plain, or
+ * tunnelled in WebSocket binary messages), or the WebSocket channel form of the official clients
+ * (which needs the `ports` query parameter). Answers an HTTP error when it can serve none.
+ */
+export function servePortForwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, query: URLSearchParams, target: ForwardTarget): void {
   if (isWebSocketUpgrade(req)) {
-    const ws = acceptUpgrade(req, socket, head, [WS_TUNNEL_PROTOCOL]);
-    if (!ws) return undefined;
-    const transport: SpdyTransport = { write: (b) => ws.send(b, true), close: () => ws.close(1000) };
-    const session = new SpdySession(transport);
+    const protocol = chooseProtocol(offeredProtocols(req.headers['sec-websocket-protocol']), WS_PORT_FORWARD_PROTOCOLS);
+    if (protocol !== undefined && protocol !== WS_TUNNEL_PROTOCOL) {
+      let ports: number[];
+      try {
+        ports = parseForwardPorts(query.getAll('ports'));
+      } catch (e) {
+        if (!(e instanceof PortForwardOptionsError)) throw e;
+        refuseUpgrade(socket, 400, 'Bad Request', e.message);
+        return;
+      }
+      const accepted = acceptUpgrade(req, socket, head, [protocol]);
+      if (accepted) serveChannelPortForward(accepted.ws, accepted.protocol, ports, target);
+      return;
+    }
+    const accepted = acceptUpgrade(req, socket, head, [WS_TUNNEL_PROTOCOL]);
+    if (!accepted) return;
+    const { ws } = accepted;
+    // SPDY frames in binary messages; the session writes nothing before it is served.
+    const session: SpdySession = new SpdySession({ write: (b) => sender.send(b), close: () => ws.close(1000) });
+    const sender = new MessageSender(ws, () => session.drained());
     ws.on('message', (d: Buffer) => session.receive(d));
-    ws.on('drain', () => session.drained());
     ws.on('close', () => session.transportClosed());
-    return session;
+    servePortForward(session, target);
+    return;
   }
   if (!isSpdyUpgrade(req)) {
-    refuse(socket, 400, 'Bad Request', 'unable to upgrade: missing upgrade headers in request');
-    return undefined;
+    refuseUpgrade(socket, 400, 'Bad Request', 'unable to upgrade: missing upgrade headers in request');
+    return;
   }
   const offered = requestedProtocols(req);
   if (offered.length > 0 && !offered.includes(PORT_FORWARD_PROTOCOL)) {
-    refuse(socket, 403, 'Forbidden', `unable to upgrade: unable to negotiate protocol: client supports [${offered.join(' ')}], server accepts [${PORT_FORWARD_PROTOCOL}]`);
-    return undefined;
+    refuseUpgrade(socket, 403, 'Forbidden', `unable to upgrade: unable to negotiate protocol: client supports [${offered.join(' ')}], server accepts [${PORT_FORWARD_PROTOCOL}]`);
+    return;
   }
   const lines = ['HTTP/1.1 101 Switching Protocols', 'Connection: Upgrade', 'Upgrade: SPDY/3.1'];
   if (offered.length > 0) lines.push(`X-Stream-Protocol-Version: ${PORT_FORWARD_PROTOCOL}`);
@@ -86,7 +107,7 @@ export function acceptPortForward(req: IncomingMessage, socket: Duplex, head: Bu
   socket.on('close', () => session.transportClosed());
   socket.on('error', () => socket.destroy());
   if (head.length) session.receive(head);
-  return session;
+  servePortForward(session, target);
 }
 
 /** Serves portforward.k8s.io on an accepted session: pairs streams and forwards each pair. */

@@ -8,17 +8,16 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { Pod } from '../../lib/api/types';
-import type { Metrics } from '../../lib/health-server';
 import { componentLogger } from '../../lib/log';
 import type { CriClient } from '../cri/client';
 import { LABEL_CONTAINER_NAME, LABEL_POD_NAME, LABEL_POD_NAMESPACE } from '../pods/cri-state';
 import { logFileFor, LogOptionsError, parseLogOptions, podLogDirFor, selectLog, parseLogLine, renderRecord } from './container-logs';
 import { CriStreaming } from './cri-streaming';
-import { parseExecParams, serveExec } from './exec-bridge';
+import { parseExecParams, serveExec, type StreamKind } from './exec-bridge';
 import { connectInNetns } from './netns-relay';
-import { acceptPortForward, servePortForward } from './port-forward';
+import { servePortForwardUpgrade } from './port-forward';
 import { statsSummary } from './stats';
-import { processMetrics } from '../../lib/metrics/prometheus';
+import { processMetrics, type MetricsRegistry } from '../../lib/metrics/prometheus';
 
 export const APISERVER_CLIENT_CN = 'kube-apiserver-kubelet-client';
 
@@ -31,7 +30,7 @@ export interface KubeletServerOptions {
   cgroupRoot: string;
   criEndpoint: string;
   cri: CriClient;
-  metrics: Metrics;
+  metrics: MetricsRegistry;
   pods: () => Pod[];
 }
 
@@ -140,18 +139,18 @@ export class KubeletServer {
       return;
     }
     const pf = /^\/portForward\/([^/]+)\/([^/]+)(?:\/[^/]*)?\/?$/.exec(url.pathname);
-    if (pf) return this.portForward(decodeURIComponent(pf[1]), decodeURIComponent(pf[2]), req, socket, head);
+    if (pf) return this.portForward(decodeURIComponent(pf[1]), decodeURIComponent(pf[2]), req, socket, head, url.searchParams);
     const m = /^\/(exec|attach)\/([^/]+)\/([^/]+)\/([^/]+)\/?$/.exec(url.pathname);
     if (!m) {
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found');
       return;
     }
-    const [, , ns, pod, container] = m.map(decodeURIComponent);
+    const [, kind, ns, pod, container] = m.map(decodeURIComponent);
     const id = await this.containerId(ns, pod, container);
-    await serveExec(req, socket, head, id, parseExecParams(url.searchParams), this.streaming);
+    await serveExec(req, socket, head, kind as StreamKind, id, parseExecParams(url.searchParams), this.streaming);
   }
 
-  private async portForward(ns: string, pod: string, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  private async portForward(ns: string, pod: string, req: IncomingMessage, socket: Duplex, head: Buffer, query: URLSearchParams): Promise<void> {
     const sandboxes = await this.o.cri.listPodSandbox({ state: 'SANDBOX_READY', labelSelector: { [LABEL_POD_NAMESPACE]: ns, [LABEL_POD_NAME]: pod } });
     const sandbox = sandboxes.sort((a, b) => b.createdAt - a.createdAt)[0];
     if (!sandbox) {
@@ -160,9 +159,7 @@ export class KubeletServer {
       return;
     }
     const netns = await this.streaming.sandboxNetns(sandbox.id);
-    const session = acceptPortForward(req, socket, head);
-    if (!session) return;
-    servePortForward(session, { namespace: ns, name: pod, connect: (port) => connectInNetns(netns, port) });
+    servePortForwardUpgrade(req, socket, head, query, { namespace: ns, name: pod, connect: (port) => connectInNetns(netns, port) });
   }
 
   private async serveLogs(ns: string, name: string, container: string, q: URLSearchParams, res: ServerResponse): Promise<void> {

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Pod } from '../../lib/api/types';
 import { Resources } from '../../lib/api/resources';
-import { FakeApiClient } from '../../lib/client/testing/fake-client';
+import { FakeApiClient } from '../../test/fixtures/client/fake-client';
 import { cleanupVolumes, podVolumesDir, prepareVolumes, VolumeManager, podUsesObject } from './index';
 import { writeAtomically } from './atomic-writer';
 

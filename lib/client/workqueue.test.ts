@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { processMetrics, type Counter, type Gauge, type Histogram } from '../metrics/prometheus';
 import { WorkQueue, keyOf, splitKey } from './workqueue';
 
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
@@ -51,6 +52,37 @@ describe('WorkQueue', () => {
     await tick(150);
     assert.equal(attempts, 3);
     assert.equal(q.numRequeues('y'), 0);
+    await q.shutdown();
+  });
+
+  it('records adds, depth, retries and reconcile durations by queue name (client-go names)', async () => {
+    const q = new WorkQueue({ name: 'metrics-test', baseDelayMs: 1 });
+    const labels = { name: 'metrics-test' };
+    const adds = processMetrics.get('workqueue_adds_total') as Counter;
+    const depth = processMetrics.get('workqueue_depth') as Gauge;
+    const retries = processMetrics.get('workqueue_retries_total') as Counter;
+    const work = processMetrics.get('workqueue_work_duration_seconds') as Histogram;
+    q.add('a');
+    q.add('b');
+    q.add('a'); // de-duplicated: not an add
+    assert.equal(adds.get(labels), 2);
+    assert.equal(depth.get(labels), 2);
+    let failed = false;
+    const done = new Promise<void>((resolve) =>
+      q.run(1, async (key) => {
+        if (key === 'b' && !failed) {
+          failed = true;
+          throw new Error('once');
+        }
+        if (key === 'b') resolve();
+      }),
+    );
+    await done;
+    await tick(5);
+    assert.equal(work.count(labels), 3, 'a, b failed, b again');
+    assert.equal(retries.get(labels), 1);
+    assert.equal(depth.get(labels), 0);
+    assert.match(processMetrics.render(), /^workqueue_work_duration_seconds_count\{name="metrics-test"\} 3$/m);
     await q.shutdown();
   });
 

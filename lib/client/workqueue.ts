@@ -3,6 +3,17 @@
 // failures retry with per-key exponential backoff under an overall token-bucket rate limit.
 import type { KObject } from '../api/types';
 import { componentLogger } from '../log';
+import { processMetrics } from '../metrics/prometheus';
+
+// client-go's work queue metrics, labelled by queue name (a controller's name): how long one
+// reconcile takes is workqueue_work_duration_seconds{name="replicaset"}.
+const WORK_BUCKETS = Array.from({ length: 10 }, (_, i) => 1e-8 * 10 ** i);
+const queueMetrics = {
+  depth: processMetrics.gauge('workqueue_depth', 'Current depth of workqueue.'),
+  adds: processMetrics.counter('workqueue_adds_total', 'Total number of adds handled by workqueue.'),
+  retries: processMetrics.counter('workqueue_retries_total', 'Total number of retries handled by workqueue.'),
+  work: processMetrics.histogram('workqueue_work_duration_seconds', 'How long in seconds processing an item from workqueue takes.', WORK_BUCKETS),
+};
 
 export interface WorkQueueOptions {
   name?: string;
@@ -39,6 +50,7 @@ export class WorkQueue {
   private tokens: number;
   private lastRefill = Date.now();
   private readonly log;
+  private readonly labels: { name: string };
 
   constructor(opts: WorkQueueOptions = {}) {
     this.baseDelayMs = opts.baseDelayMs ?? 5;
@@ -47,6 +59,7 @@ export class WorkQueue {
     this.burst = opts.burst ?? 100;
     this.tokens = this.burst;
     this.log = componentLogger('workqueue', { queue: opts.name ?? 'default' });
+    this.labels = { name: opts.name ?? 'default' };
   }
 
   len(): number {
@@ -56,8 +69,10 @@ export class WorkQueue {
   add(key: string): void {
     if (this.shuttingDown || this.dirty.has(key)) return;
     this.dirty.add(key);
+    queueMetrics.adds.inc(this.labels);
     if (this.processing.has(key)) return;
     this.queue.push(key);
+    queueMetrics.depth.inc(this.labels);
     this.waiters.shift()?.();
   }
 
@@ -85,6 +100,7 @@ export class WorkQueue {
   }
 
   addRateLimited(key: string): void {
+    queueMetrics.retries.inc(this.labels);
     this.addAfter(key, this.nextDelay(key));
   }
 
@@ -101,6 +117,7 @@ export class WorkQueue {
       if (this.shuttingDown) return undefined;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
+    queueMetrics.depth.dec(this.labels);
     return this.queue.shift();
   }
 
@@ -108,6 +125,7 @@ export class WorkQueue {
     this.processing.delete(key);
     if (this.dirty.has(key)) {
       this.queue.push(key);
+      queueMetrics.depth.inc(this.labels);
       this.waiters.shift()?.();
     }
   }
@@ -121,6 +139,7 @@ export class WorkQueue {
           if (key === undefined) return;
           this.dirty.delete(key);
           this.processing.add(key);
+          const started = process.hrtime.bigint();
           try {
             await reconcile(key);
             this.forget(key);
@@ -128,6 +147,7 @@ export class WorkQueue {
             this.log.warn({ key, err: (err as Error).message }, 'reconcile failed, requeueing');
             this.addRateLimited(key);
           } finally {
+            queueMetrics.work.observeSince(this.labels, started);
             this.done(key);
           }
         }
@@ -141,6 +161,7 @@ export class WorkQueue {
     this.shuttingDown = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    queueMetrics.depth.dec(this.labels, this.queue.length);
     this.queue.length = 0;
     while (this.waiters.length) this.waiters.shift()!();
     await Promise.all([...this.inFlight]);

@@ -210,6 +210,17 @@ export class MetricsRegistry {
   }
 }
 
+/** The Content-Type of the text exposition format. */
+export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+/**
+ * The /metrics body of a component: its own registries, then the process-wide one. Families are
+ * unique per registry; a component keeps its names apart from the shared library's.
+ */
+export function exposition(...registries: { render(): string }[]): string {
+  return [...registries, processMetrics].map((r) => r.render()).join('');
+}
+
 /**
  * The process-wide registry: shared-library code (informers, work queues, the supervisor) records
  * here, and every component's /metrics renders it beside its own families.

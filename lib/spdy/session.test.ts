@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { decodeHeaderBlock } from './header-codec';
 import { DEFAULT_WINDOW, type SpdyStream } from './session';
-import { Peer } from './testing/peer';
+import { Peer } from '../../test/fixtures/spdy/peer';
 
 const tick = () => new Promise((r) => setTimeout(r, 20));
 /** Waits for a condition that depends on zlib work in the thread pool (slow on a loaded machine). */

@@ -1,163 +1,101 @@
-// A small RFC 6455 WebSocket: one class for both ends of an upgraded socket, the server-side
-// handshake (answering an HTTP Upgrade) and the client-side one (http/https request + Upgrade).
-// Used for the Kubernetes channel protocols between kubectl, the apiserver, the kubelet and
-// containerd's streaming server.
-import { EventEmitter } from 'node:events';
-import { createHash } from 'node:crypto';
-import type * as http from 'node:http';
+// WebSocket ends for the Kubernetes channel protocols (kubectl and the official clients ↔ the
+// kubelet ↔ containerd's streaming server), on the `ws` library: it checks client masking,
+// control-frame sizes, UTF-8 in text messages and close codes, and caps every message at
+// MAX_MESSAGE_BYTES (a peer that goes over gets close code 1009). What is ours: choosing the
+// subprotocol (kubectl's `SPDY/3.1+portforward.k8s.io` is not an RFC 7230 token, which `ws`
+// refuses to parse, so the header is read here), refusing an upgrade with a readable answer, and
+// backpressure for senders that must stop reading their source while the socket is full.
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { randomBytes } from 'node:crypto';
-import { HandshakeError, requestUpgrade, type UpgradeTls } from '../http-upgrade';
-import { encodeFrame, FrameParser, OP_BINARY, OP_CLOSE, OP_CONT, OP_PING, OP_PONG, OP_TEXT } from './frames';
+import WebSocket, { WebSocketServer } from 'ws';
+import { HandshakeError, type UpgradeTls } from '../http-upgrade';
+import { componentLogger } from '../log';
 
-const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+export { WebSocket };
 
-export const acceptKey = (key: string): string => createHash('sha1').update(key + GUID).digest('base64');
+/**
+ * The largest message either end accepts: golang.org/x/net/websocket's default, which the
+ * Kubernetes streaming servers have always used. kubectl and the clients send stdin and tunnelled
+ * SPDY frames in pieces of 32 KiB or so.
+ */
+export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+
+/** How long a peer gets to answer our close frame before its socket is destroyed. */
+const CLOSE_TIMEOUT_MS = 5_000;
+
+const log = componentLogger('websocket');
 
 export class WebSocketHandshakeError extends HandshakeError {
   readonly code = 'WEBSOCKET_HANDSHAKE_FAILED';
 }
 
-/**
- * Events: 'message' (data: Buffer, binary: boolean), 'close' (code: number, reason: string),
- * 'drain' (the socket takes writes again after send returned false).
- * 'close' fires exactly once, whichever side ends the connection.
- */
-export class WebSocket extends EventEmitter {
-  private readonly parser = new FrameParser();
-  private fragments: Buffer[] = [];
-  private fragmentOp = 0;
-  private closeSent = false;
-  private closed = false;
-
-  constructor(private readonly socket: Duplex, private readonly role: 'server' | 'client', readonly protocol: string, head?: Buffer) {
-    super();
-    socket.on('data', (c: Buffer) => this.onData(c));
-    socket.on('drain', () => this.emit('drain'));
-    socket.on('close', () => this.finish(1006, ''));
-    socket.on('error', () => this.finish(1006, ''));
-    if (head && head.length) setImmediate(() => this.onData(head));
-  }
-
-  get isOpen(): boolean {
-    return !this.closed && !this.closeSent;
-  }
-
-  /** False when the socket's buffer is full: wait for 'drain' before sending more. */
-  send(data: Buffer | string, binary = typeof data !== 'string'): boolean {
-    if (!this.isOpen) return false;
-    const buf = typeof data === 'string' ? Buffer.from(data) : data;
-    return this.socket.write(encodeFrame(binary ? OP_BINARY : OP_TEXT, buf, this.role === 'client'));
-  }
-
-  close(code = 1000, reason = ''): void {
-    if (this.closed) return;
-    if (!this.closeSent) {
-      this.closeSent = true;
-      const p = Buffer.alloc(2 + Buffer.byteLength(reason));
-      p.writeUInt16BE(code, 0);
-      p.write(reason, 2);
-      this.socket.write(encodeFrame(OP_CLOSE, p, this.role === 'client'));
-    }
-    // The peer answers with its own close frame; don't wait for a misbehaving one forever.
-    const t = setTimeout(() => this.socket.destroy(), 2000);
-    t.unref();
-    if (this.role === 'server') this.socket.end();
-  }
-
-  /** Drops the connection without a closing handshake. */
-  terminate(): void {
-    this.socket.destroy();
-  }
-
-  private onData(chunk: Buffer): void {
-    let frames;
-    try {
-      frames = this.parser.push(chunk);
-    } catch {
-      this.close(1009, 'frame too large');
-      return;
-    }
-    for (const f of frames) {
-      switch (f.opcode) {
-        case OP_PING:
-          if (!this.closeSent) this.socket.write(encodeFrame(OP_PONG, f.payload, this.role === 'client'));
-          break;
-        case OP_PONG:
-          break;
-        case OP_CLOSE: {
-          const code = f.payload.length >= 2 ? f.payload.readUInt16BE(0) : 1005;
-          const reason = f.payload.length > 2 ? f.payload.subarray(2).toString() : '';
-          if (!this.closeSent) {
-            this.closeSent = true;
-            this.socket.write(encodeFrame(OP_CLOSE, f.payload.subarray(0, 2), this.role === 'client'));
-          }
-          this.socket.end();
-          this.finish(code, reason);
-          return;
-        }
-        case OP_TEXT:
-        case OP_BINARY:
-        case OP_CONT: {
-          if (f.opcode !== OP_CONT) {
-            this.fragmentOp = f.opcode;
-            this.fragments = [];
-          }
-          this.fragments.push(f.payload);
-          if (f.fin) {
-            const data = this.fragments.length === 1 ? this.fragments[0] : Buffer.concat(this.fragments);
-            this.fragments = [];
-            this.emit('message', data, this.fragmentOp === OP_BINARY);
-          }
-          break;
-        }
-        default:
-          this.close(1002, 'unknown opcode');
-      }
-    }
-  }
-
-  private finish(code: number, reason: string): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.emit('close', code, reason);
-  }
-}
-
-export const isWebSocketUpgrade = (req: http.IncomingMessage): boolean =>
+export const isWebSocketUpgrade = (req: IncomingMessage): boolean =>
   (req.headers.upgrade ?? '').toLowerCase() === 'websocket' &&
   (req.headers.connection ?? '').toLowerCase().split(/\s*,\s*/).includes('upgrade');
 
-/** The client's offered subprotocols, in its order of preference. */
-export const offeredProtocols = (req: http.IncomingMessage): string[] =>
-  String(req.headers['sec-websocket-protocol'] ?? '')
-    .split(',')
+/** Pure: the client's offered subprotocols, in its order of preference (header may repeat). */
+export function offeredProtocols(header: string | string[] | undefined): string[] {
+  return ([] as string[])
+    .concat(header ?? [])
+    .flatMap((h) => h.split(','))
     .map((s) => s.trim())
     .filter(Boolean);
+}
 
 /**
- * Server side: completes the handshake choosing the first protocol the client offers that the
- * server supports. Answers 400 and returns undefined when there is none (an empty `supported`
- * list accepts a client that offers nothing).
+ * Pure: the subprotocol to answer with, as the Kubernetes servers choose it: the first one the
+ * client offers that the server supports; '' when the client offers none and the server accepts
+ * that (its list holds ''); undefined when there is no match.
  */
-export function acceptUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, supported: string[]): WebSocket | undefined {
-  const key = req.headers['sec-websocket-key'];
-  const offered = offeredProtocols(req);
-  const protocol = offered.find((p) => supported.includes(p));
-  if (!isWebSocketUpgrade(req) || typeof key !== 'string' || (supported.length > 0 && !protocol)) {
-    const body = `unable to upgrade: no supported protocol in [${offered.join(', ')}]`;
-    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+export function chooseProtocol(offered: string[], supported: readonly string[]): string | undefined {
+  if (offered.length === 0) return supported.includes('') ? '' : undefined;
+  return offered.find((p) => p !== '' && supported.includes(p));
+}
+
+export interface Accepted {
+  ws: WebSocket;
+  /** The negotiated subprotocol ('' for none). */
+  protocol: string;
+}
+
+/** Answers an upgrade request with an HTTP error instead of switching protocols. */
+export function refuseUpgrade(socket: Duplex, code: number, reason: string, body: string): void {
+  socket.end(`HTTP/1.1 ${code} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/**
+ * Server side: completes the handshake with the protocol chooseProtocol picks from `supported`
+ * (put '' in it to accept a client that offers none). Answers 400 and returns undefined when
+ * nothing matches or the request is not a valid WebSocket handshake.
+ */
+export function acceptUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, supported: readonly string[]): Accepted | undefined {
+  const offered = offeredProtocols(req.headers['sec-websocket-protocol']);
+  const protocol = chooseProtocol(offered, supported);
+  if (!isWebSocketUpgrade(req) || protocol === undefined) {
+    refuseUpgrade(socket, 400, 'Bad Request', `unable to upgrade: no supported protocol in [${offered.join(', ')}]`);
     return undefined;
   }
-  const lines = [
-    'HTTP/1.1 101 Switching Protocols',
-    'Upgrade: websocket',
-    'Connection: Upgrade',
-    `Sec-WebSocket-Accept: ${acceptKey(key)}`,
-  ];
-  if (protocol) lines.push(`Sec-WebSocket-Protocol: ${protocol}`);
-  socket.write(lines.join('\r\n') + '\r\n\r\n');
-  return new WebSocket(socket, 'server', protocol ?? '', head);
+  // The protocol is chosen here; ws must not parse the header (it rejects names with '/').
+  delete req.headers['sec-websocket-protocol'];
+  const server = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    perMessageDeflate: false,
+    maxPayload: MAX_MESSAGE_BYTES,
+    closeTimeout: CLOSE_TIMEOUT_MS,
+  } as ConstructorParameters<typeof WebSocketServer>[0]);
+  if (protocol) server.on('headers', (headers: string[]) => headers.push(`Sec-WebSocket-Protocol: ${protocol}`));
+  let accepted: WebSocket | undefined;
+  // Calls back synchronously once the 101 is written; never when ws answered an error itself.
+  server.handleUpgrade(req, socket, head, (ws) => (accepted = ws));
+  if (!accepted) return undefined;
+  watchErrors(accepted, 'server');
+  return { ws: accepted, protocol };
+}
+
+/** ws reports a peer's protocol violation as 'error' before closing; without a listener it throws. */
+function watchErrors(ws: WebSocket, role: 'server' | 'client'): void {
+  ws.on('error', (e: Error & { code?: string }) => log.debug({ role, err: e.message, code: e.code }, 'websocket closed on error'));
 }
 
 export interface ConnectOptions {
@@ -168,20 +106,71 @@ export interface ConnectOptions {
   timeoutMs?: number;
 }
 
-/** Client side: `url` may be ws://, wss://, http:// or https://. */
-export async function connectWebSocket(url: string, o: ConnectOptions): Promise<WebSocket> {
-  const u = new URL(url);
-  const key = randomBytes(16).toString('base64');
-  const headers: Record<string, string> = { ...o.headers, 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': key };
-  if (o.protocols.length) headers['Sec-WebSocket-Protocol'] = o.protocols.join(', ');
-  const secure = u.protocol === 'wss:' || u.protocol === 'https:';
-  const { res, socket, head } = await requestUpgrade(
-    { url: u, secure, method: 'GET', headers, upgrade: 'websocket', tls: o.tls, timeoutMs: o.timeoutMs ?? 30_000 },
-    WebSocketHandshakeError,
-  );
-  if (res.headers['sec-websocket-accept'] !== acceptKey(key)) {
-    socket.destroy();
-    throw new WebSocketHandshakeError('bad Sec-WebSocket-Accept');
+/**
+ * Client side: `url` may be ws://, wss://, http:// or https://. Resolves once open; attach the
+ * listeners in the code right after the await (messages are held until then).
+ */
+export function connectWebSocket(url: string, o: ConnectOptions): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, o.protocols, {
+      headers: o.headers,
+      ...o.tls,
+      perMessageDeflate: false,
+      maxPayload: MAX_MESSAGE_BYTES,
+      handshakeTimeout: o.timeoutMs ?? 30_000,
+      closeTimeout: CLOSE_TIMEOUT_MS,
+    } as WebSocket.ClientOptions);
+    let settled = false;
+    const fail = (e: Error) => {
+      if (settled) return;
+      settled = true;
+      reject(e);
+    };
+    // A refusal: its status and body go into the error, as kubectl shows them.
+    ws.on('unexpected-response', (_req, res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString();
+        fail(new WebSocketHandshakeError(`upgrade refused: ${res.statusCode} ${body.slice(0, 500)}`, res.statusCode, body));
+        ws.terminate();
+      });
+      res.on('error', (e) => fail(e));
+    });
+    ws.once('error', (e) => fail(new WebSocketHandshakeError(e.message)));
+    ws.once('open', () => {
+      settled = true;
+      watchErrors(ws, 'client');
+      // The server may speak first (containerd sends output as soon as the stream connects), and
+      // ws would emit those messages before the awaiting caller has attached its listeners. Held
+      // until the caller's code after the await has run.
+      ws.pause();
+      setImmediate(() => ws.resume());
+      resolve(ws);
+    });
+  });
+}
+
+/** Sending stops being "free" past this many queued bytes: the sender should wait for drain. */
+export const SEND_HIGH_WATER_BYTES = 1024 * 1024;
+
+/**
+ * Backpressure over a WebSocket (ws has no 'drain' event): send() says whether the caller may go
+ * on, and onDrain runs once the queue has gone below the mark again after a send said no.
+ */
+export class MessageSender {
+  private blocked = false;
+
+  constructor(private readonly ws: WebSocket, private readonly onDrain: () => void, private readonly highWater = SEND_HIGH_WATER_BYTES) {}
+
+  send(data: Buffer | string): boolean {
+    if (this.ws.readyState !== WebSocket.OPEN) return true;
+    this.ws.send(data, (err) => {
+      if (err || !this.blocked || this.ws.bufferedAmount >= this.highWater) return;
+      this.blocked = false;
+      this.onDrain();
+    });
+    if (this.ws.bufferedAmount >= this.highWater) this.blocked = true;
+    return !this.blocked;
   }
-  return new WebSocket(socket, 'client', String(res.headers['sec-websocket-protocol'] ?? ''), head);
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkNode, mkPod } from './fixtures';
+import { mkNode, mkPod } from '../../test/fixtures/scheduler/objects';
 import { buildNodeInfos } from './node-info';
 import { buildProfile, UnknownPluginError } from './registry';
 import { failureMessage, findNode } from './schedule-one';

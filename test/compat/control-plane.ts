@@ -12,7 +12,8 @@ import { createRegistry } from '../../apiserver/registry/registry';
 import { EtcdStore } from '../../apiserver/storage/etcd-store';
 import { bootstrap } from '../../apiserver/bootstrap';
 import { startGrpcServer } from '../../apiserver/grpc/server';
-import { controllerManagerFlags, startControllerManager } from '../../controller-manager/main';
+import { controllerManagerFlags } from '../../controller-manager/flags';
+import { startControllerManager } from '../../controller-manager/start';
 import { startEtcd, type TestEtcd } from '../helpers/etcd';
 import { startRestHarness, type RestHarness } from '../apiserver-rest/harness';
 

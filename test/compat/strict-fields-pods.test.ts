@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import YAML from 'yaml';
 import { startControlPlane, type ControlPlane } from './control-plane';
-import { specManifests, statusManifests } from '../../apiserver/resources/testdata/pod-kind-manifests';
+import { specManifests, statusManifests } from '../fixtures/apiserver/pod-kind-manifests';
 
 describe('kubectl 1.32 compatibility: strict field validation of pod-side kinds', function () {
   this.timeout(60_000);

@@ -6,11 +6,13 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { Deployment, Endpoints, Lease, Node, Pod, ReplicaSet, Service } from '../../lib/api/types';
 import { Resources } from '../../lib/api/resources';
-import { FakeApiClient } from '../../lib/client/testing/fake-client';
-import { setPodState, waitFor, mkDeployment } from '../../controller-manager/testing/fixtures';
-import { mkNode } from '../../scheduler/framework/fixtures';
-import { controllerManagerFlags, startControllerManager } from '../../controller-manager/main';
-import { schedulerFlags, startScheduler } from '../../scheduler/main';
+import { FakeApiClient } from '../fixtures/client/fake-client';
+import { setPodState, waitFor, mkDeployment } from '../fixtures/controller-manager/objects';
+import { mkNode } from '../fixtures/scheduler/objects';
+import { controllerManagerFlags } from '../../controller-manager/flags';
+import { startControllerManager } from '../../controller-manager/start';
+import { schedulerFlags } from '../../scheduler/flags';
+import { startScheduler } from '../../scheduler/start';
 
 const get = (port: number, path: string) =>
   new Promise<{ code: number; body: string }>((resolve, reject) => {
@@ -39,6 +41,7 @@ describe('control plane (scheduler + controller-manager over a fake apiserver)',
   const endpointsIps = () => (client.peek<Endpoints>(Resources.endpoints, 'default', 'web')?.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.ip)).sort();
   const readyIps = () => pods().filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).map((p) => p.status!.podIP!).sort();
   let cmPort = 0;
+  let schedPort = 0;
 
   before(async () => {
     client.seed(Resources.nodes, node('n1'));
@@ -68,6 +71,7 @@ describe('control plane (scheduler + controller-manager over a fake apiserver)',
     cmPort = cm.port;
     const sched = await startScheduler({ ...schedulerFlags, client, healthPort: 0, bindAddress: '127.0.0.1', renewPeriod: 0.05 } as never);
     stops.push(() => sched.stop());
+    schedPort = sched.port;
   });
 
   it('elects one leader per component', async () => {
@@ -117,7 +121,15 @@ describe('control plane (scheduler + controller-manager over a fake apiserver)',
   it('serves health and metrics', async () => {
     assert.equal((await get(cmPort, '/livez')).code, 200);
     assert.equal((await get(cmPort, '/readyz')).code, 200);
-    assert.match((await get(cmPort, '/metrics')).body, /controller_manager_leader 1/);
+    const cm = (await get(cmPort, '/metrics')).body;
+    assert.match(cm, /controller_manager_leader 1/);
+    // Reconcile counts and durations per controller: the work queues', named as client-go names them.
+    assert.match(cm, /^workqueue_work_duration_seconds_count\{name="replicaset"\} [1-9]/m);
+    assert.match(cm, /^workqueue_adds_total\{name="endpoints"\} [1-9]/m);
+    const sched = (await get(schedPort, '/metrics')).body;
+    assert.match(sched, /^scheduler_leader 1$/m);
+    assert.match(sched, /^scheduler_schedule_attempts_total\{result="scheduled",profile="default-scheduler"\} [1-9]/m);
+    assert.match(sched, /^scheduler_scheduling_attempt_duration_seconds_count\{result="scheduled",profile="default-scheduler"\} [1-9]/m);
   });
 
   it('cascades a Deployment delete to its ReplicaSet and pods; a Service delete to its Endpoints', async () => {

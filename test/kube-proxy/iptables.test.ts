@@ -6,12 +6,14 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Resources } from '../../lib/api/resources';
 import type { Endpoints, Node, Service } from '../../lib/api/types';
 import { parseKubeProxyConfig } from '../../kube-proxy/config';
-import { cleanupKubeProxy, startKubeProxy, type KubeProxy } from '../../kube-proxy/main';
+import { cleanupKubeProxy, startKubeProxy, type KubeProxy } from '../../kube-proxy/start';
 import { FakeClient } from './fake-client';
 
 const id = randomBytes(3).toString('hex');
@@ -57,6 +59,25 @@ function fetchVia(host: string, port: number): { ok: boolean; out: string } {
     return { ok: false, out: String((err as { stderr?: string }).stderr ?? err) };
   }
 }
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const get = (port: number, p: string) =>
+  new Promise<{ code: number; type: string; body: string }>((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: p }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ code: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
+    }).on('error', reject);
+  });
+
 const kubeChains = () => inNode('iptables-save').split('\n').filter((l) => /^:KUBE-/.test(l));
 
 const service: Service = {
@@ -89,20 +110,25 @@ describe('kube-proxy iptables mode in a network namespace', function () {
   let proxy: KubeProxy | undefined;
   let webRoot = '';
   const client = new FakeClient();
-  const config = {
-    ...parseKubeProxyConfig([
-      '--kubeconfig=/unused',
-      `--node-name=n1`,
-      `--node-ip=${NODE_IP}`,
-      '--min-sync-period=100ms',
-      '--sync-period=30s',
-      '--healthz-port=0',
-      '--metrics-port=0',
-    ]),
-    netns: NODE_NS,
-  };
+  // The healthz and metrics servers listen on this machine's loopback (only the rules and routes
+  // live in the node namespace), on ports free when the test starts.
+  let config: ReturnType<typeof parseKubeProxyConfig> & { netns: string };
 
-  before(() => {
+  before(async () => {
+    const [healthzPort, metricsPort] = [await freePort(), await freePort()];
+    config = {
+      ...parseKubeProxyConfig([
+        '--kubeconfig=/unused',
+        `--node-name=n1`,
+        `--node-ip=${NODE_IP}`,
+        '--min-sync-period=100ms',
+        '--sync-period=30s',
+        '--healthz-bind-address=127.0.0.1',
+        `--healthz-port=${healthzPort}`,
+        `--metrics-port=${metricsPort}`,
+      ]),
+      netns: NODE_NS,
+    };
     webRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-kp-web-'));
     fs.writeFileSync(path.join(webRoot, 'index.html'), 'hello from the backend pod\n');
     sh(['ip', 'netns', 'add', NODE_NS]);
@@ -156,6 +182,26 @@ describe('kube-proxy iptables mode in a network namespace', function () {
     await new Promise((r) => setTimeout(r, 300));
     const portals = inNode('iptables-save', '-t', 'nat').split('\n').filter((l) => l.startsWith('-A OUTPUT') && l.includes('KUBE-SERVICES'));
     assert.equal(portals.length, 1);
+  });
+
+  it('serves /healthz (JSON) on the healthz port and /metrics with /healthz on the metrics port', async () => {
+    // Healthy once the first full sync (routes, restore, every jump) has finished.
+    let health = await get(config.healthz.port, '/healthz');
+    for (let i = 0; i < 600 && health.code !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      health = await get(config.healthz.port, '/healthz');
+    }
+    assert.equal(health.code, 200, health.body);
+    assert.equal(health.type, 'application/json');
+    assert.ok(JSON.parse(health.body).lastUpdated);
+    assert.equal((await get(config.healthz.port, '/metrics')).code, 404);
+    const metrics = await get(config.metrics.port, '/metrics');
+    assert.equal(metrics.code, 200);
+    assert.match(metrics.body, /^kubeproxy_sync_proxy_rules_total [1-9]/m);
+    assert.match(metrics.body, /^kubeproxy_sync_proxy_rules_duration_seconds_count [1-9]/m);
+    assert.match(metrics.body, /^kubeproxy_sync_proxy_rules_iptables_total\{table="nat"\} [1-9]/m);
+    assert.match(metrics.body, /^kubeproxy_iptables_backend_info\{backend="nf_tables"\} 1$/m);
+    assert.equal((await get(config.metrics.port, '/healthz')).code, 200);
   });
 
   it('keeps the routing-safety routes and follows node changes', async () => {

@@ -1,6 +1,8 @@
-// kubectl port-forward through the apiserver to the kubelet, end to end on a whole cluster in its
-// own netns: the WebSocket-tunneled SPDY transport (kubectl 1.32's default), the plain SPDY
-// upgrade (its fallback, forced here), and a closed port reported on the error stream.
+// Port-forward through the apiserver to the kubelet, end to end on a whole cluster in its own
+// netns: kubectl's WebSocket-tunneled SPDY transport (kubectl 1.32's default), its plain SPDY
+// upgrade (the fallback, forced here), and a closed port reported on the error stream; then the
+// official clients' form: @kubernetes/client-node's PortForward (v4.channel.k8s.io with `ports`),
+// the base64 variant with several ports, and bad `ports` refused with a Status.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,6 +12,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { up, down, type ClusterInfo, type ClusterOptions } from '../../deploy/cluster/cluster';
 import { Kubectl } from '../harness/kubectl';
 import { run, waitFor } from '../harness/exec';
+import { inNetns, type NetnsResult } from './netns-client';
 
 const podYaml = `
 apiVersion: v1
@@ -121,5 +124,55 @@ describe('kubelet server: kubectl port-forward through the apiserver', function 
     assert.notEqual(r.code, 0);
     await waitFor('the forwarding error', async () => /error forwarding port 9999 to pod default\/pf-web: .*ECONNREFUSED/.test(f.stderr()), 15_000, 200);
     await stop(f);
+  });
+
+  const PF = '/api/v1/namespaces/default/pods/pf-web/portforward';
+  const GET = 'GET / HTTP/1.0\r\n\r\n';
+  const le = (port: number) => Buffer.from([port & 0xff, port >> 8]).toString('base64');
+  const text = (r: NetnsResult, ch: number) => (r.kind === 'channels' ? (r.channels[ch] ?? []).slice(1).map((b) => Buffer.from(b, 'base64').toString()).join('') : '');
+
+  it('@kubernetes/client-node PortForward (v4.channel.k8s.io, ports) reaches the pod through the apiserver', async () => {
+    const r = await inNetns(info.netns!, { kind: 'client-node-forward', kubeconfig: info.kubeconfig, namespace: 'default', pod: 'pf-web', port: 8080, send: GET });
+    assert.equal(r.kind, 'client-node-forward');
+    if (r.kind !== 'client-node-forward') return;
+    assert.match(r.output, /^HTTP\/1\.[01] 200 OK\r\n/);
+    assert.match(r.output, /hello from pf-web/);
+    assert.equal(r.error, '');
+    assert.equal(r.closeCode, 1000, 'the kubelet closes once the pod connection has ended');
+  });
+
+  it('@kubernetes/client-node PortForward gets a closed port on the error channel', async () => {
+    const r = await inNetns(info.netns!, { kind: 'client-node-forward', kubeconfig: info.kubeconfig, namespace: 'default', pod: 'pf-web', port: 9999, send: GET });
+    assert.equal(r.kind, 'client-node-forward');
+    if (r.kind !== 'client-node-forward') return;
+    assert.equal(r.output, '');
+    assert.match(r.error, /^error forwarding port 9999 to pod default\/pf-web: .*ECONNREFUSED/);
+  });
+
+  it('v4.base64.channel.k8s.io with two ports, comma-separated or repeated: port numbers first, then data and errors', async () => {
+    for (const query of ['ports=8080,9999', 'ports=8080&ports=9999']) {
+      const r = await inNetns(info.netns!, { kind: 'channels', kubeconfig: info.kubeconfig, path: `${PF}?${query}`, protocols: ['v4.base64.channel.k8s.io'], send: [{ channel: 0, data: GET }] });
+      assert.equal(r.kind, 'channels', JSON.stringify(r));
+      if (r.kind !== 'channels') return;
+      assert.equal(r.protocol, 'v4.base64.channel.k8s.io');
+      assert.deepEqual([0, 1, 2, 3].map((ch) => r.channels[ch]?.[0]), [le(8080), le(8080), le(9999), le(9999)], query);
+      assert.match(text(r, 0), /hello from pf-web/);
+      assert.equal(text(r, 1), '');
+      assert.match(text(r, 3), /^error forwarding port 9999 to pod default\/pf-web: .*ECONNREFUSED/);
+      assert.equal(r.closeCode, 1000);
+    }
+  });
+
+  it('refuses bad ports: the apiserver with a BadRequest Status, the kubelet when none are given', async () => {
+    const bad = await inNetns(info.netns!, { kind: 'channels', kubeconfig: info.kubeconfig, path: `${PF}?ports=http`, protocols: ['v4.channel.k8s.io'], send: [] });
+    assert.equal(bad.kind, 'channels-refused');
+    if (bad.kind !== 'channels-refused') return;
+    assert.equal(bad.status, 400);
+    const status = JSON.parse(bad.body!);
+    assert.equal(status.kind, 'Status');
+    assert.equal(status.reason, 'BadRequest');
+    assert.match(status.message, /cannot convert to \[\]int32: strconv\.ParseUint: parsing "http": invalid syntax/);
+    const none = await inNetns(info.netns!, { kind: 'channels', kubeconfig: info.kubeconfig, path: PF, protocols: ['v4.channel.k8s.io'], send: [] });
+    assert.deepEqual(none, { kind: 'channels-refused', status: 400, body: 'query parameter "ports" is required' });
   });
 });

@@ -1,5 +1,7 @@
 // The kubelet's server through the apiserver, end to end with the real kubectl: logs (tail,
-// follow, previous), exec (plain, with stdin, with a TTY) on a whole cluster in its own netns.
+// follow, previous), exec (plain, with stdin, with a TTY), attach, on a whole cluster in its own
+// netns; the official Python client's booleans (`stdout=True`) on exec and logs, the base64
+// channel protocol, and frames that break RFC 6455 refused while the kubelet keeps serving.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,6 +12,7 @@ import { up, down, type ClusterInfo, type ClusterOptions } from '../../deploy/cl
 import { Kubectl } from '../harness/kubectl';
 import { run, waitFor } from '../harness/exec';
 import { repoRoot } from '../../lib/repo-root';
+import { inNetns } from './netns-client';
 
 const podYaml = (name: string, script: string) => `
 apiVersion: v1
@@ -43,6 +46,8 @@ describe('kubelet server: logs and exec through the apiserver', function () {
     k = new Kubectl(info.kubeconfig, info.netns);
     await k.run(['apply', '-f', '-'], podYaml('counter', 'i=0; while true; do echo line $i; i=$((i+1)); sleep 0.3; done'));
     await k.run(['apply', '-f', '-'], podYaml('crasher', 'echo attempt-$(cat /proc/sys/kernel/random/uuid); sleep 1; exit 3'));
+    // Reads its stdin until the first attach that sends some ends it (stdinOnce), then exits.
+    await k.run(['apply', '-f', '-'], podYaml('reader', 'while read l; do echo got-$l; done; echo stdin-closed').replace('    command:', '    stdin: true\n    stdinOnce: true\n    command:'));
     await running('counter');
   });
 
@@ -154,5 +159,50 @@ describe('kubelet server: logs and exec through the apiserver', function () {
     assert.match(logs.stdout, /^line \d+\n$/);
     const ex = await run(['node', cli, 'exec', 'counter', '--', 'cat', '/etc/hostname'], { netns: info.netns, env });
     assert.equal(ex.stdout.trim(), 'counter');
+  });
+
+  it('kubectl attach streams the output of the running process', async () => {
+    const r = await run(['timeout', '3', 'kubectl', '--kubeconfig', info.kubeconfig, 'attach', 'counter'], { netns: info.netns, check: false });
+    assert.match(r.stdout, /^line \d+$/m, `kubectl attach printed ${JSON.stringify(r.stdout)}, ${r.stderr}`);
+  });
+
+  it('kubectl attach -i feeds the process stdin; stdinOnce closes it when the attach ends', async () => {
+    await running('reader');
+    const r = await run(['timeout', '30', 'kubectl', '--kubeconfig', info.kubeconfig, 'attach', '-i', 'reader'], { netns: info.netns, input: 'hello\n', check: false });
+    assert.match(r.stdout, /got-hello\nstdin-closed\n/, r.stderr);
+  });
+
+  const EXEC = '/api/v1/namespaces/default/pods/counter/exec';
+  const decoded = (b64: string[] | undefined) => (b64 ?? []).map((b) => Buffer.from(b, 'base64').toString()).join('');
+
+  it("exec with the Python client's booleans (stdout=True&stderr=True), binary and base64 channels", async () => {
+    const q = new URLSearchParams([['command', 'sh'], ['command', '-c'], ['command', 'echo out; echo err >&2'], ['stdout', 'True'], ['stderr', 'True']]);
+    for (const protocol of ['v4.channel.k8s.io', 'v4.base64.channel.k8s.io']) {
+      const r = await inNetns(info.netns!, { kind: 'channels', kubeconfig: info.kubeconfig, path: `${EXEC}?${q}`, protocols: [protocol], send: [] });
+      assert.equal(r.kind, 'channels', JSON.stringify(r));
+      if (r.kind !== 'channels') return;
+      assert.equal(r.protocol, protocol);
+      assert.equal(decoded(r.channels[1]), 'out\n', protocol);
+      assert.equal(decoded(r.channels[2]), 'err\n', protocol);
+      assert.equal(JSON.parse(decoded(r.channels[3])).status, 'Success', protocol);
+    }
+    // stdout=False means no stdout stream: only stderr comes back.
+    q.set('stdout', 'False');
+    const r = await inNetns(info.netns!, { kind: 'channels', kubeconfig: info.kubeconfig, path: `${EXEC}?${q}`, protocols: ['v4.channel.k8s.io'], send: [] });
+    assert.equal(r.kind === 'channels' && [decoded(r.channels[1]), decoded(r.channels[2])].join('|'), '|err\n');
+  });
+
+  it('logs with timestamps=True (as the Python client sends it)', async () => {
+    const out = await k.out(['get', '--raw', '/api/v1/namespaces/default/pods/counter/log?tailLines=1&timestamps=True']);
+    assert.match(out, /^\d{4}-\d\d-\d\dT\S+ line \d+\n$/);
+  });
+
+  it('an oversized or unmasked frame ends that exec with 1009 / 1002; the kubelet keeps serving', async () => {
+    const path = `${EXEC}?command=cat&stdin=true&stdout=true`;
+    const big = await inNetns(info.netns!, { kind: 'bad-frame', kubeconfig: info.kubeconfig, path, protocol: 'v4.channel.k8s.io', frame: 'oversized' });
+    assert.deepEqual(big, { kind: 'bad-frame', closeCode: 1009 });
+    const unmasked = await inNetns(info.netns!, { kind: 'bad-frame', kubeconfig: info.kubeconfig, path, protocol: 'v4.channel.k8s.io', frame: 'unmasked' });
+    assert.deepEqual(unmasked, { kind: 'bad-frame', closeCode: 1002 });
+    assert.equal((await k.out(['exec', 'counter', '--', 'echo', 'still serving'])).trim(), 'still serving');
   });
 });

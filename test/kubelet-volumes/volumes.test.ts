@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Pod } from '../../lib/api/types';
 import { Resources } from '../../lib/api/resources';
-import { FakeApiClient } from '../../lib/client/testing/fake-client';
+import { FakeApiClient } from '../fixtures/client/fake-client';
 import type { PodSandboxConfig } from '../../kubelet/cri/types';
 import { renderCniConfig, writeCniConfig } from '../../kubelet/network/cni-config';
 import { ImageDirImporter } from '../../kubelet/images/importer';

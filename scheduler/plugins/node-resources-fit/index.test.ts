@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkNode, mkPod } from '../../framework/fixtures';
+import { mkNode, mkPod } from '../../../test/fixtures/scheduler/objects';
 import { newNodeInfo } from '../../framework/node-info';
 import { NodeResourcesFit } from '.';
 import type { Pod } from '../../../lib/api/types';

@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { parseFlags } from '../lib/flags';
+import { ControllerManagerConfigError, controllerManagerConfigFromFlags, controllerManagerFlags } from './flags';
+
+describe('controller-manager flags', () => {
+  const parse = (argv: string[]) => controllerManagerConfigFromFlags(parseFlags(['--kubeconfig=/etc/cm.conf', ...argv], controllerManagerFlags));
+
+  it('the launcher flags', () => {
+    const c = parse(['--cluster-cidr=10.244.0.0/16', '--node-cidr-mask-size=24', '--node-monitor-grace-period=40', '--health-port=10257', '--controllers=replicaset,endpoints']);
+    assert.equal(c.clusterCidr, '10.244.0.0/16');
+    assert.deepEqual(c.controllers, ['replicaset', 'endpoints']);
+    assert.equal(c.leaderElect, true);
+  });
+
+  const bad: [string, string[], RegExp][] = [
+    ['no kubeconfig', ['--kubeconfig='], /--kubeconfig is required/],
+    ['a cluster CIDR that is not one', ['--cluster-cidr=10.244.0.0'], /--cluster-cidr: invalid CIDR/],
+    ['a node mask wider than the cluster', ['--cluster-cidr=10.244.0.0/16', '--node-cidr-mask-size=8'], /from 16 .* to 32/],
+    ['a node mask past /32', ['--node-cidr-mask-size=33'], /to 32/],
+    ['an unknown controller', ['--controllers=replicaset,cronjob'], /unknown controllers: cronjob \(known: replicaset,/],
+  ];
+  for (const [name, argv, msg] of bad) {
+    it(`refuses ${name}`, () => assert.throws(() => parse(argv), (e: unknown) => e instanceof Error && msg.test(e.message)));
+  }
+
+  it('a config error carries its code', () => {
+    assert.throws(() => parse(['--controllers=x']), (e: unknown) => e instanceof ControllerManagerConfigError && e.code === 'CONTROLLER_MANAGER_CONFIG_INVALID');
+  });
+});

@@ -1,0 +1,59 @@
+// kube-controller-manager's flags: the shared client, election and health flags plus its own, and
+// the checks that turn them into its config (a bad CIDR or controller name is a usage error, not a
+// failure at the first node). Loaded by main.ts before logging is configured: import nothing that
+// creates a logger.
+import type { Parsed } from '../lib/flags';
+import type { ApiClient } from '../lib/client/api-client';
+import { LEADER_GATED_FLAGS, requireKubeconfig } from '../lib/leader-gated-flags';
+import { parseCidr } from './node-ipam/cidr';
+
+/** Every controller this controller-manager runs, in start order. */
+export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'node-ipam', 'node-lifecycle', 'garbage-collector', 'pv-binder'];
+
+export const controllerManagerFlags = {
+  ...LEADER_GATED_FLAGS,
+  clusterCidr: '10.244.0.0/16',
+  nodeCidrMaskSize: 24,
+  /** Seconds. */
+  nodeMonitorGracePeriod: 40,
+  /** Seconds. */
+  nodeMonitorPeriod: 5,
+  /** Names of controllers to run; empty: all. */
+  controllers: [] as string[],
+  healthPort: 10257,
+};
+
+export type ControllerManagerConfig = Parsed<typeof controllerManagerFlags> & {
+  /** Tests pass a client directly instead of a kubeconfig. */
+  client?: ApiClient;
+};
+
+export class ControllerManagerConfigError extends Error {
+  readonly code = 'CONTROLLER_MANAGER_CONFIG_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ControllerManagerConfigError';
+  }
+}
+
+/** Checks the options that would otherwise fail later; returns them as the config. */
+export function checkControllerManagerConfig<C extends ControllerManagerConfig>(config: C): C {
+  let prefix: number;
+  try {
+    prefix = parseCidr(config.clusterCidr).prefix;
+  } catch (e) {
+    throw new ControllerManagerConfigError(`--cluster-cidr: ${(e as Error).message}`);
+  }
+  const mask = config.nodeCidrMaskSize;
+  if (!Number.isInteger(mask) || mask < prefix || mask > 32) {
+    throw new ControllerManagerConfigError(`--node-cidr-mask-size ${mask} must be an integer from ${prefix} (the cluster CIDR's prefix) to 32`);
+  }
+  const unknown = config.controllers.filter((c) => !ALL_CONTROLLERS.includes(c));
+  if (unknown.length) throw new ControllerManagerConfigError(`unknown controllers: ${unknown.join(', ')} (known: ${ALL_CONTROLLERS.join(', ')})`);
+  return config;
+}
+
+/** Parsed flags → the config (the entry point's path: the kubeconfig is required there). */
+export function controllerManagerConfigFromFlags<O extends ControllerManagerConfig>(options: O): O {
+  return checkControllerManagerConfig(requireKubeconfig(options));
+}

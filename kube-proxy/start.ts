@@ -1,0 +1,126 @@
+// kube-proxy: start-up checklist, informers on services, endpoints and nodes feeding a
+// rate-limited sync loop, /healthz on the healthz port and /metrics (with /healthz) on the metrics
+// port. `--cleanup` undoes everything. main.ts loads this after logging is configured; tests call
+// startKubeProxy and cleanupKubeProxy in-process.
+import { Resources } from '../lib/api/resources';
+import type { Endpoints, Node, Service } from '../lib/api/types';
+import type { ApiClient } from '../lib/client/api-client';
+import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-client';
+import { Informer } from '../lib/client/informer';
+import { startHealthServer, type HealthServer } from '../lib/health-server';
+import { componentLogger } from '../lib/log';
+import { IptablesApplier } from './applier';
+import type { KubeProxyConfig } from './config';
+import { localRunner, type CommandRunner } from './exec';
+import { healthz } from './health';
+import { checkIpvsSupport } from './ipvs/ipvs-support';
+import { ProxyMetrics } from './metrics';
+import { NodeRoutes } from './node-routes';
+import { nodeRoutingKey, Proxier } from './proxier';
+import { SyncLoop } from './sync-loop';
+
+export interface KubeProxy {
+  stop(): Promise<void>;
+  /** Ports served; undefined when configured as 0 (off). */
+  readonly healthzPort?: number;
+  readonly metricsPort?: number;
+}
+
+export interface KubeProxyDeps {
+  client?: ApiClient;
+  runner?: CommandRunner;
+}
+
+/** `--cleanup`: remove our jumps, chains, routes and the sink interface. */
+export async function cleanupKubeProxy(config: KubeProxyConfig, runner?: CommandRunner): Promise<void> {
+  const log = componentLogger('kube-proxy', { node: config.nodeName });
+  const run = runner ?? localRunner({ netns: config.netns });
+  const iptables = await new IptablesApplier(run, log).cleanup();
+  const routes = await new NodeRoutes(run, config.serviceInterface, log).cleanup();
+  log.info({ jumps: iptables.jumps, chains: iptables.chains, routes: routes.routes, device: routes.device }, 'cleanup done');
+}
+
+export async function startKubeProxy(config: KubeProxyConfig, deps: KubeProxyDeps = {}): Promise<KubeProxy> {
+  const log = componentLogger('kube-proxy', { node: config.nodeName });
+  if (config.proxyMode === 'ipvs') checkIpvsSupport(); // throws IpvsUnavailableError with the reason
+  const run = deps.runner ?? localRunner({ netns: config.netns });
+  const iptables = new IptablesApplier(run, log);
+  const { backend, version } = await iptables.detectBackend();
+  const routes = new NodeRoutes(run, config.serviceInterface, log);
+  const metrics = new ProxyMetrics();
+  metrics.setBackend(backend);
+
+  const client =
+    deps.client ?? new GrpcApiClient(grpcOptionsFromKubeconfig(config.kubeconfig, config.apiserverGrpc));
+  const services = new Informer<Service>(client, Resources.services, { name: 'kube-proxy-services' });
+  const endpoints = new Informer<Endpoints>(client, Resources.endpoints, { name: 'kube-proxy-endpoints' });
+  const nodes = new Informer<Node>(client, Resources.nodes, { name: 'kube-proxy-nodes' });
+
+  const proxier = new Proxier({
+    state: { services: () => services.list(), endpoints: () => endpoints.list(), nodes: () => nodes.list() },
+    iptables,
+    routes,
+    nodeName: config.nodeName,
+    nodeIP: config.nodeIP,
+    clusterCIDR: config.clusterCIDR,
+    serviceCIDR: config.serviceCIDR,
+    serviceInterface: config.serviceInterface,
+    log,
+  });
+  const loop = new SyncLoop({
+    minSyncPeriodMs: config.minSyncPeriodMs,
+    syncPeriodMs: config.syncPeriodMs,
+    sync: metrics.instrument(() => proxier.sync(), () => ({ rules: proxier.rules, routes: proxier.routeCount })),
+    log,
+  });
+  const poke = { onAdd: () => loop.request(), onUpdate: () => loop.request(), onDelete: () => loop.request() };
+  services.addHandler(poke);
+  endpoints.addHandler(poke);
+  nodes.addHandler({
+    onAdd: () => loop.request(),
+    onUpdate: (a, b) => nodeRoutingKey(a) !== nodeRoutingKey(b) && loop.request(),
+    onDelete: () => loop.request(),
+  });
+
+  const servers: HealthServer[] = [];
+  const stop = async () => {
+    await loop.stop();
+    for (const i of [services, endpoints, nodes]) i.stop();
+    await Promise.all(servers.map((s) => s.stop()));
+    if (!deps.client) client.close();
+  };
+  try {
+    await Promise.all([services.start(), endpoints.start(), nodes.start()]);
+    // The first sync waits for full caches: syncing from a partial cache would delete live rules.
+    loop.start();
+    const health = () => healthz(Date.now(), loop.stats, config.syncPeriodMs);
+    // Two ports as upstream: healthz for load balancers and probes, metrics for scrapers.
+    if (config.healthz.port) {
+      servers.push(await startHealthServer({ ...config.healthz, probes: { '/healthz': health, '/livez': health } }));
+    }
+    if (config.metrics.port) {
+      servers.push(await startHealthServer({ ...config.metrics, probes: { '/healthz': health }, metrics: metrics.registry }));
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  log.info(
+    {
+      mode: config.proxyMode,
+      backend,
+      iptablesVersion: version,
+      nodeIP: config.nodeIP,
+      clusterCIDR: config.clusterCIDR,
+      serviceCIDR: config.serviceCIDR,
+      serviceInterface: config.serviceInterface,
+      minSyncPeriodMs: config.minSyncPeriodMs,
+      syncPeriodMs: config.syncPeriodMs,
+      healthz: config.healthz.port ? `${config.healthz.host}:${config.healthz.port}` : 'off',
+      metrics: config.metrics.port ? `${config.metrics.host}:${config.metrics.port}` : 'off',
+    },
+    'kube-proxy started',
+  );
+  if (backend !== 'nf_tables') log.warn({ backend }, 'iptables backend is not nf_tables');
+  return { stop, healthzPort: config.healthz.port || undefined, metricsPort: config.metrics.port || undefined };
+}

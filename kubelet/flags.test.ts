@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import * as os from 'node:os';
+import { parseFlags } from '../lib/flags';
+import { KUBELET_FLAGS, kubeletConfigFromFlags } from './flags';
+
+describe('kubelet flags', () => {
+  const parse = (argv: string[]) => kubeletConfigFromFlags(parseFlags(argv, KUBELET_FLAGS));
+  const required = ['--kubeconfig=/etc/kubelet.conf', '--node-ip=10.0.0.5'];
+
+  it('the launcher flags, the node name defaulting to the host name', () => {
+    const c = parse([...required, '--root-dir=/var/lib/x', '--port=0', '--cgroup-root=/k8ts-a']);
+    assert.equal(c.nodeName, os.hostname().toLowerCase());
+    assert.equal(c.rootDir, '/var/lib/x');
+    assert.equal(c.port, 0);
+    assert.equal(c.cgroupRoot, '/k8ts-a');
+    assert.equal(c.containerRuntimeEndpoint, 'unix:///run/k8ts/containerd/containerd.sock');
+    assert.equal(parse([...required, '--node-name=n1']).nodeName, 'n1');
+  });
+
+  const bad: [string, string[], RegExp][] = [
+    ['no kubeconfig', ['--node-ip=10.0.0.5'], /--kubeconfig is required/],
+    ['no node IP', ['--kubeconfig=/k'], /--node-ip is required/],
+    ['a port out of range', [...required, '--port=70000'], /--port 70000 is not a port/],
+    ['no housekeeping interval', [...required, '--housekeeping-ms=0'], /--housekeeping-ms must be positive/],
+  ];
+  for (const [name, argv, msg] of bad) it(`refuses ${name}`, () => assert.throws(() => parse(argv), msg));
+});

@@ -1,0 +1,46 @@
+// The kubelet's flags and the typed config built from them. Loaded by main.ts before logging is
+// configured: import nothing that creates a logger (the config type is a type-only import).
+import * as os from 'node:os';
+import { FlagError, type Parsed } from '../lib/flags';
+import type { KubeletConfig } from './kubelet';
+
+export const KUBELET_FLAGS = {
+  kubeconfig: '',
+  apiserverGrpc: '',
+  nodeName: '',
+  nodeIp: '',
+  containerRuntimeEndpoint: 'unix:///run/k8ts/containerd/containerd.sock',
+  rootDir: '/var/lib/k8ts/kubelet',
+  imageDir: '/var/lib/k8ts/images',
+  cniConfDir: '/etc/k8ts/cni/net.d',
+  cniBinDir: '/usr/lib/cni',
+  cgroupRoot: '/k8ts',
+  port: 10250,
+  tlsCertFile: '',
+  tlsPrivateKeyFile: '',
+  housekeepingMs: 5000,
+};
+
+/** Parsed flags → the kubelet's config: required flags checked, the node name defaulted. */
+export function kubeletConfigFromFlags(f: Parsed<typeof KUBELET_FLAGS>): KubeletConfig {
+  if (!f.kubeconfig) throw new FlagError('--kubeconfig is required');
+  if (!f.nodeIp) throw new FlagError('--node-ip is required');
+  if (!Number.isInteger(f.port) || f.port < 0 || f.port > 65535) throw new FlagError(`--port ${f.port} is not a port (0 disables)`);
+  if (!(f.housekeepingMs > 0)) throw new FlagError('--housekeeping-ms must be positive');
+  return {
+    kubeconfig: f.kubeconfig,
+    apiserverGrpc: f.apiserverGrpc,
+    nodeName: f.nodeName || os.hostname().toLowerCase(),
+    nodeIp: f.nodeIp,
+    containerRuntimeEndpoint: f.containerRuntimeEndpoint,
+    rootDir: f.rootDir,
+    imageDir: f.imageDir,
+    cniConfDir: f.cniConfDir,
+    cniBinDir: f.cniBinDir,
+    cgroupRoot: f.cgroupRoot,
+    port: f.port,
+    tlsCertFile: f.tlsCertFile,
+    tlsPrivateKeyFile: f.tlsPrivateKeyFile,
+    housekeepingMs: f.housekeepingMs,
+  };
+}
