@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import type { Endpoints, KObject, Service } from '../../lib/api/types';
 import { Resources } from '../../lib/api/resources';
 import { isNotFound } from '../../lib/errors';
-import { controllerManagerFlags, startControllerManager } from '../../controller-manager/main';
+import { controllerManagerFlags } from '../../controller-manager/flags';
+import { startControllerManager } from '../../controller-manager/start';
 import { startTestApiserver, type TestApiserver } from '../helpers/apiserver';
 import { waitFor } from '../harness/exec';
 
@@ -22,8 +23,8 @@ describe('EndpointSlices and Endpoints of a deleted Service are removed (real co
   const startCm = async () => {
     cm = await startControllerManager({
       ...controllerManagerFlags, leaderElect: false, healthPort: 0, bindAddress: '127.0.0.1', client: api!.client,
-      controllers: ['endpoints', 'garbage-collector'], _: [],
-    } as never);
+      controllers: ['endpoints', 'garbage-collector'],
+    });
   };
   const stopCm = async () => {
     await cm?.stop();
