@@ -70,6 +70,11 @@ export class Controllers {
           { rt: Resources.replicasets, informer: replicaSets as unknown as Informer<KObject> },
           { rt: Resources.deployments, informer: deployments as unknown as Informer<KObject> },
           { rt: Resources.endpoints, informer: endpoints as unknown as Informer<KObject> },
+          // Services own their EndpointSlices. The collector must see both kinds: a Service's
+          // delete event is what sends its slices to be checked, and the slices must be in a
+          // cache to be found as its dependents (without them, a deleted Service's slices leaked).
+          { rt: Resources.services, informer: services as unknown as Informer<KObject> },
+          { rt: Resources.endpointslices, informer: inf<KObject>(Resources.endpointslices) },
         ]),
       'pv-binder': () => new PVBinderController(client, inf<PV>(Resources.persistentvolumes), inf<PVC>(Resources.persistentvolumeclaims), recorder('persistentvolume-controller')),
     };

@@ -41,8 +41,11 @@ export function statusOf(
   message: string,
   details?: Status['details'],
 ): Status {
-  const s: Status = { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', message, reason, code };
-  if (details) s.details = details;
+  // kube-apiserver's field order (lib/api/status.ts), so that even a plain JSON.stringify of a
+  // Status reads as upstream's.
+  const s: Status = details
+    ? { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, details, code }
+    : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
   return s;
 }
 

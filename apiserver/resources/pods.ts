@@ -1,6 +1,7 @@
 // core/v1 Pod: defaulting, validation, the status kubectl prints, and field selectors that the
 // kubelet (spec.nodeName) and scheduler (status.phase) watch through.
-import type { Container, KObject, Pod, ContainerStatus } from '../../lib/api/types';
+import type { KObject, Pod, ContainerStatus } from '../../lib/api/types';
+import { computePodQos } from '../../lib/api/qos';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN, jsonEqual } from './common';
 import { PodSpec, PodStatus, kindSchema } from './schemas';
 import { defaultPodSpec, validatePodSpec } from './pod-spec';
@@ -46,22 +47,6 @@ export function podReadyText(pod: Pod): string {
 
 export function podRestarts(pod: Pod): number {
   return (pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0);
-}
-
-/** QoS class from requests/limits: BestEffort (none), Guaranteed (limits == requests everywhere), else Burstable. */
-export function qosClass(containers: Container[]): 'BestEffort' | 'Burstable' | 'Guaranteed' {
-  let any = false;
-  let guaranteed = true;
-  for (const c of containers) {
-    const req = c.resources?.requests ?? {};
-    const lim = c.resources?.limits ?? {};
-    if (Object.keys(req).length || Object.keys(lim).length) any = true;
-    for (const r of ['cpu', 'memory']) {
-      if (!lim[r] || (req[r] !== undefined && req[r] !== lim[r])) guaranteed = false;
-    }
-  }
-  if (!any) return 'BestEffort';
-  return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
 /** Pod specs are immutable apart from container images, activeDeadlineSeconds and tolerations. */
@@ -135,7 +120,7 @@ export const pods = defineResource({
   defaults: (o) => defaultPodSpec((o as Pod).spec),
   prepareForCreate: (o) => {
     const p = o as Pod;
-    p.status = { phase: 'Pending', qosClass: qosClass(p.spec?.containers ?? []) };
+    p.status = { phase: 'Pending', qosClass: computePodQos(p) };
   },
   validate: (o) => validatePodSpec((o as Pod).spec, 'spec'),
   validateUpdate: validatePodUpdate,

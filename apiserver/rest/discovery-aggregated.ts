@@ -9,9 +9,10 @@ export const AGGREGATED_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v
 
 /** True when the client's first acceptable alternative is the v2 aggregated form. */
 export function wantsAggregated(accept: string | undefined): boolean {
-  for (const r of parseAccept(accept)) {
+  for (const r of parseAccept(accept ?? '')) {
     if (r.params.as === 'APIGroupDiscoveryList') {
-      if (r.params.g === 'apidiscovery.k8s.io' && r.params.v === 'v2' && (r.type === 'application/json' || r.type === '*/*')) return true;
+      const json = (r.type === 'application' && r.subType === 'json') || (r.type === '*' && r.subType === '*');
+      if (r.params.g === 'apidiscovery.k8s.io' && r.params.v === 'v2' && json) return true;
       continue;
     }
     if (r.params.as === undefined) return false;

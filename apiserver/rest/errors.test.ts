@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { apiError } from '../../lib/errors';
 import { SelectorParseError } from '../../lib/api/labels';
-import { notFoundPath, successStatus, toStatus } from './errors';
+import { encodeStatus } from '../../lib/api/status';
+import { methodNotAllowedStatus, notFoundStatus, successStatus, toStatus } from './errors';
 
 describe('rest errors', () => {
   const cases: [string, unknown, number, string, boolean][] = [
@@ -20,8 +21,21 @@ describe('rest errors', () => {
       assert.equal(s.internal, internal);
     });
   }
-  it('builds NotFound and Success statuses', () => {
-    assert.equal(notFoundPath('/x').code, 404);
-    assert.deepEqual(successStatus({ name: 'a' }), { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Success', code: 200, details: { name: 'a' } });
-  });
+  // kube-apiserver's bodies for these, byte for byte (go-restful's 404/405 through
+  // NewGenericServerResponse; the registry's finalizeDelete).
+  const golden: [string, unknown, string][] = [
+    ['generic 404', notFoundStatus(), '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the server could not find the requested resource","reason":"NotFound","details":{},"code":404}\n'],
+    ['generic 405', methodNotAllowedStatus(), '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the server does not allow this method on the requested resource","reason":"MethodNotAllowed","details":{},"code":405}\n'],
+    [
+      'delete success',
+      successStatus({ name: 'web', group: '', kind: 'pods', uid: 'u-1' }),
+      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success","details":{"name":"web","kind":"pods","uid":"u-1"}}\n',
+    ],
+    [
+      'delete success in a group',
+      successStatus({ name: 'web', group: 'apps', kind: 'deployments', uid: 'u-2' }),
+      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success","details":{"name":"web","group":"apps","kind":"deployments","uid":"u-2"}}\n',
+    ],
+  ];
+  for (const [name, status, want] of golden) it(`encodes the ${name} as kube-apiserver does`, () => assert.equal(encodeStatus(status as never), want));
 });

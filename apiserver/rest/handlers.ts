@@ -5,13 +5,14 @@ import type { TSchema } from '@sinclair/typebox';
 import type { KObject } from '../../lib/api/types';
 import { applyFieldPolicy, checkFields, decodeStrictError, fieldValidationParam, unknownFields, type FieldValidation, type StrictError } from './field-validation';
 import type { DuplicateField } from './duplicate-fields';
-import { apiError } from '../../lib/errors';
+import { ApiError, apiError } from '../../lib/errors';
 import type { Registry, ResourceDef } from '../registry/types';
 import type { UserInfo } from './authn';
 import { bodyKind, decodeBody, type ResponseFormat } from './negotiate';
-import { deleteQuery, dryRun, listQuery } from './query';
+import { deleteQuery, dryRun, listQuery, orphanDependentsFalse } from './query';
 import type { ResourceTarget } from './router';
-import { successStatus } from './errors';
+import { methodNotAllowedStatus, notFoundStatus, successStatus } from './errors';
+import { asPartialObjectMetadata, asPartialObjectMetadataList, partialMetadataMismatch } from './partial-metadata';
 import { parseIncludeObject, toTable } from './table';
 
 export interface Reply {
@@ -32,19 +33,19 @@ export interface VerbContext {
   readBody(): Promise<Buffer>;
 }
 
-const methodNotAllowed = (what: string): never => {
-  throw apiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${what})`);
+/** A method kube-apiserver has no route for on this path: its generic 405 (go-restful's). */
+const methodNotAllowed = (): never => {
+  throw new ApiError(methodNotAllowedStatus());
 };
 
 function requireVerb(ctx: VerbContext, verb: string): void {
-  if (!ctx.def.verbs.includes(verb)) methodNotAllowed(`${verb} ${ctx.def.resource}`);
+  if (!ctx.def.verbs.includes(verb)) methodNotAllowed();
 }
 
+/** An unknown subresource has no route upstream either: the generic 404. */
 function requireSubresource(ctx: VerbContext): void {
   const sub = ctx.target.subresource;
-  if (sub !== undefined && !ctx.def.subresources.includes(sub)) {
-    throw apiError(404, 'NotFound', `the server could not find the requested resource (${ctx.def.resource}/${sub})`);
-  }
+  if (sub !== undefined && !ctx.def.subresources.includes(sub)) throw new ApiError(notFoundStatus());
 }
 
 function asObject(v: unknown, what: string): KObject {
@@ -112,30 +113,44 @@ async function objectBody(ctx: VerbContext, verb: 'create' | 'update', warnings:
   return obj;
 }
 
+/**
+ * A namespaced resource addressed without a namespace: kube-apiserver serves only the list (and
+ * watch) of all namespaces there, so the collection answers other methods with its generic 405
+ * and a named object is a path it has no route for (404).
+ */
 function checkNamespaced(ctx: VerbContext, allowAll: boolean): void {
   if (ctx.def.namespaced && ctx.target.namespace === undefined && !allowAll) {
-    throw apiError(404, 'NotFound', `the server could not find the requested resource: ${ctx.def.resource} must be addressed within a namespace`);
+    if (ctx.target.name === undefined) methodNotAllowed();
+    throw new ApiError(notFoundStatus());
   }
 }
 
 export async function handleGet(ctx: VerbContext): Promise<Reply> {
   const { registry, def, target, query, format } = ctx;
+  const t = format.transform;
   requireSubresource(ctx);
   if (target.name === undefined) {
     checkNamespaced(ctx, true);
     requireVerb(ctx, 'list');
     const list = await registry.list(def, target.namespace, listQuery(query));
-    if (format.table) {
-      return { code: 200, body: toTable(def, list.items, parseIncludeObject(query.get('includeObject')), list.metadata) };
+    // As upstream, the form is judged on what was read (a missing object stays a 404).
+    const mismatch = partialMetadataMismatch(def, t, true);
+    if (mismatch) throw mismatch;
+    if (t?.kind === 'Table') {
+      return { code: 200, body: toTable(def, list.items, parseIncludeObject(query.get('includeObject')), list.metadata, true, t.version) };
     }
+    if (t?.kind === 'PartialObjectMetadataList') return { code: 200, body: asPartialObjectMetadataList(list, t.version) };
     return { code: 200, body: list };
   }
   checkNamespaced(ctx, false);
   requireVerb(ctx, 'get');
   const obj = await registry.get(def, target.namespace, target.name, target.subresource);
-  if (format.table && target.subresource === undefined) {
-    return { code: 200, body: toTable(def, [obj], parseIncludeObject(query.get('includeObject')), { resourceVersion: obj.metadata.resourceVersion }) };
+  const mismatch = partialMetadataMismatch(def, t, false);
+  if (mismatch) throw mismatch;
+  if (t?.kind === 'Table' && target.subresource === undefined) {
+    return { code: 200, body: toTable(def, [obj], parseIncludeObject(query.get('includeObject')), { resourceVersion: obj.metadata.resourceVersion }, true, t.version) };
   }
+  if (t?.kind === 'PartialObjectMetadata') return { code: 200, body: asPartialObjectMetadata(obj, t.version) };
   return { code: 200, body: obj };
 }
 
@@ -143,7 +158,7 @@ export async function handleCreate(ctx: VerbContext): Promise<Reply> {
   const { registry, def, target, query } = ctx;
   checkNamespaced(ctx, false);
   requireSubresource(ctx);
-  if (target.name !== undefined && target.subresource === undefined) methodNotAllowed(`POST on ${def.resource}/${target.name}`);
+  if (target.name !== undefined && target.subresource === undefined) methodNotAllowed();
   if (target.name === undefined) requireVerb(ctx, 'create');
   const warnings: string[] = [];
   const obj = await objectBody(ctx, 'create', warnings);
@@ -160,7 +175,7 @@ export async function handleUpdate(ctx: VerbContext): Promise<Reply> {
   const { registry, def, target, query } = ctx;
   checkNamespaced(ctx, false);
   requireSubresource(ctx);
-  if (target.name === undefined) methodNotAllowed(`PUT on the ${def.resource} collection`);
+  if (target.name === undefined) methodNotAllowed();
   requireVerb(ctx, 'update');
   const warnings: string[] = [];
   const obj = await objectBody(ctx, 'update', warnings);
@@ -180,7 +195,7 @@ export async function handlePatch(ctx: VerbContext): Promise<Reply> {
   const { registry, def, target, query } = ctx;
   checkNamespaced(ctx, false);
   requireSubresource(ctx);
-  if (target.name === undefined) methodNotAllowed(`PATCH on the ${def.resource} collection`);
+  if (target.name === undefined) methodNotAllowed();
   requireVerb(ctx, 'patch');
   const bk = bodyKind(ctx.contentType, 'patch');
   if (bk.kind !== 'patch') throw apiError(415, 'UnsupportedMediaType', 'unexpected patch type');
@@ -218,8 +233,9 @@ async function optionalDeleteBody(ctx: VerbContext): Promise<unknown> {
 
 export async function handleDelete(ctx: VerbContext): Promise<Reply> {
   const { registry, def, target, query } = ctx;
-  if (target.subresource !== undefined) methodNotAllowed(`DELETE on ${def.resource}/${target.subresource}`);
-  const opts = deleteQuery(query, await optionalDeleteBody(ctx));
+  if (target.subresource !== undefined) methodNotAllowed();
+  const body = await optionalDeleteBody(ctx);
+  const opts = deleteQuery(query, body);
   if (target.name === undefined) {
     checkNamespaced(ctx, false);
     requireVerb(ctx, 'deletecollection');
@@ -233,8 +249,9 @@ export async function handleDelete(ctx: VerbContext): Promise<Reply> {
   checkNamespaced(ctx, false);
   requireVerb(ctx, 'delete');
   const obj = await registry.delete(def, target.namespace, target.name, opts);
-  // Still present (graceful deletion or finalizers): 202 with the object, as Kubernetes answers.
-  if (obj.metadata.deletionTimestamp && !opts.dryRun) return { code: 202, body: obj };
+  // Still present (graceful deletion or finalizers): the object, with 200 as kube-apiserver
+  // answers, or 202 when the client asked for cascading with orphanDependents=false.
+  if (obj.metadata.deletionTimestamp && !opts.dryRun) return { code: orphanDependentsFalse(query, body) ? 202 : 200, body: obj };
   if (opts.dryRun) return { code: 200, body: obj };
   return {
     code: 200,

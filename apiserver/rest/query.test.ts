@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { ApiError } from '../../lib/errors';
-import { deleteQuery, dryRun, listQuery, watchQuery } from './query';
+import { deleteQuery, dryRun, isWatch, listQuery, orphanDependentsFalse, watchQuery } from './query';
 
 const q = (s: string) => new URLSearchParams(s);
 
@@ -17,6 +17,14 @@ describe('rest query parameters', () => {
   it('watch options', () => {
     assert.deepEqual(watchQuery(q('watch=1&resourceVersion=3&allowWatchBookmarks=true&timeoutSeconds=10')), { resourceVersion: '3', allowBookmarks: true, timeoutSeconds: 10 });
   });
+  // kube-apiserver's reading of booleans: the Python client sends watch=True.
+  const watches: [string, boolean][] = [
+    ['', false], ['watch=true', true], ['watch=True', true], ['watch=1', true], ['watch=', true], ['watch=yes', true],
+    ['watch=false', false], ['watch=False', false], ['watch=0', false], ['watch=0&watch=1', false],
+  ];
+  for (const [qs, want] of watches) it(`isWatch(${qs || '<none>'}) = ${want}`, () => assert.equal(isWatch(q(qs)), want));
+  const bookmarks: [string, boolean][] = [['allowWatchBookmarks=True', true], ['allowWatchBookmarks=1', true], ['allowWatchBookmarks=false', false], ['', false]];
+  for (const [qs, want] of bookmarks) it(`allowWatchBookmarks from ${qs || '<none>'}`, () => assert.equal(watchQuery(q(qs)).allowBookmarks === true, want));
   const streaming: [string, unknown][] = [
     ['watch=1', {}],
     ['watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan', { sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan' }],
@@ -37,10 +45,24 @@ describe('rest query parameters', () => {
     ['', { kind: 'DeleteOptions', propagationPolicy: 'Background', gracePeriodSeconds: 0 }, { propagationPolicy: 'Background', gracePeriodSeconds: 0 }],
     ['gracePeriodSeconds=30', { preconditions: { uid: 'u' } }, { gracePeriodSeconds: 30, preconditions: { uid: 'u' } }],
     ['', { orphanDependents: true }, { propagationPolicy: 'Orphan' }],
+    ['orphanDependents=True', undefined, { propagationPolicy: 'Orphan' }],
+    ['orphanDependents=1', undefined, { propagationPolicy: 'Orphan' }],
+    ['orphanDependents=false', undefined, {}],
+    ['orphanDependents=True', { orphanDependents: false }, {}],
     ['dryRun=All', undefined, { dryRun: true }],
     ['', { dryRun: ['All'] }, { dryRun: true }],
   ];
   for (const [qs, body, want] of deletes) it(`delete options ${qs} ${JSON.stringify(body)}`, () => assert.deepEqual(deleteQuery(q(qs), body), want));
+  const noOrphan: [string, unknown, boolean][] = [
+    ['orphanDependents=false', undefined, true],
+    ['orphanDependents=False', undefined, true],
+    ['orphanDependents=0', undefined, true],
+    ['orphanDependents=True', undefined, false],
+    ['', undefined, false],
+    ['', { orphanDependents: false }, true],
+    ['orphanDependents=false', { orphanDependents: true }, false],
+  ];
+  for (const [qs, body, want] of noOrphan) it(`orphanDependents=false asked: ${qs} ${JSON.stringify(body)}`, () => assert.equal(orphanDependentsFalse(q(qs), body), want));
   it('rejects bad delete options and dryRun values', () => {
     assert.throws(() => deleteQuery(q('propagationPolicy=Sideways'), undefined), /invalid propagationPolicy/);
     assert.throws(() => deleteQuery(q('gracePeriodSeconds=-1'), undefined), /must not be negative/);

@@ -1,5 +1,7 @@
-// Query-string parameters of the REST verbs, turned into the registry's option types.
+// Query-string parameters of the REST verbs, turned into the registry's option types. Booleans
+// are read as kube-apiserver reads them (lib/api/query-bool.ts).
 import { apiError } from '../../lib/errors';
+import { parseQueryBool, queryBool } from '../../lib/api/query-bool';
 import type { DeleteQuery, ListQuery, WatchQuery } from '../registry/types';
 
 function intParam(q: URLSearchParams, name: string): number | undefined {
@@ -9,23 +11,18 @@ function intParam(q: URLSearchParams, name: string): number | undefined {
   return Number(v);
 }
 
-const boolParam = (q: URLSearchParams, name: string): boolean => {
-  const v = q.get(name);
-  return v === 'true' || v === '1';
-};
-
 /**
- * A pointer-bool parameter as Kubernetes converts it: absent is undefined, "0" or "false" (any
- * case) is false, any other value is true.
+ * A pointer-bool parameter as kube-apiserver converts it: absent is undefined, otherwise
+ * parseQueryBool (a first value of "0" or "false" in any case is false, anything else true).
  */
 function optionalBoolParam(q: URLSearchParams, name: string): boolean | undefined {
-  const v = q.get(name);
-  if (v === null) return undefined;
-  return !(v === '0' || v.toLowerCase() === 'false');
+  const vs = q.getAll(name);
+  return vs.length ? parseQueryBool(vs) : undefined;
 }
 
+/** `watch`, read as kube-apiserver reads it: the Python client sends `watch=True`. */
 export function isWatch(q: URLSearchParams): boolean {
-  return boolParam(q, 'watch');
+  return queryBool(q, 'watch');
 }
 
 export function dryRun(q: URLSearchParams): boolean {
@@ -64,10 +61,20 @@ export function listQuery(q: URLSearchParams): ListQuery {
 
 export function watchQuery(q: URLSearchParams): WatchQuery & { timeoutSeconds?: number } {
   const out: WatchQuery & { timeoutSeconds?: number } = readQuery(q);
-  if (boolParam(q, 'allowWatchBookmarks')) out.allowBookmarks = true;
+  if (queryBool(q, 'allowWatchBookmarks')) out.allowBookmarks = true;
   const t = intParam(q, 'timeoutSeconds');
   if (t !== undefined && t > 0) out.timeoutSeconds = t;
   return out;
+}
+
+/**
+ * Whether the client set orphanDependents to false (in the DeleteOptions body, else the query): the
+ * one case kube-apiserver answers a delete that is still in progress with 202 rather than 200.
+ */
+export function orphanDependentsFalse(q: URLSearchParams, body: unknown): boolean {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  if (b.orphanDependents !== undefined) return b.orphanDependents === false;
+  return optionalBoolParam(q, 'orphanDependents') === false;
 }
 
 const POLICIES = new Set(['Background', 'Foreground', 'Orphan']);
@@ -80,7 +87,7 @@ export function deleteQuery(q: URLSearchParams, body: unknown): DeleteQuery {
   if (policy !== undefined && policy !== null) {
     if (!POLICIES.has(policy)) throw apiError(400, 'BadRequest', `invalid propagationPolicy "${policy}": must be Background, Foreground or Orphan`);
     out.propagationPolicy = policy as DeleteQuery['propagationPolicy'];
-  } else if (b.orphanDependents === true || q.get('orphanDependents') === 'true') {
+  } else if (b.orphanDependents === true || (b.orphanDependents === undefined && optionalBoolParam(q, 'orphanDependents') === true)) {
     out.propagationPolicy = 'Orphan';
   }
   const grace = typeof b.gracePeriodSeconds === 'number' ? b.gracePeriodSeconds : intParam(q, 'gracePeriodSeconds');

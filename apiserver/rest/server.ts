@@ -2,19 +2,22 @@
 // verbs over the generic registry. Every request is handled inside one try/catch that answers
 // with a Status, so client input can never crash the server.
 import * as https from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { apiError, statusOf } from '../../lib/errors';
+import { ApiError, statusOf } from '../../lib/errors';
 import { componentLogger } from '../../lib/log';
 import type { Registry } from '../registry/types';
 import { authenticate, isAnonymousPath } from './authn';
 import { AGGREGATED_CONTENT_TYPE, aggregatedDiscovery, wantsAggregated } from './discovery-aggregated';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
-import { notFoundPath, toStatus } from './errors';
+import { PAGE_NOT_FOUND, methodNotAllowedStatus, notFoundStatus, toStatus } from './errors';
 import { handleCreate, handleDelete, handleGet, handlePatch, handleUpdate, type Reply, type VerbContext } from './handlers';
-import { encodeBody, negotiate, type ResponseFormat } from './negotiate';
+import { negotiate, type ResponseFormat } from './negotiate';
+import { encodeResponse, errorOutput, outputOf, prettyRequested, type Output } from './encode';
 import { isWatch } from './query';
+import { kubeletStreamQuery } from './stream-query';
+import { nodeProxyTarget } from '../node-proxy/target';
 import { resolveTarget, route, type ResourceRoute } from './router';
 import { serveWatch } from './watch';
 import { openapiDispatch } from './openapi-routes';
@@ -37,6 +40,9 @@ export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 const log = componentLogger('apiserver', { door: 'rest' });
 
+/** kube-apiserver's 413, worded as its body reader words it. */
+const tooLarge = (): ApiError => new ApiError(statusOf(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${MAX_BODY_BYTES}`));
+
 function bodyReader(req: IncomingMessage): () => Promise<Buffer> {
   let pending: Promise<Buffer> | undefined;
   return () => {
@@ -45,40 +51,81 @@ function bodyReader(req: IncomingMessage): () => Promise<Buffer> {
       const declared = Number(req.headers['content-length'] ?? '0');
       if (declared > MAX_BODY_BYTES) {
         req.resume();
-        reject(apiError(413, 'RequestEntityTooLarge', `the request body is too large: ${declared} bytes, limit is ${MAX_BODY_BYTES}`));
+        reject(tooLarge());
         return;
       }
       const chunks: Buffer[] = [];
       let size = 0;
-      let tooLarge = false;
+      let overLimit = false;
       req.on('data', (c: Buffer) => {
         size += c.length;
-        if (size > MAX_BODY_BYTES) tooLarge = true;
+        if (size > MAX_BODY_BYTES) overLimit = true;
         else chunks.push(c);
       });
       req.on('end', () => {
-        if (tooLarge) reject(apiError(413, 'RequestEntityTooLarge', `the request body is too large: limit is ${MAX_BODY_BYTES} bytes`));
+        if (overLimit) reject(tooLarge());
         else resolve(Buffer.concat(chunks));
       });
-      req.on('error', (e) => reject(apiError(400, 'BadRequest', `reading the request body failed: ${e.message}`)));
+      req.on('error', (e) => reject(new ApiError(statusOf(400, 'BadRequest', `reading the request body failed: ${e.message}`))));
     });
     return pending;
   };
 }
 
-function send(res: ServerResponse, code: number, body: unknown, encoding: 'json' | 'yaml' = 'json', headers: Record<string, string | string[]> = {}): void {
+const JSON_OUT: Output = { encoding: 'json', pretty: false };
+
+function send(res: ServerResponse, code: number, body: unknown, out: Output = JSON_OUT, headers: Record<string, string | string[]> = {}): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  const { body: text, contentType } = encodeBody(body, encoding);
-  res.writeHead(code, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(text), ...headers });
+  const { body: text, contentType } = encodeResponse(body, out);
+  res.writeHead(code, {
+    'Content-Type': contentType,
+    'Cache-Control': 'no-cache, private',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
 function sendText(res: ServerResponse, code: number, text: string): void {
-  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/**
+ * Whether kube-apiserver has a REST route tree for this path (its go-restful web services: /api,
+ * /api/<anything>, /apis, /apis/<served group>/..., /version). Under one, an unknown path is a
+ * NotFound Status; anywhere else it is Go's plain-text "404 page not found".
+ */
+function routeServed(r: ReturnType<typeof route>, groups: Set<string>): boolean {
+  switch (r.kind) {
+    case 'version':
+    case 'apiVersions':
+    case 'apiGroupList':
+      return true;
+    case 'apiGroup':
+      return groups.has(r.group);
+    case 'resourceList':
+    case 'resource':
+      return r.group === '' || groups.has(r.group);
+    default:
+      return false;
+  }
+}
+
+/**
+ * The URL a pods/log|exec|attach request is forwarded with: its boolean options in the spelling
+ * kube-apiserver gives the kubelet (stream-query.ts). Other paths are forwarded as they came.
+ */
+function kubeletUrl(url: URL): URL {
+  const t = nodeProxyTarget(url.pathname);
+  if (t?.kind !== 'pod') return url;
+  const out = new URL(url.href);
+  out.search = kubeletStreamQuery(t.sub, url.searchParams).toString();
+  return out;
 }
 
 async function serveHealth(o: RestServerOptions, check: string, res: ServerResponse): Promise<void> {
@@ -123,10 +170,10 @@ async function serveResource(
   info: RequestInfo,
 ): Promise<Reply | undefined> {
   const defs = o.registry.all().filter((d) => d.group === r.group && d.version === r.version);
-  if (defs.length === 0) return { code: 404, body: notFoundPath(url.pathname) };
+  if (defs.length === 0) return { code: 404, body: notFoundStatus() };
   const target = resolveTarget(r.segments, (p) => defs.find((d) => d.resource === p)?.namespaced);
   const def = target && defs.find((d) => d.resource === target.plural);
-  if (!target || !def) return { code: 404, body: notFoundPath(url.pathname) };
+  if (!target || !def) return { code: 404, body: notFoundStatus() };
   info.verb = kubeVerb(req.method, target.name === undefined, r.legacyWatch || isWatch(url.searchParams));
   info.group = def.group;
   info.resource = def.resource;
@@ -157,7 +204,7 @@ async function serveResource(
     case 'DELETE':
       return handleDelete(ctx);
     default:
-      throw apiError(405, 'MethodNotAllowed', `the server does not allow method ${String(req.method)} on the requested resource`);
+      throw new ApiError(methodNotAllowedStatus());
   }
 }
 
@@ -165,13 +212,16 @@ async function handle(o: RestServerOptions, req: IncomingMessage, res: ServerRes
   const url = new URL(req.url ?? '/', 'https://apiserver.invalid');
   const r = route(url.pathname);
   if (r.kind === 'health') return serveHealth(o, r.check, res);
+  const pretty = prettyRequested(url.searchParams, req.headers['user-agent']);
+  // Errors are negotiated apart from answers, as upstream does: no Table or metadata-only form.
+  const errorOut = errorOutput(req.headers.accept, pretty);
   const user = authenticate(req.socket as TLSSocket);
   if (!user) {
     if (isAnonymousPath(url.pathname)) return sendText(res, 200, 'ok');
-    return send(res, 401, statusOf(401, 'Unauthorized', 'Unauthorized'));
+    return send(res, 401, statusOf(401, 'Unauthorized', 'Unauthorized'), errorOut);
   }
   if (url.pathname === '/metrics') {
-    if (req.method !== 'GET') return send(res, 405, statusOf(405, 'MethodNotAllowed', `the server does not allow method ${String(req.method)} on /metrics`));
+    if (req.method !== 'GET') return send(res, 405, methodNotAllowedStatus(), errorOut);
     const text = apiserverMetrics.render() + processMetrics.render();
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
     res.end(text);
@@ -185,21 +235,18 @@ async function handle(o: RestServerOptions, req: IncomingMessage, res: ServerRes
     if (info.verb === 'WATCH') apiserverMetrics.requests.inc({ verb: info.verb, group: info.group, resource: info.resource, subresource: info.subresource, code: String(res.statusCode) });
     else apiserverMetrics.observeRequest(info.verb, info.group, info.resource, info.subresource, res.statusCode, seconds);
   });
-  let encoding: 'json' | 'yaml' = 'json';
   try {
-    if (o.nodeProxy && (await proxyRequest(o.nodeProxy, req, res, url))) return;
+    if (o.nodeProxy && (await proxyRequest(o.nodeProxy, req, res, kubeletUrl(url)))) return;
+    const defs = o.registry.all();
+    if (r.kind !== 'openapi' && !routeServed(r, new Set(defs.map((d) => d.group)))) return sendText(res, 404, PAGE_NOT_FOUND);
     const isRead = req.method === 'GET' || req.method === 'HEAD';
-    if (r.kind !== 'resource' && !isRead) {
-      throw apiError(r.kind === 'notFound' ? 404 : 405, r.kind === 'notFound' ? 'NotFound' : 'MethodNotAllowed',
-        r.kind === 'notFound' ? `the server could not find the requested resource` : `the server does not allow method ${String(req.method)} on ${url.pathname}`);
-    }
+    if (r.kind !== 'resource' && !isRead) throw new ApiError(methodNotAllowedStatus());
     if (r.kind === 'openapi') {
-      if (!openapiDispatch(o.registry.all(), r, url, req.headers.accept, res)) send(res, 404, notFoundPath(url.pathname));
+      if (!openapiDispatch(defs, r, url, req.headers.accept, res)) sendText(res, 404, PAGE_NOT_FOUND);
       return;
     }
-    const format = r.kind === 'resource' ? negotiate(req.headers.accept) : { encoding: 'json' as const, table: false, aggregatedDiscovery: false };
-    encoding = format.encoding;
-    const defs = o.registry.all();
+    const format: ResponseFormat = r.kind === 'resource' ? negotiate(req.headers.accept) : { encoding: 'json', pretty: false };
+    const out = outputOf(format, pretty);
     let reply: Reply | undefined;
     switch (r.kind) {
       case 'version':
@@ -221,28 +268,29 @@ async function handle(o: RestServerOptions, req: IncomingMessage, res: ServerRes
         break;
       case 'apiGroup': {
         const g = apiGroup(defs, r.group);
-        reply = g ? { code: 200, body: g } : { code: 404, body: notFoundPath(url.pathname) };
+        reply = g ? { code: 200, body: g } : { code: 404, body: notFoundStatus() };
         break;
       }
       case 'resourceList': {
         const l = apiResourceList(defs, r.group, r.version);
-        reply = l ? { code: 200, body: l } : { code: 404, body: notFoundPath(url.pathname) };
+        reply = l ? { code: 200, body: l } : { code: 404, body: notFoundStatus() };
         break;
       }
       case 'resource':
         reply = await serveResource(o, r, req, res, url, format, user, info);
         break;
       default:
-        reply = { code: 404, body: notFoundPath(url.pathname) };
+        reply = { code: 404, body: notFoundStatus() };
     }
-    if (reply) send(res, reply.code, reply.body, encoding, reply.headers);
+    // A 404 or 405 found on the way is an error like any other: written as errors are.
+    if (reply) send(res, reply.code, reply.body, reply.code >= 400 ? errorOut : out, reply.headers);
   } catch (err) {
     const { status, internal } = toStatus(err);
     if (internal) log.error({ err: (err as Error)?.stack ?? String(err), method: req.method, path: url.pathname }, 'request failed with an internal error');
     else log.debug({ code: status.code, reason: status.reason, method: req.method, path: url.pathname }, 'request failed');
     // As Kubernetes does, a retry hint in the Status is also given as the Retry-After header.
     const retry = status.details?.retryAfterSeconds;
-    send(res, status.code, status, encoding, retry ? { 'Retry-After': String(retry) } : undefined);
+    send(res, status.code, status, errorOut, retry ? { 'Retry-After': String(retry) } : undefined);
   }
 }
 
@@ -266,13 +314,17 @@ export function startRestServer(o: RestServerOptions): Promise<{ port: number; c
   // WebSocket upgrades (kubectl exec/attach/port-forward) go to the node proxy.
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'https://apiserver.invalid');
+    const out = errorOutput(req.headers.accept, prettyRequested(url.searchParams, req.headers['user-agent']));
     const fail = (code: number, status: unknown) => {
-      const body = JSON.stringify(status);
-      socket.end(`HTTP/1.1 ${code} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      const { body, contentType } = encodeResponse(status, out);
+      socket.end(
+        `HTTP/1.1 ${code} ${STATUS_CODES[code] ?? 'Error'}\r\nContent-Type: ${contentType}\r\nCache-Control: no-cache, private\r\n` +
+          `X-Content-Type-Options: nosniff\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     };
     if (!authenticate(req.socket as TLSSocket)) return fail(401, statusOf(401, 'Unauthorized', 'Unauthorized'));
-    (o.nodeProxy ? proxyUpgrade(o.nodeProxy, req, socket, head, url) : Promise.resolve(false))
-      .then((handled) => handled || fail(404, notFoundPath(url.pathname)))
+    (o.nodeProxy ? proxyUpgrade(o.nodeProxy, req, socket, head, kubeletUrl(url)) : Promise.resolve(false))
+      .then((handled) => handled || fail(404, notFoundStatus()))
       .catch((err) => fail(toStatus(err).status.code, toStatus(err).status));
   });
   server.on('connection', (s: Socket) => {

@@ -32,6 +32,11 @@ describe('server-side tables', () => {
     assert.deepEqual(t.metadata, { resourceVersion: '9' });
     assert.deepEqual(t.rows, [{ cells: ['web', '1/1', 'img'], object: { apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata', metadata: obj.metadata } }]);
   });
+  it('a v1beta1 Table carries v1beta1 PartialObjectMetadata rows', () => {
+    const t = toTable(def(), [obj], 'Metadata', {}, true, 'v1beta1');
+    assert.equal(t.apiVersion, 'meta.k8s.io/v1beta1');
+    assert.deepEqual(t.rows[0].object, { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1beta1', metadata: obj.metadata });
+  });
   const includes: [string | null, string][] = [[null, 'Metadata'], ['Object', 'Object'], ['None', 'None'], ['bogus', 'Metadata']];
   for (const [q, want] of includes) it(`includeObject=${q} → ${want}`, () => assert.equal(parseIncludeObject(q), want));
   it('includeObject=Object and None', () => {

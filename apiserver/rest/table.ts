@@ -1,7 +1,9 @@
-// Server-side printing: converts objects to a meta.k8s.io/v1 Table, the way `kubectl get` asks
+// Server-side printing: converts objects to a meta.k8s.io/v1 (or v1beta1) Table, the way `kubectl get` asks
 // for it. Rows carry the object as PartialObjectMetadata unless includeObject=Object (or None).
 import type { KObject } from '../../lib/api/types';
 import type { PrinterColumn, ResourceDef } from '../registry/types';
+import type { Transform } from './negotiate';
+import { asPartialObjectMetadata } from './partial-metadata';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
@@ -14,8 +16,8 @@ export interface TableColumn {
 }
 
 export interface Table {
-  apiVersion: 'meta.k8s.io/v1';
   kind: 'Table';
+  apiVersion: 'meta.k8s.io/v1' | 'meta.k8s.io/v1beta1';
   metadata: { resourceVersion?: string; continue?: string };
   columnDefinitions: TableColumn[];
   rows: { cells: unknown[]; object?: unknown }[];
@@ -71,14 +73,10 @@ function cellsOf(def: ResourceDef, obj: KObject): unknown[] {
   }
 }
 
-export function partialObjectMetadata(obj: KObject): Record<string, unknown> {
-  return { apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata', metadata: obj.metadata };
-}
-
-function rowObject(obj: KObject, include: IncludeObject): unknown {
+function rowObject(obj: KObject, include: IncludeObject, version: Transform['version']): unknown {
   if (include === 'None') return undefined;
   if (include === 'Object') return obj;
-  return partialObjectMetadata(obj);
+  return asPartialObjectMetadata(obj, version);
 }
 
 export function toTable(
@@ -87,18 +85,19 @@ export function toTable(
   include: IncludeObject,
   listMeta: { resourceVersion?: string; continue?: string } = {},
   withColumns = true,
+  version: Transform['version'] = 'v1',
 ): Table {
   const metadata: Table['metadata'] = {};
   if (listMeta.resourceVersion) metadata.resourceVersion = listMeta.resourceVersion;
   if (listMeta.continue) metadata.continue = listMeta.continue;
   return {
-    apiVersion: 'meta.k8s.io/v1',
     kind: 'Table',
+    apiVersion: `meta.k8s.io/${version}`,
     metadata,
     columnDefinitions: withColumns ? columnDefinitions(def) : [],
     rows: objects.map((o) => {
       const row: { cells: unknown[]; object?: unknown } = { cells: cellsOf(def, o) };
-      const ob = rowObject(o, include);
+      const ob = rowObject(o, include, version);
       if (ob !== undefined) row.object = ob;
       return row;
     }),

@@ -1,4 +1,5 @@
-// Watch streaming: newline-delimited JSON watch events over a chunked 200 response. Events the
+// Watch streaming: newline-delimited JSON watch events over a chunked 200 response (objects, a
+// Table row each, or metadata only, as negotiated). Events the
 // registry emits before the watch is established are queued so that a failed start still
 // answers with a plain Status error; afterwards every event is written as it comes. The stream
 // ends on timeoutSeconds (default 30-60 min, like Kubernetes), when the registry ends it, or when
@@ -11,15 +12,25 @@ import type { WatchStop } from '../registry/types';
 import type { VerbContext } from './handlers';
 import { watchQuery } from './query';
 import { parseIncludeObject, toTable } from './table';
+import { goJsonLine } from '../../lib/api/go-json';
+import { canonicalStatus, isStatus } from '../../lib/api/status';
+import { notAcceptable } from './negotiate';
+import { asPartialObjectMetadata, partialMetadataMismatch } from './partial-metadata';
 
-/** Wraps an event object for the wire: a one-row Table when the client asked for tables. */
+/**
+ * One event line as kube-apiserver writes it (Go's JSON, newline-terminated): the object as a
+ * one-row Table or as PartialObjectMetadata when the client asked for that, a Status (an ERROR
+ * event) always as is, in upstream's field order.
+ */
 export function wireEvent(ctx: Pick<VerbContext, 'def' | 'format' | 'query'>, type: string, object: unknown): string {
   let out = object;
-  if (ctx.format.table && (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED')) {
+  const t = ctx.format.transform;
+  if (isStatus(object)) out = canonicalStatus(object);
+  else if (t?.kind === 'Table' && (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED')) {
     const o = object as KObject;
-    out = toTable(ctx.def, [o], parseIncludeObject(ctx.query.get('includeObject')), { resourceVersion: o.metadata?.resourceVersion });
-  }
-  return JSON.stringify({ type, object: out }) + '\n';
+    out = toTable(ctx.def, [o], parseIncludeObject(ctx.query.get('includeObject')), { resourceVersion: o.metadata?.resourceVersion }, true, t.version);
+  } else if (t?.kind === 'PartialObjectMetadata') out = asPartialObjectMetadata(object as KObject, t.version);
+  return goJsonLine({ type, object: out });
 }
 
 export function defaultWatchTimeoutSeconds(): number {
@@ -29,7 +40,14 @@ export function defaultWatchTimeoutSeconds(): number {
 export async function serveWatch(ctx: VerbContext, req: IncomingMessage, res: ServerResponse, log: Logger): Promise<void> {
   const { registry, def, target } = ctx;
   if (target.subresource !== undefined) throw apiError(405, 'MethodNotAllowed', `watch is not supported on ${def.resource}/${target.subresource}`);
-  if (!def.verbs.includes('watch')) throw apiError(405, 'MethodNotAllowed', `the server does not allow watch on ${def.resource}`);
+  const qualified = def.group ? `${def.resource}.${def.group}` : def.resource;
+  if (!def.verbs.includes('watch')) {
+    throw apiError(405, 'MethodNotAllowed', `watch is not supported on resources of kind "${qualified}"`, { group: def.group || undefined, kind: def.resource });
+  }
+  // Only JSON has a streaming form (kube-apiserver has no YAML watch either).
+  if (ctx.format.encoding !== 'json') throw notAcceptable('application/json;stream=watch');
+  const mismatch = partialMetadataMismatch(def, ctx.format.transform, false);
+  if (mismatch) throw mismatch;
   if (def.namespaced && target.namespace === undefined && target.name !== undefined) {
     throw apiError(404, 'NotFound', `${def.resource} must be addressed within a namespace`);
   }

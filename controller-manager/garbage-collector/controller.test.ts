@@ -21,7 +21,10 @@ describe('garbage collector', () => {
   let stop: () => Promise<void>;
   beforeEach(async () => {
     client = new FakeApiClient();
-    const infs = [Resources.pods, Resources.replicasets, Resources.deployments].map((rt) => ({ rt, informer: new Informer<KObject>(client, rt) }));
+    const infs = [Resources.pods, Resources.replicasets, Resources.deployments, Resources.services, Resources.endpointslices].map((rt) => ({
+      rt,
+      informer: new Informer<KObject>(client, rt),
+    }));
     const gc = new GarbageCollector(client, infs);
     await Promise.all(infs.map((i) => i.informer.start()));
     gc.start();
@@ -81,5 +84,26 @@ describe('garbage collector', () => {
     assert.ok(client.peek<ReplicaSet>(Resources.replicasets, 'default', 'web')!.metadata.deletionTimestamp);
     await waitFor(() => !client.peek(Resources.replicasets, 'default', 'web'), 'owner deleted');
     assert.deepEqual(order, ['pod', 'pod', 'rs']);
+  });
+
+  it("a deleted Service's EndpointSlices are collected, a live Service keeps its own", async () => {
+    const svc = (name: string) => client.seed(Resources.services, { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec: { selector: { app: name } } } as KObject);
+    const slice = (name: string, owner: KObject) =>
+      client.seed(Resources.endpointslices, {
+        apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+        metadata: {
+          name, namespace: 'default', labels: { 'kubernetes.io/service-name': owner.metadata.name! },
+          ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: owner.metadata.name!, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+        },
+        addressType: 'IPv4', endpoints: [],
+      } as KObject);
+    const gone = svc('gone');
+    const kept = svc('kept');
+    slice('gone-abcde', gone);
+    slice('kept-abcde', kept);
+    await settle();
+    await client.delete(Resources.services, 'default', 'gone');
+    await waitFor(() => !client.peek(Resources.endpointslices, 'default', 'gone-abcde'), 'slice of the deleted service collected');
+    assert.ok(client.peek(Resources.endpointslices, 'default', 'kept-abcde'), 'the live service keeps its slice');
   });
 });

@@ -4,9 +4,9 @@
 // them is kubelet/pods/cgroups.ts' job.
 import type { Container, Pod } from '../../lib/api/types';
 import { bytesOf, cpuMillis } from '../../lib/api/quantity';
-import { qosClassOf } from './pod-status';
+import { podQos, type QosClass } from '../../lib/api/qos';
 
-export type QosClass = 'Guaranteed' | 'Burstable' | 'BestEffort';
+export type { QosClass };
 
 /** cgroup v1 constants the kubelet uses (MinShares, MaxShares, the CFS period, MinQuotaPeriod). */
 export const MIN_SHARES = 2;
@@ -28,7 +28,7 @@ export function qosCgroupPath(cgroupRoot: string, qos: QosClass): string {
 export const podCgroupPathFor = (cgroupRoot: string, qos: QosClass, uid: string): string => `${qosCgroupPath(cgroupRoot, qos)}/pod${uid}`;
 
 /** The pod's cgroup (relative to each hierarchy): <root>/pod<uid>, <root>/burstable/pod<uid>, <root>/besteffort/pod<uid>. */
-export const podCgroupPath = (cgroupRoot: string, pod: Pod): string => podCgroupPathFor(cgroupRoot, qosClassOf(pod), pod.metadata.uid!);
+export const podCgroupPath = (cgroupRoot: string, pod: Pod): string => podCgroupPathFor(cgroupRoot, podQos(pod), pod.metadata.uid!);
 
 /** Every place a pod with this UID may have a cgroup: for teardown when the pod object is gone. */
 export const podCgroupCandidates = (cgroupRoot: string, uid: string): string[] =>
@@ -84,7 +84,7 @@ function podTotal(pod: Pod, of: (c: Container) => Amounts): Amounts {
  * that limit (always for Guaranteed).
  */
 export function podCgroupConfig(pod: Pod): PodCgroupConfig {
-  const qos = qosClassOf(pod);
+  const qos = podQos(pod);
   if (qos === 'BestEffort') return { cpuShares: MIN_SHARES };
   const req = podTotal(pod, requestsOf);
   const lim = podTotal(pod, limitsOf);
@@ -135,7 +135,7 @@ export interface QosTierConfig {
  */
 export function qosTierConfigOf(pods: Pod[]): QosTierConfig {
   let burstableMillis = 0;
-  for (const p of pods) if (isActivePod(p) && qosClassOf(p) === 'Burstable') burstableMillis += podCpuRequestMillis(p);
+  for (const p of pods) if (isActivePod(p) && podQos(p) === 'Burstable') burstableMillis += podCpuRequestMillis(p);
   return { burstable: { cpuShares: milliCpuToShares(burstableMillis) }, besteffort: { cpuShares: MIN_SHARES } };
 }
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Pod } from '../../lib/api/types';
-import { computePodStatus, qosClassOf, statusEqual } from './pod-status';
+import { computePodStatus, statusEqual } from './pod-status';
 import type { ContainerInfo, PodCriState } from './cri-state';
 
 const NOW = '2024-05-01T00:00:00.000Z';
@@ -73,15 +73,12 @@ describe('computePodStatus', () => {
     assert.ok(statusEqual(first, again));
   });
 
-  const qos: [string, Pod['spec']['containers'], string][] = [
-    ['no resources', [{ name: 'a', image: 'i' }], 'BestEffort'],
-    ['limits only', [{ name: 'a', image: 'i', resources: { limits: { cpu: '1', memory: '1Gi' } } }], 'Guaranteed'],
-    ['requests < limits', [{ name: 'a', image: 'i', resources: { requests: { cpu: '500m' }, limits: { cpu: '1', memory: '1Gi' } } }], 'Burstable'],
-    ['requests only', [{ name: 'a', image: 'i', resources: { requests: { memory: '1Gi' } } }], 'Burstable'],
-  ];
-  for (const [name, containers, want] of qos) {
-    it(`qosClass: ${name} → ${want}`, () => assert.equal(qosClassOf({ metadata: {}, spec: { containers } }), want));
-  }
+  it('reports the QoS class stored by the apiserver, else the computed one', () => {
+    const guaranteed = { ...pod(), spec: { ...pod().spec, containers: [{ name: 'a', image: 'img:1', resources: { limits: { cpu: '1', memory: '1Gi' } } }] } } as Pod;
+    assert.equal(computePodStatus(guaranteed, st([ctr('CONTAINER_RUNNING')]), inputs()).qosClass, 'Guaranteed');
+    const stored = { ...guaranteed, status: { qosClass: 'Burstable' } } as Pod;
+    assert.equal(computePodStatus(stored, st([ctr('CONTAINER_RUNNING')]), inputs()).qosClass, 'Burstable');
+  });
 
   it('a deleted pod whose containers stopped is Failed or Succeeded, whatever its restart policy', () => {
     const killed = computePodStatus(pod(), st([ctr('CONTAINER_EXITED', { exitCode: 137, finishedAt: T2 })]), { ...inputs(), terminal: true });

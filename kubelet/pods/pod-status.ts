@@ -3,6 +3,7 @@
 import type { Container, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../../lib/api/types';
 import { currentSandbox, instancesOf, nsToIso, type ContainerInfo, type PodCriState } from './cri-state';
 import { initDone, initFailedForGood, restartPolicyOf } from './pod-actions';
+import { podQos } from '../../lib/api/qos';
 
 export interface StatusInputs {
   nodeIP: string;
@@ -13,22 +14,6 @@ export interface StatusInputs {
   probe?: (containerId: string, spec: Container) => { ready: boolean; started: boolean };
   /** The pod is being deleted and nothing of it runs: its phase becomes terminal, as in Kubernetes. */
   terminal?: boolean;
-}
-
-export function qosClassOf(pod: Pod): 'Guaranteed' | 'Burstable' | 'BestEffort' {
-  const all: Container[] = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
-  let any = false;
-  let guaranteed = true;
-  for (const c of all) {
-    const limits = c.resources?.limits ?? {};
-    const requests = { ...limits, ...(c.resources?.requests ?? {}) };
-    for (const r of ['cpu', 'memory']) {
-      if (requests[r] || limits[r]) any = true;
-      if (!limits[r] || requests[r] !== limits[r]) guaranteed = false;
-    }
-  }
-  if (!any) return 'BestEffort';
-  return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
 function terminatedOf(c: ContainerInfo): ContainerState {
@@ -139,7 +124,8 @@ export function computePodStatus(pod: Pod, s: PodCriState, inputs: StatusInputs)
     hostIPs: [{ ip: inputs.nodeIP }],
     startTime: old.startTime ?? inputs.nowIso,
     containerStatuses,
-    qosClass: qosClassOf(pod),
+    // The class the apiserver stored at creation (one computation everywhere: lib/api/qos.ts).
+    qosClass: podQos(pod),
   };
   if (inits.length) status.initContainerStatuses = initContainerStatuses;
   const ip = (sandbox && pod.spec.hostNetwork ? inputs.nodeIP : sandbox?.ip) ?? (phase === 'Succeeded' || phase === 'Failed' ? undefined : old.podIP);

@@ -17,7 +17,7 @@ import { computePodStatus, statusEqual } from './pod-status';
 import { containerConfigOf, podLogDir, sandboxConfigOf, type PodConfigContext, type ResolvedContainer } from './pod-config';
 import { ensurePodCgroup, removeCgroupDirs } from './cgroups';
 import { podCgroupCandidates, podCgroupConfig, podCgroupPath, qosCgroupPath } from './pod-cgroups';
-import { qosClassOf } from './pod-status';
+import { podQos } from '../../lib/api/qos';
 import { ContainerConfigError, expandCommand, fetchEnvSources, resolveEnv, type EnvSources } from './env';
 import { asX } from './spec-types';
 import type { ProbeManager } from '../probes/probe-manager';
@@ -327,7 +327,7 @@ export class PodSyncer {
 
   /** Creates the pod cgroup in its QoS tier and writes the pod limits that differ (none on re-adoption). */
   private ensurePodCgroup(pod: Pod): void {
-    const qos = qosClassOf(pod);
+    const qos = podQos(pod);
     const podPath = podCgroupPath(this.cfg.cgroupRoot, pod);
     if (!this.cgroupsChecked.has(pod.metadata.uid!)) this.cfg.beforePodCgroup?.();
     const r = ensurePodCgroup({ podPath, tierPath: qosCgroupPath(this.cfg.cgroupRoot, qos), qos, config: podCgroupConfig(pod) });

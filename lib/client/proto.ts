@@ -5,6 +5,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { ApiError } from '../errors';
 import { repoRoot } from '../repo-root';
 import type { Status } from '../api/types';
+import { canonicalStatus } from '../api/status';
 
 let cached: grpc.GrpcObject | undefined;
 
@@ -49,7 +50,8 @@ export function grpcCodeFor(httpCode: number): grpc.status {
 /** Builds the gRPC error a server returns for a Status. */
 export function grpcErrorFromStatus(s: Status): grpc.ServiceError {
   const md = new grpc.Metadata();
-  md.set(STATUS_METADATA_KEY, Buffer.from(JSON.stringify(s)));
+  // The same Status as the REST door's body: kube-apiserver's field order and omissions.
+  md.set(STATUS_METADATA_KEY, Buffer.from(JSON.stringify(canonicalStatus(s))));
   const err = new Error(s.message ?? s.reason ?? 'error') as grpc.ServiceError;
   err.code = grpcCodeFor(s.code);
   err.details = s.message ?? '';
