@@ -4,6 +4,7 @@ import type { Container, KObject, Pod, ContainerStatus } from '../../lib/api/typ
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN, jsonEqual } from './common';
 import { PodSpec, PodStatus, kindSchema } from './schemas';
 import { defaultPodSpec, validatePodSpec } from './pod-spec';
+import { validatePodStatus } from './validation-pod-status';
 import { forbidden, type FieldError } from './validation';
 
 /** The STATUS column: the most telling container reason, else the phase; Terminating wins. */
@@ -137,6 +138,7 @@ export const pods = defineResource({
     const p = o as Pod;
     p.status = { phase: 'Pending', qosClass: qosClass(p.spec?.containers ?? []) };
   },
-  validate: (o) => validatePodSpec((o as Pod).spec, 'spec'),
+  validate: (o) => validatePodSpec((o as Pod).spec, 'spec', { isPod: true, podName: o.metadata.name }),
+  validateStatus: (o) => validatePodStatus((o as Pod).status),
   validateUpdate: validatePodUpdate,
 });
