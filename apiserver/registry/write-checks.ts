@@ -55,10 +55,13 @@ export function checkTypeMeta(s: ResourceSpec, obj: KObject): void {
  */
 export function validateAll(s: ResourceSpec, obj: KObject, old?: KObject, subresource?: string): void {
   const errs = [...schemaErrors(s.schema, obj), ...objectMeta(obj.metadata, s.namespaced, s.nameRule)];
-  if (!errs.length && subresource !== 'status') errs.push(...(s.validate?.(obj) ?? []));
-  if (!errs.length) errs.push(...(s.validateStatus?.(obj) ?? []));
-  if (!errs.length && old) errs.push(...(s.validateUpdate?.(obj, old) ?? []));
-  fail(s, obj.metadata.name ?? '', errs);
+  // A rule that trips over a shape the schema lets through (an opaque subtree) is a bad request, not a 500.
+  shaped(s, obj, () => {
+    if (!errs.length && subresource !== 'status') errs.push(...(s.validate?.(obj) ?? []));
+    if (!errs.length) errs.push(...(s.validateStatus?.(obj) ?? []));
+    if (!errs.length && old) errs.push(...(s.validateUpdate?.(obj, old) ?? []));
+  });
+  fail(s, typeof obj.metadata.name === 'string' ? obj.metadata.name : '', errs);
 }
 
 /**

@@ -37,7 +37,6 @@ function splitDockerDomain(name: string): [string, string] {
 function parseReference(s: string): string | undefined {
   const m = REFERENCE.exec(s);
   if (!m) {
-    if (s === '') return 'repository name must have at least one component';
     if (REFERENCE.test(s.toLowerCase())) return 'repository name must be lowercase';
     return 'invalid reference format';
   }

@@ -5,7 +5,7 @@
 // bytes, as Go's len() counts them.
 import { eachInvalid, invalid, tooLong, type FieldError } from './field-errors';
 
-const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+const bytes = (s: string) => Buffer.byteLength(String(s), 'utf8');
 
 export const maxLenError = (n: number) => `must be no more than ${n} characters`;
 export const EMPTY_ERROR = 'must be non-empty';
@@ -37,7 +37,8 @@ const CONFIG_MAP_KEY = anchored(CONFIG_MAP_KEY_FMT);
 const PERCENT = anchored(PERCENT_FMT);
 const HTTP_HEADER = anchored(HTTP_HEADER_FMT);
 
-export function dns1123LabelErrors(v: string): string[] {
+export function dns1123LabelErrors(value: string): string[] {
+  const v = String(value);
   const errs: string[] = [];
   if (bytes(v) > 63) errs.push(maxLenError(63));
   if (!DNS1123_LABEL.test(v)) {
@@ -49,7 +50,8 @@ export function dns1123LabelErrors(v: string): string[] {
   return errs;
 }
 
-export function dns1123SubdomainErrors(v: string): string[] {
+export function dns1123SubdomainErrors(value: string): string[] {
+  const v = String(value);
   const errs: string[] = [];
   if (bytes(v) > 253) errs.push(maxLenError(253));
   if (!DNS1123_SUBDOMAIN.test(v))
@@ -57,7 +59,8 @@ export function dns1123SubdomainErrors(v: string): string[] {
   return errs;
 }
 
-export function dns1035LabelErrors(v: string): string[] {
+export function dns1035LabelErrors(value: string): string[] {
+  const v = String(value);
   const errs: string[] = [];
   if (bytes(v) > 63) errs.push(maxLenError(63));
   if (!DNS1035_LABEL.test(v))
@@ -65,7 +68,8 @@ export function dns1035LabelErrors(v: string): string[] {
   return errs;
 }
 
-export function wildcardDns1123SubdomainErrors(v: string): string[] {
+export function wildcardDns1123SubdomainErrors(value: string): string[] {
+  const v = String(value);
   const errs: string[] = [];
   if (bytes(v) > 253) errs.push(maxLenError(253));
   if (!WILDCARD.test(v))
@@ -76,7 +80,8 @@ export function wildcardDns1123SubdomainErrors(v: string): string[] {
 const QUALIFIED_NAME_MSG = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
 /** IsQualifiedName: an optional DNS subdomain prefix and '/', then a name of at most 63 characters. */
-export function qualifiedNameErrors(v: string): string[] {
+export function qualifiedNameErrors(value: string): string[] {
+  const v = String(value);
   const errs: string[] = [];
   const parts = v.split('/');
   let name: string;
@@ -96,7 +101,8 @@ export function qualifiedNameErrors(v: string): string[] {
   return errs;
 }
 
-export function labelValueErrors(v: string): string[] {
+export function labelValueErrors(value: string): string[] {
+  const v = String(value);
   const errs: string[] = [];
   if (bytes(v) > 63) errs.push(maxLenError(63));
   if (!LABEL_VALUE.test(v))
@@ -106,7 +112,8 @@ export function labelValueErrors(v: string): string[] {
   return errs;
 }
 
-export function configMapKeyErrors(v: string): string[] {
+export function configMapKeyErrors(value: string): string[] {
+  const v = String(value);
   const errs: string[] = [];
   if (bytes(v) > 253) errs.push(maxLenError(253));
   if (!CONFIG_MAP_KEY.test(v)) errs.push(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", CONFIG_MAP_KEY_FMT, 'key.name', 'KEY_NAME', 'key-name'));
@@ -120,7 +127,8 @@ export function configMapKeyErrors(v: string): string[] {
  * IsRelaxedEnvVarName: Kubernetes 1.32 turns RelaxedEnvironmentVariableValidation on (beta), so
  * any printable ASCII character but '=' is allowed in environment variable names and prefixes.
  */
-export function envVarNameErrors(v: string): string[] {
+export function envVarNameErrors(value: string): string[] {
+  const v = String(value);
   const errs: string[] = [];
   if (v.length === 0) errs.push(`environment variable name ${EMPTY_ERROR}`);
   for (const ch of v) {
@@ -134,7 +142,8 @@ export function envVarNameErrors(v: string): string[] {
 }
 
 /** IsValidPortName: an IANA_SVC_NAME of at most 15 characters with at least one letter. */
-export function portNameErrors(v: string): string[] {
+export function portNameErrors(value: string): string[] {
+  const v = String(value);
   const errs: string[] = [];
   if (bytes(v) > 15) errs.push(maxLenError(15));
   if (!/^[-a-z0-9]+$/.test(v)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
@@ -144,11 +153,13 @@ export function portNameErrors(v: string): string[] {
   return errs;
 }
 
-export function percentErrors(v: string): string[] {
+export function percentErrors(value: string): string[] {
+  const v = String(value);
   return PERCENT.test(v) ? [] : [regexError("a valid percent string must be a numeric string followed by an ending '%'", PERCENT_FMT, '1%', '93%')];
 }
 
-export function httpHeaderNameErrors(v: string): string[] {
+export function httpHeaderNameErrors(value: string): string[] {
+  const v = String(value);
   return HTTP_HEADER.test(v) ? [] : [regexError("a valid HTTP header must consist of alphanumeric characters or '-'", HTTP_HEADER_FMT, 'X-Header-Name')];
 }
 

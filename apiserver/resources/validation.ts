@@ -27,9 +27,10 @@ export function objectMeta(meta: ObjectMeta | undefined, namespaced: boolean, na
   const errs: FieldError[] = [];
   if (!meta) return [required('metadata')];
   if (!meta.name) errs.push(required('metadata.name', 'name or generateName is required'));
-  else errs.push(...eachInvalid('metadata.name', meta.name, NAME_CHECKS[nameRule](meta.name)));
+  // A name of another type is the schema check's to report.
+  else if (typeof meta.name === 'string') errs.push(...eachInvalid('metadata.name', meta.name, NAME_CHECKS[nameRule](meta.name)));
   if (namespaced && !meta.namespace) errs.push(required('metadata.namespace'));
-  else if (namespaced) errs.push(...eachInvalid('metadata.namespace', meta.namespace, dns1123LabelErrors(String(meta.namespace))));
+  else if (namespaced && typeof meta.namespace === 'string') errs.push(...eachInvalid('metadata.namespace', meta.namespace, dns1123LabelErrors(meta.namespace)));
   if (!namespaced && meta.namespace) errs.push(forbidden('metadata.namespace', 'not allowed on this type'));
   errs.push(...labels('metadata.labels', meta.labels), ...annotations('metadata.annotations', meta.annotations));
   return errs;
