@@ -49,11 +49,19 @@ export function checkTypeMeta(s: ResourceSpec, obj: KObject): void {
   obj.metadata ??= {};
 }
 
-export function validateAll(s: ResourceSpec, obj: KObject, old?: KObject): void {
+/**
+ * The schema, metadata and the kind's rules. A status write is judged, as upstream judges it, on
+ * what it carries (status and metadata): its spec is the stored one, valid by the rules of its day.
+ */
+export function validateAll(s: ResourceSpec, obj: KObject, old?: KObject, subresource?: string): void {
   const errs = [...schemaErrors(s.schema, obj), ...objectMeta(obj.metadata, s.namespaced, s.nameRule)];
-  if (!errs.length) errs.push(...(s.validate?.(obj) ?? []));
-  if (!errs.length && old) errs.push(...(s.validateUpdate?.(obj, old) ?? []));
-  fail(s, obj.metadata.name ?? '', errs);
+  // A rule that trips over a shape the schema lets through (an opaque subtree) is a bad request, not a 500.
+  shaped(s, obj, () => {
+    if (!errs.length && subresource !== 'status') errs.push(...(s.validate?.(obj) ?? []));
+    if (!errs.length) errs.push(...(s.validateStatus?.(obj) ?? []));
+    if (!errs.length && old) errs.push(...(s.validateUpdate?.(obj, old) ?? []));
+  });
+  fail(s, typeof obj.metadata.name === 'string' ? obj.metadata.name : '', errs);
 }
 
 /**

@@ -106,7 +106,7 @@ export function createWritePaths({ store, caches, allocator, now, specOf }: Writ
         bumpGeneration(s, next, stored);
       }
     });
-    validateAll(s, next, subresource === 'status' ? undefined : stored);
+    validateAll(s, next, subresource === 'status' ? undefined : stored, subresource);
     if (sameObject(next, stored)) return stored;
     // The last finalizer removed from an object being deleted: the update completes the delete.
     if (stored.metadata.deletionTimestamp && !(next.metadata.finalizers ?? []).length && !(s.resource === 'pods' && (stored.metadata.deletionGracePeriodSeconds ?? 0) > 0)) {

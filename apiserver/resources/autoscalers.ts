@@ -4,12 +4,12 @@ import type { KObject } from '../../lib/api/types';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN } from './common';
 import { kindSchema, Str, Int, Time, Quantity, LabelSelector, conditionSchema, obj, list, opt, req, named } from './schemas';
 import { joinWithMore } from './printing';
-import { invalid, notSupported, required, type FieldError } from './validation';
+import { invalid, required, type FieldError } from './validation';
+import { behavior, hpaStatus, metrics } from './validation-autoscaling';
 
 type Obj = Record<string, any>;
 type H = KObject & { spec?: Obj; status?: Obj };
 
-const METRIC_TYPES = ['Object', 'Pods', 'Resource', 'ContainerResource', 'External'];
 
 /** "cpu: 40%/80%" style cell for one metric spec and its current status (kubectl's format). */
 function metricCell(m: Obj, cur: Obj | undefined): string {
@@ -41,9 +41,7 @@ function validate(o: KObject): FieldError[] {
   if (typeof spec.maxReplicas !== 'number') errs.push(required('spec.maxReplicas'));
   else if (spec.maxReplicas < 1) errs.push(invalid('spec.maxReplicas', spec.maxReplicas, 'must be greater than 0'));
   else if (typeof min === 'number' && spec.maxReplicas < min) errs.push(invalid('spec.maxReplicas', spec.maxReplicas, 'must be greater than or equal to `minReplicas`'));
-  (spec.metrics ?? []).forEach((m: Obj, i: number) => {
-    if (!METRIC_TYPES.includes(m?.type)) errs.push(notSupported(`spec.metrics[${i}].type`, m?.type, METRIC_TYPES));
-  });
+  errs.push(...metrics(spec.metrics, 'spec.metrics'), ...behavior(spec.behavior, 'spec.behavior'));
   return errs;
 }
 
@@ -211,5 +209,6 @@ export const horizontalpodautoscalers = defineResource({
     (o as H).status = { currentReplicas: 0, desiredReplicas: 0 };
   },
   validate,
+  validateStatus: (o) => hpaStatus((o as H).status),
   generationSource: (o) => (o as H).spec,
 });

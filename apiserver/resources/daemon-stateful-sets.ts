@@ -6,7 +6,9 @@ import type { TSchema } from '@sinclair/typebox';
 import { kindSchema, Str, Int, LabelSelector, PodTemplateSpec, PersistentVolumeClaim, IntOrString, conditionSchema, obj, list, opt, named } from './schemas';
 import { defaultPodTemplate, validateWorkload } from './pod-spec';
 import { CONTAINERS_COLUMN, IMAGES_COLUMN, SELECTOR_COLUMN, formatLabels, formatSelector, templateCells } from './printing';
-import { forbidden, immutable, nonNegativeInt, notSupported, type FieldError } from './validation';
+import { forbidden, immutable, type FieldError } from './validation';
+import { daemonSetRules, statefulSetRules, statusCounters } from './validation-workloads';
+import { claimSpec, claimTemplateMeta } from './validation-claims';
 
 type Obj = Record<string, any>;
 type W = KObject & { spec?: Obj; status?: Obj };
@@ -93,12 +95,16 @@ const specSchema = (updateStrategySchema: TSchema, extra: Record<string, TSchema
 
 function validateDaemonSet(o: KObject): FieldError[] {
   const spec = (o as W).spec;
-  const errs = validateWorkload({ ...o, spec: { ...spec, replicas: undefined } } as KObject);
-  const t = spec?.updateStrategy?.type;
-  if (t !== undefined && !['RollingUpdate', 'OnDelete'].includes(t)) errs.push(notSupported('spec.updateStrategy.type', t, ['OnDelete', 'RollingUpdate']));
-  errs.push(...nonNegativeInt('spec.revisionHistoryLimit', spec?.revisionHistoryLimit));
+  const errs = validateWorkload(o, { selectorKind: 'daemonset', owner: 'DaemonSet', replicas: false });
+  if (spec) errs.push(...daemonSetRules(spec));
   return errs;
 }
+
+const DS_COUNTERS = [
+  'currentNumberScheduled', 'numberMisscheduled', 'desiredNumberScheduled', 'numberReady', 'observedGeneration', 'updatedNumberScheduled', 'numberAvailable',
+  'numberUnavailable', 'collisionCount',
+];
+const STS_COUNTERS = ['replicas', 'readyReplicas', 'currentReplicas', 'updatedReplicas', 'availableReplicas', 'observedGeneration', 'collisionCount'];
 
 export const daemonsets = defineResource({
   group: 'apps',
@@ -161,6 +167,7 @@ export const daemonsets = defineResource({
     (o as W).status = { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 };
   },
   validate: validateDaemonSet,
+  validateStatus: (o) => statusCounters((o as W).status, DS_COUNTERS),
   validateUpdate: selectorImmutable,
   generationSource: (o) => (o as W).spec,
 });
@@ -170,17 +177,12 @@ const STS_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'pers
 
 function validateStatefulSet(o: KObject): FieldError[] {
   const spec = (o as W).spec;
-  const errs = validateWorkload(o);
-  const pmp = spec?.podManagementPolicy;
-  if (pmp !== undefined && !['OrderedReady', 'Parallel'].includes(pmp)) errs.push(notSupported('spec.podManagementPolicy', pmp, ['OrderedReady', 'Parallel']));
-  const t = spec?.updateStrategy?.type;
-  if (t !== undefined && !['RollingUpdate', 'OnDelete'].includes(t)) errs.push(notSupported('spec.updateStrategy.type', t, ['OnDelete', 'RollingUpdate']));
-  errs.push(...nonNegativeInt('spec.updateStrategy.rollingUpdate.partition', spec?.updateStrategy?.rollingUpdate?.partition));
-  errs.push(...nonNegativeInt('spec.revisionHistoryLimit', spec?.revisionHistoryLimit));
-  for (const k of ['whenDeleted', 'whenScaled']) {
-    const v = spec?.persistentVolumeClaimRetentionPolicy?.[k];
-    if (v !== undefined && !['Retain', 'Delete'].includes(v)) errs.push(notSupported(`spec.persistentVolumeClaimRetentionPolicy.${k}`, v, ['Retain', 'Delete']));
-  }
+  const errs = validateWorkload(o, { selectorKind: 'statefulset', owner: 'StatefulSet', replicas: true });
+  if (!spec) return errs;
+  errs.push(...statefulSetRules(spec));
+  (Array.isArray(spec.volumeClaimTemplates) ? spec.volumeClaimTemplates : []).forEach((t: Obj, i: number) => {
+    errs.push(...claimTemplateMeta(t?.metadata, `spec.volumeClaimTemplates[${i}].metadata`), ...claimSpec(t?.spec, `spec.volumeClaimTemplates[${i}].spec`));
+  });
   return errs;
 }
 
@@ -260,6 +262,7 @@ export const statefulsets = defineResource({
     (o as W).status = { replicas: 0, availableReplicas: 0 };
   },
   validate: validateStatefulSet,
+  validateStatus: (o) => statusCounters((o as W).status, STS_COUNTERS),
   validateUpdate: validateStatefulSetUpdate,
   generationSource: (o) => (o as W).spec,
 });

@@ -1,16 +1,15 @@
 // discovery.k8s.io/v1 EndpointSlice: a slice of a service's backends of one address type.
 // addressType is immutable; addresses are checked against it; ports default to TCP.
 import type { KObject } from '../../lib/api/types';
-import { isIP } from 'node:net';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN } from './common';
 import { kindSchema, Str, Int, Bool, StrMap, obj, opt, req, list, named, ObjectReference } from './schemas';
 import { joinWithMore } from './printing';
-import { dns1123Subdomain, duplicate, immutable, invalid, notSupported, port, protocol, required, tooMany, type FieldError } from './validation';
+import { immutable } from './validation';
+import { validateEndpointSlice } from './validation-endpoints';
 
 type Obj = Record<string, any>;
 type Slice = KObject & { addressType?: string; endpoints?: Obj[]; ports?: Obj[] };
 
-const ADDRESS_TYPES = ['IPv4', 'IPv6', 'FQDN'];
 
 const ForZone = named('io.k8s.api.discovery.v1.ForZone', obj({ name: req(Str, 'The name of the zone.') }, 'A zone this endpoint should be consumed by.'));
 const ForNode = named('io.k8s.api.discovery.v1.ForNode', obj({ name: req(Str, 'The name of the node.') }, 'A node this endpoint should be consumed by.'));
@@ -69,41 +68,6 @@ const EndpointPort = named(
   ),
 );
 
-function addressOk(type: string | undefined, a: unknown): boolean {
-  if (typeof a !== 'string') return false;
-  if (type === 'IPv4') return isIP(a) === 4;
-  if (type === 'IPv6') return isIP(a) === 6;
-  return dns1123Subdomain('x', a).length === 0;
-}
-
-function validate(o: KObject): FieldError[] {
-  const s = o as Slice;
-  const errs: FieldError[] = [];
-  if (!s.addressType) errs.push(required('addressType'));
-  else if (!ADDRESS_TYPES.includes(s.addressType)) errs.push(notSupported('addressType', s.addressType, ADDRESS_TYPES));
-  const eps = s.endpoints ?? [];
-  if (eps.length > 1000) errs.push(tooMany('endpoints', eps.length, 1000));
-  eps.forEach((e, i) => {
-    const addrs: unknown[] = Array.isArray(e?.addresses) ? e.addresses : [];
-    if (addrs.length === 0) errs.push(required(`endpoints[${i}].addresses`));
-    if (addrs.length > 100) errs.push(tooMany(`endpoints[${i}].addresses`, addrs.length, 100));
-    addrs.forEach((a, j) => {
-      if (!addressOk(s.addressType, a)) errs.push(invalid(`endpoints[${i}].addresses[${j}]`, a, `must be a valid ${s.addressType ?? 'IPv4'} address`));
-    });
-  });
-  const ports = s.ports ?? [];
-  if (ports.length > 20000) errs.push(tooMany('ports', ports.length, 20000));
-  const names = new Set<string>();
-  ports.forEach((p, i) => {
-    if (p?.port !== undefined && p.port !== null) errs.push(...port(`ports[${i}].port`, p.port));
-    errs.push(...protocol(`ports[${i}].protocol`, p?.protocol));
-    const n = p?.name ?? '';
-    if (names.has(n)) errs.push(duplicate(`ports[${i}].name`, n));
-    names.add(n);
-  });
-  return errs;
-}
-
 export const endpointslices = defineResource({
   group: 'discovery.k8s.io',
   version: 'v1',
@@ -138,6 +102,6 @@ export const endpointslices = defineResource({
       p.protocol ??= 'TCP';
     }
   },
-  validate,
+  validate: validateEndpointSlice,
   validateUpdate: (o, old) => ((o as Slice).addressType === (old as Slice).addressType ? [] : [immutable('addressType', (o as Slice).addressType)]),
 });

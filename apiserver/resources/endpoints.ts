@@ -1,8 +1,8 @@
 // core/v1 Endpoints: written by the endpoints controller, read by kube-proxy and DNS.
-import type { Endpoints, KObject } from '../../lib/api/types';
+import type { Endpoints } from '../../lib/api/types';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN } from './common';
 import { kindSchema, Str, Int, obj, opt, req, list, named, ObjectReference } from './schemas';
-import { invalid, port, protocol, type FieldError } from './validation';
+import { validateEndpoints } from './validation-endpoints';
 
 /** "ip:port,ip:port,ip:port + N more..." as kubectl shows it. */
 export function endpointsText(ep: Endpoints): string {
@@ -14,19 +14,6 @@ export function endpointsText(ep: Endpoints): string {
   if (all.length === 0) return '<none>';
   const shown = all.slice(0, 3).join(',');
   return all.length > 3 ? `${shown} + ${all.length - 3} more...` : shown;
-}
-
-function validateEndpoints(o: KObject): FieldError[] {
-  const errs: FieldError[] = [];
-  const ep = o as Endpoints;
-  (ep.subsets ?? []).forEach((s, i) => {
-    for (const [list, name] of [[s.addresses, 'addresses'], [s.notReadyAddresses, 'notReadyAddresses']] as const)
-      (list ?? []).forEach((a, j) => {
-        if (!a?.ip || !/^(\d{1,3}\.){3}\d{1,3}$|:/.test(a.ip)) errs.push(invalid(`subsets[${i}].${name}[${j}].ip`, a?.ip ?? '', 'must be a valid IP address'));
-      });
-    (s.ports ?? []).forEach((p, j) => errs.push(...port(`subsets[${i}].ports[${j}].port`, p?.port), ...protocol(`subsets[${i}].ports[${j}].protocol`, p?.protocol)));
-  });
-  return errs;
 }
 
 const EndpointAddress = named(

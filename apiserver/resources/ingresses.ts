@@ -5,7 +5,10 @@ import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN } from './common';
 import { kindSchema, Str, Int, obj, opt, req, list, named } from './schemas';
 import { loadBalancerStatus } from './services';
 import { joinWithMore } from './printing';
-import { dns1123Subdomain, dns1035Label, forbidden, invalid, notSupported, port, required, type FieldError } from './validation';
+import { dns1123Subdomain, dns1035Label, eachInvalid, forbidden, invalid, notSupported, port, required, type FieldError } from './validation';
+import { dns1123SubdomainErrors, wildcardDns1123SubdomainErrors } from './validation-names';
+import { parseIP, portName } from './validation-network';
+import { loadBalancerStatus as loadBalancerStatusErrors } from './validation-service';
 
 type Obj = Record<string, any>;
 type I = KObject & { spec?: Obj; status?: Obj };
@@ -24,7 +27,14 @@ function backendErrors(b: Obj | undefined, path: string): FieldError[] {
   if (p.name !== undefined && p.number !== undefined) errs.push(invalid(`${path}.service.port`, p, 'cannot set both port name & port number'));
   else if (p.number !== undefined) errs.push(...port(`${path}.service.port.number`, p.number));
   else if (!p.name) errs.push(required(`${path}.service.port`));
+  if (p.name) errs.push(...portName(`${path}.service.port.name`, String(p.name)));
   return errs;
+}
+
+/** An Ingress host: a DNS name (a wildcard one with '*'), not an IP address. */
+function hostErrors(host: string, field: string): FieldError[] {
+  const errs = parseIP(host) ? [invalid(field, host, 'must be a DNS name, not an IP address')] : [];
+  return [...errs, ...eachInvalid(field, host, host.includes('*') ? wildcardDns1123SubdomainErrors(host) : dns1123SubdomainErrors(host))];
 }
 
 function validate(o: KObject): FieldError[] {
@@ -35,10 +45,7 @@ function validate(o: KObject): FieldError[] {
   if (spec.defaultBackend) errs.push(...backendErrors(spec.defaultBackend, 'spec.defaultBackend'));
   rules.forEach((r, i) => {
     const p = `spec.rules[${i}]`;
-    if (r?.host) {
-      const h = String(r.host).startsWith('*.') ? String(r.host).slice(2) : String(r.host);
-      errs.push(...dns1123Subdomain(`${p}.host`, h));
-    }
+    if (r?.host) errs.push(...hostErrors(String(r.host), `${p}.host`));
     (r?.http?.paths ?? []).forEach((hp: Obj, j: number) => {
       const pp = `${p}.http.paths[${j}]`;
       if (!hp?.pathType) errs.push({ reason: 'FieldValueRequired', field: `${pp}.pathType`, message: 'Required value: pathType must be specified' });
@@ -48,6 +55,11 @@ function validate(o: KObject): FieldError[] {
     });
     if (r?.http && !(r.http.paths ?? []).length) errs.push(required(`${p}.http.paths`));
   });
+  (spec.tls ?? []).forEach((t: Obj, i: number) => {
+    (t?.hosts ?? []).forEach((h: unknown, j: number) => errs.push(...hostErrors(String(h), `spec.tls[${i}].hosts[${j}]`)));
+    if (t?.secretName) errs.push(...dns1123Subdomain(`spec.tls[${i}].secretName`, String(t.secretName)));
+  });
+  if (spec.ingressClassName) errs.push(...dns1123Subdomain('spec.ingressClassName', String(spec.ingressClassName)));
   return errs;
 }
 
@@ -190,5 +202,6 @@ export const ingresses = defineResource({
     (o as I).status = {};
   },
   validate,
+  validateStatus: (o) => loadBalancerStatusErrors((o as I).status?.loadBalancer, 'status.loadBalancer', false),
   generationSource: (o) => (o as I).spec,
 });

@@ -3,10 +3,10 @@
 import type { KObject } from '../../lib/api/types';
 import { defineResource, col, objAge, age, NAME_COLUMN, AGE_COLUMN, humanDuration, jsonEqual } from './common';
 import { kindSchema, Str, Int, Bool, Time, LabelSelector, PodTemplateSpec, ObjectMeta, ObjectReference, conditionSchema, obj, list, opt, req, named } from './schemas';
-import { defaultPodTemplate, validatePodSpec } from './pod-spec';
+import { defaultPodTemplate } from './pod-spec';
 import { CONTAINERS_COLUMN, IMAGES_COLUMN, SELECTOR_COLUMN, formatSelector, templateCells } from './printing';
-import { cronScheduleError } from './cron';
-import { immutable, invalid, labels, nonNegativeInt, notSupported, required, type FieldError } from './validation';
+import { immutable, type FieldError } from './validation';
+import { jobStatusErrors, validateCronJob, validateJobSpec } from './validation-jobs';
 
 type Obj = Record<string, any>;
 type J = KObject & { spec?: Obj; status?: Obj };
@@ -109,26 +109,6 @@ const JobStatus = named(
   ),
 );
 
-/** The template rules of a job (also used inside a CronJob's jobTemplate). */
-function validateJobSpec(spec: Obj | undefined, path: string, generated: boolean): FieldError[] {
-  if (!spec) return [required(path)];
-  const errs: FieldError[] = [];
-  for (const k of ['parallelism', 'completions', 'activeDeadlineSeconds', 'backoffLimit', 'ttlSecondsAfterFinished']) errs.push(...nonNegativeInt(`${path}.${k}`, spec[k]));
-  if (spec.completionMode !== undefined && !['NonIndexed', 'Indexed'].includes(spec.completionMode))
-    errs.push(notSupported(`${path}.completionMode`, spec.completionMode, ['NonIndexed', 'Indexed']));
-  const tmpl = spec.template as Obj | undefined;
-  if (!tmpl) return [...errs, required(`${path}.template`)];
-  errs.push(...labels(`${path}.template.metadata.labels`, tmpl.metadata?.labels));
-  errs.push(...validatePodSpec(tmpl.spec, `${path}.template.spec`));
-  const rp = tmpl.spec?.restartPolicy;
-  if (rp !== 'OnFailure' && rp !== 'Never')
-    errs.push(rp === undefined || rp === 'Always'
-      ? { reason: 'FieldValueRequired', field: `${path}.template.spec.restartPolicy`, message: 'Required value: valid values: "OnFailure", "Never"' }
-      : notSupported(`${path}.template.spec.restartPolicy`, rp, ['OnFailure', 'Never']));
-  if (generated && !spec.selector) errs.push(required(`${path}.selector`));
-  return errs;
-}
-
 function defaultJobSpec(spec: Obj | undefined): void {
   if (!spec) return;
   if (spec.completions === undefined && spec.parallelism === undefined) spec.completions = 1;
@@ -215,8 +195,9 @@ export const jobs = defineResource({
   },
   validate: (o) => {
     generateSelector(o as J);
-    return validateJobSpec((o as J).spec, 'spec', false);
+    return validateJobSpec((o as J).spec, 'spec');
   },
+  validateStatus: (o) => jobStatusErrors((o as J).status),
   validateUpdate: (o, old) => {
     const a = (old as J).spec ?? {};
     const b = (o as J).spec ?? {};
@@ -229,25 +210,6 @@ export const jobs = defineResource({
   },
   generationSource: (o) => (o as J).spec,
 });
-
-const CONCURRENCY = ['Allow', 'Forbid', 'Replace'];
-
-function validateCronJob(o: KObject): FieldError[] {
-  const c = o as J;
-  const spec = c.spec;
-  if (!spec) return [required('spec')];
-  const errs: FieldError[] = [];
-  if ((c.metadata.name ?? '').length > 52) errs.push(invalid('metadata.name', c.metadata.name, 'must be no more than 52 characters'));
-  if (!spec.schedule) errs.push(required('spec.schedule'));
-  else {
-    const why = cronScheduleError(String(spec.schedule));
-    if (why) errs.push(invalid('spec.schedule', spec.schedule, why));
-  }
-  if (spec.concurrencyPolicy !== undefined && !CONCURRENCY.includes(spec.concurrencyPolicy)) errs.push(notSupported('spec.concurrencyPolicy', spec.concurrencyPolicy, CONCURRENCY));
-  for (const k of ['startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit']) errs.push(...nonNegativeInt(`spec.${k}`, spec[k]));
-  errs.push(...validateJobSpec(spec.jobTemplate?.spec, 'spec.jobTemplate.spec', false));
-  return errs;
-}
 
 export const cronjobs = defineResource({
   group: 'batch',

@@ -8,7 +8,7 @@ import {
 } from './index';
 import type { ResourceSpec } from './types';
 import { schemaErrors } from '../registry/schema-check';
-import { cronScheduleError } from './cron';
+import { cronScheduleErrors } from './cron';
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 const meta = (name = 'x') => ({ name, namespace: 'default', uid: 'u-1', creationTimestamp: new Date().toISOString() });
@@ -80,9 +80,9 @@ describe('new kinds: validation', () => {
     ['ipv6 address in ipv4 slice', endpointslices, { ...slice, endpoints: [{ addresses: ['fd00::1'] }] }, ['FieldValueInvalid endpoints[0].addresses[0]']],
     ['valid daemonset', daemonsets, ds, []],
     ['daemonset selector mismatch', daemonsets, { ...ds, spec: { ...ds.spec, selector: { matchLabels: { app: 'y' } } } }, ['FieldValueInvalid spec.template.metadata.labels']],
-    ['daemonset bad strategy', daemonsets, { ...ds, spec: { ...ds.spec, updateStrategy: { type: 'Sometimes' } } }, ['FieldValueNotSupported spec.updateStrategy.type']],
+    ['daemonset bad strategy', daemonsets, { ...ds, spec: { ...ds.spec, updateStrategy: { type: 'Sometimes' } } }, ['FieldValueNotSupported spec.updateStrategy']],
     ['valid statefulset', statefulsets, sts, []],
-    ['statefulset bad pod policy', statefulsets, { ...sts, spec: { ...sts.spec, podManagementPolicy: 'Random' } }, ['FieldValueNotSupported spec.podManagementPolicy']],
+    ['statefulset bad pod policy', statefulsets, { ...sts, spec: { ...sts.spec, podManagementPolicy: 'Random' } }, ['FieldValueInvalid spec.podManagementPolicy']],
     ['valid job', jobs, job, []],
     ['job template restartPolicy required', jobs, { ...job, spec: { template: tmpl() } }, ['FieldValueRequired spec.template.spec.restartPolicy']],
     ['job template restartPolicy Always', jobs, { ...job, spec: { template: tmpl('Always') } }, ['FieldValueRequired spec.template.spec.restartPolicy']],
@@ -141,7 +141,7 @@ describe('cron schedules', () => {
     ['*/5 * * * *', true], ['0 3 * * mon-fri', true], ['@hourly', true], ['0 0 1 jan,jul *', true], ['@every 5m', true],
     ['* * *', false], ['60 * * * *', false], ['* * * 13 *', false], ['@sometimes', false], ['TZ=UTC 0 * * * *', false], ['*/0 * * * *', false],
   ];
-  for (const [s, good] of cases) it(`${s} is ${good ? 'valid' : 'invalid'}`, () => assert.equal(cronScheduleError(s) === '', good));
+  for (const [s, good] of cases) it(`${s} is ${good ? 'valid' : 'invalid'}`, () => assert.equal(cronScheduleErrors(s, undefined).length === 0, good));
 });
 
 describe('new kinds: printing', () => {

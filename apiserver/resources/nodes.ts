@@ -3,6 +3,7 @@ import type { KObject, Node } from '../../lib/api/types';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN } from './common';
 import { kindSchema, Str, Int, Bool, Time, ResourceList, obj, opt, req, list, named, opaque, conditionSchema } from './schemas';
 import { invalid, type FieldError } from './validation';
+import { validateNodeSpec, validateNodeStatus } from './validation-node';
 
 const Taint = named(
   'io.k8s.api.core.v1.Taint',
@@ -227,5 +228,7 @@ export const nodes = defineResource({
   defaults: (o) => {
     (o as Node).spec ??= {};
   },
+  validate: validateNodeSpec,
+  validateStatus: validateNodeStatus,
   validateUpdate: validateNodeUpdate,
 });

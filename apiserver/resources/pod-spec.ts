@@ -1,23 +1,21 @@
-// Pod spec defaulting and validation, shared by Pods and by the pod templates of ReplicaSets and
-// Deployments (the same rules apply wherever a pod spec appears).
+// Pod spec defaulting, and the rules of the pod templates that workloads and jobs carry
+// (ValidatePodTemplateSpec and the workload selector/template rules). The pod spec rules
+// themselves are in validation-pod-spec.ts; the same rules apply wherever a pod spec appears.
 import type { KObject } from '../../lib/api/types';
 import { selectorMatches } from '../../lib/api/labels';
-import {
-  dns1123Label,
-  duplicate,
-  invalid,
-  labels,
-  nonNegativeInt,
-  notSupported,
-  port,
-  protocol,
-  required,
-  type FieldError,
-} from './validation';
+import { forbidden, invalid, notSupported, required, type FieldError } from './field-errors';
+import { nonNegativeInt } from './validation';
+import { annotations, labels } from './validation-names';
+import { labelSelector } from './validation-selectors';
+import { validatePodSpec } from './validation-pod-spec';
+import { defaultHttpGet, defaultProbe } from './validation-probes';
+import { defaultFieldRefs } from './validation-env';
+
+export { validatePodSpec } from './validation-pod-spec';
 
 type Obj = Record<string, any>;
 
-function defaultContainer(c: Obj): void {
+function defaultContainer(c: Obj, hostNetwork: boolean): void {
   if (!c || typeof c !== 'object') return;
   if (c.imagePullPolicy === undefined && typeof c.image === 'string') {
     // No tag or ":latest" means the image may move, so it is pulled every time, as Kubernetes does.
@@ -29,7 +27,17 @@ function defaultContainer(c: Obj): void {
   c.terminationMessagePath ??= '/dev/termination-log';
   c.terminationMessagePolicy ??= 'File';
   c.resources ??= {};
-  if (Array.isArray(c.ports)) for (const p of c.ports) if (p && typeof p === 'object') p.protocol ??= 'TCP';
+  if (Array.isArray(c.ports))
+    for (const p of c.ports) {
+      if (!p || typeof p !== 'object') continue;
+      p.protocol ??= 'TCP';
+      // On the host's network a container port is a host port (SetDefaults_PodSpec).
+      if (hostNetwork && !p.hostPort && typeof p.containerPort === 'number') p.hostPort = p.containerPort;
+    }
+  for (const k of ['livenessProbe', 'readinessProbe', 'startupProbe']) defaultProbe(c[k]);
+  defaultHttpGet(c.lifecycle?.postStart?.httpGet);
+  defaultHttpGet(c.lifecycle?.preStop?.httpGet);
+  defaultFieldRefs(c);
 }
 
 /**
@@ -53,95 +61,65 @@ export function defaultPodSpec(spec: Obj | undefined): void {
   spec.dnsPolicy ??= 'ClusterFirst';
   spec.schedulerName ??= 'default-scheduler';
   spec.securityContext ??= {};
-  if (Array.isArray(spec.containers)) spec.containers.forEach(defaultContainer);
-  if (Array.isArray(spec.initContainers)) spec.initContainers.forEach(defaultContainer);
+  const hostNetwork = spec.hostNetwork === true;
+  for (const list of [spec.containers, spec.initContainers]) if (Array.isArray(list)) for (const c of list) defaultContainer(c, hostNetwork);
 }
 
-function validateContainers(list: unknown, path: string, names: Set<string>, requiredList: boolean): FieldError[] {
-  const errs: FieldError[] = [];
-  if (list === undefined || (Array.isArray(list) && list.length === 0)) return requiredList ? [required(path)] : [];
-  if (!Array.isArray(list)) return [invalid(path, list, 'must be a list')];
-  list.forEach((c: Obj, i) => {
-    const p = `${path}[${i}]`;
-    if (!c || typeof c !== 'object') {
-      errs.push(invalid(p, c, 'must be an object'));
-      return;
-    }
-    if (!c.name) errs.push(required(`${p}.name`));
-    else {
-      errs.push(...dns1123Label(`${p}.name`, String(c.name)));
-      if (names.has(c.name)) errs.push(duplicate(`${p}.name`, c.name));
-      names.add(c.name);
-    }
-    if (!c.image || typeof c.image !== 'string' || !c.image.trim()) errs.push(required(`${p}.image`));
-    if (c.imagePullPolicy !== undefined && !['Always', 'IfNotPresent', 'Never'].includes(c.imagePullPolicy))
-      errs.push(notSupported(`${p}.imagePullPolicy`, c.imagePullPolicy, ['Always', 'IfNotPresent', 'Never']));
-    const portNames = new Set<string>();
-    (Array.isArray(c.ports) ? c.ports : []).forEach((cp: Obj, j: number) => {
-      const pp = `${p}.ports[${j}]`;
-      errs.push(...port(`${pp}.containerPort`, cp?.containerPort));
-      if (cp?.hostPort !== undefined && cp.hostPort !== 0) errs.push(...port(`${pp}.hostPort`, cp.hostPort));
-      errs.push(...protocol(`${pp}.protocol`, cp?.protocol));
-      if (cp?.name) {
-        if (portNames.has(cp.name)) errs.push(duplicate(`${pp}.name`, cp.name));
-        portNames.add(cp.name);
-      }
-    });
-    (Array.isArray(c.env) ? c.env : []).forEach((e: Obj, j: number) => {
-      if (!e?.name) errs.push(required(`${p}.env[${j}].name`));
-    });
-  });
-  return errs;
-}
-
-export function validatePodSpec(spec: Obj | undefined, path: string): FieldError[] {
-  if (!spec || typeof spec !== 'object') return [required(path)];
-  const names = new Set<string>();
+/** ValidatePodTemplateSpec: the template's labels, annotations and pod spec (upstream's paths). */
+export function validatePodTemplate(tmpl: Obj, path: string): FieldError[] {
   const errs: FieldError[] = [
-    ...validateContainers(spec.containers, `${path}.containers`, names, true),
-    ...validateContainers(spec.initContainers, `${path}.initContainers`, names, false),
+    ...labels(`${path}.labels`, tmpl.metadata?.labels),
+    ...annotations(`${path}.annotations`, tmpl.metadata?.annotations),
+    ...validatePodSpec(tmpl.spec, `${path}.spec`),
   ];
-  const policies = ['Always', 'OnFailure', 'Never'];
-  if (spec.restartPolicy !== undefined && !policies.includes(spec.restartPolicy))
-    errs.push(notSupported(`${path}.restartPolicy`, spec.restartPolicy, policies));
-  const dns = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
-  if (spec.dnsPolicy !== undefined && !dns.includes(spec.dnsPolicy)) errs.push(notSupported(`${path}.dnsPolicy`, spec.dnsPolicy, dns));
-  errs.push(...nonNegativeInt(`${path}.terminationGracePeriodSeconds`, spec.terminationGracePeriodSeconds));
-  if (spec.nodeSelector !== undefined) errs.push(...labels(`${path}.nodeSelector`, spec.nodeSelector));
-  if (spec.hostname !== undefined) errs.push(...dns1123Label(`${path}.hostname`, String(spec.hostname)));
+  if (Array.isArray(tmpl.spec?.ephemeralContainers) && tmpl.spec.ephemeralContainers.length > 0)
+    errs.push(forbidden(`${path}.spec.ephemeralContainers`, 'ephemeral containers not allowed in pod template'));
   return errs;
+}
+
+export interface WorkloadRules {
+  /** The word upstream's "empty selector is invalid for <kind>" uses. */
+  selectorKind: 'deployment' | 'daemonset' | 'statefulset';
+  /** The kind upstream's "activeDeadlineSeconds in <Kind> is not Supported" names. */
+  owner: 'ReplicaSet' | 'DaemonSet' | 'StatefulSet';
+  replicas: boolean;
 }
 
 /**
- * The workload rules of ReplicaSets and Deployments: a non-empty selector that selects the
- * template's labels, a valid template, and a non-negative replica count.
+ * The selector and template rules of ReplicaSets, Deployments, DaemonSets and StatefulSets: a
+ * non-empty valid selector that selects the template's labels, a valid pod template that restarts
+ * Always and sets no active deadline, non-negative replicas and minReadySeconds.
  */
-export function validateWorkload(obj: KObject): FieldError[] {
+export function validateWorkload(obj: KObject, rules: WorkloadRules = { selectorKind: 'deployment', owner: 'ReplicaSet', replicas: true }): FieldError[] {
   const spec = (obj as Obj).spec as Obj | undefined;
   if (!spec) return [required('spec')];
-  const errs: FieldError[] = [...nonNegativeInt('spec.replicas', spec.replicas)];
+  const errs: FieldError[] = [];
+  if (rules.replicas) errs.push(...nonNegativeInt('spec.replicas', spec.replicas));
+  errs.push(...nonNegativeInt('spec.minReadySeconds', spec.minReadySeconds));
   const sel = spec.selector as Obj | undefined;
-  const empty = !sel || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0);
-  if (empty) errs.push(required('spec.selector'));
+  if (!sel) errs.push(required('spec.selector'));
+  else {
+    errs.push(...labelSelector(sel, 'spec.selector'));
+    if (Object.keys(sel.matchLabels ?? {}).length + (sel.matchExpressions ?? []).length === 0)
+      errs.push(invalid('spec.selector', sel, `empty selector is invalid for ${rules.selectorKind}`));
+  }
   const tmpl = spec.template as Obj | undefined;
   if (!tmpl) {
     errs.push(required('spec.template'));
     return errs;
   }
-  const tl = tmpl.metadata?.labels;
-  errs.push(...labels('spec.template.metadata.labels', tl));
-  if (!empty) {
-    let matches = false;
-    try {
-      matches = selectorMatches(sel as never, tl);
-    } catch (e) {
-      errs.push(invalid('spec.selector', sel, (e as Error).message));
-    }
-    if (!matches) errs.push(invalid('spec.template.metadata.labels', tl ?? {}, '`selector` does not match template `labels`'));
+  let matches = true;
+  try {
+    matches = !sel || selectorMatches(sel as never, tmpl.metadata?.labels);
+  } catch {
+    errs.push(invalid('spec.selector', sel, 'invalid label selector'));
+    return errs;
   }
-  errs.push(...validatePodSpec(tmpl.spec, 'spec.template.spec'));
-  if (tmpl.spec?.restartPolicy && tmpl.spec.restartPolicy !== 'Always')
-    errs.push(notSupported('spec.template.spec.restartPolicy', tmpl.spec.restartPolicy, ['Always']));
-  errs.push(...nonNegativeInt('spec.minReadySeconds', spec.minReadySeconds));
+  if (!matches) errs.push(invalid('spec.template.metadata.labels', tmpl.metadata?.labels ?? {}, '`selector` does not match template `labels`'));
+  errs.push(...validatePodTemplate(tmpl, 'spec.template'));
+  const rp = tmpl.spec?.restartPolicy;
+  if (rp !== undefined && rp !== 'Always') errs.push(notSupported('spec.template.spec.restartPolicy', rp, ['Always']));
+  if (tmpl.spec?.activeDeadlineSeconds !== undefined && tmpl.spec?.activeDeadlineSeconds !== null)
+    errs.push(forbidden('spec.template.spec.activeDeadlineSeconds', `activeDeadlineSeconds in ${rules.owner} is not Supported`));
   return errs;
 }

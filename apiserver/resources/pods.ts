@@ -5,6 +5,7 @@ import { computePodQos } from '../../lib/api/qos';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN, jsonEqual } from './common';
 import { PodSpec, PodStatus, kindSchema } from './schemas';
 import { defaultPodSpec, validatePodSpec } from './pod-spec';
+import { validatePodStatus } from './validation-pod-status';
 import { forbidden, type FieldError } from './validation';
 
 /** The STATUS column: the most telling container reason, else the phase; Terminating wins. */
@@ -122,6 +123,7 @@ export const pods = defineResource({
     const p = o as Pod;
     p.status = { phase: 'Pending', qosClass: computePodQos(p) };
   },
-  validate: (o) => validatePodSpec((o as Pod).spec, 'spec'),
+  validate: (o) => validatePodSpec((o as Pod).spec, 'spec', { isPod: true, podName: o.metadata.name }),
+  validateStatus: (o) => validatePodStatus((o as Pod).status),
   validateUpdate: validatePodUpdate,
 });

@@ -5,6 +5,7 @@ import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN, jsonEqual } from 
 import { kindSchema, Str, obj, opt, req, list, named, LabelSelector } from './schemas';
 import { createdAt } from './printing';
 import { invalid, notSupported, required, type FieldError } from './validation';
+import { labelSelector } from './validation-selectors';
 import type { ResourceSpec } from './types';
 
 type Obj = Record<string, any>;
@@ -120,8 +121,17 @@ function role(kind: 'Role' | 'ClusterRole', namespaced: boolean): ResourceSpec {
     ),
     printerColumns: [NAME_COLUMN, CREATED_AT],
     printRow: (o) => [o.metadata.name, createdAt(o)],
-    validate: (o) => ruleErrors((o as R).rules, !namespaced),
+    validate: (o) => [...ruleErrors((o as R).rules, !namespaced), ...aggregationErrors((o as R).aggregationRule)],
   });
+}
+
+/** A ClusterRole's aggregation rule: at least one valid label selector. */
+function aggregationErrors(rule: unknown): FieldError[] {
+  if (!rule || typeof rule !== 'object') return [];
+  const selectors = (rule as { clusterRoleSelectors?: unknown }).clusterRoleSelectors;
+  if (!Array.isArray(selectors) || selectors.length === 0)
+    return [required('aggregationRule.clusterRoleSelectors', 'at least one clusterRoleSelector required if aggregationRule is non-nil')];
+  return selectors.flatMap((sel, i) => labelSelector(sel, `aggregationRule.clusterRoleSelectors[${i}]`));
 }
 
 function binding(kind: 'RoleBinding' | 'ClusterRoleBinding', namespaced: boolean): ResourceSpec {

@@ -96,12 +96,13 @@ describe('validation', () => {
     ['bad restartPolicy', pods, { ...basePod, spec: { ...basePod.spec, restartPolicy: 'Sometimes' } }, ['FieldValueNotSupported spec.restartPolicy']],
     ['valid deployment', deployments, defaulted(deployments, baseDeploy), []],
     ['selector not matching template', deployments, { ...baseDeploy, spec: { ...baseDeploy.spec, selector: { matchLabels: { app: 'other' } } } }, ['FieldValueInvalid spec.template.metadata.labels']],
-    ['missing selector', replicasets, { ...baseDeploy, spec: { ...baseDeploy.spec, selector: {} } }, ['FieldValueRequired spec.selector']],
+    ['empty selector', replicasets, { ...baseDeploy, spec: { ...baseDeploy.spec, selector: {} } }, ['FieldValueInvalid spec.selector']],
+    ['missing selector', replicasets, { ...baseDeploy, spec: { ...baseDeploy.spec, selector: undefined } }, ['FieldValueRequired spec.selector']],
     ['negative replicas', replicasets, { ...baseDeploy, spec: { ...baseDeploy.spec, replicas: -1 } }, ['FieldValueInvalid spec.replicas']],
-    ['service without ports', services, { metadata: { name: 's' }, spec: { type: 'ClusterIP' } }, ['FieldValueRequired spec.ports']],
-    ['service port range + unnamed multi ports', services, { metadata: { name: 's' }, spec: { ports: [{ port: 0 }, { port: 80 }] } }, ['FieldValueRequired spec.ports[0].name', 'FieldValueInvalid spec.ports[0].port', 'FieldValueRequired spec.ports[1].name']],
-    ['nodePort on ClusterIP', services, { metadata: { name: 's' }, spec: { type: 'ClusterIP', ports: [{ port: 80, nodePort: 30001 }] } }, ['FieldValueForbidden spec.ports[0].nodePort']],
-    ['bad service type', services, { metadata: { name: 's' }, spec: { type: 'Magic', ports: [{ port: 80 }] } }, ['FieldValueNotSupported spec.type']],
+    ['service without ports', services, defaulted(services, { metadata: { name: 's' }, spec: { type: 'ClusterIP' } }), ['FieldValueRequired spec.ports']],
+    ['service port range + unnamed multi ports', services, defaulted(services, { metadata: { name: 's' }, spec: { ports: [{ port: 0 }, { port: 80 }] } }), ['FieldValueRequired spec.ports[0].name', 'FieldValueInvalid spec.ports[0].port', 'FieldValueInvalid spec.ports[0].targetPort', 'FieldValueRequired spec.ports[1].name']],
+    ['nodePort on ClusterIP', services, defaulted(services, { metadata: { name: 's' }, spec: { type: 'ClusterIP', ports: [{ port: 80, nodePort: 30001 }] } }), ['FieldValueForbidden spec.ports[0].nodePort']],
+    ['bad service type', services, defaulted(services, { metadata: { name: 's' }, spec: { type: 'Magic', ports: [{ port: 80 }] } }), ['FieldValueNotSupported spec.type']],
     ['endpoints with bad IP', endpoints, { metadata: { name: 'e' }, subsets: [{ addresses: [{ ip: 'nope' }] }] } as KObject, ['FieldValueInvalid subsets[0].addresses[0].ip']],
   ];
   for (const [name, spec, obj, want] of cases) it(name, () => assert.deepEqual(fields(spec.validate!(obj)), want));

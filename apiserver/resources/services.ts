@@ -3,23 +3,11 @@
 import type { KObject, Service, ServicePort } from '../../lib/api/types';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN } from './common';
 import { kindSchema, Str, Int, Bool, StrMap, IntOrString, obj, opt, req, list, named, conditionSchema } from './schemas';
-import {
-  dns1123Label,
-  duplicate,
-  forbidden,
-  immutable,
-  intOrNamedPort,
-  invalid,
-  labels,
-  notSupported,
-  port,
-  protocol,
-  required,
-  type FieldError,
-} from './validation';
+import { immutable, type FieldError } from './validation';
+import { externallyAccessible, loadBalancerStatus as loadBalancerStatusErrors, validateService } from './validation-service';
 
-const TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+export { validateService } from './validation-service';
+
 
 const ServicePort = named(
   'io.k8s.api.core.v1.ServicePort',
@@ -173,7 +161,14 @@ export function defaultService(o: KObject): void {
   if (spec.type === 'ExternalName') return;
   spec.sessionAffinity ??= 'None';
   spec.internalTrafficPolicy ??= 'Cluster';
-  if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') spec.externalTrafficPolicy ??= 'Cluster';
+  if (externallyAccessible(spec)) spec.externalTrafficPolicy ??= 'Cluster';
+  if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
+  // SetDefaults_Service: ClientIP affinity sticks for 3 hours unless told otherwise.
+  if (spec.sessionAffinity === 'ClientIP') {
+    const cfg: { clientIP?: { timeoutSeconds?: number } } = (spec.sessionAffinityConfig ??= {});
+    cfg.clientIP ??= {};
+    cfg.clientIP.timeoutSeconds ??= 10800;
+  }
   spec.ipFamilies ??= ['IPv4'];
   spec.ipFamilyPolicy ??= 'SingleStack';
   for (const p of spec.ports ?? []) {
@@ -181,49 +176,6 @@ export function defaultService(o: KObject): void {
     p.protocol ??= 'TCP';
     if (p.targetPort === undefined || p.targetPort === 0 || p.targetPort === '') p.targetPort = p.port;
   }
-}
-
-export function validateService(o: KObject): FieldError[] {
-  const s = o as Service;
-  const spec = s.spec;
-  if (!spec) return [required('spec')];
-  const errs: FieldError[] = [];
-  const type = spec.type ?? 'ClusterIP';
-  if (!TYPES.includes(type)) errs.push(notSupported('spec.type', type, TYPES));
-  if (type === 'ExternalName') {
-    if (!spec.externalName) errs.push(required('spec.externalName'));
-    return errs;
-  }
-  const ports: ServicePort[] = spec.ports ?? [];
-  if (ports.length === 0 && spec.clusterIP !== 'None') errs.push(required('spec.ports'));
-  const names = new Set<string>();
-  const seen = new Set<string>();
-  ports.forEach((p, i) => {
-    const f = `spec.ports[${i}]`;
-    if (ports.length > 1 && !p.name) errs.push(required(`${f}.name`));
-    if (p.name) {
-      errs.push(...dns1123Label(`${f}.name`, p.name));
-      if (names.has(p.name)) errs.push(duplicate(`${f}.name`, p.name));
-      names.add(p.name);
-    }
-    errs.push(...port(`${f}.port`, p.port), ...protocol(`${f}.protocol`, p.protocol));
-    if (p.targetPort !== undefined) errs.push(...intOrNamedPort(`${f}.targetPort`, p.targetPort));
-    const key = `${p.port}/${p.protocol ?? 'TCP'}`;
-    if (seen.has(key)) errs.push(duplicate(f, { port: p.port, protocol: p.protocol ?? 'TCP' }));
-    seen.add(key);
-    if (p.nodePort !== undefined && p.nodePort !== 0) {
-      if (type === 'ClusterIP') errs.push(forbidden(`${f}.nodePort`, "may not be used when `type` is 'ClusterIP'"));
-      else errs.push(...port(`${f}.nodePort`, p.nodePort));
-    }
-  });
-  const ip = spec.clusterIP;
-  if (ip !== undefined && ip !== '' && ip !== 'None' && !IPV4.test(ip))
-    errs.push(invalid('spec.clusterIP', ip, 'must be empty, \'None\', or a valid IP address'));
-  if (ip === 'None' && type !== 'ClusterIP') errs.push(invalid('spec.clusterIP', ip, 'may not be set to \'None\' for LoadBalancer or NodePort services'));
-  const aff = spec.sessionAffinity;
-  if (aff !== undefined && !['None', 'ClientIP'].includes(aff)) errs.push(notSupported('spec.sessionAffinity', aff, ['ClientIP', 'None']));
-  if (spec.selector !== undefined) errs.push(...labels('spec.selector', spec.selector));
-  return errs;
 }
 
 /** On update, keep what was allocated when the client left it out (kubectl replace, PUT without it). */
@@ -298,5 +250,6 @@ export const services = defineResource({
   },
   prepareForUpdate: keepAllocations,
   validate: validateService,
+  validateStatus: (o) => loadBalancerStatusErrors((o as Service).status?.loadBalancer, 'status.loadBalancer', true),
   validateUpdate: validateServiceUpdate,
 });

@@ -19,8 +19,10 @@ export interface ResourceSpec extends ResourceDef {
   prepareForCreate?(obj: KObject): void;
   /** Update-time preparation given the stored object (e.g. keep an allocated clusterIP). */
   prepareForUpdate?(obj: KObject, old: KObject): void;
-  /** Semantic validation of the whole object (metadata is checked by the registry). */
+  /** Semantic validation of the object's spec side (metadata is checked by the registry); not run on status writes. */
   validate?(obj: KObject): FieldError[];
+  /** Validation of what `status` carries: on status writes (alone), creates and updates. */
+  validateStatus?(obj: KObject): FieldError[];
   /** Extra rules that compare with the stored object (immutable fields). */
   validateUpdate?(obj: KObject, old: KObject): FieldError[];
   /** Part of the object whose change bumps metadata.generation; undefined = kind has no generation. */

@@ -4,14 +4,14 @@ import type { KObject } from '../../lib/api/types';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN, jsonEqual } from './common';
 import { kindSchema, Str, Time, opt, obj, list, opaque, ResourceList, ObjectReference, NodeSelector, PersistentVolumeClaimSpec, PersistentVolumeClaimStatus } from './schemas';
 import { HostPathVolumeSource, LEGACY_SOURCES, NFSVolumeSource } from './volume-schema';
-import { forbidden, invalid, notSupported, required, type FieldError } from './validation';
+import { forbidden, invalid, required, type FieldError } from './validation';
+import { claimSpec, claimStatus, volumeSpecRules } from './validation-claims';
+import { noBacksteps } from './validation-volumes';
 
 type Obj = Record<string, any>;
 type V = KObject & { spec?: Obj; status?: Obj };
 
 const ACCESS_MODES: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
-const RECLAIM = ['Retain', 'Recycle', 'Delete'];
-const VOLUME_MODES = ['Block', 'Filesystem'];
 // Fields of a PV spec that are not its volume source.
 const PV_NON_SOURCE = new Set(['capacity', 'accessModes', 'claimRef', 'persistentVolumeReclaimPolicy', 'storageClassName', 'mountOptions', 'volumeMode', 'nodeAffinity', 'volumeAttributesClassName']);
 
@@ -21,24 +21,26 @@ export function accessModesShort(modes: unknown): string {
   return Object.keys(ACCESS_MODES).filter((m) => list.includes(m)).map((m) => ACCESS_MODES[m]).join(',');
 }
 
-function accessModeErrors(modes: unknown, path: string): FieldError[] {
-  if (!Array.isArray(modes) || modes.length === 0) return [required(path)];
-  const errs = modes.filter((m) => !(m in ACCESS_MODES)).map((m) => notSupported(path, m, Object.keys(ACCESS_MODES)));
-  if (modes.includes('ReadWriteOncePod') && modes.length > 1) errs.push(forbidden(path, 'may not use ReadWriteOncePod with other access modes'));
-  return errs;
-}
-
 function validatePv(o: KObject): FieldError[] {
   const spec = (o as V).spec;
   if (!spec) return [required('spec')];
-  const errs = accessModeErrors(spec.accessModes, 'spec.accessModes');
-  if (spec.capacity?.storage === undefined) errs.push(required('spec.capacity'));
+  const errs = volumeSpecRules(spec);
   const sources = Object.keys(spec).filter((k) => !PV_NON_SOURCE.has(k) && spec[k] && typeof spec[k] === 'object');
-  if (sources.length === 0) errs.push({ reason: 'FieldValueRequired', field: 'spec', message: 'Required value: must specify a volume type' });
+  if (sources.length === 0) errs.push(required('spec', 'must specify a volume type'));
   if (sources.length > 1) errs.push(forbidden(`spec.${sources[1]}`, 'may not specify more than 1 volume type'));
-  const r = spec.persistentVolumeReclaimPolicy;
-  if (r !== undefined && !RECLAIM.includes(r)) errs.push(notSupported('spec.persistentVolumeReclaimPolicy', r, RECLAIM));
-  if (spec.volumeMode !== undefined && !VOLUME_MODES.includes(spec.volumeMode)) errs.push(notSupported('spec.volumeMode', spec.volumeMode, VOLUME_MODES));
+  if (spec.hostPath) {
+    if (!spec.hostPath.path) errs.push(required('spec.hostPath.path'));
+    else errs.push(...noBacksteps(String(spec.hostPath.path), 'spec.hostPath.path'));
+  }
+  if (spec.local) {
+    if (!spec.local.path) errs.push(required('spec.local.path'));
+    else errs.push(...noBacksteps(String(spec.local.path), 'spec.local.path'));
+  }
+  if (spec.nfs) {
+    if (!spec.nfs.server) errs.push(required('spec.nfs.server'));
+    if (!spec.nfs.path) errs.push(required('spec.nfs.path'));
+    if (!String(spec.nfs.path ?? '').startsWith('/')) errs.push(invalid('spec.nfs.path', String(spec.nfs.path ?? ''), 'must be an absolute path'));
+  }
   return errs;
 }
 
@@ -136,13 +138,7 @@ export const persistentvolumes = defineResource({
 function validatePvc(o: KObject): FieldError[] {
   const spec = (o as V).spec;
   if (!spec) return [required('spec')];
-  const errs = accessModeErrors(spec.accessModes, 'spec.accessModes');
-  const req = spec.resources?.requests?.storage;
-  if (req === undefined) errs.push(required('spec.resources[storage]'));
-  else if (!/^[0-9.]+([EPTGMk]i?|[munEPTGMk])?$/.test(String(req)) || Number.parseFloat(String(req)) <= 0)
-    errs.push(invalid('spec.resources.requests[storage]', req, 'must be greater than zero'));
-  if (spec.volumeMode !== undefined && !VOLUME_MODES.includes(spec.volumeMode)) errs.push(notSupported('spec.volumeMode', spec.volumeMode, VOLUME_MODES));
-  return errs;
+  return claimSpec(spec, 'spec');
 }
 
 function validatePvcUpdate(o: KObject, old: KObject): FieldError[] {
@@ -207,5 +203,6 @@ export const persistentvolumeclaims = defineResource({
     (o as V).status = { phase: 'Pending' };
   },
   validate: validatePvc,
+  validateStatus: (o) => claimStatus((o as V).status),
   validateUpdate: validatePvcUpdate,
 });

@@ -6,7 +6,8 @@ import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN, jsonEqual } from 
 import { kindSchema, Type, Str, Int, Bool, LabelSelector, PodTemplateSpec, IntOrString, conditionSchema, obj, list, opt, named } from './schemas';
 import type { TSchema } from '@sinclair/typebox';
 import { defaultPodTemplate, validateWorkload } from './pod-spec';
-import { immutable, notSupported, nonNegativeInt, invalid, type FieldError } from './validation';
+import { immutable, type FieldError } from './validation';
+import { deploymentRules, statusCounters } from './validation-workloads';
 
 type Workload = ReplicaSet | Deployment;
 
@@ -122,7 +123,8 @@ export const replicasets = defineResource({
   prepareForCreate: (o) => {
     (o as ReplicaSet).status = { replicas: 0 };
   },
-  validate: validateWorkload,
+  validate: (o) => validateWorkload(o),
+  validateStatus: (o) => statusCounters((o as ReplicaSet).status, RS_COUNTERS),
   validateUpdate: selectorImmutable,
   generationSource: (o) => (o as ReplicaSet).spec,
 });
@@ -130,25 +132,12 @@ export const replicasets = defineResource({
 function validateDeployment(o: KObject): FieldError[] {
   const d = o as Deployment;
   const errs = validateWorkload(d);
-  const st = d.spec?.strategy;
-  if (st?.type !== undefined && !['RollingUpdate', 'Recreate'].includes(st.type)) errs.push(notSupported('spec.strategy.type', st.type, ['Recreate', 'RollingUpdate']));
-  if (st?.type === 'Recreate' && st.rollingUpdate) errs.push(invalid('spec.strategy.rollingUpdate', st.rollingUpdate, 'may not be specified when strategy `type` is \'Recreate\''));
-  const ru = st?.rollingUpdate;
-  for (const k of ['maxSurge', 'maxUnavailable'] as const) {
-    const v = ru?.[k];
-    if (v === undefined) continue;
-    if (typeof v === 'number') errs.push(...nonNegativeInt(`spec.strategy.rollingUpdate.${k}`, v));
-    else if (!/^\d+%$/.test(v)) errs.push(invalid(`spec.strategy.rollingUpdate.${k}`, v, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
-  }
-  const surge = ru?.maxSurge;
-  const unavail = ru?.maxUnavailable;
-  if ((surge === 0 || surge === '0%') && (unavail === 0 || unavail === '0%'))
-    errs.push(invalid('spec.strategy.rollingUpdate.maxUnavailable', unavail, 'may not be 0 when `maxSurge` is 0'));
-  errs.push(...nonNegativeInt('spec.revisionHistoryLimit', d.spec?.revisionHistoryLimit));
-  const pds = (d.spec as Record<string, unknown> | undefined)?.progressDeadlineSeconds;
-  errs.push(...nonNegativeInt('spec.progressDeadlineSeconds', pds));
+  if (d.spec) errs.push(...deploymentRules(d.spec as Record<string, unknown>));
   return errs;
 }
+
+const RS_COUNTERS = ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration'];
+const DEPLOY_COUNTERS = ['observedGeneration', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas', 'collisionCount'];
 
 export const deployments = defineResource({
   group: 'apps',
@@ -231,6 +220,7 @@ export const deployments = defineResource({
     (o as Deployment).status = {};
   },
   validate: validateDeployment,
+  validateStatus: (o) => statusCounters((o as Deployment).status, DEPLOY_COUNTERS),
   validateUpdate: selectorImmutable,
   generationSource: (o) => (o as Deployment).spec,
 });
