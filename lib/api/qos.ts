@@ -12,7 +12,7 @@
 // Pod-level resources (spec.resources) are alpha and off by default in 1.32 (the PodLevelResources
 // gate), so they do not decide the class here. Pure; a quantity that does not parse counts as
 // absent (admission rejects it; a corrupt stored pod must not stop whoever asks).
-import { parseQuantity } from './quantity';
+import { decodeQuantity } from './quantity';
 
 export type QosClass = 'Guaranteed' | 'Burstable' | 'BestEffort';
 
@@ -29,23 +29,22 @@ export interface PodLike {
 
 const QOS_RESOURCES = ['cpu', 'memory'] as const;
 
-/** The value of a quantity, or undefined when it is absent or does not parse. */
-function valueOf(q: string | number | undefined): number | undefined {
+/**
+ * The exact value of a quantity in nano units (every parsed quantity is rounded to nano units, so
+ * this is a whole number), or undefined when it is absent or does not parse. Exact, so "0.7" and
+ * "700m" are equal as upstream's Quantity.Cmp finds them.
+ */
+function valueOf(q: string | number | undefined): bigint | undefined {
   if (q === undefined || q === null || q === '') return undefined;
   try {
-    return parseQuantity(q);
+    const d = decodeQuantity(q);
+    if (d.sign === 0) return 0n;
+    const shift = d.exponent + 9;
+    const magnitude = shift >= 0 ? d.mantissa * 10n ** BigInt(shift) : d.mantissa / 10n ** BigInt(-shift);
+    return d.sign < 0 ? -magnitude : magnitude;
   } catch {
     return undefined;
   }
-}
-
-/**
- * Equal quantity values. The shared parser gives binary floats ("0.7" and "700m" differ in the
- * last bit), so values are compared at 15 significant digits, which every quantity a pod spec
- * realistically holds fits in; an exact decimal form would make this exact.
- */
-function sameValue(a: number, b: number): boolean {
-  return a === b || a.toPrecision(15) === b.toPrecision(15);
 }
 
 function isQosClass(v: unknown): v is QosClass {
@@ -54,8 +53,8 @@ function isQosClass(v: unknown): v is QosClass {
 
 /** The QoS class from the pod's spec alone (ComputePodQOS). */
 export function computePodQos(pod: PodLike): QosClass {
-  const requests = new Map<string, number>();
-  const limits = new Map<string, number>();
+  const requests = new Map<string, bigint>();
+  const limits = new Map<string, bigint>();
   let guaranteed = true;
   const all = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
   for (const c of all) {
@@ -64,11 +63,11 @@ export function computePodQos(pod: PodLike): QosClass {
     const limited = new Set<string>();
     for (const name of QOS_RESOURCES) {
       const r = valueOf(req[name]);
-      if (r !== undefined && r > 0) requests.set(name, (requests.get(name) ?? 0) + r);
+      if (r !== undefined && r > 0n) requests.set(name, (requests.get(name) ?? 0n) + r);
       const l = valueOf(lim[name]);
-      if (l !== undefined && l > 0) {
+      if (l !== undefined && l > 0n) {
         limited.add(name);
-        limits.set(name, (limits.get(name) ?? 0) + l);
+        limits.set(name, (limits.get(name) ?? 0n) + l);
       }
     }
     if (!limited.has('cpu') || !limited.has('memory')) guaranteed = false;
@@ -77,7 +76,7 @@ export function computePodQos(pod: PodLike): QosClass {
   if (guaranteed) {
     for (const [name, r] of requests) {
       const l = limits.get(name);
-      if (l === undefined || !sameValue(l, r)) guaranteed = false;
+      if (l !== r) guaranteed = false;
     }
   }
   return guaranteed && requests.size === limits.size ? 'Guaranteed' : 'Burstable';
