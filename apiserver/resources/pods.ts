@@ -5,6 +5,7 @@ import { computePodQos } from '../../lib/api/qos';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN, jsonEqual } from './common';
 import { PodSpec, PodStatus, kindSchema } from './schemas';
 import { defaultPodSpec, validatePodSpec } from './pod-spec';
+import { quantityError } from '../../lib/api/quantity';
 import { validatePodStatus } from './validation-pod-status';
 import { forbidden, type FieldError } from './validation';
 
@@ -118,7 +119,10 @@ export const pods = defineResource({
     'status.podIP': (o) => (o as Pod).status?.podIP ?? '',
     'status.nominatedNodeName': (o) => String(((o as Pod).status as Record<string, unknown> | undefined)?.nominatedNodeName ?? ''),
   },
-  defaults: (o) => defaultPodSpec((o as Pod).spec),
+  defaults: (o) => {
+    defaultPodSpec((o as Pod).spec);
+    defaultRequestsFromLimits((o as Pod).spec);
+  },
   prepareForCreate: (o) => {
     const p = o as Pod;
     p.status = { phase: 'Pending', qosClass: computePodQos(p) };
@@ -127,3 +131,23 @@ export const pods = defineResource({
   validateStatus: (o) => validatePodStatus((o as Pod).status),
   validateUpdate: validatePodUpdate,
 });
+
+/**
+ * A container that sets limits but no request for a resource requests its limit (SetDefaults_Pod).
+ * Pods only, as upstream: templates keep what was written, their pods get it when created.
+ */
+export function defaultRequestsFromLimits(spec: Pod['spec'] | undefined): void {
+  if (!spec || typeof spec !== 'object') return;
+  for (const list of [spec.containers, spec.initContainers]) {
+    if (!Array.isArray(list)) continue;
+    for (const c of list) {
+      const r = (c as { resources?: { limits?: Record<string, unknown>; requests?: Record<string, unknown> } })?.resources;
+      if (!r || !r.limits || typeof r.limits !== 'object' || Array.isArray(r.limits)) continue;
+      if (r.requests !== undefined && (typeof r.requests !== 'object' || r.requests === null || Array.isArray(r.requests))) continue;
+      const requests = (r.requests ??= {});
+      // A limit that does not parse is not copied: upstream never gets that far (its decoding
+      // fails), and one cause for the limit is the clearer answer.
+      for (const [k, v] of Object.entries(r.limits)) if (!(k in requests) && quantityError(v) === undefined) requests[k] = v;
+    }
+  }
+}

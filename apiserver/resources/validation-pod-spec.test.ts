@@ -24,7 +24,7 @@ describe('validation of pod specs', () => {
     ['minimal pod', {}, []],
     ['issue 8: cpu "abc"', { containers: [{ ...container, resources: { requests: { cpu: 'abc' } } }] }, [`${C}.resources.requests[cpu]: Invalid value: "abc": ${QRE}`]],
     ['issue 8: memory "12xyz" on a bound pod', { nodeName: 'n1', containers: [{ ...container, resources: { limits: { memory: '12xyz' } } }] }, [`${C}.resources.limits[memory]: Invalid value: "12xyz": ${QRE}`]],
-    ['init container quantities', { initContainers: [{ name: 'init', image: 'busybox', resources: { limits: { cpu: '-1' } } }] }, ['spec.initContainers[0].resources.limits[cpu]: Invalid value: "-1": must be greater than or equal to 0']],
+    ['init container quantities', { initContainers: [{ name: 'init', image: 'busybox', resources: { limits: { cpu: '-1' } } }] }, ['spec.initContainers[0].resources.limits[cpu]: Invalid value: "-1": must be greater than or equal to 0', 'spec.initContainers[0].resources.requests[cpu]: Invalid value: "-1": must be greater than or equal to 0']],
     ['ephemeral container quantities', { ephemeralContainers: [{ name: 'dbg', image: 'busybox', resources: { requests: { memory: '1x' } } }] }, [`spec.ephemeralContainers[0].resources.requests[memory]: Invalid value: "1x": ${QRE}`]],
     ['overhead (upstream path has .limits)', { overhead: { cpu: 'lots' } }, [`spec.overhead.limits[cpu]: Invalid value: "lots": ${QRE}`]],
     ['pod-level resources', { resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }, ['spec.resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1']],
