@@ -12,10 +12,13 @@ import { validateUnits, type UnitFile, type UnitSpec } from './unit';
 
 export class SupervisorError extends Error {
   readonly code: 'SUPERVISOR_START_FAILED' | 'SUPERVISOR_DOWN' | 'UNIT_FAILED' | 'UNIT_NOT_READY' | 'REQUEST_FAILED';
-  constructor(code: SupervisorError['code'], message: string) {
+  /** The unit that failed, when one did. */
+  readonly unit?: string;
+  constructor(code: SupervisorError['code'], message: string, unit?: string) {
     super(message);
     this.name = 'SupervisorError';
     this.code = code;
+    if (unit) this.unit = unit;
   }
 }
 
@@ -168,7 +171,7 @@ export async function waitUnitsRunning(
     const { status } = await send(dir, { cmd: 'status' });
     for (const name of names) {
       const u = status.units.find((x) => x.name === name);
-      if (!u) throw new SupervisorError('UNIT_FAILED', `the supervisor has no unit ${name}`);
+      if (!u) throw new SupervisorError('UNIT_FAILED', `the supervisor has no unit ${name}`, name);
       if (u.state === 'running') {
         if (!seen.has(name)) {
           seen.add(name);
@@ -177,7 +180,7 @@ export async function waitUnitsRunning(
         continue;
       }
       const why = unitFailure(u, o.since);
-      if (why) throw new SupervisorError('UNIT_FAILED', `${name} ${why}; see ${u.logFile}\n${logTail(u.logFile)}`);
+      if (why) throw new SupervisorError('UNIT_FAILED', `${name} ${why}; see ${u.logFile}\n${logTail(u.logFile)}`, name);
     }
     if (seen.size === names.length) return status;
     if (Date.now() > deadline) {
@@ -186,6 +189,7 @@ export async function waitUnitsRunning(
       throw new SupervisorError(
         'UNIT_NOT_READY',
         `not ready in time: ${late.join(', ')}${first ? `; see ${first.logFile}\n${logTail(first.logFile)}` : ''}`,
+        late[0],
       );
     }
     await sleep(o.intervalMs ?? 100);

@@ -1,7 +1,7 @@
 // Readiness probes: a TCP connect (from inside a network namespace when the unit runs in one) or
 // a unix-socket connect. A probe never throws: it answers whether the unit is ready.
 import * as net from 'node:net';
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { Probe } from './unit';
 
 function connects(opts: net.NetConnectOpts, timeoutMs: number): Promise<boolean> {
@@ -20,12 +20,22 @@ function connects(opts: net.NetConnectOpts, timeoutMs: number): Promise<boolean>
 /** Whether host:port accepts connections, probed from inside the netns at nsPath when given. */
 export function tcpOpen(host: string, port: number, nsPath?: string): Promise<boolean> {
   if (!nsPath) return connects({ host, port }, 1000);
-  // bash's /dev/tcp: one connect() from inside the namespace without another Node process
-  return new Promise((resolve) =>
-    execFile('nsenter', [`--net=${nsPath}`, '--', 'bash', '-c', `exec 3<>/dev/tcp/${host}/${port}`], { timeout: 3000 }, (err) =>
-      resolve(!err),
-    ),
-  );
+  // bash's /dev/tcp: one connect() from inside the namespace without another Node process.
+  // --norc and no stdin: bash reads ~/.bashrc when its stdin is a socket (its rsh heuristic).
+  return new Promise((resolve) => {
+    const child = spawn('nsenter', [`--net=${nsPath}`, '--', 'bash', '--norc', '--noprofile', '-c', `exec 3<>/dev/tcp/${host}/${port}`], {
+      stdio: 'ignore',
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    child.once('error', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code === 0);
+    });
+  });
 }
 
 export function unixOpen(file: string): Promise<boolean> {
