@@ -16,6 +16,7 @@ import { PAUSE_IMAGE_REF } from '../images/image-specs';
 import { repoRoot } from '../../lib/repo-root';
 import { ensureSupervisor, liveStatus, send, shutdownSupervisor, statusFile, supervisorPid, waitUnitsRunning, writeUnits } from '../supervisor/launch';
 import { logTail, runningPid, stopRecorded } from '../supervisor/proc';
+import type { ControlRequest } from '../supervisor/control';
 import type { SupervisorStatus, UnitStatus } from '../supervisor/status';
 import { supervisorPaths } from '../supervisor/supervisor';
 import { componentCommand, CONTROL_PLANE_HOST, inNetns, kubeProxyCleanupCommand, type CommandContext } from './component-commands';
@@ -316,8 +317,26 @@ export async function stopComponent(o: ClusterOptions, name: ComponentName | str
   const { layout } = resolve(o, false);
   const t = performance.now();
   const before = runningPid(layout.pidFile(c));
-  await send(supervisorDir(layout), { cmd: 'stop', unit: c });
+  try {
+    await send(supervisorDir(layout), { cmd: 'stop', unit: c });
+  } catch (e) {
+    // no supervisor: nothing would restart it anyway, so stop it by its pid file
+    if ((e as { code?: string }).code !== 'SUPERVISOR_DOWN') throw e;
+    await stopRecorded(layout.pidFile(c));
+  }
   return { name: c, ...(before ? { before } : {}), ms: Math.round(performance.now() - t) };
+}
+
+/** A request to this cluster's supervisor; when none runs, say how to get one. */
+async function toSupervisor(layout: Layout, req: ControlRequest): Promise<void> {
+  try {
+    await send(supervisorDir(layout), req);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'SUPERVISOR_DOWN') {
+      (e as Error).message += ': npm run up starts one, which adopts the running components';
+    }
+    throw e;
+  }
 }
 
 async function startOrRestart(o: ClusterOptions, name: string, cmd: 'start' | 'restart', timeoutMs = 120_000): Promise<ComponentAction> {
@@ -326,7 +345,7 @@ async function startOrRestart(o: ClusterOptions, name: string, cmd: 'start' | 'r
   const t = performance.now();
   const before = runningPid(layout.pidFile(c));
   const since = Date.now();
-  await send(supervisorDir(layout), { cmd, unit: c });
+  await toSupervisor(layout, { cmd, unit: c });
   const status = await waitUnitsRunning(supervisorDir(layout), [c], { since, timeoutMs });
   const after = status.units.find((u) => u.name === c)?.pid;
   return { name: c, ...(before ? { before } : {}), ...(after ? { after } : {}), ms: Math.round(performance.now() - t) };

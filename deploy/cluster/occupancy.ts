@@ -11,6 +11,7 @@ import {
   describeOccupation,
   foreignDaemons,
   foreignListeners,
+  foreignPodProcesses,
   parseNetTcp,
   parseNetUnix,
   portNeeds,
@@ -21,7 +22,7 @@ import {
   type NetSnapshot,
 } from './ports-and-paths';
 import type { ComponentName, Layout, Ports } from './layout';
-import { descendantsOf, listProcs, shimsOf } from './teardown';
+import { descendantsOf, listProcs, shimsOf, type ProcInfo } from './teardown';
 
 export class OccupiedError extends Error {
   readonly code: 'IN_USE' | 'NOT_OURS';
@@ -159,25 +160,25 @@ export interface OccupancyContext {
 }
 
 /** Our processes plus the containerd shims serving our socket and everything under them (pods). */
-function ourProcessTree(o: OccupancyContext): Set<number> {
-  const procs = listProcs();
+function ourProcessTree(o: OccupancyContext, procs: ProcInfo[]): Set<number> {
   const roots = [...o.ourPids, ...shimsOf(procs, o.layout.containerdSocket)];
   return new Set([...roots, ...descendantsOf(procs, roots)]);
 }
 
 /**
  * Fails (IN_USE) when a port or path the cluster needs is held by a process that is not this
- * cluster's: a listener on one of its ports or on the containerd socket, a process in the pods'
- * cgroup root, or (in a netns of its own) another cluster's daemon in the namespace.
+ * cluster's: a listener on one of its ports or on the containerd socket, another cluster's pod in
+ * the pods' cgroup root, or (in a netns of its own) another cluster's daemon in the namespace.
  */
 export function assertFree(o: OccupancyContext): void {
   const needs = portNeeds(o.ports);
-  const ours = ourProcessTree(o);
+  const procs = listProcs();
+  const ours = ourProcessTree(o, procs);
   const snap = netSnapshot(o.netns, needs.map((n) => n.port), [o.layout.containerdSocket]);
-  const strangers = cgroupMembers(o.cgroupRoot).filter((p) => !ours.has(p));
+  const strangers = foreignPodProcesses(cgroupMembers(o.cgroupRoot).filter((p) => !ours.has(p)), procs, o.layout.containerdSocket);
   const message = describeOccupation({
     listeners: foreignListeners(needs, [{ path: o.layout.containerdSocket, what: 'containerd socket' }], snap, ours),
-    cgroup: { root: o.cgroupRoot, holders: strangers.map((pid) => ({ pid, argv: cmdline(pid) })) },
+    cgroup: { root: o.cgroupRoot, holders: strangers.map((s) => s.holder) },
     daemons: o.netns ? foreignDaemons(netnsMembers(o.netns), o.programs.map(programOf), ours) : [],
     ...(o.netns ? { netns: o.netns } : {}),
   });

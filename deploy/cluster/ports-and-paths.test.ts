@@ -5,6 +5,7 @@ import {
   duplicatePorts,
   foreignDaemons,
   foreignListeners,
+  foreignPodProcesses,
   parseNetTcp,
   parseNetUnix,
   portNeeds,
@@ -121,11 +122,27 @@ describe('ports and paths', () => {
       [
         'port 2375 (etcd client) in netns n1 is held by pid 50 (etcd --data-dir=/other/etcd), not by this cluster',
         '  also in use: 6443 (apiserver, pid 60), 5000 (registry, pid 70)',
-        "  cgroup /k8ts-n1 holds processes that are not this cluster's: pid 99 (/web)",
+        '  cgroup /k8ts-n1 holds pods of another cluster: pid 99 (/web)',
         "  netns n1 already runs another cluster's containerd: pid 80 (containerd --config /other/config.toml)",
       ].join('\n'),
     );
     assert.equal(describeOccupation({ listeners: [], daemons: [] }), undefined);
+  });
+
+  it('tells pods of another cluster from leftovers of ours in the cgroup root', () => {
+    const procs = [
+      { pid: 10, ppid: 1, argv: ['containerd-shim-runc-v2', '-namespace', 'k8s.io', '-id', 'a', '-address', '/other/containerd.sock'] },
+      { pid: 11, ppid: 10, argv: ['/pause'] },
+      { pid: 12, ppid: 11, argv: ['/web'] },
+      { pid: 20, ppid: 1, argv: ['containerd-shim-runc-v2', '-address', '/mine/containerd.sock'] },
+      { pid: 21, ppid: 20, argv: ['/pause'] },
+      // an orphaned runc init of a shim down already killed
+      { pid: 30, ppid: 1, argv: ['runc', 'init'] },
+    ];
+    assert.deepEqual(foreignPodProcesses([11, 12, 21, 30, 99], procs, '/mine/containerd.sock'), [
+      { holder: { pid: 11, argv: ['/pause'] }, socket: '/other/containerd.sock' },
+      { holder: { pid: 12, argv: ['/web'] }, socket: '/other/containerd.sock' },
+    ]);
   });
 
   it('knows which program an argv runs', () => {

@@ -5,6 +5,7 @@
 // process it started.
 import * as path from 'node:path';
 import type { ComponentName, Ports } from './layout';
+import type { ProcInfo } from './teardown';
 
 export interface PortNeed {
   port: number;
@@ -181,7 +182,7 @@ export function describeFinding(f: Finding, where: string): string {
 export interface Occupation {
   /** Listeners on our ports and socket paths that are not ours. */
   listeners: Finding[];
-  /** The pods' cgroup root and the processes in it that are not ours. */
+  /** The pods' cgroup root and the processes of another cluster in it. */
   cgroup?: { root: string; holders: Holder[] };
   /** Another cluster's daemons in our network namespace. */
   daemons: Holder[];
@@ -197,7 +198,7 @@ export function describeOccupation(o: Occupation): string | undefined {
   const named = new Set<number>();
   const lines: string[] = [];
   const cgroupLine = (c: NonNullable<Occupation['cgroup']>) =>
-    `cgroup ${c.root} holds processes that are not this cluster's: ${c.holders.slice(0, 3).map(describeHolder).join(', ')}${c.holders.length > 3 ? ` and ${c.holders.length - 3} more` : ''}`;
+    `cgroup ${c.root} holds pods of another cluster: ${c.holders.slice(0, 3).map(describeHolder).join(', ')}${c.holders.length > 3 ? ` and ${c.holders.length - 3} more` : ''}`;
   const [first, ...rest] = o.listeners;
   if (first) {
     lines.push(`${describeFinding(first, where)}, not by this cluster`);
@@ -233,4 +234,26 @@ export function programOf(argv: string[]): string {
   const bin = path.basename(a[0] ?? '');
   if (/^node(\d+)?$/.test(bin) && a[1]) return a[1].split('/').slice(-2).join('/');
   return bin;
+}
+
+/**
+ * Processes in the pods' cgroup root that belong to another cluster: those under a containerd shim
+ * serving another containerd's socket. Leftovers of our own (orphans of a shim that was killed)
+ * are not someone else's.
+ */
+export function foreignPodProcesses(members: number[], procs: ProcInfo[], ourSocket: string): { holder: Holder; socket: string }[] {
+  const byPid = new Map(procs.map((p) => [p.pid, p]));
+  const out: { holder: Holder; socket: string }[] = [];
+  for (const pid of members) {
+    const self = byPid.get(pid);
+    if (!self) continue;
+    for (let p: ProcInfo | undefined = self, hops = 0; p && p.pid > 1 && hops < 64; p = byPid.get(p.ppid), hops++) {
+      if (!path.basename(p.argv[0] ?? '').startsWith('containerd-shim')) continue;
+      const i = p.argv.indexOf('-address');
+      const socket = i >= 0 ? p.argv[i + 1] : undefined;
+      if (socket !== undefined && socket !== ourSocket) out.push({ holder: { pid, argv: self.argv }, socket });
+      break;
+    }
+  }
+  return out;
 }
