@@ -173,26 +173,43 @@ export function nodeIsReady(nodeJson: string): boolean {
   }
 }
 
+/**
+ * Pure, over `kubectl get node/<n> lease/<n> -o json` (a List): the node is Ready, and its Lease
+ * was renewed since the kubelet started — so a Ready condition left over from before a restart
+ * does not count; it is the kubelet we started that reports.
+ */
+export function nodeReadySince(listJson: string, kubeletStartedAt: number): boolean {
+  try {
+    const list = JSON.parse(listJson) as { items?: { kind: string; spec?: { renewTime?: string } }[] };
+    const node = list.items?.find((i) => i.kind === 'Node');
+    const renewed = Date.parse(list.items?.find((i) => i.kind === 'Lease')?.spec?.renewTime ?? '');
+    // renewTime and the process start time are both rounded: a second of slack
+    return node !== undefined && nodeIsReady(JSON.stringify(node)) && renewed >= kubeletStartedAt - 1000;
+  } catch {
+    return false;
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Polls the node through this cluster's apiserver, with this cluster's CA (the admin kubeconfig
- * carries it: an apiserver of another cluster fails TLS verification).
+ * Polls the node and its Lease through this cluster's apiserver with this cluster's CA (the admin
+ * kubeconfig carries it: an apiserver of another cluster fails TLS verification).
  */
-async function waitNodeReady(info: ClusterInfo, layout: Layout, timeoutMs: number): Promise<void> {
+async function waitNodeReady(info: ClusterInfo, layout: Layout, kubeletStartedAt: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
-    const out = await kubectl(info, ['get', 'node', info.nodeName, '-o', 'json']).catch((e: Error) => {
+    const out = await kubectl(info, ['get', '-n', 'kube-node-lease', `node/${info.nodeName}`, `lease/${info.nodeName}`, '-o', 'json']).catch((e: Error) => {
       last = e.message.split('\n').slice(-2).join(' ').trim();
       return '';
     });
-    if (nodeIsReady(out)) return;
+    if (nodeReadySince(out, kubeletStartedAt)) return;
     if (Date.now() > deadline) {
       const kubelet = layout.logFile('kubelet');
       throw new ClusterError('NODE_NOT_READY', `node ${info.nodeName} not Ready in time${last ? ` (${last})` : ''}; see ${kubelet}\n${logTail(kubelet)}`);
     }
-    await sleep(1000);
+    await sleep(500);
   }
 }
 
@@ -264,8 +281,9 @@ export async function up(o: UpOptions): Promise<ClusterInfo> {
   // every unit that is not running starts (a stopped one too): up means the whole cluster
   await send(supervisorDir(layout), { cmd: 'apply' });
   const t0 = performance.now();
+  let started: SupervisorStatus;
   try {
-    await waitUnitsRunning(supervisorDir(layout), [...COMPONENTS], {
+    started = await waitUnitsRunning(supervisorDir(layout), [...COMPONENTS], {
       since,
       timeoutMs: o.componentTimeoutMs ?? 120_000,
       onReady: (u) => {
@@ -284,7 +302,8 @@ export async function up(o: UpOptions): Promise<ClusterInfo> {
     err.reported = true;
     throw err;
   }
-  await step(r, `node ${s.nodeName} Ready`, () => waitNodeReady(info, layout, o.nodeReadyTimeoutMs ?? 180_000));
+  const kubeletStartedAt = started.units.find((u) => u.name === 'kubelet')?.startedAt ?? since;
+  await step(r, `node ${s.nodeName} Ready`, () => waitNodeReady(info, layout, kubeletStartedAt, o.nodeReadyTimeoutMs ?? 180_000));
   await step(
     r,
     'ports answer from us',
