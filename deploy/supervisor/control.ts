@@ -1,5 +1,6 @@
 // The supervisor's control channel: a unix socket in its directory; one JSON request line per
 // connection, one JSON response line back (every response carries the whole status).
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import type { SupervisorStatus } from './status';
@@ -121,5 +122,21 @@ export function request(socketPath: string, req: ControlRequest, timeoutMs = 60_
         ),
       ),
     );
+  });
+}
+
+/**
+ * One supervisor per directory: a listening socket in the abstract namespace, named after the
+ * directory. The kernel hands it to one process only and frees it when that process dies, so a
+ * killed supervisor leaves no stale lock behind.
+ */
+export function holdLock(dir: string): Promise<net.Server> {
+  const name = `\0k8ts-supervisor:${createHash('sha256').update(dir).digest('hex').slice(0, 32)}`;
+  return new Promise((resolve, reject) => {
+    const server = net.createServer((c) => c.destroy());
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'EADDRINUSE' ? new ControlError('ALREADY_RUNNING', `another supervisor serves ${dir}`) : e),
+    );
+    server.listen(name, () => resolve(server));
   });
 }

@@ -86,6 +86,8 @@ export async function ensureSupervisor(o: LaunchOptions): Promise<{ pid: number;
     const argv = [o.nodeBin ?? process.execPath, script, '--dir', p.dir, '--log-file', o.logFile];
     const child = spawn(argv[0], argv.slice(1), {
       detached: true,
+      // a daemon: it pins no directory of whoever started it
+      cwd: '/',
       stdio: ['ignore', fd, fd],
       env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...(o.env ?? {}), K8TS_LOG_FORMAT: 'json' },
     });

@@ -4,7 +4,7 @@
 // running; nothing a unit does makes it exit.
 import { FlagError, parseFlags, usage } from '../../lib/flags';
 import { componentLogger } from '../../lib/log';
-import { request } from './control';
+import type { ControlError } from './control';
 import { procCmdline, writePidFile } from './proc';
 import { Supervisor, supervisorPaths } from './supervisor';
 
@@ -24,17 +24,18 @@ async function main(argv: string[]): Promise<void> {
   // a lost terminal is no reason to stop supervising
   process.on('SIGHUP', () => undefined);
 
-  const other = await request(paths.socket, { cmd: 'status' }, 2000).catch(() => undefined);
-  if (other?.ok && other.status.supervisor.pid !== process.pid) {
-    log.error({ pid: other.status.supervisor.pid }, 'another supervisor already serves this directory');
-    process.exit(3);
-  }
   const sup = new Supervisor({ dir: paths.dir, logger: log, ...(f.logFile ? { logFile: f.logFile } : {}) });
   sup.onShutdown = () => process.exit(0);
   const stop = () => void sup.close().finally(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  await sup.start();
+  try {
+    await sup.start();
+  } catch (e) {
+    if ((e as ControlError).code !== 'ALREADY_RUNNING') throw e;
+    log.error({}, 'another supervisor already serves this directory');
+    process.exit(3);
+  }
   writePidFile(paths.pidFile, { pid: process.pid, argv: procCmdline(process.pid) ?? process.argv });
 }
 

@@ -183,6 +183,14 @@ describe('supervisor', function () {
     await running(s, 'ok');
   });
 
+  it('is alone on its directory: a second supervisor refuses to start', async () => {
+    const a = await supervise([unit('svc', ['sleep', '300'])]);
+    await running(a, 'svc');
+    const b = new Supervisor({ dir: path.join(dir, 'run') });
+    await assert.rejects(b.start(), (e: Error & { code?: string }) => e.code === 'ALREADY_RUNNING');
+    assert.equal(unitOf(a, 'svc').restarts, 0);
+  });
+
   it('answers on its control socket and refuses unknown units and requests', async () => {
     const s = await supervise([unit('svc', ['sleep', '300'])]);
     await running(s, 'svc');

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type * as net from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { componentLogger, type Logger } from '../../lib/log';
-import { serveControl, type ControlRequest, type ControlResponse } from './control';
+import { holdLock, serveControl, type ControlRequest, type ControlResponse } from './control';
 import { allReady } from './probe';
 import { alive, decodeWaitStatus, isOurs, processStartMs, procStat, readPidFile, writePidFile } from './proc';
 import { decideAfterExit } from './restart-policy';
@@ -81,6 +81,7 @@ export class Supervisor {
   private readonly units = new Map<string, Unit>();
   private readonly everReady = new Set<string>();
   private server?: net.Server;
+  private lock?: net.Server;
   private poll?: NodeJS.Timeout;
   private statusQueued = false;
   private closed = false;
@@ -93,6 +94,7 @@ export class Supervisor {
 
   /** Loads the units, adopts what already runs, serves the control socket and starts the rest. */
   async start(): Promise<void> {
+    this.lock = await holdLock(this.paths.dir);
     const specs = this.readUnitFile();
     const previous = this.readPreviousStatus();
     for (const spec of specs) {
@@ -116,6 +118,7 @@ export class Supervisor {
     for (const u of this.units.values()) if (u.timer) clearTimeout(u.timer);
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
     fs.rmSync(this.paths.socket, { force: true });
+    await new Promise<void>((r) => (this.lock ? this.lock.close(() => r()) : r()));
     this.writeStatusNow();
     this.log.info({}, 'supervisor stopped; units left running');
   }
