@@ -298,7 +298,8 @@ export async function up(o: UpOptions): Promise<ClusterInfo> {
     });
   } catch (e) {
     const err = e as Error & { unit?: string; reported?: boolean };
-    r.step({ step: err.unit ?? 'components', ok: false, ms: Math.round(performance.now() - t0), detail: err.message });
+    const detail = err.unit && err.message.startsWith(`${err.unit} `) ? err.message.slice(err.unit.length + 1) : err.message;
+    r.step({ step: err.unit ?? 'components', ok: false, ms: Math.round(performance.now() - t0), detail });
     err.reported = true;
     throw err;
   }

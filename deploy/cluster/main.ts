@@ -14,6 +14,8 @@ import { repoRoot } from '../../lib/repo-root';
 
 const spec = { purge: false, nodeIp: '', nodeName: '', netns: '', home: '', logFormat: 'text', help: false };
 const COMMANDS = ['up', 'down', 'status', 'start', 'stop', 'restart'] as const;
+/** ` --home=<dir>` when one was given, for the hints printed after a failure too. */
+let homeHint = '';
 
 function homeDir(flagHome: string): string {
   return path.resolve(flagHome || process.env.K8TS_HOME || path.join(repoRoot(), '.cluster'));
@@ -65,6 +67,7 @@ async function main(argv: string[]): Promise<void> {
   const out = (line: string) => console.log(line);
   const reporter: Reporter = json ? jsonReporter(log) : textReporter((line) => (line.startsWith('✗') ? console.error(line) : out(line)));
   const homeFlag = f.home ? ` --home=${home}` : '';
+  homeHint = homeFlag;
   const o = {
     home,
     ...(f.netns ? { netns: f.netns } : {}),
@@ -123,6 +126,9 @@ main(process.argv.slice(2)).then(
       // the failed step's line is printed: add what follows it (the log tail)
       const rest = e.message.split('\n').slice(1).join('\n');
       if (rest) console.error(rest);
+      if (e.code === 'UNIT_FAILED' || e.code === 'UNIT_NOT_READY' || e.code === 'NODE_NOT_READY') {
+        console.error(`\nThe supervisor keeps restarting it (npm run cluster -- status${homeHint}); npm run down${homeHint ? ` --${homeHint}` : ''} stops everything.`);
+      }
     } else {
       console.error(`✗ ${e.message}${e.code ? ` [${e.code}]` : ''}`);
     }

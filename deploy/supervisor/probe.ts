@@ -50,7 +50,3 @@ export async function allReady(probes: Probe[] | undefined): Promise<boolean> {
   for (const p of probes ?? []) if (!(await probeOnce(p))) return false;
   return true;
 }
-
-export function describeProbe(p: Probe): string {
-  return 'unix' in p ? `unix socket ${p.unix}` : `${p.tcp.host}:${p.tcp.port}${p.netns ? ` in ${p.netns}` : ''}`;
-}
