@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { up, down, type ClusterOptions } from '../deploy/cluster/cluster';
 import { cgroupRootFor, clusterLayout } from '../deploy/cluster/layout';
-import { readPidFile } from '../deploy/cluster/supervisor';
+import { readPidFile } from '../deploy/supervisor/proc';
 
 async function main(): Promise<void> {
   const opts: ClusterOptions = {

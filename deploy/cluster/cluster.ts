@@ -1,26 +1,25 @@
-// The local cluster: `up` brings a whole single-node cluster to life as detached processes under a
-// state dir (optionally all inside one network namespace); `down` stops it and its pods while
-// keeping the data; `restartComponent` bounces one process for restart tests.
+// The local cluster: `up` checks that every port and path it needs is free (or already this
+// cluster's), prepares the state dir (optionally all inside one network namespace), writes the
+// components as units for a supervisor (deploy/supervisor) that starts them in order and restarts
+// any that exits, and reports Ready only once the node is Ready through this cluster's apiserver
+// and every port answers from the process it started. `down` stops the supervisor, then the
+// components and their pods, keeping the data. stop/start/restart of one component go through the
+// supervisor, so an operator's stop is not a crash.
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFile, execFileSync } from 'node:child_process';
-import { componentLogger } from '../../lib/log';
 import { renderContainerdConfig } from '../../kubelet/containerd/config';
 import { buildImages } from '../images/build-images';
 import { renderRegistryConfig } from '../registry/registry';
 import { PAUSE_IMAGE_REF } from '../images/image-specs';
 import { repoRoot } from '../../lib/repo-root';
-import {
-  componentCommand,
-  CONTROL_PLANE_HOST,
-  grpcAddress,
-  healthPort,
-  inNetns,
-  kubeProxyCleanupCommand,
-  type CommandContext,
-} from './component-commands';
+import { ensureSupervisor, liveStatus, send, shutdownSupervisor, statusFile, supervisorPid, waitUnitsRunning, writeUnits } from '../supervisor/launch';
+import { logTail, runningPid, stopRecorded } from '../supervisor/proc';
+import type { ControlRequest } from '../supervisor/control';
+import type { SupervisorStatus, UnitStatus } from '../supervisor/status';
+import { supervisorPaths } from '../supervisor/supervisor';
+import { componentCommand, CONTROL_PLANE_HOST, inNetns, kubeProxyCleanupCommand, type CommandContext } from './component-commands';
 import {
   cgroupRootFor,
   clusterLayout,
@@ -35,15 +34,19 @@ import {
   type Layout,
   type Ports,
 } from './layout';
+import { launcherLog } from './launcher-log';
 import { discoverNodeIp, IPV4 } from './node-address';
+import { assertFree, assertOwnListeners } from './occupancy';
 import { ensurePki } from './pki-setup';
+import { duplicatePorts, portNeeds } from './ports-and-paths';
 import { ensurePackages, requireRoot, requireTools } from './preflight';
-import { runningPid, spawnDetached, stopRecorded, tcpOpen, waitUntil } from './supervisor';
+import { silentReporter, step, type Reporter } from './progress';
 import { killPods, pruneCgroups, removeCniState, runQuiet, unmountUnder } from './teardown';
+import { clusterUnits, unitEnv } from './units';
 
 export type { ClusterInfo, ClusterOptions } from './layout';
 
-const log = componentLogger('cluster');
+const log = launcherLog('cluster');
 
 export class ClusterError extends Error {
   readonly code: 'INVALID_OPTIONS' | 'NOT_BUILT' | 'NODE_NOT_READY';
@@ -92,10 +95,9 @@ function commandContext(layout: Layout, s: SavedState): CommandContext {
   return { layout, ports: s.ports, nodeName: s.nodeName, nodeIp: s.nodeIp, netns: s.netns, nodeMonitorGracePeriodSeconds: s.nodeMonitorGracePeriodSeconds, nodeBin: process.execPath, distDir: path.join(repoRoot(), 'dist') };
 }
 
-function childEnv(): NodeJS.ProcessEnv {
-  // containerd needs containerd-shim-runc-v2 and runc; kube-proxy needs iptables-restore
-  return { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin` };
-}
+/** The supervisor's directory: the unit file, its socket, status and pid file sit beside the pid files. */
+const supervisorDir = (l: Layout) => l.runDir;
+const supervisorLog = (l: Layout) => path.join(l.logsDir, 'supervisor.log');
 
 function ensureNetns(netns: string, nodeIp: string): void {
   const ns = (...args: string[]) => execFileSync('ip', ['-n', netns, ...args], { stdio: 'pipe' });
@@ -129,67 +131,29 @@ function ensureNodeSysctls(netns?: string): void {
   }
 }
 
-function unixSocketOpen(file: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ path: file });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
+/** Config files and directories of every component (idempotent: rewritten on every up). */
+function prepare(ctx: CommandContext): void {
+  const l = ctx.layout;
+  fs.mkdirSync(l.containerdDir, { recursive: true });
+  const toml = renderContainerdConfig({
+    root: l.containerdRoot,
+    state: l.containerdState,
+    socket: l.containerdSocket,
+    cniBinDir: l.cniBinDir,
+    cniConfDir: l.cniConfDir,
+    sandboxImage: PAUSE_IMAGE_REF,
+    // containerd pulls from the node's own registry over plain HTTP
+    insecureRegistries: [`${CONTROL_PLANE_HOST}:${ctx.ports.registry}`],
   });
-}
-
-async function waitHealthy(c: ComponentName, ctx: CommandContext): Promise<void> {
-  const { layout: l, ports: p } = ctx;
-  const opts = { pidFile: l.pidFile(c), logFile: l.logFile(c) };
-  if (c === 'containerd') {
-    await waitUntil('containerd', () => unixSocketOpen(l.containerdSocket), opts);
-    return;
+  fs.writeFileSync(l.containerdConfig, toml);
+  const storageDir = path.join(l.registryDir, 'storage');
+  fs.mkdirSync(storageDir, { recursive: true });
+  fs.writeFileSync(l.registryConfig, renderRegistryConfig({ storageDir, addr: `${CONTROL_PLANE_HOST}:${ctx.ports.registry}` }));
+  fs.mkdirSync(l.etcdDir, { recursive: true, mode: 0o700 });
+  for (const c of COMPONENTS) {
+    const script = componentCommand(c, ctx).find((a) => a.endsWith('main.js'));
+    if (script && !fs.existsSync(script)) throw new ClusterError('NOT_BUILT', `${script} is missing: run npm run build`);
   }
-  const ports = c === 'apiserver' ? [p.apiserver, p.apiserverGrpc] : [healthPort(c, p)!];
-  for (const port of ports) await waitUntil(`${c} on port ${port}`, () => tcpOpen(CONTROL_PLANE_HOST, port, ctx.netns), opts);
-}
-
-function prepare(c: ComponentName, ctx: CommandContext): void {
-  const l = ctx.layout;
-  if (c === 'containerd') {
-    fs.mkdirSync(l.containerdDir, { recursive: true });
-    const toml = renderContainerdConfig({
-      root: l.containerdRoot,
-      state: l.containerdState,
-      socket: l.containerdSocket,
-      cniBinDir: l.cniBinDir,
-      cniConfDir: l.cniConfDir,
-      sandboxImage: PAUSE_IMAGE_REF,
-      // containerd pulls from the node's own registry over plain HTTP
-      insecureRegistries: [`${CONTROL_PLANE_HOST}:${ctx.ports.registry}`],
-    });
-    fs.writeFileSync(l.containerdConfig, toml);
-  }
-  if (c === 'registry') {
-    const storageDir = path.join(l.registryDir, 'storage');
-    fs.mkdirSync(storageDir, { recursive: true });
-    fs.writeFileSync(l.registryConfig, renderRegistryConfig({ storageDir, addr: `${CONTROL_PLANE_HOST}:${ctx.ports.registry}` }));
-  }
-  if (c === 'etcd') fs.mkdirSync(l.etcdDir, { recursive: true, mode: 0o700 });
-  const argv = componentCommand(c, ctx);
-  const script = argv.find((a) => a.endsWith('main.js'));
-  if (script && !fs.existsSync(script)) throw new ClusterError('NOT_BUILT', `${script} is missing: run npm run build`);
-}
-
-/** Starts c unless it already runs; then waits until it answers. */
-async function startComponent(c: ComponentName, ctx: CommandContext): Promise<void> {
-  const l = ctx.layout;
-  const pid = runningPid(l.pidFile(c));
-  if (pid !== undefined) {
-    log.info({ name: c, pid }, 'already running');
-  } else {
-    prepare(c, ctx);
-    const started = spawnDetached(componentCommand(c, ctx), l.logFile(c), l.pidFile(c), childEnv());
-    log.info({ name: c, pid: started, log: l.logFile(c) }, 'started');
-  }
-  await waitHealthy(c, ctx);
 }
 
 function kubectl(info: { kubeconfig: string; netns?: string }, args: string[]): Promise<string> {
@@ -209,12 +173,44 @@ export function nodeIsReady(nodeJson: string): boolean {
   }
 }
 
-async function waitNodeReady(info: ClusterInfo, layout: Layout, timeoutMs: number): Promise<void> {
-  await waitUntil(
-    `node ${info.nodeName} Ready`,
-    async () => nodeIsReady(await kubectl(info, ['get', 'node', info.nodeName, '-o', 'json']).catch(() => '')),
-    { timeoutMs, pidFile: layout.pidFile('kubelet'), logFile: layout.logFile('kubelet'), intervalMs: 1000 },
-  );
+/**
+ * Pure, over `kubectl get node/<n> lease/<n> -o json` (a List): the node is Ready, and its Lease
+ * was renewed since the kubelet started — so a Ready condition left over from before a restart
+ * does not count; it is the kubelet we started that reports.
+ */
+export function nodeReadySince(listJson: string, kubeletStartedAt: number): boolean {
+  try {
+    const list = JSON.parse(listJson) as { items?: { kind: string; spec?: { renewTime?: string } }[] };
+    const node = list.items?.find((i) => i.kind === 'Node');
+    const renewed = Date.parse(list.items?.find((i) => i.kind === 'Lease')?.spec?.renewTime ?? '');
+    // renewTime and the process start time are both rounded: a second of slack
+    return node !== undefined && nodeIsReady(JSON.stringify(node)) && renewed >= kubeletStartedAt - 1000;
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Polls the node and its Lease through this cluster's apiserver with this cluster's CA (the admin
+ * kubeconfig carries it: an apiserver of another cluster fails TLS verification).
+ */
+async function waitNodeReady(info: ClusterInfo, layout: Layout, kubeletStartedAt: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    const out = await kubectl(info, ['get', '-n', 'kube-node-lease', `node/${info.nodeName}`, `lease/${info.nodeName}`, '-o', 'json']).catch((e: Error) => {
+      last = e.message.split('\n').slice(-2).join(' ').trim();
+      return '';
+    });
+    if (nodeReadySince(out, kubeletStartedAt)) return;
+    if (Date.now() > deadline) {
+      const kubelet = layout.logFile('kubelet');
+      throw new ClusterError('NODE_NOT_READY', `node ${info.nodeName} not Ready in time${last ? ` (${last})` : ''}; see ${kubelet}\n${logTail(kubelet)}`);
+    }
+    await sleep(500);
+  }
 }
 
 function infoOf(layout: Layout, s: SavedState): ClusterInfo {
@@ -231,24 +227,94 @@ function infoOf(layout: Layout, s: SavedState): ClusterInfo {
   return info;
 }
 
-export async function up(o: ClusterOptions & { nodeReadyTimeoutMs?: number }): Promise<ClusterInfo> {
+/** Live pids of this cluster's recorded processes: the components and the supervisor. */
+function ourPids(layout: Layout): number[] {
+  const pids = COMPONENTS.map((c) => runningPid(layout.pidFile(c)));
+  return [...pids, supervisorPid(supervisorDir(layout))].filter((p): p is number => p !== undefined);
+}
+
+export interface UpOptions extends ClusterOptions {
+  nodeReadyTimeoutMs?: number;
+  /** How long each component may take to become ready on its first start. */
+  componentTimeoutMs?: number;
+  /** Step lines (the CLI prints them); silent by default. */
+  progress?: Reporter;
+  /** The environment the components inherit from (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function up(o: UpOptions): Promise<ClusterInfo> {
+  const r = o.progress ?? silentReporter;
   requireRoot();
-  ensurePackages();
-  requireTools();
+  await step(r, 'packages', () => {
+    ensurePackages();
+    requireTools();
+  });
   const { layout, s } = resolve(o, true);
+  const dups = duplicatePorts(portNeeds(s.ports));
+  if (dups.length > 0) throw new ClusterError('INVALID_OPTIONS', dups.join('; '));
+  const ctx = commandContext(layout, s);
+  const units = clusterUnits(ctx, unitEnv(o.env ?? process.env));
+  // Before anything is written or started: every port and path is free or already ours.
+  await step(r, 'ports and paths', () =>
+    assertFree({ layout, ports: s.ports, netns: s.netns, cgroupRoot: cgroupRootFor(s.netns), ourPids: ourPids(layout), programs: units.map((u) => u.argv) }),
+  );
   for (const d of [layout.home, layout.logsDir, layout.runDir, layout.imagesDir, layout.cniConfDir, layout.kubeletRoot]) {
     fs.mkdirSync(d, { recursive: true });
   }
   fs.writeFileSync(stateFile(layout), JSON.stringify(s, null, 2) + '\n');
-  if (s.netns) ensureNetns(s.netns, s.nodeIp);
+  if (s.netns) await step(r, 'netns', () => ensureNetns(s.netns!, s.nodeIp), () => `${s.netns}, node ${s.nodeIp}`);
   ensureNodeSysctls(s.netns);
-  await buildImages(layout.imagesDir);
+  await step(r, 'images', () => buildImages(layout.imagesDir));
   const info = infoOf(layout, s);
-  await ensurePki(layout, { nodeName: s.nodeName, nodeIp: s.nodeIp, server: info.apiserverUrl });
-  const ctx = commandContext(layout, s);
-  for (const c of COMPONENTS) await startComponent(c, ctx);
-  await waitNodeReady(info, layout, o.nodeReadyTimeoutMs ?? 180_000);
-  log.info({ node: s.nodeName, nodeIp: s.nodeIp, grpc: grpcAddress(ctx) }, 'cluster up');
+  await step(r, 'certificates', () => ensurePki(layout, { nodeName: s.nodeName, nodeIp: s.nodeIp, server: info.apiserverUrl }));
+  prepare(ctx);
+  writeUnits(supervisorDir(layout), units);
+
+  const since = Date.now();
+  const sup = await step(
+    r,
+    'supervisor',
+    () => ensureSupervisor({ dir: supervisorDir(layout), logFile: supervisorLog(layout), env: { K8TS_LOG_LEVEL: 'info' } }),
+    (v) => `pid ${v.pid}${v.started ? '' : ', already running'}`,
+  );
+  // every unit that is not running starts (a stopped one too): up means the whole cluster
+  await send(supervisorDir(layout), { cmd: 'apply' });
+  const t0 = performance.now();
+  let started: SupervisorStatus;
+  try {
+    started = await waitUnitsRunning(supervisorDir(layout), [...COMPONENTS], {
+      since,
+      timeoutMs: o.componentTimeoutMs ?? 120_000,
+      onReady: (u) => {
+        const fresh = !u.adopted && u.readyAt !== undefined && u.startedAt !== undefined && u.startedAt >= since;
+        r.step({
+          step: u.name,
+          ok: true,
+          ...(fresh ? { ms: u.readyAt! - u.startedAt! } : {}),
+          detail: fresh ? `pid ${u.pid}` : `pid ${u.pid}, already running${u.adopted ? ' (adopted)' : ''}`,
+        });
+      },
+    });
+  } catch (e) {
+    const err = e as Error & { unit?: string; reported?: boolean };
+    const detail = err.unit && err.message.startsWith(`${err.unit} `) ? err.message.slice(err.unit.length + 1) : err.message;
+    r.step({ step: err.unit ?? 'components', ok: false, ms: Math.round(performance.now() - t0), detail });
+    err.reported = true;
+    throw err;
+  }
+  const kubeletStartedAt = started.units.find((u) => u.name === 'kubelet')?.startedAt ?? since;
+  await step(r, `node ${s.nodeName} Ready`, () => waitNodeReady(info, layout, kubeletStartedAt, o.nodeReadyTimeoutMs ?? 180_000));
+  await step(
+    r,
+    'ports answer from us',
+    async () => {
+      const { status } = await send(supervisorDir(layout), { cmd: 'status' });
+      assertOwnListeners({ ports: s.ports, netns: s.netns, pidOf: (c) => status.units.find((u) => u.name === c)?.pid });
+    },
+    () => `${portNeeds(s.ports).length} ports`,
+  );
+  log.info({ node: s.nodeName, nodeIp: s.nodeIp, supervisor: sup.pid }, 'cluster up');
   return info;
 }
 
@@ -257,52 +323,133 @@ function componentName(name: string): ComponentName {
   return name;
 }
 
-/** Stops one component (a later up starts it again), as a node or component failure would. */
-export async function stopComponent(o: ClusterOptions, name: ComponentName | string): Promise<void> {
-  const { layout } = resolve(o, false);
-  await stopRecorded(layout.pidFile(componentName(name)));
+export interface ComponentAction {
+  name: ComponentName;
+  /** The pid before and after. */
+  before?: number;
+  after?: number;
+  ms: number;
 }
 
-/** Stops one component and starts it again with the same command line, waiting until healthy. */
-export async function restartComponent(o: ClusterOptions, name: ComponentName | string): Promise<void> {
+/** Stops one component through the supervisor; it stays stopped (no restart) until started. */
+export async function stopComponent(o: ClusterOptions, name: ComponentName | string): Promise<ComponentAction> {
   const c = componentName(name);
-  const { layout, s } = resolve(o, false);
-  await stopRecorded(layout.pidFile(c));
-  await startComponent(c, commandContext(layout, s));
+  const { layout } = resolve(o, false);
+  const t = performance.now();
+  const before = runningPid(layout.pidFile(c));
+  try {
+    await send(supervisorDir(layout), { cmd: 'stop', unit: c });
+  } catch (e) {
+    // no supervisor: nothing would restart it anyway, so stop it by its pid file
+    if ((e as { code?: string }).code !== 'SUPERVISOR_DOWN') throw e;
+    await stopRecorded(layout.pidFile(c));
+  }
+  return { name: c, ...(before ? { before } : {}), ms: Math.round(performance.now() - t) };
 }
 
-export async function down(o: ClusterOptions, opts: { purge?: boolean } = {}): Promise<void> {
+/** A request to this cluster's supervisor; when none runs, say how to get one. */
+async function toSupervisor(layout: Layout, req: ControlRequest): Promise<void> {
+  try {
+    await send(supervisorDir(layout), req);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'SUPERVISOR_DOWN') {
+      (e as Error).message += ': npm run up starts one, which adopts the running components';
+    }
+    throw e;
+  }
+}
+
+async function startOrRestart(o: ClusterOptions, name: string, cmd: 'start' | 'restart', timeoutMs = 120_000): Promise<ComponentAction> {
+  const c = componentName(name);
+  const { layout } = resolve(o, false);
+  const t = performance.now();
+  const before = runningPid(layout.pidFile(c));
+  const since = Date.now();
+  await toSupervisor(layout, { cmd, unit: c });
+  const status = await waitUnitsRunning(supervisorDir(layout), [c], { since, timeoutMs });
+  const after = status.units.find((u) => u.name === c)?.pid;
+  return { name: c, ...(before ? { before } : {}), ...(after ? { after } : {}), ms: Math.round(performance.now() - t) };
+}
+
+/** Starts a stopped component through the supervisor and waits until it is ready. */
+export function startComponent(o: ClusterOptions, name: ComponentName | string): Promise<ComponentAction> {
+  return startOrRestart(o, name, 'start');
+}
+
+/** Stops one component and starts it again with the same command line, waiting until ready. */
+export function restartComponent(o: ClusterOptions, name: ComponentName | string): Promise<ComponentAction> {
+  return startOrRestart(o, name, 'restart');
+}
+
+/**
+ * What the supervisor reports; when it is not running, the last status it wrote with each
+ * component's liveness read from its pid file.
+ */
+export async function clusterStatus(o: ClusterOptions): Promise<SupervisorStatus> {
+  const { layout } = resolve(o, false);
+  const live = await liveStatus(supervisorDir(layout));
+  if (live) return live;
+  const last = statusFile(supervisorDir(layout));
+  const units: UnitStatus[] = COMPONENTS.map((c) => {
+    const prev = last?.units.find((u) => u.name === c);
+    const pid = runningPid(layout.pidFile(c));
+    return {
+      name: c,
+      state: pid !== undefined ? 'running' : 'stopped',
+      ...(pid !== undefined ? { pid } : {}),
+      adopted: false,
+      restarts: prev?.restarts ?? 0,
+      ...(prev?.lastExit ? { lastExit: prev.lastExit } : {}),
+      ...(prev?.lastDecision ? { lastDecision: prev.lastDecision } : {}),
+      decisions: prev?.decisions ?? [],
+      logFile: layout.logFile(c),
+    };
+  });
+  return {
+    supervisor: { pid: last?.supervisor.pid ?? 0, startedAt: last?.supervisor.startedAt ?? 0, running: false, socket: supervisorPaths(supervisorDir(layout)).socket, logFile: supervisorLog(layout) },
+    units,
+    writtenAt: Date.now(),
+  };
+}
+
+export async function down(o: ClusterOptions, opts: { purge?: boolean; progress?: Reporter } = {}): Promise<void> {
+  const r = opts.progress ?? silentReporter;
   requireRoot();
   const { layout, s } = resolve(o, false);
   const ctx = commandContext(layout, s);
-  const stop = async (c: ComponentName) => {
-    if (await stopRecorded(layout.pidFile(c))) log.info({ name: c }, 'stopped');
-  };
+  // first the supervisor, or it would restart what is stopped next
+  await step(r, 'supervisor', () => shutdownSupervisor(supervisorDir(layout)), (pid) => (pid ? `stopped pid ${pid}` : 'was not running'));
+  const stop = (c: ComponentName) => step(r, c, () => stopRecorded(layout.pidFile(c)), (was) => (was ? 'stopped' : 'was not running'));
   for (const c of ['kube-proxy', 'kubelet', 'scheduler', 'controller-manager'] as const) await stop(c);
   // containers outlive containerd (their shims are reparented): kill them while containerd still
   // runs so it records their exit, then stop containerd itself
-  await killPods(layout.containerdSocket);
+  await step(r, 'pods', () => killPods(layout.containerdSocket), (n) => `${n} sandboxes killed`);
   await stop('containerd');
   await killPods(layout.containerdSocket);
   await stop('registry');
   await stop('apiserver');
   await stop('etcd');
 
-  const netnsGone = s.netns !== undefined && !fs.existsSync(`/run/netns/${s.netns}`);
-  if (!netnsGone) {
-    const cleanup = kubeProxyCleanupCommand(ctx);
-    const script = cleanup.find((a) => a.endsWith('main.js'));
-    if (script && fs.existsSync(script) && !runQuiet(cleanup)) log.warn({}, 'kube-proxy cleanup failed');
-    removeCniState(layout.cniConfDir, layout.home, s.netns);
-  }
-  const unmounted = unmountUnder(layout.home);
-  pruneCgroups(cgroupRootFor(s.netns));
-  log.info({ unmounted }, 'cluster down');
+  await step(r, 'cleanup', () => {
+    const netnsGone = s.netns !== undefined && !fs.existsSync(`/run/netns/${s.netns}`);
+    if (!netnsGone) {
+      const cleanup = kubeProxyCleanupCommand(ctx);
+      const script = cleanup.find((a) => a.endsWith('main.js'));
+      if (script && fs.existsSync(script) && !runQuiet(cleanup)) log.warn({}, 'kube-proxy cleanup failed');
+      removeCniState(layout.cniConfDir, layout.home, s.netns);
+    }
+    const unmounted = unmountUnder(layout.home);
+    pruneCgroups(cgroupRootFor(s.netns));
+    log.info({ unmounted }, 'cluster down');
+  });
 
   if (opts.purge) {
-    fs.rmSync(layout.home, { recursive: true, force: true });
-    if (s.netns && !netnsGone) runQuiet(['ip', 'netns', 'del', s.netns]);
-    log.info({ home: layout.home }, 'state removed');
+    await step(r, 'purge', () => {
+      const netnsExists = s.netns !== undefined && fs.existsSync(`/run/netns/${s.netns}`);
+      fs.rmSync(layout.home, { recursive: true, force: true });
+      if (s.netns && netnsExists) runQuiet(['ip', 'netns', 'del', s.netns]);
+      log.info({ home: layout.home }, 'state removed');
+    }, () => (s.netns ? `${layout.home} and netns ${s.netns} removed` : `${layout.home} removed`));
   }
 }
 

@@ -1,65 +1,137 @@
-// `node dist/deploy/cluster/main.js up|down [--purge]`: the local single-node cluster.
-// State lives in <repo>/.cluster (or $K8TS_HOME); see README.md.
+// `node dist/deploy/cluster/main.js up|down|status|start|stop|restart [component] [flags]`: the
+// local single-node cluster. State lives in <repo>/.cluster (or $K8TS_HOME); see README.md.
+// People get one line per step and a summary; --log-format=json prints JSON lines instead. The
+// launcher's own JSON log goes to <home>/logs/cluster.log in text mode.
 import * as path from 'node:path';
 import { FlagError, parseFlags, usage } from '../../lib/flags';
+import { configureLogging, parseLogFormat } from '../../lib/log';
+import { renderStatus } from '../supervisor/status';
+import { clusterStatus, down, restartComponent, startComponent, stopComponent, up, type ComponentAction } from './cluster';
+import { clusterLayout, COMPONENTS } from './layout';
+import { fileLogger, launcherLog, setLauncherLogSink } from './launcher-log';
+import { formatSeconds, jsonReporter, textReporter, type ReportedError, type Reporter } from './progress';
 import { repoRoot } from '../../lib/repo-root';
-import { down, restartComponent, up } from './cluster';
-import { isComponentName } from './layout';
 
-const spec = { purge: false, nodeIp: '', nodeName: '', netns: '', home: '', help: false };
+const spec = { purge: false, nodeIp: '', nodeName: '', netns: '', home: '', logFormat: 'text', help: false };
+const COMMANDS = ['up', 'down', 'status', 'start', 'stop', 'restart'] as const;
+/** ` --home=<dir>` when one was given, for the hints printed after a failure too. */
+let homeHint = '';
 
 function homeDir(flagHome: string): string {
   return path.resolve(flagHome || process.env.K8TS_HOME || path.join(repoRoot(), '.cluster'));
+}
+
+function upSummary(info: Awaited<ReturnType<typeof up>>, homeFlag: string): string {
+  const ns = info.netns ? `sudo ip netns exec ${info.netns} ` : '';
+  const logs = path.join(info.home, 'logs');
+  return [
+    '',
+    `k8ts is up: node ${info.nodeName} (${info.nodeIp}) is Ready; API ${info.apiserverUrl}, gRPC ${info.grpcAddress}, registry ${info.registry}`,
+    `Every process runs under the supervisor: one that exits is restarted (see npm run cluster -- status${homeFlag}).`,
+    `Logs (JSON): ${logs}/<component>.log, supervisor.log, cluster.log`,
+    '',
+    'Use it:',
+    `  export KUBECONFIG=${info.kubeconfig}`,
+    `  ${ns}kubectl get nodes`,
+    `  ${ns}kubectl apply -f deploy/examples/web.yaml`,
+    `  ${ns}npx k8ts get pods -A`,
+    '',
+    `One component: npm run cluster -- status|restart|stop|start <component>${homeFlag}`,
+    `Stop it (data kept): npm run down${homeFlag ? ` --${homeFlag}` : ''}   · wipe everything: npm run down -- --purge${homeFlag}`,
+  ].join('\n');
+}
+
+function actionLine(verb: string, a: ComponentAction): string {
+  const pids = a.before && a.after ? `pid ${a.before} → ${a.after}` : a.after ? `pid ${a.after}` : a.before ? `was pid ${a.before}` : 'was not running';
+  return `✓ ${verb} ${a.name}  ${formatSeconds(a.ms)}  ${pids}`;
 }
 
 async function main(argv: string[]): Promise<void> {
   const f = parseFlags(argv, spec);
   const cmd = f._[0];
   if (f.help || !cmd) {
-    console.log(`usage: k8ts-cluster up|down|restart <component>\n${usage('k8ts-cluster', spec)}`);
+    console.log(`usage: k8ts-cluster ${COMMANDS.join('|')} [component]\n  components: ${COMPONENTS.join(', ')}\n${usage('k8ts-cluster', spec)}`);
     return;
   }
+  if (!(COMMANDS as readonly string[]).includes(cmd)) throw new FlagError(`unknown command "${cmd}" (expected ${COMMANDS.join(', ')})`);
+  const json = parseLogFormat(f.logFormat) === 'json';
+  // the components inherit the caller's environment as it was, whatever this process sets below
+  const env = { ...process.env };
+  const home = homeDir(f.home);
+  if (!json) {
+    // people read steps; the JSON log of the launcher and of the modules it calls goes to a file
+    configureLogging({ level: 'silent' });
+    setLauncherLogSink(fileLogger(path.join(clusterLayout(home).logsDir, 'cluster.log')));
+  }
+  const log = launcherLog('cluster');
+  const out = (line: string) => console.log(line);
+  const reporter: Reporter = json ? jsonReporter(log) : textReporter((line) => (line.startsWith('✗') ? console.error(line) : out(line)));
+  const homeFlag = f.home ? ` --home=${home}` : '';
+  homeHint = homeFlag;
   const o = {
-    home: homeDir(f.home),
+    home,
     ...(f.netns ? { netns: f.netns } : {}),
     ...(f.nodeIp ? { nodeIp: f.nodeIp } : {}),
     ...(f.nodeName ? { nodeName: f.nodeName } : {}),
   };
-  if (cmd === 'up') {
-    console.log(`k8ts: bringing up the local cluster in ${o.home}`);
-    const info = await up(o);
-    const ns = info.netns ? `sudo ip netns exec ${info.netns} ` : '';
-    console.log(
-      [
-        '',
-        `k8ts is up: node ${info.nodeName} (${info.nodeIp}) is Ready; API ${info.apiserverUrl}, gRPC ${info.grpcAddress}`,
-        `logs: ${path.join(info.home, 'logs')}/<component>.log`,
-        '',
-        'Use it:',
-        `  export KUBECONFIG=${info.kubeconfig}`,
-        `  ${ns}kubectl get nodes`,
-        `  ${ns}npx k8ts get pods -A`,
-        '',
-        'Stop it (data kept): npm run down   · wipe everything: npm run down -- --purge',
-      ].join('\n'),
-    );
-  } else if (cmd === 'down') {
-    await down(o, { purge: f.purge });
-    console.log(f.purge ? `k8ts: cluster stopped and ${o.home} removed` : `k8ts: cluster stopped; state kept in ${o.home}`);
-  } else if (cmd === 'restart') {
-    const name = f._[1] ?? '';
-    if (!isComponentName(name)) throw new FlagError(`restart: unknown component "${name}"`);
-    await restartComponent(o, name);
-    console.log(`k8ts: ${name} restarted`);
-  } else {
-    throw new FlagError(`unknown command "${cmd}" (expected up, down or restart)`);
+  const component = f._[1] ?? '';
+  if ((cmd === 'start' || cmd === 'stop' || cmd === 'restart') && !(COMPONENTS as readonly string[]).includes(component)) {
+    throw new FlagError(`${cmd}: unknown component "${component}" (one of ${COMPONENTS.join(', ')})`);
+  }
+
+  switch (cmd) {
+    case 'up': {
+      if (!json) out(`k8ts: bringing up the local cluster in ${home}`);
+      const info = await up({ ...o, progress: reporter, env });
+      if (json) log.info({ ...info }, 'summary');
+      else out(upSummary(info, homeFlag));
+      return;
+    }
+    case 'down':
+      if (!json) out(`k8ts: stopping the local cluster in ${home}`);
+      await down(o, { purge: f.purge, progress: reporter });
+      if (json) log.info({ home, purged: f.purge }, 'cluster down');
+      else out(f.purge ? `k8ts: cluster stopped and ${home} removed` : `k8ts: cluster stopped; state kept in ${home} (npm run up brings it back)`);
+      return;
+    case 'status': {
+      const status = await clusterStatus(o);
+      if (json) out(JSON.stringify(status));
+      else out(`k8ts cluster in ${home}\n${renderStatus(status, Date.now())}`);
+      return;
+    }
+    case 'stop': {
+      const a = await stopComponent(o, component);
+      if (json) log.info({ ...a }, 'component stopped');
+      else out(`${actionLine('stopped', a)} (stays stopped until: npm run cluster -- start ${component}${homeFlag})`);
+      return;
+    }
+    case 'start':
+    case 'restart': {
+      const a = cmd === 'start' ? await startComponent(o, component) : await restartComponent(o, component);
+      if (json) log.info({ ...a }, cmd === 'start' ? 'component started' : 'component restarted');
+      else out(actionLine(cmd === 'start' ? 'started' : 'restarted', a));
+      return;
+    }
   }
 }
 
+const jsonMode = process.argv.includes('--log-format=json') || process.argv.join(' ').includes('--log-format json');
+
 main(process.argv.slice(2)).then(
   () => process.exit(0),
-  (e: Error & { code?: string }) => {
-    console.error(`k8ts: ${e.message}${e.code ? ` [${e.code}]` : ''}`);
+  (e: ReportedError & { code?: string }) => {
+    if (jsonMode) {
+      launcherLog('cluster').error({ code: e.code, err: e.message }, 'failed');
+    } else if (e.reported) {
+      // the failed step's line is printed: add what follows it (the log tail)
+      const rest = e.message.split('\n').slice(1).join('\n');
+      if (rest) console.error(rest);
+      if (e.code === 'UNIT_FAILED' || e.code === 'UNIT_NOT_READY' || e.code === 'NODE_NOT_READY') {
+        console.error(`\nThe supervisor keeps restarting it (npm run cluster -- status${homeHint}); npm run down${homeHint ? ` --${homeHint}` : ''} stops everything.`);
+      }
+    } else {
+      console.error(`✗ ${e.message}${e.code ? ` [${e.code}]` : ''}`);
+    }
     process.exit(1);
   },
 );

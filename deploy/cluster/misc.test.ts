@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { nodeIsReady } from './cluster';
+import { nodeIsReady, nodeReadySince } from './cluster';
 import { defaultRouteDevice, firstIpv4, IPV4 } from './node-address';
 import { clientIdentities, kubeletServingSans } from './pki-setup';
 import { installedFromDpkg, missingPackages, REQUIRED_PACKAGES } from './preflight';
@@ -34,5 +34,22 @@ describe('cluster helpers', () => {
     assert.equal(nodeIsReady(node('True')), true);
     assert.equal(nodeIsReady(node('False')), false);
     assert.equal(nodeIsReady(''), false);
+  });
+
+  it('counts a node Ready only once the kubelet it started renewed the Lease', () => {
+    const started = Date.parse('2025-01-02T03:04:05Z');
+    const list = (ready: string, renewTime: string) =>
+      JSON.stringify({
+        kind: 'List',
+        items: [
+          { kind: 'Node', status: { conditions: [{ type: 'Ready', status: ready }] } },
+          { kind: 'Lease', spec: { holderIdentity: 'n', renewTime } },
+        ],
+      });
+    assert.equal(nodeReadySince(list('True', '2025-01-02T03:04:06.123000Z'), started), true);
+    // Ready left over from before the restart: the new kubelet has not reported yet
+    assert.equal(nodeReadySince(list('True', '2025-01-02T03:03:50.000000Z'), started), false);
+    assert.equal(nodeReadySince(list('False', '2025-01-02T03:04:06.000000Z'), started), false);
+    assert.equal(nodeReadySince('', started), false);
   });
 });

@@ -1,7 +1,7 @@
 // Preflight: the Debian packages a node needs. When one is missing and we are root, install it with
 // apt-get; otherwise fail with the exact command to run.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { componentLogger } from '../../lib/log';
+import { launcherLog } from './launcher-log';
 
 export const REQUIRED_PACKAGES = [
   'etcd-server',
@@ -49,7 +49,7 @@ export function installedPackages(pkgs: readonly string[]): Set<string> {
 }
 
 export function ensurePackages(pkgs: readonly string[] = REQUIRED_PACKAGES): void {
-  const log = componentLogger('preflight');
+  const log = launcherLog('preflight');
   const missing = missingPackages(pkgs, installedPackages(pkgs));
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
@@ -61,8 +61,9 @@ export function ensurePackages(pkgs: readonly string[] = REQUIRED_PACKAGES): voi
   log.info({ packages: missing }, 'installing packages');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   try {
-    execFileSync('apt-get', ['update'], { stdio: 'inherit', env });
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+    // apt's progress goes to stderr: stdout carries the steps (or JSON lines)
+    execFileSync('apt-get', ['update'], { stdio: ['ignore', 2, 2], env });
+    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: ['ignore', 2, 2], env });
   } catch (e) {
     throw new PreflightError('INSTALL_FAILED', `apt-get install ${missing.join(' ')} failed: ${(e as Error).message}`);
   }

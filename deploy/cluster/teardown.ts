@@ -5,10 +5,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { componentLogger } from '../../lib/log';
+import { launcherLog } from './launcher-log';
 import { inNetns } from './component-commands';
 
-const log = componentLogger('cluster-teardown');
+const log = launcherLog('cluster-teardown');
 
 export interface ProcInfo {
   pid: number;

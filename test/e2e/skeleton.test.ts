@@ -27,8 +27,9 @@ describe('walking skeleton (end to end)', function () {
     home: fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-e2e-')),
     netns: `k8ts-e2e-${randomBytes(3).toString('hex')}`,
     nodeName: 'e2e-node-1',
-    // short, so that the node-lifecycle test sees a silent node go NotReady within seconds
-    nodeMonitorGracePeriodSeconds: 8,
+    // short, so that the node-lifecycle test sees a silent node go NotReady within seconds; longer
+    // than the kubelet's 10 s Lease renewal, or a healthy node turns Unknown between renewals
+    nodeMonitorGracePeriodSeconds: 15,
   };
   let info: ClusterInfo;
   let k: Kubectl;
@@ -204,16 +205,22 @@ describe('walking skeleton (end to end)', function () {
   });
 
   it('brings every object and pod back after down and up', async () => {
+    const ids = (ps: PodJson[]) => ps.map((p) => p.status.containerStatuses?.[0]?.containerID).sort();
     const before = await runningPods(3);
+    const old = new Set(ids(before));
     await down(opts);
     info = await up(opts);
     k = new Kubectl(info.kubeconfig, info.netns);
-    const after = await runningPods(3);
+    // down killed every container: a pod is back once its status shows a new one (until the
+    // kubelet reports, the status from before the down still says Running)
+    const after = await waitFor('the pods to run new containers', async () => {
+      const ps = await runningPods(3);
+      return ps.every((p) => !old.has(p.status.containerStatuses?.[0]?.containerID)) && ps;
+    }, 180_000, 1000);
     assert.deepEqual(after.map((p) => p.metadata.uid).sort(), before.map((p) => p.metadata.uid).sort());
     // A second up on a running cluster is harmless: it keeps every process and pod.
     await up(opts);
     const again = await runningPods(3);
-    const ids = (ps: PodJson[]) => ps.map((p) => p.status.containerStatuses?.[0]?.containerID).sort();
     assert.deepEqual(ids(again), ids(after));
     await endpointsMatchReadyPods();
     const svc = await k.json<any>(['get', 'service', 'web']);
