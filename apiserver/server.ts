@@ -1,6 +1,6 @@
 // Wires the apiserver together: etcd client → store → registry → bootstrap → gRPC and REST doors.
 import * as fs from 'node:fs';
-import { Etcd3 } from 'etcd3';
+import { newEtcdClient } from './storage/etcd-client';
 import { componentLogger, configureLogging, parseLogLevel } from '../lib/log';
 import type { ApiserverConfig } from './config';
 import { EtcdStore } from './storage/etcd-store';
@@ -48,7 +48,7 @@ export async function startApiserver(config: ApiserverConfig): Promise<RunningAp
     key: fs.readFileSync(config.tlsPrivateKeyFile),
     ca: fs.readFileSync(config.clientCaFile),
   };
-  const client = new Etcd3({ hosts: config.etcdServers });
+  const client = newEtcdClient(config.etcdServers);
   const store = new EtcdStore(client, config.etcdPrefix);
   const cleanups: (() => Promise<void> | void)[] = [() => client.close()];
   const stop = async () => {
