@@ -1,5 +1,6 @@
 // Query-string parameters of the REST verbs, turned into the registry's option types.
 import { apiError } from '../../lib/errors';
+import { queryBool } from '../../lib/api/query-bool';
 import type { DeleteQuery, ListQuery, WatchQuery } from '../registry/types';
 
 function intParam(q: URLSearchParams, name: string): number | undefined {
@@ -94,6 +95,8 @@ export function deleteQuery(q: URLSearchParams, body: unknown): DeleteQuery {
     if (pre.uid) out.preconditions.uid = pre.uid;
     if (pre.resourceVersion) out.preconditions.resourceVersion = pre.resourceVersion;
   }
+  const unsafeDelete = b.ignoreStoreReadErrorWithClusterBreakingPotential ?? (q.has('ignoreStoreReadErrorWithClusterBreakingPotential') ? queryBool(q, 'ignoreStoreReadErrorWithClusterBreakingPotential') : undefined);
+  if (unsafeDelete === true) out.ignoreStoreReadErrorWithClusterBreakingPotential = true;
   const bodyDry = Array.isArray(b.dryRun) && b.dryRun.includes('All');
   if (bodyDry || dryRun(q)) out.dryRun = true;
   return out;
