@@ -65,53 +65,82 @@ function describe(s: Shape): string {
   }
 }
 
-const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+/** A decoding failure: where (innermost segment first, filled while unwinding) and why. */
+interface Failure {
+  path: (string | number)[];
+  message: string;
+}
 
-/** The first way value fails to decode as shape, as "path: reason", or undefined. */
-export function shapeProblem(value: unknown, shape: Shape, path = ''): string | undefined {
+function formatPath(path: (string | number)[]): string {
+  let out = '';
+  for (let i = path.length - 1; i >= 0; i--) {
+    const seg = path[i];
+    out += typeof seg === 'number' ? `[${seg}]` : out ? `.${seg}` : seg;
+  }
+  return out || '<root>';
+}
+
+const wrong = (shape: Shape, value: unknown): Failure => ({ path: [], message: `expected ${describe(shape)}, got ${jsonType(value)}` });
+
+/**
+ * The first way value fails to decode as shape. Paths are only built for a failure: this runs on
+ * every value read from etcd, so the common case allocates nothing.
+ */
+function firstFailure(value: unknown, shape: Shape): Failure | undefined {
   // Go leaves a field at its zero value for null, whatever its type.
-  if (value === null || shape.t === 'any') return undefined;
-  const wrong = () => `${path || '<root>'}: expected ${describe(shape)}, got ${jsonType(value)}`;
+  if (value === null) return undefined;
   switch (shape.t) {
+    case 'any':
+      return undefined;
     case 'string':
-      return typeof value === 'string' ? undefined : wrong();
+      return typeof value === 'string' ? undefined : wrong(shape, value);
     case 'integer':
-      return Number.isInteger(value) ? undefined : wrong();
+      return Number.isInteger(value) ? undefined : wrong(shape, value);
     case 'number':
-      return typeof value === 'number' ? undefined : wrong();
+      return typeof value === 'number' ? undefined : wrong(shape, value);
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : wrong();
+      return typeof value === 'boolean' ? undefined : wrong(shape, value);
     case 'null':
-      return wrong();
+      return wrong(shape, value);
     case 'quantity':
-      if (typeof value === 'number') return Number.isFinite(value) ? undefined : wrong();
-      if (typeof value !== 'string') return wrong();
+      if (typeof value === 'number') return Number.isFinite(value) ? undefined : wrong(shape, value);
+      if (typeof value !== 'string') return wrong(shape, value);
       try {
         parseQuantity(value);
         return undefined;
       } catch (e) {
-        return `${path}: ${(e as Error).message}`;
+        return { path: [], message: (e as Error).message };
       }
     case 'union':
-      return shape.of.some((s) => shapeProblem(value, s, path) === undefined) ? undefined : wrong();
-    case 'array':
-      if (!Array.isArray(value)) return wrong();
+      for (const s of shape.of) if (!firstFailure(value, s)) return undefined;
+      return wrong(shape, value);
+    case 'array': {
+      if (!Array.isArray(value)) return wrong(shape, value);
       for (let i = 0; i < value.length; i++) {
-        const p = shapeProblem(value[i], shape.items, `${path}[${i}]`);
-        if (p) return p;
+        const f = firstFailure(value[i], shape.items);
+        if (f) return f.path.push(i), f;
       }
       return undefined;
+    }
     case 'map':
-    case 'object':
-      if (typeof value !== 'object' || Array.isArray(value)) return wrong();
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    case 'object': {
+      if (typeof value !== 'object' || Array.isArray(value)) return wrong(shape, value);
+      const o = value as Record<string, unknown>;
+      for (const k in o) {
         const inner = shape.t === 'map' ? shape.values : shape.props.get(k);
         if (!inner) continue;
-        const p = shapeProblem(v, inner, join(path, k));
-        if (p) return p;
+        const f = firstFailure(o[k], inner);
+        if (f) return f.path.push(k), f;
       }
       return undefined;
+    }
   }
+}
+
+/** The first way value fails to decode as shape, as "path: reason", or undefined. */
+export function shapeProblem(value: unknown, shape: Shape): string | undefined {
+  const f = firstFailure(value, shape);
+  return f && `${formatPath(f.path)}: ${f.message}`;
 }
 
 /** Why value, stored at `at`, is no object of spec, or undefined when it decodes. */
