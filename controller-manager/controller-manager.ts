@@ -6,6 +6,7 @@ import type { ApiClient } from '../lib/client/api-client';
 import { Informer } from '../lib/client/informer';
 import { EventRecorder } from '../lib/client/event-recorder';
 import { componentLogger } from '../lib/log';
+import { warnInvalid } from './common/invalid-objects';
 import { DeploymentController } from './deployment/controller';
 import { EndpointsController } from './endpoints/controller';
 import { GarbageCollector } from './garbage-collector/controller';
@@ -55,6 +56,18 @@ export class Controllers {
     const nodes = inf<Node>(Resources.nodes);
     const leases = inf<Lease>(Resources.leases, NODE_LEASE_NAMESPACE);
     const recorder = (component: string) => new EventRecorder(client, { component });
+    // Invalid objects never reach the controllers (the informers skip them); the owners of the
+    // kinds users edit say so on the object.
+    const warnings: [Informer<KObject>, (typeof Resources)[keyof typeof Resources], string, string][] = [
+      [deployments as unknown as Informer<KObject>, Resources.deployments, 'deployment', 'deployment-controller'],
+      [replicaSets as unknown as Informer<KObject>, Resources.replicasets, 'replicaset', 'replicaset-controller'],
+      [services as unknown as Informer<KObject>, Resources.services, 'endpoints', 'endpoints-controller'],
+    ];
+    for (const [informer, rt, controller, component] of warnings) {
+      if (!enabled.has(controller)) continue;
+      const events = recorder(component);
+      informer.addHandler({ onInvalid: (raw, problems) => warnInvalid(events, raw, rt.kind, rt.apiVersion, component, problems) });
+    }
 
     const controllers: Record<string, () => { start(): void; stop(): Promise<void> }> = {
       replicaset: () => new ReplicaSetController(client, replicaSets, pods, recorder('replicaset-controller')),
