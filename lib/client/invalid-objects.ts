@@ -3,6 +3,7 @@
 // resource} once per key and resourceVersion, however often a relist or resync shows it again, and
 // logged once more when it is valid again or gone.
 import type { KObject } from '../api/types';
+import { ApiError } from '../errors';
 import type { Logger } from '../log';
 import { processMetrics } from '../metrics/prometheus';
 
@@ -67,4 +68,12 @@ export class InvalidObjects {
   has(key: string): boolean {
     return this.seen.has(key);
   }
+}
+
+/**
+ * The apiserver's answer for a stored object it cannot decode (apiserver/storage/object-decoder.ts,
+ * worded as kube-apiserver words it), as any client sees it through either door.
+ */
+export function isCorruptObjectError(e: unknown): boolean {
+  return e instanceof ApiError && e.code === 500 && e.message.includes('StorageError: corrupt object');
 }
