@@ -10,6 +10,7 @@ import { warnInvalid } from './common/invalid-objects';
 import { DeploymentController } from './deployment/controller';
 import { EndpointsController } from './endpoints/controller';
 import { GarbageCollector } from './garbage-collector/controller';
+import { InvalidPodsController } from './invalid-pods/controller';
 import { NodeIpamController } from './node-ipam/controller';
 import { NODE_LEASE_NAMESPACE, NodeLifecycleController } from './node-lifecycle/controller';
 import { ReplicaSetController } from './replicaset/controller';
@@ -26,7 +27,7 @@ export interface ControllersOptions {
   controllers?: string[];
 }
 
-export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'node-ipam', 'node-lifecycle', 'garbage-collector', 'pv-binder'];
+export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'node-ipam', 'node-lifecycle', 'garbage-collector', 'pv-binder', 'invalid-pods'];
 
 export class Controllers {
   private readonly log = componentLogger('controller-manager');
@@ -83,6 +84,7 @@ export class Controllers {
           { rt: Resources.deployments, informer: deployments as unknown as Informer<KObject> },
           { rt: Resources.endpoints, informer: endpoints as unknown as Informer<KObject> },
         ]),
+      'invalid-pods': () => new InvalidPodsController(client, pods as unknown as Informer<KObject>),
       'pv-binder': () => new PVBinderController(client, inf<PV>(Resources.persistentvolumes), inf<PVC>(Resources.persistentvolumeclaims), recorder('persistentvolume-controller')),
     };
     // Controllers register handlers before the caches fill, so every existing object is seen.
