@@ -57,7 +57,8 @@ const CASES: [string, string, (o: Json) => void, RegExp | undefined][] = [
   ['configmaps', 'no namespace', (o) => delete o.metadata.namespace, /^metadata\.namespace: Required value$/],
   ['configmaps', 'labels with a number', (o) => (o.metadata.labels = { a: 1 }), /^metadata\.labels\.a: expected string, got number$/],
   ['configmaps', 'an owner reference without uid', (o) => (o.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'X', name: 'x' }]), /^metadata\.ownerReferences\[0\]\.uid: Required value$/],
-  ['configmaps', 'a 2 MiB annotation is fine', (o) => (o.metadata.annotations = { big: 'x'.repeat(2 << 20) }), undefined],
+  ['configmaps', 'annotations up to 256 KiB', (o) => (o.metadata.annotations = { big: 'x'.repeat(256 * 1024 - 3) }), undefined],
+  ['configmaps', 'a 2 MiB annotation (no write to the object could succeed)', (o) => (o.metadata.annotations = { big: 'x'.repeat(2 << 20) }), /^metadata\.annotations: Too long: must have at most 262144 bytes$/],
   ['configmaps', 'an unknown apiVersion is not the informer\'s business', (o) => (o.apiVersion = 'v9'), undefined],
   // pods
   ['pods', 'no spec', (o) => delete o.spec, /^spec: Required value$/],

@@ -1,6 +1,7 @@
 // What every component reads of any object: metadata. Names and namespaces must be what the
 // apiserver's admission would have allowed (they end up in keys, event names, iptables comments
-// and paths); the other fields must have the types the code reading them assumes.
+// and paths); the other fields must have the types the code reading them assumes; annotations must
+// fit upstream's size limit, or no write a component makes to the object can succeed.
 import { Checker, DNS1123_LABEL, DNS1123_SUBDOMAIN } from './checker';
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -14,6 +15,15 @@ export function isIPv4Cidr(s: string): boolean {
   if (i < 0 || !isIPv4(s.slice(0, i))) return false;
   const bits = s.slice(i + 1);
   return /^\d{1,2}$/.test(bits) && Number(bits) <= 32;
+}
+
+/** Kubernetes' limit on the total size of an object's annotations (keys and values). */
+export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
+
+function annotationBytes(a: Record<string, string>): number {
+  let n = 0;
+  for (const [k, v] of Object.entries(a)) n += Buffer.byteLength(k) + Buffer.byteLength(v);
+  return n;
 }
 
 export interface MetaRule {
@@ -35,7 +45,10 @@ export function checkMetadata(c: Checker, obj: unknown, rule: MetaRule): Record<
   c.integer('metadata.generation', m.generation);
   c.integer('metadata.deletionGracePeriodSeconds', m.deletionGracePeriodSeconds);
   c.stringMap('metadata.labels', m.labels);
-  c.stringMap('metadata.annotations', m.annotations);
+  const ann = c.stringMap('metadata.annotations', m.annotations);
+  // Every write of the object (a status update, a controller's patch) would be refused with 422
+  // by upstream's metadata validation: components could never finish anything they do with it.
+  if (ann && annotationBytes(ann) > TOTAL_ANNOTATION_SIZE_LIMIT) c.fail('metadata.annotations', `Too long: must have at most ${TOTAL_ANNOTATION_SIZE_LIMIT} bytes`);
   const fin = c.array('metadata.finalizers', m.finalizers);
   fin?.forEach((f, i) => c.string(`metadata.finalizers[${i}]`, f, { required: true }));
   c.objects('metadata.ownerReferences', m.ownerReferences, (p, r) => {
