@@ -8,7 +8,8 @@ import { ApiError } from '../../lib/errors';
 import { processMetrics } from '../../lib/metrics/prometheus';
 import { createRegistry } from '../../apiserver/registry/registry';
 import { EtcdStore } from '../../apiserver/storage/etcd-store';
-import { registryOnEtcd, until } from './watch-cache-helpers';
+import { breakableHub, registryOnEtcd, until } from './watch-cache-helpers';
+import { expired } from '../../apiserver/storage/errors';
 
 const NS = 'poison';
 const cm = (name: string, extra: Partial<KObject> = {}): KObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NS }, data: { k: 'v' }, ...extra }) as KObject;
@@ -146,6 +147,27 @@ describe('corrupt stored objects (real etcd)', function () {
       'configmaps "kept" is invalid: ignoreStoreReadErrorWithClusterBreakingPotential: Invalid value: true: is exclusively used to delete corrupt object(s), try again by removing this option',
     );
     await ctx.registry.patch(ctx.configmaps, NS, 'kept', 'merge', { metadata: { finalizers: null } }, {});
+  });
+
+  it('relists around them after a lost, compacted etcd watch: turned corrupt is DELETED, turned good ADDED', async () => {
+    const saKey = (n: string) => `/registry/core/serviceaccounts/${NS}/${n}`;
+    const sa = (n: string) => JSON.stringify({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: n, namespace: NS } });
+    await ctx.client.put(saKey('turns-bad')).value(sa('turns-bad'));
+    await ctx.client.put(saKey('turns-good')).value('garbage');
+    const { hub, store: bs, got } = await breakableHub(ctx.client, ['serviceaccounts']);
+    try {
+      const h = bs.cut();
+      await ctx.client.put(saKey('turns-bad')).value('{"oops"');
+      await ctx.client.put(saKey('turns-good')).value(sa('turns-good'));
+      await ctx.client.put(saKey('new-bad')).value('[]');
+      await ctx.store.compact(await ctx.store.currentRevision());
+      h.onError(expired());
+      await until(() => got.length >= 2, 'the differences');
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(got, ['DELETED turns-bad', 'ADDED turns-good'], 'in key order, and nothing for the new corrupt value');
+    } finally {
+      hub.close();
+    }
   });
 
   it('fills the watch caches of a restarted apiserver around them', async () => {
