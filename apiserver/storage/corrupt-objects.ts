@@ -24,10 +24,13 @@ export class CorruptObjectLog {
   /** key → revision and resource of the corrupt value it holds. */
   private readonly known = new Map<string, { revision: string; resource: string }>();
 
-  /** A corrupt value met at key; logged and counted the first time for this revision. */
+  /**
+   * A corrupt value met at key; logged and counted the first time for this revision. Reads of the
+   * past (an exact list, a later page) may meet older values: those never override a newer one.
+   */
   report(key: string, resource: string, revision: string, reason: string): void {
     const had = this.known.get(key);
-    if (had?.revision === revision) return;
+    if (had && BigInt(revision) <= BigInt(had.revision)) return;
     if (!had && this.known.size >= MAX_KNOWN) {
       log.warn({ key, resource, revision, reason }, 'stored object is corrupt: left out of lists and watches');
       return;
@@ -42,10 +45,10 @@ export class CorruptObjectLog {
     log.warn({ key, resource, revision, reason }, 'stored object is corrupt: left out of lists and watches');
   }
 
-  /** The key was deleted or now holds a decodable value. */
-  cleared(key: string): void {
+  /** The key was deleted, or holds a decodable value at this revision (a newer one than the corrupt). */
+  cleared(key: string, revision?: string): void {
     const had = this.known.get(key);
-    if (!had) return;
+    if (!had || (revision !== undefined && BigInt(revision) < BigInt(had.revision))) return;
     this.known.delete(key);
     knownNow.dec({ resource: had.resource });
     log.info({ key, resource: had.resource }, 'corrupt stored object is gone or readable again');

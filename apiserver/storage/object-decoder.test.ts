@@ -86,6 +86,10 @@ describe('object decoder', () => {
     assert.equal(log.has(key), false);
     assert.equal(count(gauge()) - g0, 0);
     dec.tryDecode(kv(key, 'broken again', 7));
+    dec.tryDecode(kv(key, JSON.stringify({ metadata: { name: 's', namespace: 'default' } }), 6));
+    assert.ok(log.has(key), 'a read of the past (an older good value) does not clear a newer corrupt one');
+    dec.tryDecode(kv(key, 'older garbage', 5));
+    assert.equal(count(total()) - t0, 3, 'nor does an older corrupt value count again');
     dec.deleted(key);
     assert.equal(count(gauge()) - g0, 0);
   });

@@ -94,7 +94,7 @@ export class ObjectDecoder {
     if (generic) return fail(generic);
     const problem = at && this.check ? this.check(at, value as Record<string, unknown>) : undefined;
     if (problem) return fail(problem);
-    if (!quiet) this.corrupt.cleared(key);
+    if (!quiet) this.corrupt.cleared(key, modRevision);
     const obj = value as KObject;
     obj.metadata = { ...obj.metadata, resourceVersion: revision ?? modRevision };
     return { object: obj };
