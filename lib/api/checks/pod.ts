@@ -97,7 +97,7 @@ function checkVolume(c: Checker, path: string, v: Record<string, unknown>): void
   c.object(`${path}.projected`, v.projected);
 }
 
-/** A pod's spec as components read it (also used for nothing else: templates are shallower). */
+/** A pod's spec as the scheduler and the kubelet read it (templates are checked shallower: workloads.ts). */
 export function checkPodSpec(c: Checker, path: string, v: unknown): void {
   const s = c.object(path, v, true);
   if (!s) return;
