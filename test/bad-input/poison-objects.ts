@@ -140,7 +140,7 @@ function keyOf(k: KindDef, name: string, namespace: string | undefined): string 
 }
 
 /** A valid stored object of kind k, as the apiserver would have stored it. */
-export function storedObject(k: KindDef, name: string, namespace: string, nodeName: string): Json {
+function storedObject(k: KindDef, name: string, namespace: string, nodeName: string): Json {
   const body = k.valid(name, nodeName);
   return {
     apiVersion: k.apiVersion,
