@@ -2,7 +2,8 @@
 // `kubernetes` Service at the first service IP with its Endpoints pointing at this apiserver, and
 // allocation claims that match the stored Services.
 import type { Endpoints, KObject, Service } from '../lib/api/types';
-import { isAlreadyExists, isConflict, isNotFound } from '../lib/errors';
+import { ApiError, isAlreadyExists, isConflict, isNotFound } from '../lib/errors';
+import { isCorruptObject } from './storage/errors';
 import { componentLogger } from '../lib/log';
 import { jsonEqual } from './resources/common';
 import type { CoreRegistry } from './registry/registry';
@@ -54,7 +55,14 @@ async function ensure(registry: CoreRegistry, def: ResourceDef, desired: KObject
       return;
     } catch (e) {
       if (isConflict(e)) continue;
-      if (!isNotFound(e)) throw e;
+      if (isCorruptObject(e) || (e instanceof ApiError && e.code === 422)) {
+        // Ours, and unreadable (written around the apiserver) or no longer updatable: replace it
+        // rather than refuse to start.
+        log.warn({ resource: def.resource, name, err: e.message }, 'bootstrap object replaced');
+        await registry.delete(def, ns, name, {}).catch((err) => {
+          if (!isNotFound(err)) throw err;
+        });
+      } else if (!isNotFound(e)) throw e;
     }
     try {
       await registry.create(def, ns, desired, {});

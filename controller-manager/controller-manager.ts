@@ -6,9 +6,11 @@ import type { ApiClient } from '../lib/client/api-client';
 import { Informer } from '../lib/client/informer';
 import { EventRecorder } from '../lib/client/event-recorder';
 import { componentLogger } from '../lib/log';
+import { warnInvalid } from './common/invalid-objects';
 import { DeploymentController } from './deployment/controller';
 import { EndpointsController } from './endpoints/controller';
 import { GarbageCollector } from './garbage-collector/controller';
+import { InvalidPodsController } from './invalid-pods/controller';
 import { NodeIpamController } from './node-ipam/controller';
 import { NODE_LEASE_NAMESPACE, NodeLifecycleController } from './node-lifecycle/controller';
 import { ReplicaSetController } from './replicaset/controller';
@@ -56,6 +58,18 @@ export class Controllers {
     const nodes = inf<Node>(Resources.nodes);
     const leases = inf<Lease>(Resources.leases, NODE_LEASE_NAMESPACE);
     const recorder = (component: string) => new EventRecorder(client, { component });
+    // Invalid objects never reach the controllers (the informers skip them); the owners of the
+    // kinds users edit say so on the object.
+    const warnings: [Informer<KObject>, (typeof Resources)[keyof typeof Resources], string, string][] = [
+      [deployments as unknown as Informer<KObject>, Resources.deployments, 'deployment', 'deployment-controller'],
+      [replicaSets as unknown as Informer<KObject>, Resources.replicasets, 'replicaset', 'replicaset-controller'],
+      [services as unknown as Informer<KObject>, Resources.services, 'endpoints', 'endpoints-controller'],
+    ];
+    for (const [informer, rt, controller, component] of warnings) {
+      if (!enabled.has(controller)) continue;
+      const events = recorder(component);
+      informer.addHandler({ onInvalid: (raw, problems) => warnInvalid(events, raw, rt.kind, rt.apiVersion, component, problems) });
+    }
 
     const controllers: Record<string, () => { start(): void; stop(): Promise<void> }> = {
       replicaset: () => new ReplicaSetController(client, replicaSets, pods, recorder('replicaset-controller')),
@@ -76,6 +90,7 @@ export class Controllers {
           { rt: Resources.services, informer: services as unknown as Informer<KObject> },
           { rt: Resources.endpointslices, informer: inf<KObject>(Resources.endpointslices) },
         ]),
+      'invalid-pods': () => new InvalidPodsController(client, pods as unknown as Informer<KObject>),
       'pv-binder': () => new PVBinderController(client, inf<PV>(Resources.persistentvolumes), inf<PVC>(Resources.persistentvolumeclaims), recorder('persistentvolume-controller')),
     };
     // Controllers register handlers before the caches fill, so every existing object is seen.

@@ -8,7 +8,7 @@ import { LEADER_GATED_FLAGS, requireKubeconfig } from '../lib/leader-gated-flags
 import { parseCidr } from './node-ipam/cidr';
 
 /** Every controller this controller-manager runs, in start order. */
-export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'node-ipam', 'node-lifecycle', 'garbage-collector', 'pv-binder'];
+export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'node-ipam', 'node-lifecycle', 'garbage-collector', 'pv-binder', 'invalid-pods'];
 
 export const controllerManagerFlags = {
   ...LEADER_GATED_FLAGS,

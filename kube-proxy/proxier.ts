@@ -37,7 +37,15 @@ export class Proxier {
   rules = { filter: 0, nat: 0 };
   routeCount = 0;
 
+  /** Service ports left out of the last sync, so each is logged once while it stays broken. */
+  private skipped = new Set<string>();
+
   constructor(private readonly opts: ProxierOptions) {}
+
+  private reportSkipped(now: string[]): void {
+    for (const s of now) if (!this.skipped.has(s)) this.opts.log?.warn({ service: s.slice(0, s.indexOf(':')), reason: s.slice(s.indexOf(':') + 2) }, 'service port cannot be programmed, skipped');
+    this.skipped = new Set(now);
+  }
 
   async sync(): Promise<void> {
     const o = this.opts;
@@ -60,13 +68,16 @@ export class Proxier {
       routeError = err;
     }
     const existing = await o.iptables.existingChains();
+    const skipped: string[] = [];
     const payload = buildRules({
       services: o.state.services(),
       endpoints: o.state.endpoints(),
       nodeIPs: [o.nodeIP],
       clusterCIDR: o.clusterCIDR,
       existingChains: existing.nat,
+      skipped,
     });
+    this.reportSkipped(skipped);
     await o.iptables.restore(payload);
     await o.iptables.ensureJumps();
     this.rules = countRules(payload);

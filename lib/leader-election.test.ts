@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Lease } from './api/types';
-import { Resources } from './api/resources';
+import { Resources, type ResourceType } from './api/resources';
+import { apiError } from './errors';
 import { decideLease, leaseFor, runLeaderElection } from './leader-election';
 import { FakeApiClient } from '../test/fixtures/client/fake-client';
 
@@ -54,5 +55,37 @@ describe('leader election', () => {
     assert.equal(client.peek<Lease>(Resources.leases, 'kube-system', 'kube-scheduler')!.spec.holderIdentity, 'b');
     await b.stop();
     assert.deepEqual(events, ['a+', 'a-', 'b+', 'b-']);
+  });
+
+  it('replaces a lease the apiserver cannot decode instead of never leading', async () => {
+    // The apiserver answers a read of an undecodable stored object with this 500 (KEP-3926 wording).
+    class CorruptLease extends FakeApiClient {
+      corrupt = true;
+      async get<T extends import('./api/types').KObject>(rt: ResourceType, ns: string | undefined, name: string): Promise<T> {
+        if (this.corrupt && rt.resource === 'leases')
+          throw apiError(500, 'InternalError', `Internal error occurred: StorageError: corrupt object, Code: 7, Key: /registry/coordination.k8s.io/leases/${ns}/${name}, ResourceVersion: 0, AdditionalErrorMsg: object not decodable revision=3: invalid JSON`);
+        return super.get<T>(rt, ns, name);
+      }
+      async delete(rt: ResourceType, ns: string | undefined, name: string): Promise<void> {
+        if (this.corrupt && rt.resource === 'leases') {
+          this.corrupt = false;
+          return;
+        }
+        return super.delete(rt, ns, name);
+      }
+    }
+    const client = new CorruptLease();
+    const le = runLeaderElection({
+      client, namespace: 'kube-system', name: 'kube-scheduler', identity: 'me', leaseDurationMs: 60_000, renewMs: 10,
+      onStartedLeading: () => undefined,
+      onStoppedLeading: () => undefined,
+    });
+    try {
+      await waitFor(() => le.isLeader());
+      assert.equal(client.corrupt, false, 'the unreadable lease was deleted');
+      assert.equal(client.peek<Lease>(Resources.leases, 'kube-system', 'kube-scheduler')?.spec.holderIdentity, 'me');
+    } finally {
+      await le.stop();
+    }
   });
 });

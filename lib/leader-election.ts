@@ -7,6 +7,7 @@ import type { Lease } from './api/types';
 import { Resources } from './api/resources';
 import type { ApiClient } from './client/api-client';
 import { isAlreadyExists, isConflict, isNotFound } from './errors';
+import { isCorruptObjectError } from './client/invalid-objects';
 import { componentLogger } from './log';
 
 export interface LeaderElectionConfig {
@@ -102,6 +103,15 @@ export function runLeaderElection(cfg: LeaderElectionConfig): LeaderElection {
     try {
       lease = await cfg.client.get<Lease>(Resources.leases, cfg.namespace, cfg.name);
     } catch (err) {
+      if (isCorruptObjectError(err)) {
+        // Stored in a form the apiserver cannot decode: nobody can hold it, so no one would ever
+        // lead. Delete it; the next round creates it afresh.
+        log.warn({ err: (err as Error).message }, 'lease is unreadable, replacing it');
+        await cfg.client.delete(Resources.leases, cfg.namespace, cfg.name).catch((e) => {
+          if (!isNotFound(e)) throw e;
+        });
+        return;
+      }
       if (!isNotFound(err)) throw err;
     }
     if (lease && lease.metadata.resourceVersion !== observedRv) {

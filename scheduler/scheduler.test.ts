@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { KEvent, Pod } from '../lib/api/types';
 import { Resources } from '../lib/api/resources';
 import { FakeApiClient } from '../test/fixtures/client/fake-client';
+import { processMetrics } from '../lib/metrics/prometheus';
 import { mkNode, mkPod } from '../test/fixtures/scheduler/objects';
 import { needsScheduling, Scheduler, unschedulableCondition } from './scheduler';
 
@@ -53,6 +54,37 @@ describe('scheduler', () => {
       client.seed(Resources.nodes, mkNode('n3', { cpu: '1' }));
       await waitFor(() => bound().length === 3, 'third binding');
       assert.equal(client.peek<Pod>(Resources.pods, 'default', waiting.metadata.name!)!.spec.nodeName, 'n3');
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('keeps scheduling every other pod around pods and nodes it cannot read', async () => {
+    const client = new FakeApiClient();
+    client.seed(Resources.nodes, mkNode('n1', { cpu: '2' }));
+    client.seed(Resources.nodes, mkNode('broken-node', { cpu: 'lots' }));
+    // The poison: a bound pod whose memory does not parse, beside an unbound one.
+    client.seed(Resources.pods, mkPod('bound-bad', { nodeName: 'n1', memory: '12xyz' }));
+    client.seed(Resources.pods, mkPod('unbound-bad', { cpu: 'abc' }));
+    for (const n of ['a', 'b']) client.seed(Resources.pods, mkPod(n, { cpu: '100m' }));
+    const s = new Scheduler({ client, initialBackoffMs: 60_000 });
+    await s.start();
+    try {
+      const nodeOf = (name: string) => client.peek<Pod>(Resources.pods, 'default', name)?.spec.nodeName;
+      await waitFor(() => nodeOf('a') === 'n1' && nodeOf('b') === 'n1', 'the valid pods bound');
+      const events = () => client.all<KEvent>(Resources.events, 'default');
+      await waitFor(() => events().some((e) => e.involvedObject.name === 'unbound-bad'), 'an event on the invalid pod');
+      const ev = events().find((e) => e.involvedObject.name === 'unbound-bad')!;
+      assert.equal(ev.reason, 'FailedScheduling');
+      assert.equal(ev.type, 'Warning');
+      assert.equal(ev.message, 'Pod is invalid, not scheduling it: spec.containers[0].resources.requests.cpu: Invalid value: "abc": invalid quantity "abc"');
+      assert.equal(nodeOf('unbound-bad'), undefined);
+      // A new valid pod still lands, on the only readable node.
+      client.seed(Resources.pods, mkPod('late', { cpu: '100m' }));
+      await waitFor(() => nodeOf('late') === 'n1', 'a later pod bound');
+      const metrics = processMetrics.render();
+      assert.match(metrics, /^k8ts_invalid_objects_skipped_total\{component="scheduler",resource="pods"\} [1-9]\d*$/m);
+      assert.match(metrics, /^k8ts_invalid_objects_skipped_total\{component="scheduler",resource="nodes"\} [1-9]\d*$/m);
     } finally {
       await s.stop();
     }

@@ -2,7 +2,7 @@
 // worker takes a pod, snapshots the cluster (informer cache + assumed pods), runs the framework,
 // assumes the decision, binds through pods/binding, and records events. A pod that fits nowhere
 // gets a FailedScheduling event and a PodScheduled=False condition and goes back with backoff.
-import type { Node, Pod, PodCondition } from '../lib/api/types';
+import type { KObject, Node, Pod, PodCondition } from '../lib/api/types';
 import { Resources } from '../lib/api/resources';
 import type { ApiClient } from '../lib/client/api-client';
 import { Informer } from '../lib/client/informer';
@@ -11,7 +11,7 @@ import { EventRecorder } from '../lib/client/event-recorder';
 import { isConflict, isNotFound } from '../lib/errors';
 import { componentLogger } from '../lib/log';
 import { AssumeCache } from './assume-cache';
-import { buildNodeInfos } from './framework/node-info';
+import { buildNodeInfos, type Unreadable } from './framework/node-info';
 import { buildProfile, type Profile } from './framework/registry';
 import { findNode } from './framework/schedule-one';
 import { SchedulingQueue } from './scheduling-queue';
@@ -53,6 +53,10 @@ export class Scheduler {
   private started = false;
   /** Binding requests in flight (the binding cycle runs beside the scheduling of the next pods). */
   private readonly binding = new Set<Promise<void>>();
+  /** Pods whose current state failed the pod check: not scheduled until they are valid again. */
+  private readonly invalid = new Set<string>();
+  /** Unreadable nodes and pods already reported, so each attempt does not log them again. */
+  private readonly reported = new Map<string, string>();
 
   constructor(private readonly opts: SchedulerOptions) {
     this.pods = new Informer<Pod>(opts.client, Resources.pods, { name: 'scheduler-pods' });
@@ -69,16 +73,22 @@ export class Scheduler {
   async start(): Promise<void> {
     const name = this.profile.schedulerName;
     this.pods.addHandler({
-      onAdd: (p) => needsScheduling(p, name) && this.queue.add(keyOf(p)),
+      onAdd: (p) => {
+        this.invalid.delete(keyOf(p));
+        if (needsScheduling(p, name)) this.queue.add(keyOf(p));
+      },
       onUpdate: (_o, p) => {
+        this.invalid.delete(keyOf(p));
         if (needsScheduling(p, name)) this.queue.add(keyOf(p));
         else this.settle(p);
       },
       onDelete: (p) => {
+        this.invalid.delete(keyOf(p));
         this.settle(p);
         // Freed resources may let a waiting pod fit.
         if (p.spec.nodeName) this.queue.moveAllToActive();
       },
+      onInvalid: (raw, problems, lastValid) => this.invalidPod(raw, problems, lastValid),
     });
     this.nodes.addHandler({
       onAdd: () => this.queue.moveAllToActive(),
@@ -99,6 +109,35 @@ export class Scheduler {
     await Promise.allSettled([...this.binding]);
   }
 
+  /**
+   * A pod that fails the pod check (its requests do not parse, ...) is never placed, not even from
+   * the last valid copy the informer keeps: the scheduler says why on the pod, once per version.
+   */
+  private invalidPod(raw: KObject, problems: string[], lastValid: Pod | undefined): void {
+    const spec = (raw as { spec?: { nodeName?: unknown; schedulerName?: unknown } }).spec;
+    const m = raw.metadata;
+    if (typeof m?.name !== 'string' || typeof m.namespace !== 'string') return;
+    const key = `${m.namespace}/${m.name}`;
+    this.invalid.add(key);
+    const unbound = !spec || typeof spec !== 'object' || !spec.nodeName;
+    const ours = (typeof spec?.schedulerName === 'string' ? spec.schedulerName : 'default-scheduler') === this.profile.schedulerName;
+    if (!unbound || !ours || m.deletionTimestamp) return;
+    if (lastValid) this.settle(lastValid);
+    const message = `Pod is invalid, not scheduling it: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}`;
+    this.recorder.event({ apiVersion: 'v1', kind: 'Pod', metadata: { name: m.name, namespace: m.namespace, uid: typeof m.uid === 'string' ? m.uid : undefined } }, 'Warning', 'FailedScheduling', message);
+  }
+
+  /** Logs nodes and pods the snapshot could not read, each once per reason. */
+  private reportUnreadable(list: Unreadable[]): void {
+    for (const u of list) {
+      const id = `${u.kind}/${u.name}`;
+      if (this.reported.get(id) === u.reason) continue;
+      if (this.reported.size > 10_000) this.reported.clear();
+      this.reported.set(id, u.reason);
+      this.log.warn({ kind: u.kind, name: u.name, reason: u.reason }, u.kind === 'Node' ? 'node cannot be read, left out of scheduling' : 'pod requests cannot be read, counted without requests');
+    }
+  }
+
   private settle(p: Pod): void {
     const key = keyOf(p);
     this.queue.done(key);
@@ -110,10 +149,12 @@ export class Scheduler {
     const { namespace, name } = splitKey(key);
     const pod = this.pods.get(namespace, name);
     this.opts.metrics?.pending.set({}, this.queue.unschedulableKeys().length + this.queue.len());
-    if (!pod || !needsScheduling(pod, this.profile.schedulerName) || this.assumed.isAssumed(key)) return;
+    if (!pod || this.invalid.has(key) || !needsScheduling(pod, this.profile.schedulerName) || this.assumed.isAssumed(key)) return;
     const started = process.hrtime.bigint();
 
-    const infos = buildNodeInfos(this.nodes.list(), this.assumed.overlay(this.pods.list(), keyOf));
+    const unreadable: Unreadable[] = [];
+    const infos = buildNodeInfos(this.nodes.list(), this.assumed.overlay(this.pods.list(), keyOf), unreadable);
+    if (unreadable.length) this.reportUnreadable(unreadable);
     const result = findNode(pod, [...infos.values()], this.profile, this.opts.random);
     if (!result.ok) {
       this.opts.metrics?.attempt(result.error ? 'error' : 'unschedulable', this.profile.schedulerName, started);

@@ -30,7 +30,13 @@ export function parseFieldSelector(def: ResourceDef, s: string | undefined): Fie
 export function fieldValue(def: ResourceDef, obj: KObject, field: string): string {
   if (field === 'metadata.name') return obj.metadata.name ?? '';
   if (field === 'metadata.namespace') return obj.metadata.namespace ?? '';
-  return def.fieldSelectors[field]?.(obj) ?? '';
+  try {
+    return def.fieldSelectors[field]?.(obj) ?? '';
+  } catch {
+    // A stored object may lack what the field's path walks through (it decodes, but was never
+    // validated): Go reads a missing field as its zero value, so one such object cannot fail a list.
+    return '';
+  }
 }
 
 export function matchesFields(def: ResourceDef, reqs: FieldRequirement[], obj: KObject): boolean {

@@ -89,8 +89,9 @@ export async function readChunk(
           return { items, revision, continueToken, remainingItemCount: remainingAfter(page.count, i + 1) };
         }
       }
-      if (!page.more || page.keys.length === 0) return { items, revision };
-      startKey = page.keys[page.keys.length - 1] + '\u0000';
+      // The last key read, not the last item's: a page may end in values that could not be decoded.
+      if (!page.more || !page.lastKey) return { items, revision };
+      startKey = page.lastKey + '\u0000';
     }
   } catch (e) {
     if (e instanceof ApiError && e.code === 410 && token) {

@@ -80,6 +80,13 @@ export class NamespaceCleaner {
     for (const s of this.o.specs) {
       if (!s.namespaced) continue;
       const objs = await this.o.store.list({ group: s.group, resource: s.resource, namespace: name });
+      // Values that cannot be decoded go too (deleted as they are); else the namespace never empties.
+      for (const c of objs.corrupt) {
+        left++;
+        await this.o.deleteObject(s, name, c.name, { propagationPolicy: 'Background' }).catch((e) => {
+          if (!isNotFound(e)) throw e;
+        });
+      }
       for (const obj of objs.items) {
         left++;
         if (obj.metadata.deletionTimestamp && s.resource !== 'pods') continue;

@@ -201,6 +201,18 @@ export class ServiceAllocator {
     for (const p of svc.spec?.ports ?? []) if (p.nodePort) await this.store.release(PORT_PREFIX + p.nodePort);
   }
 
+  /**
+   * Releases every claim a Service of this name held, found by the claims' owner values: the
+   * deleted Service could not be read (a corrupt stored value), so its spec cannot say which.
+   */
+  async releaseOwnedBy(namespace: string | undefined, name: string): Promise<void> {
+    const who = `${namespace}/${name}`;
+    for (const prefix of [IP_PREFIX, PORT_PREFIX]) {
+      const have = await this.store.claimedKeys(prefix);
+      for (const [k, v] of have) if (v === who) await this.store.release(prefix + k);
+    }
+  }
+
   /** Makes the claims match the stored Services: claims missing ones, drops orphans. */
   async repair(services: KObject[]): Promise<void> {
     const wantIps = new Map<string, string>();

@@ -78,6 +78,11 @@ export interface DeleteQuery {
   gracePeriodSeconds?: number;
   preconditions?: { uid?: string; resourceVersion?: string };
   dryRun?: boolean;
+  /**
+   * DeleteOptions' KEP-3926 switch: delete a stored object that cannot be decoded. Refused (422) on
+   * an object that decodes; a corrupt object is deleted by a plain DELETE as well.
+   */
+  ignoreStoreReadErrorWithClusterBreakingPotential?: boolean;
 }
 
 export interface WatchSink {

@@ -101,6 +101,8 @@ export function deleteQuery(q: URLSearchParams, body: unknown): DeleteQuery {
     if (pre.uid) out.preconditions.uid = pre.uid;
     if (pre.resourceVersion) out.preconditions.resourceVersion = pre.resourceVersion;
   }
+  const unsafeDelete = b.ignoreStoreReadErrorWithClusterBreakingPotential ?? (q.has('ignoreStoreReadErrorWithClusterBreakingPotential') ? queryBool(q, 'ignoreStoreReadErrorWithClusterBreakingPotential') : undefined);
+  if (unsafeDelete === true) out.ignoreStoreReadErrorWithClusterBreakingPotential = true;
   const bodyDry = Array.isArray(b.dryRun) && b.dryRun.includes('All');
   if (bodyDry || dryRun(q)) out.dryRun = true;
   return out;

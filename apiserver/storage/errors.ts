@@ -1,6 +1,6 @@
 // Status errors raised by the storage layer. Messages follow the apiserver's wording exactly,
 // because kubectl and client libraries show them to users unchanged.
-import { apiError, type ApiError } from '../../lib/errors';
+import { ApiError, apiError, statusOf } from '../../lib/errors';
 
 /** A resource as named in error messages: "pods", or "deployments.apps" for a group. */
 export interface ResourceName {
@@ -48,3 +48,22 @@ export function internal(message: string): ApiError {
 export function unavailable(message: string): ApiError {
   return apiError(503, 'ServiceUnavailable', message);
 }
+
+/**
+ * A read of a stored value the apiserver cannot decode (storage/object-decoder.ts): 500 with the
+ * wording kube-apiserver uses for a corrupt object (an InternalError wrapping its StorageError,
+ * code 7), so the key and the reason reach the client. Carries the key and the mod revision so
+ * that the registry can delete exactly that value.
+ */
+export class CorruptObjectApiError extends ApiError {
+  constructor(
+    readonly storageKey: string,
+    readonly modRevision: string,
+    readonly why: string,
+  ) {
+    const inner = `StorageError: corrupt object, Code: 7, Key: ${storageKey}, ResourceVersion: 0, AdditionalErrorMsg: object not decodable revision=${modRevision}: ${why}`;
+    super(statusOf(500, 'InternalError', `Internal error occurred: ${inner}`, { causes: [{ message: inner }] }));
+  }
+}
+
+export const isCorruptObject = (e: unknown): e is CorruptObjectApiError => e instanceof CorruptObjectApiError;

@@ -1,22 +1,10 @@
 // How the store talks to etcd, shared by its reads, writes, watches and claims: the stored JSON
-// form of an object, the Status error every etcd failure becomes, and the request-duration metric.
-import type { IKeyValue } from 'etcd3';
+// form of an object (reading it back is object-decoder.ts's job), the Status error every etcd
+// failure becomes, and the request-duration metric.
 import type { KObject } from '../../lib/api/types';
 import { ApiError } from '../../lib/errors';
 import { apiserverMetrics } from '../metrics';
 import { expired, internal, unavailable } from './errors';
-
-/** A stored value as an object whose resourceVersion is its etcd revision (or the one given). */
-export function decode(kv: IKeyValue, revision?: string): KObject {
-  let obj: KObject;
-  try {
-    obj = JSON.parse(kv.value.toString('utf8')) as KObject;
-  } catch (e) {
-    throw internal(`cannot decode ${kv.key.toString()}: ${(e as Error).message}`);
-  }
-  obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: revision ?? String(kv.mod_revision) };
-  return obj;
-}
 
 /** What goes into etcd: the object without its resourceVersion (etcd's revision is the truth). */
 export function encode(obj: KObject): string {

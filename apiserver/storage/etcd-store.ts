@@ -3,15 +3,14 @@
 // and every write is a transaction, so concurrent writers see 409s instead of lost updates.
 import type { Etcd3, IRequestOp } from 'etcd3';
 import type { KObject } from '../../lib/api/types';
-import { componentLogger } from '../../lib/log';
 import { claimKey, claimsUnder, releaseKey } from './etcd-claims';
-import { decode, encode, isCompactedError, timed, wrap } from './etcd-calls';
+import { encode, isCompactedError, timed, wrap } from './etcd-calls';
 import { objectEventsOnly, openWatch, type PrefixFilter, type PrefixWatchHandlers, type StoreWatchHandlers } from './etcd-watch';
 import { alreadyExists, conflict, expired, notFound, type ResourceName } from './errors';
+import { ObjectDecoder, parseStoredKey, type Decoded, type StoredObjectCheck } from './object-decoder';
 
+export type { StoredKey, StoredObjectCheck } from './object-decoder';
 export type { KeyedStoreEvent, PrefixFilter, PrefixWatchHandlers, StoreEvent, StoreEventType, StoreWatchHandlers } from './etcd-watch';
-
-const log = componentLogger('apiserver', { part: 'storage' });
 
 export interface ObjectKey extends ResourceName {
   namespace?: string;
@@ -22,10 +21,22 @@ export interface CollectionKey extends ResourceName {
   namespace?: string;
 }
 
+/** A stored value of the collection that cannot be decoded (left out of items). */
+export interface CorruptEntry {
+  key: string;
+  namespace?: string;
+  name: string;
+  /** Its mod revision: what a delete of exactly this value compares against. */
+  revision: string;
+  reason: string;
+}
+
 export interface ListResult {
   items: KObject[];
   /** The etcd header revision the list was read at. */
   revision: string;
+  /** Values under the collection that could not be decoded, in key order. */
+  corrupt: CorruptEntry[];
 }
 
 export interface WriteOpts {
@@ -49,6 +60,8 @@ export interface PageResult extends ListResult {
   more: boolean;
   /** Keys in the whole range from startKey at that revision, returned or not (etcd's count). */
   count: number;
+  /** The last key read, decodable or not: where the next page starts after. */
+  lastKey?: string;
 }
 
 /** One stored value under the store's prefix, by key (objects only: see PrefixFilter). */
@@ -73,12 +86,20 @@ export function prefixEnd(prefix: string): Buffer {
 export class EtcdStore {
   /** A lease is shared by writes within a minute, as upstream does, so Events don't cost one lease each. */
   private leaseCache = new Map<number, { id: string; grantedAt: number }>();
+  /** Reads stored values back; knows which are corrupt. */
+  readonly objects: ObjectDecoder;
 
   constructor(
     readonly client: Etcd3,
     readonly prefix = '/registry',
   ) {
     this.prefix = prefix.replace(/\/+$/, '');
+    this.objects = new ObjectDecoder(this.prefix);
+  }
+
+  /** Values are judged by this check from now on (the registry's per-kind schemas). */
+  checkObjectsWith(check: StoredObjectCheck): void {
+    this.objects.useCheck(check);
   }
 
   collectionPrefix(c: CollectionKey): string {
@@ -124,18 +145,21 @@ export class EtcdStore {
       throw wrap(e);
     }
     if (res.kvs.length === 0) throw notFound(k, k.name);
-    return decode(res.kvs[0]);
+    return this.objects.decode(res.kvs[0]);
   }
 
   async list(c: CollectionKey): Promise<ListResult> {
     try {
       const res = await timed('list', c.resource, () => this.client.getAll().prefix(this.collectionPrefix(c)).exec());
       const items: KObject[] = [];
+      const corrupt: CorruptEntry[] = [];
       for (const kv of res.kvs) {
         // A namespaced prefix without a namespace also matches deeper keys; all are objects of this resource.
-        items.push(decode(kv));
+        const d = this.objects.tryDecode(kv);
+        if (d.object) items.push(d.object);
+        else corrupt.push(this.corruptEntry(d));
       }
-      return { items, revision: String(res.header.revision) };
+      return { items, revision: String(res.header.revision), corrupt };
     } catch (e) {
       throw wrap(e);
     }
@@ -157,11 +181,25 @@ export class EtcdStore {
         }),
       );
       const kvs = res.kvs ?? [];
+      const items: KObject[] = [];
+      const keys: string[] = [];
+      const corrupt: CorruptEntry[] = [];
+      for (const kv of kvs) {
+        const d = this.objects.tryDecode(kv);
+        if (d.corrupt) {
+          corrupt.push(this.corruptEntry(d));
+          continue;
+        }
+        items.push(d.object);
+        keys.push(kv.key.toString());
+      }
       return {
-        items: kvs.map((kv) => decode(kv)),
-        keys: kvs.map((kv) => kv.key.toString()),
+        items,
+        keys,
+        corrupt,
         more: !!res.more,
         count: Number(res.count ?? kvs.length),
+        lastKey: kvs.length ? kvs[kvs.length - 1].key.toString() : undefined,
         // The header carries etcd's newest revision; a page read in the past is at q.revision.
         revision: q.revision && q.revision !== '0' ? q.revision : String(res.header.revision),
       };
@@ -188,11 +226,9 @@ export class EtcdStore {
         for (const kv of kvs) {
           const key = kv.key.toString();
           if (!accept(key)) continue;
-          try {
-            items.push({ key, object: decode(kv) });
-          } catch (e) {
-            log.warn({ err: String(e), key }, 'skipping undecodable object');
-          }
+          // Corrupt values are reported by the decoder and stay out of the caches.
+          const d = this.objects.tryDecode(kv);
+          if (d.object) items.push({ key, object: d.object });
         }
         if (!res.more || kvs.length === 0) return { items, revision };
         start = Buffer.concat([kvs[kvs.length - 1].key, Buffer.from([0])]);
@@ -208,7 +244,7 @@ export class EtcdStore {
    */
   async watchAll(afterRevision: string, accept: PrefixFilter, h: PrefixWatchHandlers): Promise<{ stop(): void }> {
     await this.checkNotCompacted(afterRevision);
-    return openWatch(this.client, { prefix: `${this.prefix}/`, after: afterRevision, accept }, h);
+    return openWatch(this.client, this.objects, { prefix: `${this.prefix}/`, after: afterRevision, accept }, h);
   }
 
   /** Creates only when the key is absent; the stored object comes back with its resourceVersion. */
@@ -261,13 +297,38 @@ export class EtcdStore {
         const res = await timed('delete', k.resource, () =>
           this.client.if(key, 'Mod', '==', String(kv.mod_revision)).then(this.client.delete().key(key)).commit(),
         );
-        if (res.succeeded) return decode(kv, String(res.header.revision));
+        if (res.succeeded) {
+          this.objects.deleted(key);
+          return this.objects.decode(kv, String(res.header.revision));
+        }
         if (expectedRv) throw conflict(k, k.name);
         // Changed between the read and the delete: read again and retry.
       }
     } catch (e) {
       throw wrap(e);
     }
+  }
+
+  /**
+   * Removes the value at k only while it is still the one at modRevision: the unconditional delete
+   * of a value that cannot be decoded (nothing to check preconditions or finalizers against).
+   * False when the key changed or is gone meanwhile.
+   */
+  async removeCorrupt(k: ObjectKey, modRevision: string): Promise<boolean> {
+    const key = this.keyOf(k);
+    try {
+      const res = await timed('delete', k.resource, () => this.client.if(key, 'Mod', '==', modRevision).then(this.client.delete().key(key)).commit());
+      if (res.succeeded) this.objects.deleted(key);
+      return res.succeeded;
+    } catch (e) {
+      throw wrap(e);
+    }
+  }
+
+  private corruptEntry(d: Decoded): CorruptEntry {
+    const c = d.corrupt!;
+    const at = parseStoredKey(this.prefix, c.key);
+    return { key: c.key, namespace: at?.namespace, name: at?.name ?? c.key.slice(c.key.lastIndexOf('/') + 1), revision: c.revision, reason: c.reason };
   }
 
   /** Raw create-if-absent of a plain key (IP and port allocation claims). True when claimed. */
@@ -310,6 +371,6 @@ export class EtcdStore {
   async watch(c: CollectionKey, afterRevision: string, h: StoreWatchHandlers): Promise<{ stop(): void }> {
     if (afterRevision) await this.checkNotCompacted(afterRevision);
     // Every key of a collection holds one of its objects (a namespace-less prefix also matches deeper keys).
-    return openWatch(this.client, { prefix: this.collectionPrefix(c), after: afterRevision || undefined, accept: () => true }, objectEventsOnly(h));
+    return openWatch(this.client, this.objects, { prefix: this.collectionPrefix(c), after: afterRevision || undefined, accept: () => true }, objectEventsOnly(h));
   }
 }

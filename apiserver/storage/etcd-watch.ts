@@ -6,7 +6,8 @@ import type { Etcd3, IKeyValue, Watcher } from 'etcd3';
 import type { KObject } from '../../lib/api/types';
 import type { ApiError } from '../../lib/errors';
 import { componentLogger } from '../../lib/log';
-import { decode, isCompactedError, wrap } from './etcd-calls';
+import { isCompactedError, wrap } from './etcd-calls';
+import type { Decoded, ObjectDecoder } from './object-decoder';
 import { expired } from './errors';
 
 const log = componentLogger('apiserver', { part: 'storage' });
@@ -51,10 +52,32 @@ export interface WatchRange {
 }
 
 /**
- * Opens one etcd watch. Every change is reported, object-less when the key is refused, undecodable
- * or deleted without its previous value, so a caller counting revisions sees each one.
+ * What a put means to watchers. A value that cannot be decoded leaves lists, so a good object
+ * turning corrupt is DELETED (with its last good state) and a corrupt one turning good is ADDED;
+ * values nobody could see (corrupt before and after) produce no object at all.
  */
-export async function openWatch(client: Etcd3, range: WatchRange, h: PrefixWatchHandlers): Promise<{ stop(): void }> {
+export function putEvent(cur: Decoded, prev: Decoded | undefined, created: boolean, revision: string): Omit<KeyedStoreEvent, 'key' | 'revision'> {
+  if (cur.object) {
+    if (created || prev?.corrupt) return { type: 'ADDED', object: cur.object };
+    return { type: 'MODIFIED', object: cur.object, previous: prev?.object };
+  }
+  if (!created && prev?.object) return { type: 'DELETED', object: withRevision(prev.object, revision), previous: prev.object };
+  return {};
+}
+
+/** What a delete means to watchers: only an object they could see is DELETED. */
+export function deleteEvent(prev: Decoded | undefined, revision: string): Omit<KeyedStoreEvent, 'key' | 'revision'> {
+  if (!prev?.object) return {};
+  return { type: 'DELETED', object: withRevision(prev.object, revision), previous: prev.object };
+}
+
+const withRevision = (o: KObject, revision: string): KObject => ({ ...o, metadata: { ...o.metadata, resourceVersion: revision } });
+
+/**
+ * Opens one etcd watch. Every change is reported, object-less when the key is refused, its value
+ * undecodable or deleted without its previous value, so a caller counting revisions sees each one.
+ */
+export async function openWatch(client: Etcd3, decoder: ObjectDecoder, range: WatchRange, h: PrefixWatchHandlers): Promise<{ stop(): void }> {
   const b = client.watch().prefix(range.prefix).withPreviousKV();
   if (range.after !== undefined) b.startRevision(String(BigInt(range.after) + 1n));
   let stopped = false;
@@ -68,27 +91,22 @@ export async function openWatch(client: Etcd3, range: WatchRange, h: PrefixWatch
     if (stopped) return;
     const key = kv.key.toString();
     const revision = String(kv.mod_revision);
-    let ev: KeyedStoreEvent = { key, revision };
-    if (range.accept(key)) {
-      try {
-        ev = { ...build(), key, revision };
-      } catch (e) {
-        log.warn({ err: String(e), key }, 'skipping undecodable watch event');
-      }
-    }
+    const ev: KeyedStoreEvent = range.accept(key) ? { ...build(), key, revision } : { key, revision };
     h.onEvent(ev);
   };
   watcher.on('put', (kv, prev) =>
     emit(kv, () => {
       const created = String(kv.create_revision) === String(kv.mod_revision);
-      return { type: created ? 'ADDED' : 'MODIFIED', object: decode(kv), previous: prev && !created ? decode(prev) : undefined };
+      const before = prev && !created ? decoder.tryDecode(prev, undefined, true) : undefined;
+      return putEvent(decoder.tryDecode(kv), before, created, String(kv.mod_revision));
     }),
   );
   watcher.on('delete', (kv, prev) =>
     emit(kv, () => {
       // Without the previous value there is no object to report; the revision still counts.
-      if (!prev) return {};
-      return { type: 'DELETED', object: decode(prev, String(kv.mod_revision)), previous: decode(prev) };
+      const before = prev ? decoder.tryDecode(prev, undefined, true) : undefined;
+      decoder.deleted(kv.key.toString());
+      return deleteEvent(before, String(kv.mod_revision));
     }),
   );
   watcher.on('error', (err) => {

@@ -155,4 +155,33 @@ describe('kube-proxy buildRules', () => {
   for (const [n, want] of cases) {
     it(`formats probability 1/${n} as ${want}`, () => assert.equal(probability(n), want));
   }
+
+  it('leaves out service ports and endpoints that cannot be written into the payload, and programs the rest', () => {
+    const poison = (name: string, port: Record<string, unknown>) => svc('default', name, { type: 'NodePort', clusterIP: '10.96.0.77', ports: [port as never] });
+    const bad: Service[] = [
+      poison('quote', { name: 'a"b', port: 80 }),
+      poison('newline', { name: 'x', port: '80\n-A INPUT -j DROP' }),
+      poison('big', { port: 70000 }),
+      poison('nodeport', { port: 80, nodePort: -1 }),
+      { ...svc('default', 'Bad Name', { clusterIP: '10.96.0.78', ports: [{ port: 80 }] }) },
+      svc('default', 'not-a-port', { clusterIP: '10.96.0.79', ports: ['80' as never] }),
+    ];
+    const skipped: string[] = [];
+    const withPoison = buildRules({ services: [...services, ...bad], endpoints, nodeIPs: ['10.0.0.1'], clusterCIDR: '10.244.0.0/16', skipped });
+    assert.equal(withPoison, buildRules({ services, endpoints, nodeIPs: ['10.0.0.1'], clusterCIDR: '10.244.0.0/16' }), 'the same rules as without the poison');
+    assert.deepEqual(skipped, [
+      'default/quote: port name "a\\"b" is not a DNS label',
+      'default/newline: port "80\\n-A INPUT -j DROP" is not a port number',
+      'default/big: port 70000 is not a port number',
+      'default/nodeport: nodePort -1 is not a port number',
+      'default/Bad Name: namespace or name is not a DNS name',
+      'default/not-a-port: port is not an object',
+    ]);
+    // An endpoint port that is no number: the Service is programmed without that endpoint.
+    const api = svc('default', 'api', { clusterIP: '10.96.0.80', ports: [{ name: 'http', port: 80 }] });
+    const apiEndpoints: Endpoints = { metadata: { namespace: 'default', name: 'api' }, subsets: [{ addresses: [{ ip: '10.244.9.9' }], ports: [{ name: 'http', port: 'x' as never, protocol: 'TCP' }] }] };
+    const rules = buildRules({ services: [api], endpoints: [apiEndpoints], nodeIPs: ['10.0.0.1'], clusterCIDR: '10.244.0.0/16' });
+    assert.ok(!rules.includes('10.244.9.9'), rules);
+    assert.match(rules, /"default\/api:http has no endpoints" -d 10\.96\.0\.80\/32/);
+  });
 });

@@ -18,6 +18,8 @@ export interface BuildRulesInput {
   /** Names of the nat-table chains that exist now (from `iptables-save -t nat`): stale
    *  KUBE-SVC-/KUBE-SEP- chains among them are deleted by the payload. */
   existingChains?: string[];
+  /** Filled with the service ports left out because they cannot be programmed ("ns/name: why"). */
+  skipped?: string[];
 }
 
 /** The packet mark (bit 14) meaning "masquerade this on the way out", as Kubernetes uses it. */
@@ -73,7 +75,7 @@ function filterRejectRules(sp: ServicePortInfo, out: string[]): void {
 }
 
 export function buildRules(input: BuildRulesInput): string {
-  const ports = servicePorts(input.services, input.endpoints);
+  const ports = servicePorts(input.services, input.endpoints, input.skipped);
   const cidr = input.clusterCIDR;
 
   const filterRules: string[] = [

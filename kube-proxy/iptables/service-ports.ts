@@ -42,6 +42,27 @@ function endpointsKey(ns: string | undefined, name: string | undefined): string 
   return `${ns ?? 'default'}/${name ?? ''}`;
 }
 
+const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const isPort = (n: unknown, min = 1): n is number => typeof n === 'number' && Number.isInteger(n) && n >= min && n <= 65535;
+
+/**
+ * Why a service port cannot be written into the payload, or undefined. Every value here lands in
+ * iptables-restore text (numbers, and names inside rule comments): one bad value would fail the
+ * restore for every Service, so it is skipped instead. The informer's check refuses such objects
+ * already; this keeps the payload safe whatever reaches it.
+ */
+export function unprogrammable(ns: string, name: string, p: unknown): string | undefined {
+  if (!OBJECT_NAME.test(ns) || !OBJECT_NAME.test(name)) return 'namespace or name is not a DNS name';
+  if (!p || typeof p !== 'object') return 'port is not an object';
+  const port = p as { port?: unknown; nodePort?: unknown; name?: unknown; protocol?: unknown };
+  if (!isPort(port.port)) return `port ${JSON.stringify(port.port)} is not a port number`;
+  if (port.nodePort !== undefined && port.nodePort !== null && !isPort(port.nodePort, 0)) return `nodePort ${JSON.stringify(port.nodePort)} is not a port number`;
+  if (port.name !== undefined && port.name !== null && port.name !== '' && (typeof port.name !== 'string' || !PORT_NAME.test(port.name))) return `port name ${JSON.stringify(port.name)} is not a DNS label`;
+  if (port.protocol !== undefined && port.protocol !== null && typeof port.protocol !== 'string') return 'protocol is not a string';
+  return undefined;
+}
+
 /** Ready endpoint addresses for one service port. Endpoints ports carry the service port's name,
  *  and their number is the resolved targetPort (named container ports included). */
 function readyEndpoints(ep: Endpoints | undefined, portName: string, protocol: Protocol, spn: string): EndpointInfo[] {
@@ -49,6 +70,7 @@ function readyEndpoints(ep: Endpoints | undefined, portName: string, protocol: P
   for (const subset of ep?.subsets ?? []) {
     const match = (subset.ports ?? []).find((p) => (p.name ?? '') === portName && proto(p.protocol) === protocol);
     if (!match) continue;
+    if (!isPort(match.port)) continue;
     for (const addr of subset.addresses ?? []) {
       if (!isIPv4(addr.ip)) continue;
       const endpoint = `${addr.ip}:${match.port}`;
@@ -72,7 +94,11 @@ export function isProxiable(svc: Service): boolean {
   return isIPv4(svc.spec?.clusterIP);
 }
 
-export function servicePorts(services: Service[], endpoints: Endpoints[]): ServicePortInfo[] {
+/**
+ * One record per programmable service port. Ports that cannot be written into a payload are left
+ * out and described in `skipped` ("ns/name: why"), so one bad Service never stops the others.
+ */
+export function servicePorts(services: Service[], endpoints: Endpoints[], skipped: string[] = []): ServicePortInfo[] {
   const byKey = new Map<string, Endpoints>();
   for (const ep of endpoints) byKey.set(endpointsKey(ep.metadata.namespace, ep.metadata.name), ep);
   const out: ServicePortInfo[] = [];
@@ -82,7 +108,13 @@ export function servicePorts(services: Service[], endpoints: Endpoints[]): Servi
     const name = svc.metadata.name ?? '';
     const ep = byKey.get(endpointsKey(ns, name));
     const withNodePorts = svc.spec.type === 'NodePort' || svc.spec.type === 'LoadBalancer';
-    for (const p of svc.spec.ports ?? []) {
+    const ports = Array.isArray(svc.spec.ports) ? svc.spec.ports : [];
+    for (const p of ports) {
+      const why = unprogrammable(ns, name, p);
+      if (why) {
+        skipped.push(`${ns}/${name}: ${why}`);
+        continue;
+      }
       const protocol = proto(p.protocol);
       const spn = servicePortName(ns, name, p.name);
       out.push({

@@ -5,6 +5,8 @@ import { Resources } from '../../lib/api/resources';
 import type { ApiClient } from '../../lib/client/api-client';
 import { isAlreadyExists, isConflict, isNotFound } from '../../lib/errors';
 import { componentLogger } from '../../lib/log';
+import { isIPv4Cidr } from '../../lib/api/checks/metadata';
+import { isCorruptObjectError } from '../../lib/client/invalid-objects';
 import { desiredNodeStatus, newNodeObject, nodeLabels, statusFingerprint, type NodeStatusInputs } from './node-status';
 
 export const LEASE_NAMESPACE = 'kube-node-lease';
@@ -76,7 +78,8 @@ export class NodeAgent {
         log.info({ node: inputs.nodeName }, 'node re-registered');
         break;
       } catch (e) {
-        if (!isConflict(e) && !isNotFound(e)) throw e;
+        if (isCorruptObjectError(e)) await this.replaceCorrupt(Resources.nodes, undefined, inputs.nodeName, e);
+        else if (!isConflict(e) && !isNotFound(e)) throw e;
       }
     }
     await this.syncStatus(true);
@@ -93,8 +96,10 @@ export class NodeAgent {
         throw e;
       }
       this.nodeUid = cur.metadata.uid;
-      const podCIDR = cur.spec.podCIDR ?? cur.spec.podCIDRs?.[0];
-      if (podCIDR) this.opts.onPodCIDR?.(podCIDR);
+      const podCIDR = cur.spec?.podCIDR ?? cur.spec?.podCIDRs?.[0];
+      // A CNI config is written from it: only an IPv4 CIDR, never whatever the field holds.
+      if (typeof podCIDR === 'string' && isIPv4Cidr(podCIDR)) this.opts.onPodCIDR?.(podCIDR);
+      else if (podCIDR) log.warn({ node: inputs.nodeName, podCIDR: String(podCIDR).slice(0, 64) }, 'node podCIDR is not an IPv4 CIDR, ignored');
       const fresh = this.opts.statusInputs();
       const status = desiredNodeStatus(fresh, cur.status);
       const stale = Date.now() - this.lastWrite >= (this.opts.statusForceMs ?? 300_000);
@@ -116,11 +121,25 @@ export class NodeAgent {
     try {
       old = await this.client.get<Lease>(Resources.leases, LEASE_NAMESPACE, name);
     } catch (e) {
-      if (!isNotFound(e)) throw e;
+      // An unreadable Lease would leave the node without heartbeats (and soon tainted): replace it.
+      if (isCorruptObjectError(e)) await this.replaceCorrupt(Resources.leases, LEASE_NAMESPACE, name, e);
+      else if (!isNotFound(e)) throw e;
     }
     const lease = renewedLease(name, this.nodeUid, now, old);
     if (old) await this.client.update(Resources.leases, lease);
     else await this.client.create(Resources.leases, lease);
+  }
+
+  /**
+   * This kubelet's own Node or Lease is stored in a form the apiserver cannot decode (written
+   * around it): nobody can read it, so it is deleted to be created afresh instead of leaving the
+   * node unregistered (upstream's kubelet would retry forever).
+   */
+  private async replaceCorrupt(rt: typeof Resources.nodes, namespace: string | undefined, name: string, e: unknown): Promise<void> {
+    log.warn({ resource: rt.resource, name, err: (e as Error).message }, 'own object is unreadable, replacing it');
+    await this.client.delete(rt, namespace, name).catch((err) => {
+      if (!isNotFound(err)) throw err;
+    });
   }
 
   stop(): void {

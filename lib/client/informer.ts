@@ -1,17 +1,30 @@
 // A shared informer: list + watch into a local cache with indexers, handlers notified of every
 // change, a relist when the watch's revision has expired (410), reconnection with backoff on any
 // other failure, and an optional periodic resync that replays the cache as updates.
+//
+// It is also where objects enter a component, so it applies the kind's check (lib/api/checks):
+// an object that fails it never reaches the cache or the handlers (a log line, a metric count and
+// onInvalid instead). An object that was valid and turns invalid keeps its last valid copy in the
+// cache — treating it as deleted could make a kubelet kill a running pod or a controller replace
+// what still exists — until it is valid again or really deleted.
 import type { KObject } from '../api/types';
 import type { ResourceType } from '../api/resources';
 import type { ApiClient, WatchHandle } from './api-client';
 import { ApiError } from '../errors';
 import { componentLogger, type Logger } from '../log';
 import { keyOf } from './workqueue';
+import { objectProblems } from '../api/checks';
+import { componentOfInformer, InvalidObjects, safeKeyOf } from './invalid-objects';
 
 export interface InformerHandlers<T> {
   onAdd?(obj: T): void;
   onUpdate?(oldObj: T, newObj: T): void;
   onDelete?(obj: T): void;
+  /**
+   * An object failed its kind's check and was skipped; lastValid is the copy the cache keeps, if
+   * any. Called once per key and resourceVersion. The object is raw: only its problems are known.
+   */
+  onInvalid?(obj: KObject, problems: string[], lastValid: T | undefined): void;
 }
 
 export interface InformerOptions {
@@ -21,6 +34,10 @@ export interface InformerOptions {
   /** Replays every cached object to onUpdate at this interval; 0 disables. */
   resyncMs?: number;
   name?: string;
+  /** The component label of the skipped-objects metric; defaults to the one the name starts with. */
+  component?: string;
+  /** What is wrong with an object (default: the kind's check by resource); false checks nothing. */
+  check?: ((obj: unknown) => string[]) | false;
 }
 
 const MAX_BACKOFF_MS = 5000;
@@ -38,6 +55,8 @@ export class Informer<T extends KObject = KObject> {
   private retryTimer?: NodeJS.Timeout;
   private resyncTimer?: NodeJS.Timeout;
   private readonly log: Logger;
+  private readonly invalid: InvalidObjects;
+  private readonly check: ((obj: unknown) => string[]) | undefined;
 
   constructor(
     private readonly client: ApiClient,
@@ -45,6 +64,8 @@ export class Informer<T extends KObject = KObject> {
     private readonly opts: InformerOptions = {},
   ) {
     this.log = componentLogger('informer', { resource: rt.resource, informer: opts.name });
+    this.invalid = new InvalidObjects(opts.component ?? componentOfInformer(opts.name), rt.resource, this.log);
+    this.check = opts.check === false ? undefined : (opts.check ?? ((o) => objectProblems(rt.resource, o, rt.namespaced)));
   }
 
   addHandler(h: InformerHandlers<T>): void {
@@ -117,9 +138,17 @@ export class Informer<T extends KObject = KObject> {
       fieldSelector: this.opts.fieldSelector,
     });
     const seen = new Set<string>();
-    for (const item of list.items) {
+    for (const item of list.items as unknown[]) {
       // Lists omit apiVersion/kind on items; fill them so handlers see whole objects.
-      const obj = { apiVersion: this.rt.apiVersion, kind: this.rt.kind, ...item } as T;
+      const obj = (item && typeof item === 'object' && !Array.isArray(item) ? { apiVersion: this.rt.apiVersion, kind: this.rt.kind, ...item } : item) as T;
+      const problems = this.problemsOf(obj);
+      if (problems.length) {
+        const key = safeKeyOf(obj);
+        // Its last valid copy (if any) stays: the relist must not count it as deleted.
+        if (key && this.cache.has(key)) seen.add(key);
+        this.rejected(key, obj, problems);
+        continue;
+      }
       const key = keyOf(obj);
       seen.add(key);
       this.upsert(key, obj);
@@ -155,9 +184,17 @@ export class Informer<T extends KObject = KObject> {
           if (rv) this.resourceVersion = rv;
           if (ev.type === 'BOOKMARK') return;
           const obj = ev.object;
-          const key = keyOf(obj);
-          if (ev.type === 'DELETED') this.remove(key, this.cache.get(key) ?? obj);
-          else this.upsert(key, obj);
+          if (ev.type === 'DELETED') {
+            // Deleted is deleted, valid or not: whatever the cache holds under its key goes.
+            const key = safeKeyOf(obj);
+            if (!key) return;
+            this.invalid.clear(key, 'deleted');
+            this.remove(key, this.cache.get(key) ?? obj);
+            return;
+          }
+          const problems = this.problemsOf(obj);
+          if (problems.length) this.rejected(safeKeyOf(obj), obj, problems);
+          else this.upsert(keyOf(obj), obj);
         },
         onClose: (err) => {
           if (this.stopped) return;
@@ -192,7 +229,25 @@ export class Informer<T extends KObject = KObject> {
     for (const obj of this.cache.values()) for (const h of this.handlers) this.safe(() => h.onUpdate?.(obj, obj));
   }
 
+  /** The object's problems; a check that throws is a problem too, never a crash. */
+  private problemsOf(obj: unknown): string[] {
+    if (!this.check) return [];
+    try {
+      return this.check(obj);
+    } catch (err) {
+      return [`<object>: the check failed: ${(err as Error).message}`];
+    }
+  }
+
+  /** An object that failed its check: recorded once per resourceVersion; the cache keeps what it had. */
+  private rejected(key: string | undefined, obj: unknown, problems: string[]): void {
+    const lastValid = key ? this.cache.get(key) : undefined;
+    if (!this.invalid.report(key, obj, problems, !!lastValid)) return;
+    for (const h of this.handlers) this.safe(() => h.onInvalid?.(obj as KObject, problems, lastValid));
+  }
+
   private upsert(key: string, obj: T): void {
+    this.invalid.clear(key, 'valid');
     const old = this.cache.get(key);
     if (old && old.metadata.resourceVersion === obj.metadata.resourceVersion) return;
     if (old) this.unindex(key, old);

@@ -65,23 +65,64 @@ export function newNodeInfo(node: Node, pods: Pod[] = []): NodeInfo {
   return info;
 }
 
+/** Adds a pod and its requests; throws (changing nothing) when its requests do not parse. */
 export function addPod(info: NodeInfo, pod: Pod): void {
+  const requested = podRequests(pod);
+  const nonZero = podRequests(pod, true);
   info.pods.push(pod);
-  info.requested = add(info.requested, podRequests(pod));
-  info.nonZeroRequested = add(info.nonZeroRequested, podRequests(pod, true));
+  info.requested = add(info.requested, requested);
+  info.nonZeroRequested = add(info.nonZeroRequested, nonZero);
 }
 
-/** One NodeInfo per node; pods are grouped by spec.nodeName (terminal pods ignored). */
-export function buildNodeInfos(nodes: Node[], pods: Pod[]): Map<string, NodeInfo> {
+/** Something buildNodeInfos could not read and what it did about it. */
+export interface Unreadable {
+  kind: 'Node' | 'Pod';
+  /** Name of a node, namespace/name of a pod. */
+  name: string;
+  reason: string;
+}
+
+/** A pod whose requests cannot be read still takes a pod slot on its node, with no cpu or memory. */
+function addUnreadablePod(info: NodeInfo, pod: Pod): void {
+  info.pods.push(pod);
+  info.requested = add(info.requested, { milliCpu: 0, memory: 0, pods: 1 });
+  info.nonZeroRequested = add(info.nonZeroRequested, { milliCpu: 0, memory: 0, pods: 1 });
+}
+
+/**
+ * One NodeInfo per node; pods are grouped by spec.nodeName (terminal pods ignored). One object
+ * that cannot be read must not stop every scheduling attempt: a node whose allocatable does not
+ * parse is left out (nothing can be placed on it), a pod whose requests do not parse counts as a
+ * pod without requests. Both are added to `unreadable` for the caller to report.
+ */
+export function buildNodeInfos(nodes: Node[], pods: Pod[], unreadable: Unreadable[] = []): Map<string, NodeInfo> {
   const byNode = new Map<string, Pod[]>();
   for (const p of pods) {
-    const n = p.spec.nodeName;
-    if (!n || isTerminal(p)) continue;
+    const n = p.spec?.nodeName;
+    if (!n || typeof n !== 'string' || isTerminal(p)) continue;
     let list = byNode.get(n);
     if (!list) byNode.set(n, (list = []));
     list.push(p);
   }
   const out = new Map<string, NodeInfo>();
-  for (const node of nodes) out.set(node.metadata.name!, newNodeInfo(node, byNode.get(node.metadata.name!) ?? []));
+  for (const node of nodes) {
+    const name = node.metadata.name!;
+    let info: NodeInfo;
+    try {
+      info = newNodeInfo(node);
+    } catch (e) {
+      unreadable.push({ kind: 'Node', name, reason: (e as Error).message });
+      continue;
+    }
+    for (const p of byNode.get(name) ?? []) {
+      try {
+        addPod(info, p);
+      } catch (e) {
+        addUnreadablePod(info, p);
+        unreadable.push({ kind: 'Pod', name: `${p.metadata.namespace}/${p.metadata.name}`, reason: (e as Error).message });
+      }
+    }
+    out.set(name, info);
+  }
   return out;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkNode, mkPod } from '../../test/fixtures/scheduler/objects';
-import { buildNodeInfos } from './node-info';
+import { buildNodeInfos, type Unreadable } from './node-info';
 import { buildProfile, UnknownPluginError } from './registry';
 import { failureMessage, findNode } from './schedule-one';
 
@@ -42,5 +42,23 @@ describe('findNode', () => {
   it('rejects unknown plugins', () => {
     assert.throws(() => buildProfile({ schedulerName: 'x', filter: ['Nope'], score: [] }), UnknownPluginError);
     assert.throws(() => buildProfile({ schedulerName: 'x', filter: ['NodeResourcesLeastAllocated'], score: [] }), UnknownPluginError);
+  });
+
+  it('a snapshot leaves out nodes it cannot read and counts unreadable pods without requests', () => {
+    const unreadable: Unreadable[] = [];
+    const nodes = [mkNode('a', { cpu: '1' }), mkNode('b', { memory: '4 GiB' })];
+    const pods = [mkPod('x', { nodeName: 'a', memory: '12xyz' }), mkPod('y', { nodeName: 'a', cpu: '500m' })];
+    const infos = buildNodeInfos(nodes, pods, unreadable);
+    assert.deepEqual([...infos.keys()], ['a']);
+    assert.deepEqual(infos.get('a')!.requested, { milliCpu: 500, memory: 0, pods: 2 });
+    assert.deepEqual(unreadable.map((u) => `${u.kind} ${u.name}: ${u.reason}`), ['Pod default/x: invalid quantity "12xyz"', 'Node b: invalid quantity "4 GiB"']);
+    assert.equal(findNode(mkPod('p', { cpu: '500m' }), [...infos.values()], profile).ok, true);
+  });
+  it('a plugin that throws fails that node with its reason, not the attempt', () => {
+    const infos = [...buildNodeInfos([mkNode('a'), mkNode('b')], []).values()];
+    const r = findNode(mkPod('p', { cpu: 'abc' }), infos, profile);
+    assert.equal(r.ok, false);
+    assert.equal(!r.ok && r.message, '0/2 nodes are available: 2 NodeResourcesFit: invalid quantity "abc".');
+    assert.equal(!r.ok && r.error, true);
   });
 });

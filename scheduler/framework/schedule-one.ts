@@ -3,11 +3,33 @@
 // form kubectl users know: "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) were not ready."
 import type { Pod } from '../../lib/api/types';
 import type { Profile } from './registry';
-import type { NodeInfo } from './types';
+import { error, type FilterPlugin, type NodeInfo, type ScorePlugin, type Status } from './types';
 
 export type ScheduleResult =
   | { ok: true; nodeName: string; feasible: number; scores: Record<string, number> }
   | { ok: false; message: string; reasons: Record<string, number>; error: boolean };
+
+/**
+ * A filter that throws (on something in the pod or node it cannot read) is an Error status for
+ * that node, so one unreadable value fails one placement, never the scheduler.
+ */
+function runFilter(f: FilterPlugin, pod: Pod, info: NodeInfo): Status {
+  try {
+    return f.filter(pod, info);
+  } catch (e) {
+    return error(`${f.name}: ${(e as Error).message}`);
+  }
+}
+
+/** A score that throws counts as 0 for that node. */
+function runScore(p: ScorePlugin, pod: Pod, info: NodeInfo): number {
+  try {
+    const s = p.score(pod, info);
+    return Number.isFinite(s) ? s : 0;
+  } catch {
+    return 0;
+  }
+}
 
 export function findNode(pod: Pod, nodes: NodeInfo[], profile: Profile, random: () => number = Math.random): ScheduleResult {
   const reasons: Record<string, number> = {};
@@ -16,7 +38,7 @@ export function findNode(pod: Pod, nodes: NodeInfo[], profile: Profile, random: 
   for (const info of nodes) {
     let fits = true;
     for (const f of profile.filters) {
-      const st = f.filter(pod, info);
+      const st = runFilter(f, pod, info);
       if (st.code === 'Success') continue;
       if (st.code === 'Error') error = true;
       for (const r of st.reasons) reasons[r] = (reasons[r] ?? 0) + 1;
@@ -32,7 +54,7 @@ export function findNode(pod: Pod, nodes: NodeInfo[], profile: Profile, random: 
   let bestScore = -Infinity;
   for (const info of feasible) {
     let s = 0;
-    for (const { plugin, weight } of profile.scores) s += Math.max(0, Math.min(100, plugin.score(pod, info))) * weight;
+    for (const { plugin, weight } of profile.scores) s += Math.max(0, Math.min(100, runScore(plugin, pod, info))) * weight;
     scores[info.node.metadata.name!] = s;
     if (s > bestScore) {
       bestScore = s;

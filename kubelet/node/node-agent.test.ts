@@ -1,0 +1,60 @@
+import { strict as assert } from 'node:assert';
+import type { KObject, Lease, Node } from '../../lib/api/types';
+import { Resources, type ResourceType } from '../../lib/api/resources';
+import { apiError } from '../../lib/errors';
+import { FakeApiClient } from '../../test/fixtures/client/fake-client';
+import { LEASE_NAMESPACE, NodeAgent } from './node-agent';
+import type { NodeStatusInputs } from './node-status';
+
+const machine = { cpus: 2, memoryBytes: 2 ** 33, kernelVersion: '6.1', osImage: 'Debian', arch: 'amd64', machineID: 'm', bootID: 'b' };
+const inputs = (): NodeStatusInputs => ({ nodeName: 'n1', nodeIP: '10.0.0.2', hostname: 'h', machine, runtimeVersion: 'containerd://1.6.20', kubeletPort: 10250, nowIso: new Date().toISOString(), networkReady: true });
+
+/** A fake cluster whose stored Node and Lease of n1 the apiserver cannot decode, until deleted. */
+class CorruptOwnObjects extends FakeApiClient {
+  corrupt = new Set(['nodes', 'leases']);
+  deleted: string[] = [];
+  async get<T extends KObject>(rt: ResourceType, ns: string | undefined, name: string): Promise<T> {
+    if (this.corrupt.has(rt.resource))
+      throw apiError(500, 'InternalError', `Internal error occurred: StorageError: corrupt object, Code: 7, Key: /registry/core/${rt.resource}/${name}, ResourceVersion: 0, AdditionalErrorMsg: object not decodable revision=4: invalid JSON`);
+    return super.get<T>(rt, ns, name);
+  }
+  async create<T extends KObject>(rt: ResourceType, obj: T, sub?: string): Promise<T> {
+    if (this.corrupt.has(rt.resource)) throw apiError(409, 'AlreadyExists', `${rt.resource} "${obj.metadata.name}" already exists`);
+    return super.create(rt, obj, sub);
+  }
+  async delete(rt: ResourceType, ns: string | undefined, name: string): Promise<void> {
+    if (this.corrupt.delete(rt.resource)) {
+      this.deleted.push(rt.resource);
+      return;
+    }
+    return super.delete(rt, ns, name);
+  }
+}
+
+describe('node agent and unreadable objects', () => {
+  it('replaces its own Node and Lease when the apiserver cannot decode them, instead of failing to start', async () => {
+    const client = new CorruptOwnObjects();
+    const agent = new NodeAgent(client, { statusInputs: inputs, leaseRenewMs: 60_000, statusCheckMs: 60_000 });
+    await agent.start();
+    agent.stop();
+    assert.deepEqual(client.deleted.sort(), ['leases', 'nodes']);
+    assert.ok(client.peek<Node>(Resources.nodes, undefined, 'n1'), 'the Node is registered afresh');
+    assert.equal(client.peek<Lease>(Resources.leases, LEASE_NAMESPACE, 'n1')?.spec.holderIdentity, 'n1');
+  });
+
+  it('hands on only a podCIDR that is an IPv4 CIDR', async () => {
+    const client = new FakeApiClient();
+    const seen: string[] = [];
+    const agent = new NodeAgent(client, { statusInputs: inputs, leaseRenewMs: 60_000, statusCheckMs: 60_000, onPodCIDR: (c) => seen.push(c) });
+    await agent.start();
+    try {
+      client.mutate<Node>(Resources.nodes, undefined, 'n1', (n) => (n.spec.podCIDR = '10.244.1.0/24; rm -rf /'));
+      await agent.syncStatus(true);
+      client.mutate<Node>(Resources.nodes, undefined, 'n1', (n) => (n.spec.podCIDR = '10.244.1.0/24'));
+      await agent.syncStatus(true);
+      assert.deepEqual(seen, ['10.244.1.0/24']);
+    } finally {
+      agent.stop();
+    }
+  });
+});
