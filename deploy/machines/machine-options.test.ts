@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { containerName, machineCreateOptions, type MachineSpec } from './machine-options';
 import { MachineConfigError } from './network-config';
+import { demuxDockerLog } from './machines';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPL+vFJk0cR92V9kxE+kmz46s23FcqUgzj5GeP9YB+is k8ts-dev';
 const spec = (over: Partial<MachineSpec> = {}): MachineSpec => ({
@@ -56,5 +57,19 @@ describe('machines: container create options', () => {
     assert.throws(() => machineCreateOptions(spec({ name: 'Node_1' })), MachineConfigError);
     assert.throws(() => machineCreateOptions(spec({ cluster: 'Dev' })), MachineConfigError);
     assert.equal(containerName('e2e', 'w1'), 'k8ts-e2e-w1');
+  });
+});
+
+describe('machines: container log frames', () => {
+  it('joins the text of stdout and stderr frames', () => {
+    const frame = (stream: number, text: string) => {
+      const head = Buffer.alloc(8);
+      head[0] = stream;
+      head.writeUInt32BE(Buffer.byteLength(text), 4);
+      return Buffer.concat([head, Buffer.from(text)]);
+    };
+    const buf = Buffer.concat([frame(2, 'k8ts-init: /etc/k8ts/boot failed: stopping the machine\n'), frame(1, 'x'.repeat(300) + '\n')]);
+    assert.equal(demuxDockerLog(buf), 'k8ts-init: /etc/k8ts/boot failed: stopping the machine\n' + 'x'.repeat(300) + '\n');
+    assert.equal(demuxDockerLog(Buffer.alloc(0)), '');
   });
 });

@@ -1,14 +1,16 @@
 // How a machine container is created, as a pure value. Every option is here because a k8ts node
 // (containerd, runc, CNI bridge, iptables, sshd) needs it on these hosts, where `--privileged`
-// does not work (CAP_SYS_RESOURCE is not in the bounding set); see deploy/machines/README.md.
+// does not work (CAP_SYS_RESOURCE is not in the bounding set); README.md "Machines as containers"
+// says which option each check showed to be needed.
 import type { ContainerCreateOptions, HostConfig } from 'dockerode';
 import { LABEL_ADDRESS, LABEL_CLUSTER, LABEL_MACHINE, LABEL_MANAGED, MANAGED_BY, networkName, validateClusterName, validateMachineName } from './network-config';
 
 /**
  * SYS_ADMIN: mounts (pod rootfs, volumes, the boot script's remounts), namespaces, cgroups.
- * NET_ADMIN: links, addresses, routes, iptables, sysctls. SYS_PTRACE: containerd and runc read
- * other processes' /proc entries (namespaces, exe). NET_RAW and MKNOD are Docker defaults named
- * so that they stay: raw sockets for ping/conntrack tools, device nodes runc makes in pods' /dev.
+ * NET_ADMIN: links, addresses, routes, iptables (CNI fails at its loopback plugin without it).
+ * NET_RAW and MKNOD are Docker defaults named so that they stay: pods get them in their default
+ * capability set, and runc cannot grant a pod what the machine lacks. SYS_PTRACE is not needed to
+ * start a pod; it is kept for tools that read other processes' /proc entries (nsenter, exec).
  */
 export const MACHINE_CAPABILITIES = ['SYS_ADMIN', 'NET_ADMIN', 'SYS_PTRACE', 'NET_RAW', 'MKNOD'] as const;
 

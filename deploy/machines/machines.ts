@@ -35,7 +35,7 @@ export const LABEL_SSH_KEY = 'io.k8ts.ssh-key';
 
 export class MachineError extends Error {
   constructor(
-    readonly code: 'MACHINE_EXISTS' | 'MACHINE_NOT_FOUND' | 'NETWORK_FAILED',
+    readonly code: 'MACHINE_EXISTS' | 'MACHINE_START_FAILED' | 'NETWORK_FAILED',
     message: string,
   ) {
     super(message);
@@ -133,6 +133,29 @@ export class Machine {
     await this.container.remove({ force: true, v: true }).catch((e: { statusCode?: number }) => {
       if (e.statusCode !== 404) throw e;
     });
+  }
+}
+
+/** Docker's log stream without a TTY: frames of an 8-byte header (stream, 0, 0, 0, length) and text. */
+export function demuxDockerLog(buf: Buffer): string {
+  const parts: Buffer[] = [];
+  let i = 0;
+  while (i + 8 <= buf.length) {
+    const len = buf.readUInt32BE(i + 4);
+    parts.push(buf.subarray(i + 8, i + 8 + len));
+    i += 8 + len;
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+/** The last lines a machine's init and sshd wrote, to explain a machine that did not come up. */
+async function logTail(docker: Dockerode, container: string): Promise<string> {
+  try {
+    const buf = (await docker.getContainer(container).logs({ stdout: true, stderr: true, tail: 15 })) as unknown as Buffer;
+    const text = demuxDockerLog(buf).trim();
+    return text ? `; its last log lines:\n${text}` : '';
+  } catch {
+    return '';
   }
 }
 
@@ -260,11 +283,15 @@ export async function addMachines(o: AddMachinesOptions): Promise<Machine[]> {
     o.names.map(async (name, i) => {
       const opts = machineCreateOptions({ cluster: o.cluster, name, image, address: addresses[i], authorizedKey: key.publicKey });
       opts.Labels = { ...opts.Labels, [LABEL_SSH_KEY]: key.privateKeyPath };
-      const c = await new MachineContainer(opts).start();
-      const m = new Machine(docker, o.cluster, name, c.getId(), addresses[i], key.privateKeyPath);
-      await m.waitForSsh();
-      log.info({ cluster: o.cluster, machine: name, address: addresses[i], container: c.getId().slice(0, 12) }, 'machine up');
-      return m;
+      try {
+        const c = await new MachineContainer(opts).start();
+        const m = new Machine(docker, o.cluster, name, c.getId(), addresses[i], key.privateKeyPath);
+        await m.waitForSsh();
+        log.info({ cluster: o.cluster, machine: name, address: addresses[i], container: c.getId().slice(0, 12) }, 'machine up');
+        return m;
+      } catch (e) {
+        throw new MachineError('MACHINE_START_FAILED', `machine ${name} of ${o.cluster}: ${(e as Error).message}${await logTail(docker, opts.name as string)}`);
+      }
     }),
   );
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
