@@ -6,6 +6,7 @@
 //   image                   build (or find) the node image
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { LOG_LEVELS, configureLogging, type LogLevel } from '../../lib/log';
 import { ensureDockerDaemon, dockerClient } from './docker-daemon';
 import { ensureNodeImage } from '../node-image/build';
 import { addMachines, listClusters, listMachines, machineNames, removeCluster, type Machine } from './machines';
@@ -17,6 +18,9 @@ async function describe(m: Machine): Promise<object> {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // stdout carries the JSON answers; progress logs only when asked for (K8TS_LOG_LEVEL=info)
+  const asked = process.env.K8TS_LOG_LEVEL as LogLevel | undefined;
+  configureLogging({ level: asked && LOG_LEVELS.includes(asked) ? asked : 'warn' });
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
