@@ -13,7 +13,7 @@ import { repoRoot } from '../../lib/repo-root';
 import { ensurePackages } from '../cluster/preflight';
 import { acquireHostLock } from '../machines/host-lock';
 import { DEFAULT_DOCKER_LAYOUT } from '../machines/docker-daemon';
-import { defaultInputs, IMPORT_CHANGES, mmdebstrapArgs, nodeImageTag, overlayLayout, type NodeImageInputs } from './recipe';
+import { defaultInputs, IMPORT_CHANGES, mmdebstrapArgs, NODE_IMAGE_REPO, nodeImageTag, overlayLayout, type NodeImageInputs } from './recipe';
 
 export class NodeImageError extends Error {
   readonly code = 'NODE_IMAGE_BUILD_FAILED';
@@ -103,6 +103,24 @@ async function hasImage(docker: Dockerode, tag: string): Promise<boolean> {
   }
 }
 
+/**
+ * Removes node images of earlier recipes (325 MB each). One still used by a container stays (no
+ * force); another worktree still on an older recipe re-imports it from its cache in seconds.
+ */
+async function pruneOlderImages(docker: Dockerode, keep: string): Promise<void> {
+  const images = await docker.listImages({ filters: { reference: [`${NODE_IMAGE_REPO}:*`] } });
+  for (const img of images) {
+    for (const t of img.RepoTags ?? []) {
+      if (t === keep || !t.startsWith(`${NODE_IMAGE_REPO}:`)) continue;
+      await docker
+        .getImage(t)
+        .remove()
+        .then(() => log.info({ image: t }, 'older node image removed'))
+        .catch(() => undefined);
+    }
+  }
+}
+
 export interface NodeImageResult {
   image: string;
   /** What this call had to do. */
@@ -154,6 +172,7 @@ export async function ensureNodeImage(o: NodeImageOptions): Promise<NodeImageRes
       for (const f of fs.readdirSync(cache)) if (/^[0-9a-f]{16}\.tar$/.test(f) && f !== `${hash}.tar`) fs.rmSync(path.join(cache, f), { force: true });
     }
     await importTar(o.docker, tar, tag);
+    await pruneOlderImages(o.docker, tag);
     log.info({ image: tag, action, seconds: seconds() }, 'node image ready');
     return { image: tag, action, seconds: seconds() };
   } finally {
