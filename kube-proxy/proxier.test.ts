@@ -29,13 +29,14 @@ const node2: Node = {
 const hostRoutes = JSON.stringify([{ dst: '192.168.1.0/24', dev: 'eth0', protocol: 'kernel', scope: 'link', flags: [] }]);
 const hostAddrs = JSON.stringify([{ ifname: 'eth0', mtu: 1500, addr_info: [{ family: 'inet', local: '192.168.1.1', prefixlen: 24 }] }]);
 
-function fakeHost(opts: { failRoutes?: boolean } = {}) {
+function fakeHost(opts: { failRoutes?: boolean; failVxlan?: boolean } = {}) {
   const calls: { line: string; stdin?: string }[] = [];
   const run: CommandRunner = async (cmd, args, stdin): Promise<CommandResult> => {
     const line = [cmd, ...args].join(' ');
     calls.push({ line, stdin });
     const ok = (stdout = '') => ({ code: 0, stdout, stderr: '' });
     if (line.startsWith('ip route replace') && opts.failRoutes) return { code: 2, stdout: '', stderr: 'Nexthop has invalid gateway' };
+    if (line.startsWith('ip link add k8ts-vxlan') && opts.failVxlan) return { code: 2, stdout: '', stderr: 'Error: Unknown device type.' };
     if (line === 'ip -j route show table main') return ok(hostRoutes);
     if (line === 'ip -j -4 addr show') return ok(hostAddrs);
     // no vxlan device until one is added
@@ -108,6 +109,19 @@ describe('kube-proxy Proxier', () => {
     ].map((l) => lines.indexOf(l));
     assert.ok(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1])), `order ${order.join(',')}\n${lines.join('\n')}`);
     assert.deepEqual(published, ['0e:6b:c0:a8:01:01']);
+  });
+
+  it('when the VXLAN device cannot be made: the safety routes still go in, no tunnel route, no MAC, and the sync fails', async () => {
+    const { run, calls } = fakeHost({ failVxlan: true });
+    const published: (string | undefined)[] = [];
+    const peer: Node = { ...node2, metadata: { name: 'n2', annotations: { [VTEP_MAC_ANNOTATION]: '0e:6b:c0:a8:01:02' } } };
+    await assert.rejects(proxier(run, 'vxlan', [peer], published).sync(), /vxlan sync failed: .*Unknown device type/);
+    const lines = calls.map((c) => c.line);
+    assert.ok(lines.includes('ip route replace blackhole 10.244.0.0/16 proto 107'));
+    assert.ok(lines.includes('ip route replace 10.96.0.0/16 dev k8ts-svc proto 107'));
+    assert.ok(!lines.some((l) => l.startsWith('ip route replace 10.244.1.0/24')));
+    assert.ok(lines.some((l) => l.startsWith('iptables-restore')));
+    assert.deepEqual(published, []);
   });
 
   it('in host-gw mode: the device goes after the routes, and the MAC is withdrawn', async () => {

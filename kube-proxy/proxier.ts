@@ -60,16 +60,17 @@ export class Proxier {
     let routeError: unknown;
     try {
       await o.routes.ensureDevice();
-      const plan = await o.podNetwork.prepare(o.state.nodes(), (await o.routes.currentRoutes()).others);
+      const pods = await o.podNetwork.prepare(o.state.nodes(), (await o.routes.currentRoutes()).others);
       const desired = desiredRoutes({
         serviceCIDR: o.serviceCIDR,
         clusterCIDR: o.clusterCIDR,
         serviceDevice: o.serviceInterface,
-        podRoutes: plan.routes,
+        podRoutes: pods.routes,
       });
       await o.routes.sync(desired);
       this.routeCount = desired.length;
-      await o.podNetwork.finish(plan);
+      await o.podNetwork.finish(pods);
+      if (pods.error !== undefined) throw pods.error;
     } catch (err) {
       routeError = err;
     }

@@ -5,8 +5,8 @@
 // the node's route sync with the routing-safety routes (route-plan.ts, node-routes.ts).
 import type { Node } from '../../lib/api/types';
 import type { Logger } from '../../lib/log';
-import { mustRun, type CommandRunner } from '../exec';
-import type { HostRoute } from '../route-plan';
+import type { CommandRunner } from '../exec';
+import type { HostRoute, RouteSpec } from '../route-plan';
 import { linkMtuOf } from './host-state';
 import { podNetworkPlan, type PodNetworkMode, type PodNetworkPlan, type ResolvedMode, type VxlanOptions } from './plan';
 import { VxlanDevice } from './vxlan-device';
@@ -24,6 +24,14 @@ export interface PodNetworkOptions {
   /** Makes this node's VXLAN MAC annotation say mac (undefined: removes it); a no-op when it does. */
   publishVtepMac?: (mac: string | undefined) => Promise<void>;
   log?: Logger;
+}
+
+export interface PreparedPodNetwork {
+  plan: PodNetworkPlan;
+  /** The routes to other nodes' subnets to sync now. */
+  routes: RouteSpec[];
+  /** Why the VXLAN device could not be brought to the plan, if it could not. */
+  error?: unknown;
 }
 
 export class PodNetwork {
@@ -48,9 +56,14 @@ export class PodNetwork {
     this.unrouted = now;
   }
 
-  /** Plans, and prepares the VXLAN device when the plan has one. Call before the route sync. */
-  async prepare(nodes: Node[], hostRoutes: HostRoute[]): Promise<PodNetworkPlan> {
-    const addrs = await mustRun(this.o.run, 'ip', ['-j', '-4', 'addr', 'show']);
+  /**
+   * Plans, and prepares the VXLAN device when the plan has one. Call before the route sync, with
+   * the routes it returns: when the device could not be prepared they leave out the tunnel's, so
+   * the routing-safety routes still go in (those subnets stay blackholed), and the error comes
+   * back for the caller to fail its sync with once the rest is done.
+   */
+  async prepare(nodes: Node[], hostRoutes: HostRoute[]): Promise<PreparedPodNetwork> {
+    const addrs = await this.o.run('ip', ['-j', '-4', 'addr', 'show']);
     const plan = podNetworkPlan({
       mode: this.o.mode,
       nodes,
@@ -59,17 +72,26 @@ export class PodNetwork {
       clusterCIDR: this.o.clusterCIDR,
       vxlan: this.o.vxlan,
       hostRoutes,
-      underlayMtu: linkMtuOf(addrs, this.o.nodeIP) ?? DEFAULT_UNDERLAY_MTU,
+      underlayMtu: (addrs.code === 0 ? linkMtuOf(addrs.stdout, this.o.nodeIP) : undefined) ?? DEFAULT_UNDERLAY_MTU,
     });
     this.report(plan);
-    if (plan.device) await this.device.sync({ device: plan.device, neighbours: plan.neighbours, fdb: plan.fdb });
-    return plan;
+    if (!plan.device) return { plan, routes: plan.routes };
+    try {
+      await this.device.sync({ device: plan.device, neighbours: plan.neighbours, fdb: plan.fdb });
+      return { plan, routes: plan.routes };
+    } catch (error) {
+      const device = plan.device.name;
+      return { plan, routes: plan.routes.filter((r) => r.dev !== device), error };
+    }
   }
 
-  /** After the route sync: drops a device the plan does not want, then publishes the MAC. */
-  async finish(plan: PodNetworkPlan): Promise<void> {
-    if (!plan.device) await this.device.remove();
-    await this.o.publishVtepMac?.(plan.vtepMac);
+  /**
+   * After the route sync: drops a device the plan does not want, then publishes the MAC — only
+   * once the device is ready, so that no node tunnels to us before we can receive.
+   */
+  async finish(p: PreparedPodNetwork): Promise<void> {
+    if (!p.plan.device) await this.device.remove();
+    if (p.error === undefined) await this.o.publishVtepMac?.(p.plan.vtepMac);
   }
 
   /** --cleanup: the VXLAN device (its routes, neighbours and entries go with it). */
