@@ -137,6 +137,12 @@ describe('pod network across nodes (network namespaces as machines)', function (
       }, 30_000, 500);
       assert.equal(egress, m.ip, `egress from the pod on ${from} must be masqueraded to ${m.ip}`);
 
+      // the apiserver through the kubernetes Service (its endpoint is node-1's address): a TLS
+      // server hangs up on plain text at once, so a connection that opened ends with rc=0
+      await waitFor(`the kubernetes Service from the pod on ${from}`, async () =>
+        /rc=0/.test(await inPod(from, `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 10.96.0.1 443 >/dev/null; echo rc=$?`)),
+      30_000, 1000);
+
       // nothing to an unassigned cluster address leaves the node: no answer (and, checked below,
       // nothing reaches the router)
       const probe = await inPod(from, `nc -w 2 ${UNASSIGNED_POD_IP} 80 </dev/null; echo rc=$?; nc -w 2 ${UNASSIGNED_SERVICE_IP} 80 </dev/null; echo rc=$?`);
