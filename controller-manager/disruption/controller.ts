@@ -14,7 +14,7 @@ import { componentLogger } from '../../lib/log';
 import { selectorMatches, selectorToString } from '../../lib/api/labels';
 import { pdbSelectsPod, type PodDisruptionBudget, type PodDisruptionBudgetStatus } from '../../lib/api/pdb';
 import { DISRUPTION_TARGET, podCondition, withPodCondition } from '../../lib/api/pod-conditions';
-import { controllerRefOf } from '../common/pod-utils';
+import { canonicalJson, controllerRefOf } from '../common/pod-utils';
 import { BudgetError, countHealthy, disruptedPodMap, expectedPodCount, failSafeStatus, nextStatus, type ScaleLookup } from './budget';
 
 /** stalePodDisruptionTimeout: how long a DisruptionTarget condition may stand on a pod that is not being deleted. */
@@ -122,6 +122,8 @@ export class DisruptionController {
   }
 
   private async writeStatus(pdb: PodDisruptionBudget, status: PodDisruptionBudgetStatus): Promise<void> {
+    // The same status again (a budget that keeps failing) is not written: each write would wake us.
+    if (canonicalJson(pdb.status ?? {}) === canonicalJson(status)) return;
     await this.client.updateStatus(Resources.poddisruptionbudgets, { ...pdb, status });
     this.log.debug({ pdb: keyOf(pdb), allowed: status.disruptionsAllowed, healthy: status.currentHealthy, desired: status.desiredHealthy }, 'budget status updated');
   }

@@ -20,6 +20,7 @@ interface Worker {
   createdAt: number;
   fireAt: number;
   handle?: unknown;
+  fired?: boolean;
 }
 
 export class TimedQueue {
@@ -47,6 +48,7 @@ export class TimedQueue {
     const delay = fireAt - this.now();
     const fire = () => {
       if (this.workers.get(key) !== w) return;
+      w.fired = true;
       const p = this.work(key, fireAt).then(
         () => {
           if (this.workers.get(key) === w) this.workers.set(key, null);
@@ -62,14 +64,17 @@ export class TimedQueue {
     else w.handle = this.timers.set(fire, delay);
   }
 
-  /** Forgets the key; true when a pending (not yet run) worker was cancelled. */
+  /**
+   * Forgets the key; true when a timer that had not fired yet was stopped (work already running
+   * cannot be stopped, so that is not a cancellation).
+   */
   cancel(key: string): boolean {
     const w = this.workers.get(key);
     if (w === undefined) return false;
     this.workers.delete(key);
-    if (w === null) return false;
-    if (w.handle !== undefined) this.timers.clear(w.handle);
-    return w.handle !== undefined;
+    if (w === null || w.handle === undefined || w.fired) return false;
+    this.timers.clear(w.handle);
+    return true;
   }
 
   /** Cancels every timer and waits for the work already running. */
