@@ -81,6 +81,10 @@ describe('cordon, uncordon and drain with a PodDisruptionBudget', function () {
     );
     const table = await c.kubectl(['get', 'pdb', 'web']);
     assert.match(table.stdout, /^NAME\s+MIN AVAILABLE\s+MAX UNAVAILABLE\s+ALLOWED DISRUPTIONS\s+AGE\nweb\s+5\s+N\/A\s+1\s+\d+s\n$/);
+    const described = await c.kubectl(['describe', 'pdb', 'web']);
+    assert.equal(described.code, 0, described.stderr);
+    for (const line of [/^Min available:\s+5$/m, /^Selector:\s+app=web$/m, /^\s+Allowed disruptions:\s+1$/m, /^\s+Current:\s+6$/m, /^\s+Desired:\s+5$/m, /^\s+Total:\s+6$/m])
+      assert.match(described.stdout, line);
   });
 
   it('uncordon: schedulable again and the taint is gone', async () => {
