@@ -53,6 +53,8 @@ describe('node-lifecycle taints', () => {
       ['unreachable → not ready: swapped at once', node({ Ready: 'False' }, { taints: [UR] }), 'swap +not-ready:NoExecute -unreachable:NoExecute'],
       ['not ready → unreachable: swapped at once', node({ Ready: 'Unknown' }, { taints: [NR] }), 'swap +unreachable:NoExecute -not-ready:NoExecute'],
       ['Ready: reachable', node({ Ready: 'True' }, { taints: [UR] }), 'reachable'],
+      ['unreachable and already tainted so: nothing', node({ Ready: 'Unknown' }, { taints: [UR] }), 'none'],
+      ['not ready and already tainted so: nothing', node({ Ready: 'False' }, { taints: [NR] }), 'none'],
       ['no Ready condition: nothing', node({}), 'none'],
     ];
     for (const [title, n, want] of cases) {

@@ -55,15 +55,19 @@ export type NoExecuteStep =
 /**
  * processTaintBaseEviction: a node whose Ready condition moved between False and Unknown while it
  * carries the opposite NoExecute taint swaps it at once; a newly not-ready or unreachable node
- * waits in its zone's rate-limited queue; a Ready node loses both NoExecute taints.
+ * waits in its zone's rate-limited queue; a Ready node loses both NoExecute taints. A node that
+ * already has the right taint is left alone (upstream queues it again, and a restarted controller
+ * would spend the zone's rate on nodes it has nothing to do for).
  */
 export function noExecuteStep(node: Node): NoExecuteStep {
   const has = (t: Taint) => taintsOf(node).some((x) => sameTaint(x, t));
   switch (readyStatus(node)) {
     case 'False':
-      return has(UNREACHABLE_NO_EXECUTE) ? { kind: 'swap', add: NOT_READY_NO_EXECUTE, remove: UNREACHABLE_NO_EXECUTE } : { kind: 'queue' };
+      if (has(UNREACHABLE_NO_EXECUTE)) return { kind: 'swap', add: NOT_READY_NO_EXECUTE, remove: UNREACHABLE_NO_EXECUTE };
+      return has(NOT_READY_NO_EXECUTE) ? { kind: 'none' } : { kind: 'queue' };
     case 'Unknown':
-      return has(NOT_READY_NO_EXECUTE) ? { kind: 'swap', add: UNREACHABLE_NO_EXECUTE, remove: NOT_READY_NO_EXECUTE } : { kind: 'queue' };
+      if (has(NOT_READY_NO_EXECUTE)) return { kind: 'swap', add: UNREACHABLE_NO_EXECUTE, remove: NOT_READY_NO_EXECUTE };
+      return has(UNREACHABLE_NO_EXECUTE) ? { kind: 'none' } : { kind: 'queue' };
     case 'True':
       return { kind: 'reachable' };
     default:
