@@ -89,16 +89,20 @@ export class Controllers {
           disruption: this.opts.nodeEviction,
         }),
       'taint-eviction': () => new TaintEvictionController(client, pods, nodes, recorder('taint-eviction-controller')),
-      disruption: () =>
-        new DisruptionController(
+      disruption: () => {
+        const pdbs = inf<PodDisruptionBudget>(Resources.poddisruptionbudgets);
+        const events = recorder('controllermanager');
+        pdbs.addHandler({ onInvalid: (raw, problems) => warnInvalid(events, raw, 'PodDisruptionBudget', 'policy/v1', 'disruption-controller', problems) });
+        return new DisruptionController(
           client,
-          inf<PodDisruptionBudget>(Resources.poddisruptionbudgets),
+          pdbs,
           pods,
           replicaSets,
           deployments,
           inf<KObject & { spec?: { replicas?: number } }>(Resources.statefulsets),
-          recorder('controllermanager'),
-        ),
+          events,
+        );
+      },
       'garbage-collector': () =>
         new GarbageCollector(client, [
           { rt: Resources.pods, informer: pods as unknown as Informer<KObject> },
