@@ -122,7 +122,7 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
     const wantsGenerated = !obj.metadata.name && !!obj.metadata.generateName;
     shaped(s, obj, () => {
       s.defaults?.(obj);
-      s.prepareForCreate?.(obj);
+      s.prepareForCreate?.(obj, o.userInfo);
     });
     for (let attempt = 0; ; attempt++) {
       // Only a generated name is ever retried, so only then must obj stay pristine for the next try.

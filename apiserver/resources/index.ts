@@ -17,6 +17,7 @@ import { jobs, cronjobs } from './jobs';
 import { horizontalpodautoscalers } from './autoscalers';
 import { ingresses } from './ingresses';
 import { roles, rolebindings, clusterroles, clusterrolebindings } from './rbac';
+import { certificatesigningrequests } from './certificate-signing-requests';
 
 export function allResources(): ResourceSpec[] {
   return [
@@ -25,6 +26,7 @@ export function allResources(): ResourceSpec[] {
     replicasets, deployments, daemonsets, statefulsets,
     jobs, cronjobs, horizontalpodautoscalers, ingresses,
     roles, rolebindings, clusterroles, clusterrolebindings,
+    certificatesigningrequests,
   ];
 }
 
@@ -34,3 +36,4 @@ export {
   serviceaccounts, persistentvolumes, persistentvolumeclaims, endpointslices, daemonsets, statefulsets, jobs, cronjobs,
   horizontalpodautoscalers, ingresses, roles, rolebindings, clusterroles, clusterrolebindings,
 };
+export { certificatesigningrequests };

@@ -8,7 +8,10 @@ import type { TLSSocket } from 'node:tls';
 import { ApiError, statusOf } from '../../lib/errors';
 import { componentLogger } from '../../lib/log';
 import type { Registry } from '../registry/types';
-import { authenticate, isAnonymousPath } from './authn';
+import { authenticate, isAnonymousPath, type UserInfo } from './authn';
+import { bearerToken, type TokenAuthenticator } from '../auth/token-authenticator';
+import { authorizePath, isBootstrapper } from '../auth/authorize';
+import { guardRegistry } from '../auth/guarded-registry';
 import { AGGREGATED_CONTENT_TYPE, aggregatedDiscovery, wantsAggregated } from './discovery-aggregated';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
 import { PAGE_NOT_FOUND, methodNotAllowedStatus, notFoundStatus, toStatus } from './errors';
@@ -33,7 +36,24 @@ export interface RestServerOptions {
   etcdHealthy: () => Promise<boolean>;
   /** pods/log|exec|attach|portforward and nodes/proxy go to the kubelets (apiserver/node-proxy). */
   nodeProxy?: NodeProxyOptions;
+  /** Bearer tokens (bootstrap tokens); without it only client certificates authenticate. */
+  tokens?: TokenAuthenticator;
 }
+
+/**
+ * The caller: a verified client certificate first (as kube-apiserver's x509 authenticator runs
+ * before its token authenticators), else a bearer token; 'invalid' for a token that does not
+ * authenticate (401 on every path), undefined for no credentials at all.
+ */
+async function identify(o: RestServerOptions, req: IncomingMessage): Promise<UserInfo | 'invalid' | undefined> {
+  const cert = authenticate(req.socket as TLSSocket);
+  if (cert) return cert;
+  const token = bearerToken(req.headers.authorization);
+  if (token === undefined) return undefined;
+  return o.tokens ? o.tokens.authenticate(token) : 'invalid';
+}
+
+const forbidden = (message: string) => new ApiError(statusOf(403, 'Forbidden', message));
 
 /** Request bodies above this size are refused with 413, as kube-apiserver does (3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -179,7 +199,7 @@ async function serveResource(
   info.resource = def.resource;
   info.subresource = target.subresource ?? '';
   const ctx: VerbContext = {
-    registry: o.registry,
+    registry: guardRegistry(o.registry, user),
     def,
     target,
     query: url.searchParams,
@@ -215,10 +235,24 @@ async function handle(o: RestServerOptions, req: IncomingMessage, res: ServerRes
   const pretty = prettyRequested(url.searchParams, req.headers['user-agent']);
   // Errors are negotiated apart from answers, as upstream does: no Table or metadata-only form.
   const errorOut = errorOutput(req.headers.accept, pretty);
-  const user = authenticate(req.socket as TLSSocket);
-  if (!user) {
-    if (isAnonymousPath(url.pathname)) return sendText(res, 200, 'ok');
+  let user: UserInfo | 'invalid' | undefined;
+  try {
+    user = await identify(o, req);
+  } catch (err) {
+    return send(res, toStatus(err).status.code, toStatus(err).status, errorOut);
+  }
+  if (!user || user === 'invalid') {
+    if (!user && isAnonymousPath(url.pathname)) return sendText(res, 200, 'ok');
     return send(res, 401, statusOf(401, 'Unauthorized', 'Unauthorized'), errorOut);
+  }
+  // Bootstrap identities reach only discovery and their CertificateSigningRequests (auth/authorize.ts).
+  if (isBootstrapper(user) && (r.kind !== 'resource' || nodeProxyTarget(url.pathname))) {
+    const d = authorizePath(user, req.method ?? 'GET', url.pathname);
+    const proxied = nodeProxyTarget(url.pathname);
+    if (!d.allowed || proxied) {
+      const msg = d.allowed ? `forbidden: User "${user.name}" cannot ${(req.method ?? 'get').toLowerCase()} path "${url.pathname}"` : d.message;
+      return send(res, 403, forbidden(msg).status, errorOut);
+    }
   }
   if (url.pathname === '/metrics') {
     if (req.method !== 'GET') return send(res, 405, methodNotAllowedStatus(), errorOut);
@@ -322,9 +356,14 @@ export function startRestServer(o: RestServerOptions): Promise<{ port: number; c
           `X-Content-Type-Options: nosniff\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
     };
-    if (!authenticate(req.socket as TLSSocket)) return fail(401, statusOf(401, 'Unauthorized', 'Unauthorized'));
-    (o.nodeProxy ? proxyUpgrade(o.nodeProxy, req, socket, head, kubeletUrl(url)) : Promise.resolve(false))
-      .then((handled) => handled || fail(404, notFoundStatus()))
+    identify(o, req)
+      .then((user) => {
+        if (!user || user === 'invalid') return fail(401, statusOf(401, 'Unauthorized', 'Unauthorized'));
+        if (isBootstrapper(user)) return fail(403, forbidden(`forbidden: User "${user.name}" cannot get path "${url.pathname}"`).status);
+        return (o.nodeProxy ? proxyUpgrade(o.nodeProxy, req, socket, head, kubeletUrl(url)) : Promise.resolve(false)).then((handled) => {
+          if (!handled) fail(404, notFoundStatus());
+        });
+      })
       .catch((err) => fail(toStatus(err).status.code, toStatus(err).status));
   });
   server.on('connection', (s: Socket) => {

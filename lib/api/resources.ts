@@ -38,6 +38,7 @@ export const Resources = {
   rolebindings: rt('rbac.authorization.k8s.io/v1', 'RoleBinding', 'rolebindings', true),
   clusterroles: rt('rbac.authorization.k8s.io/v1', 'ClusterRole', 'clusterroles', false),
   clusterrolebindings: rt('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
+  certificatesigningrequests: rt('certificates.k8s.io/v1', 'CertificateSigningRequest', 'certificatesigningrequests', false),
 } as const;
 
 export type ResourceName = keyof typeof Resources;
