@@ -37,6 +37,7 @@ import { LABEL_POD_UID } from './pods/cri-state';
 import type { BackoffPolicy } from './pods/pod-actions';
 import { ProbeManager } from './probes/probe-manager';
 import { KubeletMetrics } from './metrics';
+import { ClientCertRotator, ensureClientCertificate } from './certificates/client-certificates';
 
 export interface KubeletConfig {
   kubeconfig: string;
@@ -57,6 +58,10 @@ export interface KubeletConfig {
   backoff?: BackoffPolicy;
   /** Tests pass an in-memory client. */
   client?: ApiClient;
+  /** TLS bootstrapping (kubelet/certificates/): the token kubeconfig, the certificate dir, rotation. */
+  bootstrapKubeconfig?: string;
+  certDir?: string;
+  rotateCertificates?: boolean;
 }
 
 const SANDBOX_IMAGE = 'k8ts/pause:1.0';
@@ -99,6 +104,11 @@ export class Kubelet {
   private readonly probes: ProbeManager;
   private readonly workers: PodWorkers;
   private readonly serverPlan: ServerPlan;
+
+  /** The gRPC client (not a test's in-memory one): certificate rotation switches its credentials. */
+  get grpcClient(): GrpcApiClient | undefined {
+    return this.client instanceof GrpcApiClient ? this.client : undefined;
+  }
 
   private runtimeVersion = '';
   private cniReadyFor?: string;
@@ -384,9 +394,26 @@ export class Kubelet {
   }
 }
 
-/** Builds and starts a kubelet (the entry point and the tests use this). */
+/**
+ * Builds and starts a kubelet (the entry point and the tests use this). With a bootstrap
+ * kubeconfig, the client certificate is obtained first (TLS bootstrapping) and then rotated.
+ */
 export async function startKubelet(cfg: KubeletConfig): Promise<{ stop(): Promise<void> }> {
+  let stopping = false;
+  const certs = cfg.bootstrapKubeconfig && !cfg.client
+    ? { nodeName: cfg.nodeName, kubeconfig: cfg.kubeconfig, bootstrapKubeconfig: cfg.bootstrapKubeconfig, certDir: cfg.certDir || path.join(cfg.rootDir, 'pki'), apiserverGrpc: cfg.apiserverGrpc }
+    : undefined;
+  const facts = certs ? await ensureClientCertificate(certs, () => stopping) : undefined;
   const k = new Kubelet(cfg);
   await k.start();
-  return k;
+  const client = k.grpcClient;
+  const rotator = certs && facts && client && cfg.rotateCertificates !== false ? new ClientCertRotator({ ...certs, client }, facts) : undefined;
+  rotator?.start();
+  return {
+    stop: async () => {
+      stopping = true;
+      rotator?.stop();
+      await k.stop();
+    },
+  };
 }
