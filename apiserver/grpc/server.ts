@@ -253,11 +253,13 @@ export async function startGrpcServer(o: GrpcServerOptions): Promise<{ port: num
   // A client certificate is asked for but not required: a joining kubelet has only its bootstrap
   // token. One without a verified certificate gets no certificate identity (getAuthContext is
   // empty for an unauthorized socket) and must bring a token, else every call answers 401.
+  // The listeners are called after subscribing returns: grpc-js registers its watcher of the
+  // credentials only then, and an update delivered before would leave the server without them.
   const identity = { certificate: o.tls.cert, privateKey: o.tls.key };
   const provider: grpc.experimental.CertificateProvider = {
-    addCaCertificateListener: (l) => l({ caCertificate: o.tls.ca }),
+    addCaCertificateListener: (l) => queueMicrotask(() => l({ caCertificate: o.tls.ca })),
     removeCaCertificateListener: () => undefined,
-    addIdentityCertificateListener: (l) => l(identity),
+    addIdentityCertificateListener: (l) => queueMicrotask(() => l(identity)),
     removeIdentityCertificateListener: () => undefined,
   };
   const creds = grpc.experimental.createCertificateProviderServerCredentials(provider, provider, false);
