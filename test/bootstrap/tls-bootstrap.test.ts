@@ -48,6 +48,12 @@ describe('TLS bootstrapping (apiserver + csrapproving/csrsigning/tokencleaner + 
     kubectl = new Kubectl(admin);
   });
 
+  // A failure shows what the kubelet said (its log goes with the temp dir).
+  afterEach(function () {
+    const log = path.join(work, 'kubelet.log');
+    if (this.currentTest?.state === 'failed' && fs.existsSync(log)) console.error(fs.readFileSync(log, 'utf8').split('\n').slice(-40).join('\n'));
+  });
+
   after(async () => {
     if (kubelet && kubelet.exitCode === null) {
       const exited = new Promise((r) => kubelet!.once('exit', r));
@@ -69,7 +75,8 @@ describe('TLS bootstrapping (apiserver + csrapproving/csrsigning/tokencleaner + 
     await api.client.create(Resources.secrets, tokenSecret(expired, { expiration: new Date(Date.now() - 60_000) }) as never);
     const r = await kubectlAs(`${expired.id}.${expired.secret}`, ['get', 'csr']);
     assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /Unauthorized/);
+    // kubectl's words for a 401 Status
+    assert.match(r.stderr, /You must be logged in to the server \(the server has asked for the client to provide credentials\)/);
     const c = tokenClient(`${expired.id}.${expired.secret}`);
     try {
       await assert.rejects(c.list(Resources.certificatesigningrequests), (e: unknown) => e instanceof ApiError && e.code === 401 && e.reason === 'Unauthorized');
@@ -130,7 +137,7 @@ describe('TLS bootstrapping (apiserver + csrapproving/csrsigning/tokencleaner + 
       '--cni-conf-dir', env.cniConfDir,
       '--cgroup-root', env.cgroupRoot,
       '--port', '0',
-    ], { stdio: ['ignore', log, log] });
+    ], { stdio: ['ignore', log, log], env: { ...process.env, K8TS_LOG_LEVEL: 'info' } });
     fs.closeSync(log);
     const node = await waitFor('node registered', () => api.client.get<Node>(Resources.nodes, undefined, nodeName).catch(() => undefined), 120_000);
     assert.equal(node.metadata.name, nodeName);
@@ -179,10 +186,15 @@ describe('TLS bootstrapping (apiserver + csrapproving/csrsigning/tokencleaner + 
     const denied = await kubectl.json<Csr>(['get', 'csr', 'alice']);
     assert.deepEqual(denied.status!.conditions!.map((c) => c.type), ['Denied']);
     assert.match(await kubectl.out(['get', 'csr', 'alice']), /Denied\s*$/);
-    // approving it now is refused: Approved and Denied exclude each other
-    const r = await kubectl.run(['certificate', 'approve', 'alice', '--force'], undefined).catch((e) => e.result);
+    // approving it now is refused: kubectl will not, and the apiserver keeps Approved and Denied apart
+    const r = await kubectl.run(['certificate', 'approve', 'alice', '--force']).catch((e) => e.result);
     assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /Approved and Denied conditions are mutually exclusive/);
+    assert.match(r.stderr, /certificate signing request "alice" is already Denied/);
+    await assert.rejects(
+      api.client.patch(Resources.certificatesigningrequests, undefined, 'alice', 'merge', { status: { conditions: [...denied.status!.conditions!, { type: 'Approved', status: 'True' }] } }, 'approval'),
+      (e: unknown) => e instanceof ApiError && e.code === 422 && /Approved and Denied conditions are mutually exclusive/.test(e.message),
+    );
+    assert.equal((await api.client.get<Csr>(Resources.certificatesigningrequests, undefined, 'alice')).status?.certificate, undefined);
   });
 
   it('rotates the client certificate through a new CSR made with the current one, and keeps working', async () => {
@@ -194,9 +206,10 @@ describe('TLS bootstrapping (apiserver + csrapproving/csrsigning/tokencleaner + 
       return s !== first ? s : undefined;
     }, 120_000);
     assert.notEqual(second, first);
-    // still the node: its status keeps being written with the new certificate
-    const before = (await api.client.get<Node>(Resources.nodes, undefined, nodeName)).metadata.resourceVersion;
-    await waitFor('node status written after rotation', async () => (await api.client.get<Node>(Resources.nodes, undefined, nodeName)).metadata.resourceVersion !== before, 120_000);
+    // still the node: its Lease keeps being renewed with the new certificate
+    const lease = () => api.client.get<KObject>(Resources.leases, 'kube-node-lease', nodeName);
+    const before = (await lease()).metadata.resourceVersion;
+    await waitFor('node lease renewed after rotation', async () => (await lease()).metadata.resourceVersion !== before, 120_000);
     assert.equal(kubelet!.exitCode, null, 'the kubelet did not restart');
   });
 });
