@@ -25,6 +25,8 @@ export const KUBELET_FLAGS = {
   certDir: '',
   /** Renew the client certificate before it expires (with --bootstrap-kubeconfig). */
   rotateCertificates: true,
+  /** Without --tls-cert-file: the serving certificate comes from kubernetes.io/kubelet-serving CSRs, renewed before expiry. */
+  rotateServerCertificates: false,
 };
 
 /** Parsed flags → the kubelet's config: required flags checked, the node name defaulted. */
@@ -51,5 +53,6 @@ export function kubeletConfigFromFlags(f: Parsed<typeof KUBELET_FLAGS>): Kubelet
     bootstrapKubeconfig: f.bootstrapKubeconfig || undefined,
     certDir: f.certDir || `${f.rootDir}/pki`,
     rotateCertificates: f.rotateCertificates,
+    rotateServerCertificates: f.rotateServerCertificates,
   };
 }

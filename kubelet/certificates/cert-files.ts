@@ -75,6 +75,22 @@ export function usableClientCert(kubeconfig: string, now: Date): (CertFacts & { 
   }
 }
 
+/** A certificate and key on disk that can be used now (matching, not expired), else undefined. */
+export function usableCertFiles(certFile: string, keyFile: string, now: Date): (CertFacts & { cert: Buffer; key: Buffer; sans: string }) | undefined {
+  try {
+    if (!fs.existsSync(certFile) || !fs.existsSync(keyFile)) return undefined;
+    const cert = fs.readFileSync(certFile);
+    const key = fs.readFileSync(keyFile);
+    const x = new crypto.X509Certificate(cert);
+    if (!x.checkPrivateKey(crypto.createPrivateKey(key))) return undefined;
+    const facts = certFacts(cert);
+    if (facts.notAfter <= now || facts.notBefore > now) return undefined;
+    return { ...facts, cert, key, sans: x.subjectAltName ?? '' };
+  } catch {
+    return undefined;
+  }
+}
+
 /** When to renew: at 70–90 % of the certificate's lifetime, jittered (the kubelet's certificate manager). */
 export function rotationDeadline(f: Pick<CertFacts, 'notBefore' | 'notAfter'>, random: number): Date {
   const total = f.notAfter.getTime() - f.notBefore.getTime();

@@ -6,15 +6,12 @@
 import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../../lib/client/grpc-client';
 import { loadKubeconfig } from '../../lib/client/kubeconfig';
 import { componentLogger } from '../../lib/log';
-import { certFacts, clientCertPaths, rotationDeadline, usableClientCert, writeClientCert, writeKubeconfig, type CertFacts } from './cert-files';
+import { certFacts, clientCertPaths, usableClientCert, writeClientCert, writeKubeconfig, type CertFacts } from './cert-files';
+import { CertRenewer } from './renewer';
 import { requestCertificate } from './csr-request';
 
 export const KUBELET_CLIENT_SIGNER = 'kubernetes.io/kube-apiserver-client-kubelet';
 const CLIENT_USAGES = ['digital signature', 'client auth'];
-const RETRY_MIN_MS = 2000;
-const RETRY_MAX_MS = 5 * 60_000;
-/** setTimeout's limit; longer waits are taken in steps. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface ClientCertOptions {
   nodeName: string;
@@ -53,53 +50,16 @@ export async function ensureClientCertificate(o: ClientCertOptions, stopped: () 
   }
 }
 
-/** Renews the client certificate before it expires and hands the new one to the client. */
-export class ClientCertRotator {
-  private readonly log;
-  private timer?: NodeJS.Timeout;
-  private stopped = false;
-  private failures = 0;
-
-  constructor(
-    private readonly o: ClientCertOptions & { client: GrpcApiClient; random?: () => number },
-    private facts: CertFacts,
-  ) {
-    this.log = componentLogger('kubelet', { node: o.nodeName, part: 'certificates' });
-  }
-
-  start(): void {
-    this.schedule(rotationDeadline(this.facts, (this.o.random ?? Math.random)()));
-  }
-
-  stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
-  }
-
-  private schedule(at: Date): void {
-    if (this.stopped) return;
-    const ms = Math.max(0, at.getTime() - Date.now());
-    this.log.info({ rotationDeadline: at.toISOString(), serial: this.facts.serial }, 'client certificate rotation scheduled');
-    this.timer = setTimeout(() => (ms > MAX_TIMER_MS ? this.schedule(at) : void this.rotate()), Math.min(ms, MAX_TIMER_MS));
-  }
-
-  private async rotate(): Promise<void> {
-    if (this.stopped) return;
-    try {
-      // The request is authenticated with the current certificate: csrapproving sees the node renewing itself.
-      const got = await requestCertificate(this.o.client, { template: template(this.o.nodeName), signerName: KUBELET_CLIENT_SIGNER, usages: CLIENT_USAGES, stopped: () => this.stopped });
-      writeClientCert(clientCertPaths(this.o.certDir), got.certPem, got.keyPem);
-      this.o.client.rotateCredentials(Buffer.from(got.certPem), Buffer.from(got.keyPem));
-      this.facts = certFacts(got.certPem);
-      this.failures = 0;
-      this.log.info({ csr: got.csrName, serial: this.facts.serial, notAfter: this.facts.notAfter.toISOString() }, 'client certificate rotated');
-      this.schedule(rotationDeadline(this.facts, (this.o.random ?? Math.random)()));
-    } catch (e) {
-      if (this.stopped) return;
-      this.failures++;
-      const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (this.failures - 1));
-      this.log.warn({ err: (e as Error).message, retryInMs: delay }, 'client certificate rotation failed');
-      this.schedule(new Date(Date.now() + delay));
-    }
-  }
+/**
+ * Renews the client certificate before it expires: the new request is authenticated with the
+ * current certificate (csrapproving sees the node renewing itself), the files are rewritten and
+ * the API client switches to the new certificate without a restart.
+ */
+export function clientCertRenewer(o: ClientCertOptions & { client: GrpcApiClient }, facts: CertFacts): CertRenewer {
+  return new CertRenewer('client', o.nodeName, facts, async (stopped) => {
+    const got = await requestCertificate(o.client, { template: template(o.nodeName), signerName: KUBELET_CLIENT_SIGNER, usages: CLIENT_USAGES, stopped });
+    writeClientCert(clientCertPaths(o.certDir), got.certPem, got.keyPem);
+    o.client.rotateCredentials(Buffer.from(got.certPem), Buffer.from(got.keyPem));
+    return certFacts(got.certPem);
+  });
 }

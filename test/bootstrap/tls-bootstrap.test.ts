@@ -22,6 +22,8 @@ import { startTestApiserver, type TestApiserver } from '../helpers/apiserver';
 import { startNodeEnv, type NodeEnv } from '../kubelet/node-env';
 import { Kubectl } from '../harness/kubectl';
 import { run, waitFor } from '../harness/exec';
+import { freePort } from '../helpers/etcd';
+import * as tls from 'node:tls';
 
 type Csr = KObject & { spec: { username?: string; signerName?: string; groups?: string[] }; status?: { conditions?: { type: string; reason?: string }[]; certificate?: string } };
 
@@ -38,6 +40,7 @@ describe('TLS bootstrapping (apiserver + csrapproving/csrsigning/tokencleaner + 
   const expired = { id: 'expird', secret: '0123456789abcdef' };
   let token = '';
   let work = '';
+  let kubeletPort = 0;
 
   before(async () => {
     api = await startTestApiserver({ name: 'tls-bootstrap' });
@@ -123,6 +126,7 @@ describe('TLS bootstrapping (apiserver + csrapproving/csrsigning/tokencleaner + 
     const boot = path.join(work, 'bootstrap.kubeconfig');
     fs.writeFileSync(boot, renderBootstrapKubeconfig({ server: `https://127.0.0.1:${api.api.securePort}`, caPem: api.certs.ca, token }));
     const log = fs.openSync(path.join(work, 'kubelet.log'), 'a');
+    kubeletPort = await freePort();
     kubelet = spawn(process.execPath, [
       path.join(__dirname, '..', '..', 'kubelet', 'main.js'),
       '--bootstrap-kubeconfig', boot,
@@ -136,7 +140,8 @@ describe('TLS bootstrapping (apiserver + csrapproving/csrsigning/tokencleaner + 
       '--image-dir', env.imageDir,
       '--cni-conf-dir', env.cniConfDir,
       '--cgroup-root', env.cgroupRoot,
-      '--port', '0',
+      '--port', String(kubeletPort),
+      '--rotate-server-certificates',
     ], { stdio: ['ignore', log, log], env: { ...process.env, K8TS_LOG_LEVEL: 'info' } });
     fs.closeSync(log);
     const node = await waitFor('node registered', () => api.client.get<Node>(Resources.nodes, undefined, nodeName).catch(() => undefined), 120_000);
@@ -152,6 +157,26 @@ describe('TLS bootstrapping (apiserver + csrapproving/csrsigning/tokencleaner + 
     // the kubelet holds that certificate: the only credential that can register a Node
     const onDisk = new crypto.X509Certificate(fs.readFileSync(path.join(work, 'pki', 'kubelet-client.crt')));
     assert.equal(onDisk.subject, `O=system:nodes\nCN=system:node:${nodeName}`);
+  });
+
+  /** The kubelet's serving certificate as a client verifying it against the cluster CA sees it (as the apiserver does). */
+  const servingCert = () =>
+    new Promise<tls.PeerCertificate>((resolve, reject) => {
+      const s = tls.connect({ host: '127.0.0.1', port: kubeletPort, ca: api.certs.ca, cert: api.certs.clientCert, key: api.certs.clientKey }, () => {
+        const c = s.getPeerCertificate();
+        s.end();
+        resolve(c);
+      });
+      s.on('error', reject);
+    });
+
+  it('gets the kubelet a serving certificate through a kubelet-serving CSR checked against its Node', async () => {
+    const csr = await waitFor('serving CSR issued', async () => (await csrs()).find((c) => c.spec.signerName === 'kubernetes.io/kubelet-serving' && c.status?.certificate), 120_000);
+    assert.equal(csr.spec.username, `system:node:${nodeName}`);
+    assert.deepEqual(csr.status!.conditions!.map((c) => [c.type, c.reason]), [['Approved', 'AutoApproved']]);
+    const peer = await waitFor('kubelet API serving', () => servingCert().catch(() => undefined), 60_000);
+    assert.equal(peer.subject.CN, `system:node:${nodeName}`);
+    assert.match(peer.subjectaltname ?? '', /IP Address:127.0.0.1/);
   });
 
   it('shows the requests with kubectl get csr, columns as upstream', async () => {
@@ -211,5 +236,13 @@ describe('TLS bootstrapping (apiserver + csrapproving/csrsigning/tokencleaner + 
     const before = (await lease()).metadata.resourceVersion;
     await waitFor('node lease renewed after rotation', async () => (await lease()).metadata.resourceVersion !== before, 120_000);
     assert.equal(kubelet!.exitCode, null, 'the kubelet did not restart');
+    // the serving certificate is renewed the same way, and the server switches to it in place
+    const servingSerials = async () => (await csrs()).filter((c) => c.spec.signerName === 'kubernetes.io/kubelet-serving' && c.status?.certificate).map((c) => certOf(c).serialNumber);
+    const served = await servingCert();
+    await waitFor('a renewed serving certificate in use', async () => {
+      const serials = await servingSerials();
+      const now = (await servingCert()).serialNumber;
+      return serials.length >= 2 && now !== served.serialNumber && serials.includes(now);
+    }, 300_000, 1000);
   });
 });
