@@ -6,7 +6,7 @@ import type { Parsed } from '../lib/flags';
 import type { ApiClient } from '../lib/client/api-client';
 import { LEADER_GATED_FLAGS, requireKubeconfig } from '../lib/leader-gated-flags';
 import { parseCidr } from './node-ipam/cidr';
-import { parseGoDuration } from './certificates/signing';
+import { parseGoDuration } from '../lib/go-duration';
 
 /** csrapproving, csrsigning (needs --cluster-signing-cert-file/-key-file) and tokencleaner. */
 export const CERTIFICATE_CONTROLLERS = ['csrapproving', 'csrsigning', 'tokencleaner'];

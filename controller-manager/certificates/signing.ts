@@ -35,10 +35,4 @@ export function validityWindow(now: Date, durationMs: number): { notBefore: Date
   return { notBefore, notAfter: new Date(from.getTime() + durationMs) };
 }
 
-/** A Go duration such as 8760h, 2m or 1h30m, in ms; undefined when it does not parse. */
-export function parseGoDuration(s: string): number | undefined {
-  if (!/^(\d+(\.\d+)?(h|m|s|ms))+$/.test(s)) return undefined;
-  let ms = 0;
-  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) ms += Number(m[1]) * { h: 3600_000, m: 60_000, s: 1000, ms: 1 }[m[2] as 'h' | 'm' | 's' | 'ms'];
-  return ms;
-}
+export { parseGoDuration } from '../../lib/go-duration';

@@ -13,8 +13,7 @@ import { Resources } from '../../lib/api/resources';
 import { ApiError } from '../../lib/errors';
 import { GrpcApiClient } from '../../lib/client/grpc-client';
 import { renderKubeconfig } from '../../lib/client/kubeconfig';
-import { createBootstrapToken, renderBootstrapKubeconfig } from '../../lib/client/bootstrap-join';
-import { tokenSecret } from '../../lib/api/bootstrap-token';
+import { createBootstrapToken } from '../../lib/client/bootstrap-join';
 import { createCsrPem } from '../../lib/pki/x509/csr';
 import { controllerManagerFlags } from '../../controller-manager/flags';
 import { startControllerManager } from '../../controller-manager/start';
@@ -37,7 +36,7 @@ describe('TLS bootstrapping (apiserver + csrapproving/csrsigning/tokencleaner + 
   let kubelet: ChildProcess | undefined;
   let kubectl: Kubectl;
   const nodeName = `tls-node-${crypto.randomBytes(3).toString('hex')}`;
-  const expired = { id: 'expird', secret: '0123456789abcdef' };
+  let expired = '';
   let token = '';
   let work = '';
   let kubeletPort = 0;
@@ -75,12 +74,13 @@ describe('TLS bootstrapping (apiserver + csrapproving/csrsigning/tokencleaner + 
   const csrs = async () => (await api.client.list<Csr>(Resources.certificatesigningrequests)).items;
 
   it('refuses an expired bootstrap token with 401 on both doors', async () => {
-    await api.client.create(Resources.secrets, tokenSecret(expired, { expiration: new Date(Date.now() - 60_000) }) as never);
-    const r = await kubectlAs(`${expired.id}.${expired.secret}`, ['get', 'csr']);
+    // the library helper for the deploy engineer, with a lifetime already over
+    expired = await createBootstrapToken(api.client, -60_000);
+    const r = await kubectlAs(expired, ['get', 'csr']);
     assert.notEqual(r.code, 0);
     // kubectl's words for a 401 Status
     assert.match(r.stderr, /You must be logged in to the server \(the server has asked for the client to provide credentials\)/);
-    const c = tokenClient(`${expired.id}.${expired.secret}`);
+    const c = tokenClient(expired);
     try {
       await assert.rejects(c.list(Resources.certificatesigningrequests), (e: unknown) => e instanceof ApiError && e.code === 401 && e.reason === 'Unauthorized');
     } finally {
@@ -100,12 +100,15 @@ describe('TLS bootstrapping (apiserver + csrapproving/csrsigning/tokencleaner + 
       clusterSigningDuration: '2m',
     });
     await waitFor('expired token secret deleted', async () =>
-      api.client.get(Resources.secrets, 'kube-system', `bootstrap-token-${expired.id}`).then(() => false, (e) => e instanceof ApiError && e.code === 404),
+      api.client.get(Resources.secrets, 'kube-system', `bootstrap-token-${expired.split('.')[0]}`).then(() => false, (e) => e instanceof ApiError && e.code === 404),
     );
   });
 
   it('lets a bootstrapper create CSRs only: everything else is 403 Forbidden', async () => {
-    token = await createBootstrapToken(api.client, 3600_000);
+    // the CLI helper the deploy engineer uses: creates the Secret and writes the bootstrap kubeconfig
+    const cli = await run([process.execPath, path.join(__dirname, '..', '..', 'cli', 'main.js'), 'token', 'create', '--ttl', '1h', '--kubeconfig', path.join(work, 'admin.kubeconfig'), '--bootstrap-kubeconfig', path.join(work, 'bootstrap.kubeconfig')]);
+    token = cli.stdout.trim();
+    assert.match(token, /^[a-z0-9]{6}\.[a-z0-9]{16}$/);
     const id = token.split('.')[0];
     const r = await kubectlAs(token, ['get', 'pods', '-n', 'default']);
     assert.notEqual(r.code, 0);
@@ -124,7 +127,6 @@ describe('TLS bootstrapping (apiserver + csrapproving/csrsigning/tokencleaner + 
   it('bootstraps a kubelet: CSR by system:bootstrap:<id>, approved, issued; the Node registered as system:node:<name>', async () => {
     env = await startNodeEnv({ sandboxImage: 'k8ts/pause:1.0' });
     const boot = path.join(work, 'bootstrap.kubeconfig');
-    fs.writeFileSync(boot, renderBootstrapKubeconfig({ server: `https://127.0.0.1:${api.api.securePort}`, caPem: api.certs.ca, token }));
     const log = fs.openSync(path.join(work, 'kubelet.log'), 'a');
     kubeletPort = await freePort();
     kubelet = spawn(process.execPath, [
