@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { authorize, authorizePath } from './authorize';
+import { authorize, authorizePath, proxyAttributes } from './authorize';
 import { bearerToken } from './token-authenticator';
 
 const boot = { name: 'system:bootstrap:abcdef', groups: ['system:bootstrappers', 'system:authenticated'] };
@@ -29,6 +29,15 @@ describe('apiserver/auth authorize', () => {
   it('gives bootstrappers discovery but not metrics', () => {
     for (const p of ['/api', '/apis', '/apis/certificates.k8s.io/v1', '/version', '/openapi/v3']) assert.deepEqual(authorizePath(boot, 'GET', p), { allowed: true }, p);
     assert.deepEqual(authorizePath(boot, 'GET', '/metrics'), { allowed: false, message: 'forbidden: User "system:bootstrap:abcdef" cannot get path "/metrics"' });
+  });
+
+  it('refuses bootstrappers the kubelet-proxied paths, worded as upstream', () => {
+    const cases: [string, Parameters<typeof proxyAttributes>[1], string][] = [
+      ['GET', { kind: 'pod', sub: 'log', namespace: 'default', name: 'web' }, 'pods "web" is forbidden: User "system:bootstrap:abcdef" cannot get resource "pods/log" in API group "" in the namespace "default"'],
+      ['POST', { kind: 'pod', sub: 'exec', namespace: 'ns1', name: 'p' }, 'pods "p" is forbidden: User "system:bootstrap:abcdef" cannot create resource "pods/exec" in API group "" in the namespace "ns1"'],
+      ['GET', { kind: 'node', name: 'n1' }, 'nodes "n1" is forbidden: User "system:bootstrap:abcdef" cannot get resource "nodes/proxy" in API group "" at the cluster scope'],
+    ];
+    for (const [method, t, want] of cases) assert.deepEqual(authorize(boot, proxyAttributes(method, t)), { allowed: false, message: want });
   });
 
   it('reads bearer tokens', () => {

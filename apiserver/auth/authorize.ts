@@ -46,3 +46,16 @@ export function authorizePath(u: UserInfo, method: string, path: string): Decisi
   if (read && /^\/(api|apis|version|openapi)(\/|$)/.test(path)) return { allowed: true };
   return { allowed: false, message: `forbidden: User "${u.name}" cannot ${read ? 'get' : method.toLowerCase()} path "${path}"` };
 }
+
+const VERB_OF_METHOD: Record<string, string> = { GET: 'get', HEAD: 'get', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
+
+/** The request attributes of a kubelet-proxied path (pods/log|exec|attach|portforward, nodes/proxy). */
+export function proxyAttributes(
+  method: string,
+  t: { kind: 'pod'; sub: string; namespace: string; name: string } | { kind: 'node'; name: string },
+): ResourceAttributes {
+  const verb = VERB_OF_METHOD[method] ?? method.toLowerCase();
+  return t.kind === 'pod'
+    ? { verb, group: '', resource: 'pods', subresource: t.sub, namespace: t.namespace, name: t.name }
+    : { verb, group: '', resource: 'nodes', subresource: 'proxy', name: t.name };
+}

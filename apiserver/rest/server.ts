@@ -10,7 +10,7 @@ import { componentLogger } from '../../lib/log';
 import type { Registry } from '../registry/types';
 import { authenticate, isAnonymousPath, type UserInfo } from './authn';
 import { bearerToken, type TokenAuthenticator } from '../auth/token-authenticator';
-import { authorizePath, isBootstrapper } from '../auth/authorize';
+import { authorize, authorizePath, isBootstrapper, proxyAttributes } from '../auth/authorize';
 import { guardRegistry } from '../auth/guarded-registry';
 import { AGGREGATED_CONTENT_TYPE, aggregatedDiscovery, wantsAggregated } from './discovery-aggregated';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
@@ -53,7 +53,23 @@ async function identify(o: RestServerOptions, req: IncomingMessage): Promise<Use
   return o.tokens ? o.tokens.authenticate(token) : 'invalid';
 }
 
-const forbidden = (message: string) => new ApiError(statusOf(403, 'Forbidden', message));
+/**
+ * Bootstrap identities reach only discovery and their CertificateSigningRequests
+ * (auth/authorize.ts): what they ask outside the resource tree, and every kubelet-proxied path, is
+ * refused here; resource requests are judged by the guarded registry.
+ */
+function bootstrapRefusal(user: UserInfo, method: string, pathname: string, resourceRoute: boolean): ApiError | undefined {
+  if (!isBootstrapper(user)) return undefined;
+  const proxied = nodeProxyTarget(pathname);
+  if (proxied) {
+    const a = proxyAttributes(method, proxied);
+    const d = authorize(user, a);
+    return d.allowed ? undefined : new ApiError(statusOf(403, 'Forbidden', d.message, { name: a.name, kind: a.resource }));
+  }
+  if (resourceRoute) return undefined;
+  const d = authorizePath(user, method, pathname);
+  return d.allowed ? undefined : new ApiError(statusOf(403, 'Forbidden', d.message));
+}
 
 /** Request bodies above this size are refused with 413, as kube-apiserver does (3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -245,15 +261,8 @@ async function handle(o: RestServerOptions, req: IncomingMessage, res: ServerRes
     if (!user && isAnonymousPath(url.pathname)) return sendText(res, 200, 'ok');
     return send(res, 401, statusOf(401, 'Unauthorized', 'Unauthorized'), errorOut);
   }
-  // Bootstrap identities reach only discovery and their CertificateSigningRequests (auth/authorize.ts).
-  if (isBootstrapper(user) && (r.kind !== 'resource' || nodeProxyTarget(url.pathname))) {
-    const d = authorizePath(user, req.method ?? 'GET', url.pathname);
-    const proxied = nodeProxyTarget(url.pathname);
-    if (!d.allowed || proxied) {
-      const msg = d.allowed ? `forbidden: User "${user.name}" cannot ${(req.method ?? 'get').toLowerCase()} path "${url.pathname}"` : d.message;
-      return send(res, 403, forbidden(msg).status, errorOut);
-    }
-  }
+  const refused = bootstrapRefusal(user, req.method ?? 'GET', url.pathname, r.kind === 'resource');
+  if (refused) return send(res, 403, refused.status, errorOut);
   if (url.pathname === '/metrics') {
     if (req.method !== 'GET') return send(res, 405, methodNotAllowedStatus(), errorOut);
     const text = apiserverMetrics.render() + processMetrics.render();
@@ -359,7 +368,8 @@ export function startRestServer(o: RestServerOptions): Promise<{ port: number; c
     identify(o, req)
       .then((user) => {
         if (!user || user === 'invalid') return fail(401, statusOf(401, 'Unauthorized', 'Unauthorized'));
-        if (isBootstrapper(user)) return fail(403, forbidden(`forbidden: User "${user.name}" cannot get path "${url.pathname}"`).status);
+        const refused = bootstrapRefusal(user, req.method ?? 'GET', url.pathname, true);
+        if (refused) return fail(403, refused.status);
         return (o.nodeProxy ? proxyUpgrade(o.nodeProxy, req, socket, head, kubeletUrl(url)) : Promise.resolve(false)).then((handled) => {
           if (!handled) fail(404, notFoundStatus());
         });
