@@ -32,23 +32,23 @@ export function guardRegistry(registry: Registry, user: UserInfo): Registry {
       const l = await registry.list(def, ns, q);
       return decision.allowed && decision.ownOnly ? { ...l, items: l.items.filter(mine) } : l;
     },
-    create(def, ns, obj, o) {
+    async create(def, ns, obj, o) {
       check(def, 'create', ns, o.subresource ? o.name : undefined, o.subresource);
       return registry.create(def, ns, obj, o);
     },
-    update(def, ns, name, obj, o) {
+    async update(def, ns, name, obj, o) {
       check(def, 'update', ns, name, o.subresource);
       return registry.update(def, ns, name, obj, o);
     },
-    patch(def, ns, name, type, body, o) {
+    async patch(def, ns, name, type, body, o) {
       check(def, 'patch', ns, name, o.subresource);
       return registry.patch(def, ns, name, type, body, o);
     },
-    delete(def, ns, name, q) {
+    async delete(def, ns, name, q) {
       check(def, 'delete', ns, name);
       return registry.delete(def, ns, name, q);
     },
-    watch(def, ns, q, sink) {
+    async watch(def, ns, q, sink) {
       const { decision } = check(def, 'watch', ns);
       if (!(decision.allowed && decision.ownOnly)) return registry.watch(def, ns, q, sink);
       return registry.watch(def, ns, q, {

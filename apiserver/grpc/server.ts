@@ -71,7 +71,6 @@ function certSubject(call: AnyCall): Record<string, unknown> | undefined {
   }
 }
 
-/** Reads the caller's name on demand: getPeerCertificate re-parses the certificate on every call. */
 type UserOf = () => string | undefined;
 
 interface Caller {
@@ -102,8 +101,9 @@ async function identify(call: AnyCall, registry: Registry, tokens: TokenAuthenti
 }
 
 /**
- * Write options whose `user` is computed only when something reads it. An accessor in a literal
- * keeps the object's shape fast (Object.defineProperty would turn it into a dictionary).
+ * Write options whose `user` and `userInfo` are computed only when something reads them (the
+ * certificate's subject is turned into a user once per call, on demand). Accessors in a literal
+ * keep the object's shape fast (Object.defineProperty would turn it into a dictionary).
  */
 function writeOptions<T extends object>(o: T, caller: Caller): T & { user?: string; userInfo?: UserInfo } {
   return {
@@ -117,8 +117,7 @@ function writeOptions<T extends object>(o: T, caller: Caller): T & { user?: stri
   };
 }
 
-export function buildHandlers(root: Registry, tokens?: TokenAuthenticator): grpc.UntypedServiceImplementation {
-  const registry = root;
+export function buildHandlers(registry: Registry, tokens?: TokenAuthenticator): grpc.UntypedServiceImplementation {
   const resolve = (ref: Ref | undefined): { def: ResourceDef; ns: string | undefined; ref: Ref } => {
     if (!ref?.resource) throw apiError(400, 'BadRequest', 'request has no resource');
     const def = registry.resolve(ref.apiVersion || 'v1', ref.resource);
@@ -133,7 +132,7 @@ export function buildHandlers(root: Registry, tokens?: TokenAuthenticator): grpc
   const unary =
     <Req>(fn: (req: Req, caller: Caller) => Promise<Record<string, unknown>>) =>
     (call: grpc.ServerUnaryCall<Req, unknown>, cb: grpc.sendUnaryData<unknown>) => {
-      identify(call as AnyCall, root, tokens)
+      identify(call as AnyCall, registry, tokens)
         .then((caller) => fn(call.request, caller))
         .then((res) => cb(null, res))
         .catch((e) => cb(grpcErrorFromStatus(toApiError(e).status)));
@@ -202,7 +201,7 @@ export function buildHandlers(root: Registry, tokens?: TokenAuthenticator): grpc
         stop?.();
       });
       const req = call.request;
-      identify(call as AnyCall, root, tokens)
+      identify(call as AnyCall, registry, tokens)
         .then((caller) => {
           const { def, ns } = resolve(req.ref);
           return caller.registry.watch(
