@@ -12,12 +12,21 @@ describe('controller-manager flags', () => {
     assert.equal(c.leaderElect, true);
   });
 
+  it('the certificate controllers and their signing flags', () => {
+    const c = parse(['--cluster-signing-cert-file=/pki/ca.crt', '--cluster-signing-key-file=/pki/ca.key', '--cluster-signing-duration=2m', '--controllers=csrapproving,csrsigning,tokencleaner']);
+    assert.deepEqual([c.clusterSigningCertFile, c.clusterSigningKeyFile, c.clusterSigningDuration], ['/pki/ca.crt', '/pki/ca.key', '2m']);
+    assert.deepEqual(c.controllers, ['csrapproving', 'csrsigning', 'tokencleaner']);
+    assert.equal(parse([]).clusterSigningDuration, '8760h');
+  });
+
   const bad: [string, string[], RegExp][] = [
     ['no kubeconfig', ['--kubeconfig='], /--kubeconfig is required/],
     ['a cluster CIDR that is not one', ['--cluster-cidr=10.244.0.0'], /--cluster-cidr: invalid CIDR/],
     ['a node mask wider than the cluster', ['--cluster-cidr=10.244.0.0/16', '--node-cidr-mask-size=8'], /from 16 .* to 32/],
     ['a node mask past /32', ['--node-cidr-mask-size=33'], /to 32/],
     ['an unknown controller', ['--controllers=replicaset,cronjob'], /unknown controllers: cronjob \(known: replicaset,/],
+    ['a signing duration that is not one', ['--cluster-signing-duration=1y'], /--cluster-signing-duration "1y" is not a positive duration/],
+    ['a signing cert without its key', ['--cluster-signing-cert-file=/ca.crt'], /--cluster-signing-cert-file and --cluster-signing-key-file go together/],
   ];
   for (const [name, argv, msg] of bad) {
     it(`refuses ${name}`, () => assert.throws(() => parse(argv), (e: unknown) => e instanceof Error && msg.test(e.message)));
