@@ -20,6 +20,7 @@ import { ALL_CONTROLLERS } from './flags';
 import { CsrApprovingController } from './certificates/approving-controller';
 import { CsrSigningController, type SigningOptions } from './certificates/signing-controller';
 import { TokenCleaner } from './certificates/token-cleaner';
+import { CsrCleaner } from './certificates/cleaner-controller';
 import type { CsrObject } from './certificates/csr-object';
 import { BOOTSTRAP_TOKEN_NAMESPACE } from '../lib/api/bootstrap-token';
 
@@ -104,6 +105,7 @@ export class Controllers {
       'pv-binder': () => new PVBinderController(client, inf<PV>(Resources.persistentvolumes), inf<PVC>(Resources.persistentvolumeclaims), recorder('persistentvolume-controller')),
       csrapproving: () => new CsrApprovingController(client, csrs(), nodes),
       csrsigning: () => (this.opts.signing ? new CsrSigningController(client, csrs(), this.opts.signing) : idle('csrsigning', 'no --cluster-signing-cert-file/--cluster-signing-key-file given')),
+      csrcleaner: () => new CsrCleaner(client, csrs()),
       tokencleaner: () => new TokenCleaner(client, inf<KObject>(Resources.secrets, BOOTSTRAP_TOKEN_NAMESPACE)),
     };
     const idle = (name: string, why: string) => {

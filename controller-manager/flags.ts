@@ -8,8 +8,8 @@ import { LEADER_GATED_FLAGS, requireKubeconfig } from '../lib/leader-gated-flags
 import { parseCidr } from './node-ipam/cidr';
 import { parseGoDuration } from '../lib/go-duration';
 
-/** csrapproving, csrsigning (needs --cluster-signing-cert-file/-key-file) and tokencleaner. */
-export const CERTIFICATE_CONTROLLERS = ['csrapproving', 'csrsigning', 'tokencleaner'];
+/** csrapproving, csrsigning (needs --cluster-signing-cert-file/-key-file), csrcleaner and tokencleaner. */
+export const CERTIFICATE_CONTROLLERS = ['csrapproving', 'csrsigning', 'csrcleaner', 'tokencleaner'];
 
 /** Every controller this controller-manager runs, in start order. */
 export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'node-ipam', 'node-lifecycle', 'garbage-collector', 'pv-binder', 'invalid-pods'];
