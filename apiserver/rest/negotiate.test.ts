@@ -97,7 +97,7 @@ describe('content negotiation', () => {
     ['application/apply-patch+yaml', 'patch', 415],
     ['application/json', 'patch', 415],
     ['application/vnd.kubernetes.protobuf', 'create', { kind: 'object', encoding: 'protobuf' }],
-    ['application/vnd.kubernetes.protobuf', 'update', 415],
+    ['application/vnd.kubernetes.protobuf', 'update', { kind: 'object', encoding: 'protobuf' }],
     ['text/plain', 'create', 415],
   ];
   it('415 lists what the verb accepts, as kube-apiserver words it', () => {
