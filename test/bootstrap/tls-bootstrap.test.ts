@@ -189,6 +189,9 @@ describe('TLS bootstrapping (apiserver + csrapproving/csrsigning/tokencleaner + 
     const row = rows.find((r) => r.includes(`system:bootstrap:${id}`));
     assert.ok(row, out);
     assert.deepEqual(row!.split(/\s+/).slice(2), ['kubernetes.io/kube-apiserver-client-kubelet', `system:bootstrap:${id}`, '<none>', 'Approved,Issued']);
+    // discovery and OpenAPI carry the kind like the others
+    assert.match(await kubectl.out(['api-resources', '--api-group=certificates.k8s.io']), /certificatesigningrequests\s+csr\s+certificates.k8s.io\/v1\s+false\s+CertificateSigningRequest/);
+    assert.match(await kubectl.out(['explain', 'csr.spec.signerName']), /signerName indicates the requested signer/);
   });
 
   it('kubectl certificate deny: a manual request is Denied and never issued', async () => {
