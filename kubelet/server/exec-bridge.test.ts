@@ -140,6 +140,19 @@ describe('exec bridge over SPDY', () => {
     assert.ok(rt.client.isClosed);
   });
 
+  it('reports a Failure, not success, when the runtime connection ends before any Status', async () => {
+    const rt = runtime();
+    const ws = new FakeClient();
+    await relaySpdy(ws as unknown as WebSocket, rt.client, params({ stdin: true }), []);
+    ws.emit('message', msg(0, 'y\n'));
+    // containerd resetting the connection: the transport is simply gone.
+    rt.client.transportClosed();
+    await waitUntil(() => ws.closed);
+    const status = JSON.parse(ws.byChannel(3));
+    assert.equal(status.status, 'Failure');
+    assert.match(status.message, /closed the exec connection without reporting the exit status/);
+  });
+
   it('keeps waiting for the Status while the runtime still takes stdin', async () => {
     const rt = runtime();
     const ws = new FakeClient();

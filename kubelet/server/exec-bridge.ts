@@ -116,6 +116,17 @@ export function wedgedStatus(): Buffer {
   return Buffer.from(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'InternalError', code: 500 }));
 }
 
+/**
+ * The Status sent when the runtime's connection ended before the error stream did. containerd 1.6
+ * resets the exec connection now and then when a process exits while stdin is still flowing in
+ * (`yes | kubectl exec -i POD -- head -2`), and whatever it had not yet sent is lost with it. No
+ * Status reads as success in the v4 protocol, so the client is told the truth instead.
+ */
+export function connectionLostStatus(): Buffer {
+  const message = 'the container runtime closed the exec connection without reporting the exit status; output may be incomplete';
+  return Buffer.from(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'InternalError', code: 500 }));
+}
+
 export interface RelayOptions {
   statusGraceMs?: number;
 }
@@ -131,6 +142,8 @@ export async function relaySpdy(client: WebSocket, session: SpdySession, params:
   const pending = new Set<SpdyStream>();
   const outputs = new Set<SpdyStream>();
   let statusDone = false;
+  /** The runtime ended the error stream itself (FIN), as it does after writing the Status. */
+  let statusEnded = false;
   let stdinBlocked = false;
   let graceTimer: NodeJS.Timeout | undefined;
   let finished = false;
@@ -138,6 +151,7 @@ export async function relaySpdy(client: WebSocket, session: SpdySession, params:
     if (finished) return;
     finished = true;
     clearTimeout(graceTimer);
+    if (!statusEnded && !errorBytes.length && session.isClosed) errorBytes.push(connectionLostStatus());
     // The error stream holds one v4 Status document (success or the failure, with exit code).
     if (errorBytes.length) client.send(Buffer.concat([Buffer.from([ERROR_CHANNEL]), ...errorBytes]));
     client.close(1000);
@@ -174,7 +188,9 @@ export async function relaySpdy(client: WebSocket, session: SpdySession, params:
     s.on('end', done);
     s.on('close', done);
   };
-  track(streams.get('error')!, (d) => errorBytes.push(d), false);
+  const errorStream = streams.get('error')!;
+  errorStream.on('end', () => (statusEnded = true));
+  track(errorStream, (d) => errorBytes.push(d), false);
   const out = streams.get('stdout');
   if (out) track(out, (d) => client.send(Buffer.concat([Buffer.from([STDOUT_CHANNEL]), d])), true);
   const err = streams.get('stderr');
