@@ -39,6 +39,16 @@ describe('kube-proxy config', () => {
     assert.equal(c.apiserverGrpc, undefined);
   });
 
+  it('takes the pod network flags, auto with flannel\'s VXLAN defaults unless told', () => {
+    const d = parseKubeProxyConfig(required);
+    assert.equal(d.podNetworkMode, 'auto');
+    assert.deepEqual(d.vxlan, { device: 'k8ts-vxlan', vni: 1, port: 8472 });
+    const c = parseKubeProxyConfig([...required, '--pod-network-mode=vxlan', '--vxlan-interface=flannel.1', '--vxlan-vni=42', '--vxlan-port=4789']);
+    assert.equal(c.podNetworkMode, 'vxlan');
+    assert.deepEqual(c.vxlan, { device: 'flannel.1', vni: 42, port: 4789 });
+    assert.equal(parseKubeProxyConfig([...required, '--pod-network-mode=host-gw']).podNetworkMode, 'host-gw');
+  });
+
   it('needs neither kubeconfig nor node IP for --cleanup', () => {
     assert.equal(parseKubeProxyConfig(['--cleanup']).cleanup, true);
   });
@@ -54,6 +64,12 @@ describe('kube-proxy config', () => {
     ['long interface name', [...required, '--service-interface=k8ts-service-sink'], /1-15 characters/],
     ['bad port', [...required, '--healthz-port=70000'], /not a port/],
     ['unknown flag', [...required, '--masquerade-all'], /unknown flag/],
+    ['bad pod network mode', [...required, '--pod-network-mode=udp'], /--pod-network-mode "udp" is not supported \(auto, host-gw, vxlan\)/],
+    ['long vxlan interface name', [...required, '--vxlan-interface=k8ts-vxlan-device'], /--vxlan-interface .*1-15 characters/],
+    ['vxlan interface = service interface', [...required, '--vxlan-interface=k8ts-svc'], /must differ/],
+    ['VNI 0', [...required, '--vxlan-vni=0'], /not a VXLAN network identifier/],
+    ['VNI above 24 bits', [...required, '--vxlan-vni=16777216'], /not a VXLAN network identifier/],
+    ['vxlan port 0', [...required, '--vxlan-port=0'], /--vxlan-port 0 is not a port/],
   ];
   for (const [name, argv, msg] of bad) {
     it(`rejects: ${name}`, () => {

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import { FlagError, parseFlags, type Parsed } from '../lib/flags';
 import { normalizeCidr, parseIPv4 } from './cidr';
 import { validInterfaceName } from './node-routes';
+import { DEFAULT_VXLAN_PORT, POD_NETWORK_MODES, type PodNetworkMode } from './pod-network/plan';
 
 export const KUBE_PROXY_FLAGS = {
   kubeconfig: '',
@@ -22,6 +23,13 @@ export const KUBE_PROXY_FLAGS = {
   metricsBindAddress: '127.0.0.1',
   /** The local sink interface the service CIDR is routed to (≤ 15 characters). */
   serviceInterface: 'k8ts-svc',
+  /** How pods reach other nodes' pods: host-gw, vxlan, or auto (host-gw when every other node is
+   *  on a directly connected network, vxlan otherwise). */
+  podNetworkMode: 'auto',
+  /** The VXLAN device (≤ 15 characters), its VNI and UDP port: the same on every node. */
+  vxlanInterface: 'k8ts-vxlan',
+  vxlanVni: 1,
+  vxlanPort: DEFAULT_VXLAN_PORT,
   cleanup: false,
   logLevel: 'info',
   help: false,
@@ -44,6 +52,8 @@ export interface KubeProxyConfig {
   healthz: { host: string; port: number };
   metrics: { host: string; port: number };
   serviceInterface: string;
+  podNetworkMode: PodNetworkMode;
+  vxlan: { device: string; vni: number; port: number };
   cleanup: boolean;
   logLevel: string;
   /** In-process only (tests): run every host command inside this network namespace. */
@@ -99,6 +109,17 @@ export function kubeProxyConfigFromFlags(f: Parsed<typeof KUBE_PROXY_FLAGS>): Ku
   if (!validInterfaceName(f.serviceInterface)) {
     throw new ConfigError(`--service-interface "${f.serviceInterface}" must be 1-15 characters of [A-Za-z0-9_.-]`);
   }
+  if (!(POD_NETWORK_MODES as readonly string[]).includes(f.podNetworkMode)) {
+    throw new ConfigError(`--pod-network-mode "${f.podNetworkMode}" is not supported (${POD_NETWORK_MODES.join(', ')})`);
+  }
+  if (!validInterfaceName(f.vxlanInterface)) {
+    throw new ConfigError(`--vxlan-interface "${f.vxlanInterface}" must be 1-15 characters of [A-Za-z0-9_.-]`);
+  }
+  if (f.vxlanInterface === f.serviceInterface) throw new ConfigError('--vxlan-interface must differ from --service-interface');
+  if (!Number.isInteger(f.vxlanVni) || f.vxlanVni < 1 || f.vxlanVni > 16_777_215) {
+    throw new ConfigError(`--vxlan-vni ${f.vxlanVni} is not a VXLAN network identifier (1-16777215)`);
+  }
+  if (!Number.isInteger(f.vxlanPort) || f.vxlanPort < 1 || f.vxlanPort > 65535) throw new ConfigError(`--vxlan-port ${f.vxlanPort} is not a port`);
   if (!f.cleanup && !f.help) {
     if (!f.kubeconfig) throw new ConfigError('--kubeconfig is required');
     if (!f.nodeIp || parseIPv4(f.nodeIp) === undefined) throw new ConfigError(`--node-ip "${f.nodeIp}" must be an IPv4 address`);
@@ -116,6 +137,8 @@ export function kubeProxyConfigFromFlags(f: Parsed<typeof KUBE_PROXY_FLAGS>): Ku
     healthz: { host: f.healthzBindAddress, port: port('healthz-port', f.healthzPort) },
     metrics: { host: f.metricsBindAddress, port: port('metrics-port', f.metricsPort) },
     serviceInterface: f.serviceInterface,
+    podNetworkMode: f.podNetworkMode as PodNetworkMode,
+    vxlan: { device: f.vxlanInterface, vni: f.vxlanVni, port: f.vxlanPort },
     cleanup: f.cleanup,
     logLevel: f.logLevel,
     help: f.help,

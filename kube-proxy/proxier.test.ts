@@ -5,6 +5,9 @@ import type { CommandResult, CommandRunner } from './exec';
 import { healthz } from './health';
 import { ProxyMetrics } from './metrics';
 import { NodeRoutes } from './node-routes';
+import type { PodNetworkMode } from './pod-network/plan';
+import { PodNetwork } from './pod-network/pod-network';
+import { VTEP_MAC_ANNOTATION } from './pod-network/vtep';
 import { nodeRoutingKey, Proxier } from './proxier';
 import type { SyncStats } from './sync-loop';
 
@@ -22,24 +25,42 @@ const node2: Node = {
   status: { addresses: [{ type: 'InternalIP', address: '192.168.1.2' }] },
 };
 
-function fakeHost(opts: { failRoutes?: boolean } = {}) {
+// The node's link: 192.168.1.0/24 is directly connected, so n2 is reachable host-gateway.
+const hostRoutes = JSON.stringify([{ dst: '192.168.1.0/24', dev: 'eth0', protocol: 'kernel', scope: 'link', flags: [] }]);
+const hostAddrs = JSON.stringify([{ ifname: 'eth0', mtu: 1500, addr_info: [{ family: 'inet', local: '192.168.1.1', prefixlen: 24 }] }]);
+
+function fakeHost(opts: { failRoutes?: boolean; failVxlan?: boolean } = {}) {
   const calls: { line: string; stdin?: string }[] = [];
   const run: CommandRunner = async (cmd, args, stdin): Promise<CommandResult> => {
     const line = [cmd, ...args].join(' ');
     calls.push({ line, stdin });
+    const ok = (stdout = '') => ({ code: 0, stdout, stderr: '' });
     if (line.startsWith('ip route replace') && opts.failRoutes) return { code: 2, stdout: '', stderr: 'Nexthop has invalid gateway' };
-    if (line === 'ip -j route show table main') return { code: 0, stdout: '[]', stderr: '' };
+    if (line.startsWith('ip link add k8ts-vxlan') && opts.failVxlan) return { code: 2, stdout: '', stderr: 'Error: Unknown device type.' };
+    if (line === 'ip -j route show table main') return ok(hostRoutes);
+    if (line === 'ip -j -4 addr show') return ok(hostAddrs);
+    // no vxlan device until one is added
+    if (line.startsWith('ip -j -d link show dev k8ts-vxlan')) return { code: 1, stdout: '', stderr: 'Device "k8ts-vxlan" does not exist.' };
+    if (line.startsWith('ip -j') || line.startsWith('bridge -j')) return ok('[]');
     if (line.includes(' -C ')) return { code: 1, stdout: '', stderr: '' };
-    return { code: 0, stdout: '', stderr: '' };
+    return ok();
   };
   return { run, calls };
 }
 
-function proxier(run: CommandRunner) {
+function proxier(run: CommandRunner, mode: PodNetworkMode = 'auto', nodes: Node[] = [node2], published: (string | undefined)[] = []) {
+  const common = { nodeName: 'n1', nodeIP: '192.168.1.1', clusterCIDR: '10.244.0.0/16' };
   return new Proxier({
-    state: { services: () => [svc], endpoints: () => [eps], nodes: () => [node2] },
+    state: { services: () => [svc], endpoints: () => [eps], nodes: () => nodes },
     iptables: new IptablesApplier(run),
     routes: new NodeRoutes(run, 'k8ts-svc'),
+    podNetwork: new PodNetwork({
+      ...common,
+      run,
+      mode,
+      vxlan: { device: 'k8ts-vxlan', vni: 1, port: 8472 },
+      publishVtepMac: async (mac) => void published.push(mac),
+    }),
     nodeName: 'n1',
     nodeIP: '192.168.1.1',
     clusterCIDR: '10.244.0.0/16',
@@ -61,8 +82,56 @@ describe('kube-proxy Proxier', () => {
     assert.ok(lines.findIndex((l) => l.includes(' -I ')) > restoreAt);
     assert.equal(lines.filter((l) => l.startsWith('iptables-restore')).length, 1);
     assert.match(calls[restoreAt].stdin ?? '', /DNAT --to-destination 10\.244\.1\.5:8080/);
+    // the pod network's chains ride in the same transaction
+    assert.match(calls[restoreAt].stdin ?? '', /^-A K8TS-POD-EGRESS .* -s 10\.244\.0\.0\/16 -j MASQUERADE --random-fully$/m);
+    assert.ok(lines.includes('iptables -w -t filter -A FORWARD -m comment --comment k8ts pod network forwarding -j K8TS-POD-FORWARD'));
+    // the Service proxy's own rules only
     assert.deepEqual(p.rules, { filter: 3, nat: 10 });
     assert.equal(p.routeCount, 3);
+    // host-gw: no device, nothing published
+    assert.ok(!lines.some((l) => l.startsWith('ip link add')));
+  });
+
+  it('in vxlan mode: device, forwarding entry and neighbour before the route, then the MAC is published', async () => {
+    const { run, calls } = fakeHost();
+    const published: (string | undefined)[] = [];
+    const peer: Node = { ...node2, metadata: { name: 'n2', annotations: { [VTEP_MAC_ANNOTATION]: '0e:6b:c0:a8:01:02' } } };
+    const self: Node = { metadata: { name: 'n1' }, spec: { podCIDR: '10.244.0.0/24' }, status: { addresses: [{ type: 'InternalIP', address: '192.168.1.1' }] } };
+    await proxier(run, 'vxlan', [self, peer], published).sync();
+    const lines = calls.map((c) => c.line);
+    const order = [
+      'ip link add k8ts-vxlan address 0e:6b:c0:a8:01:01 mtu 1450 type vxlan id 1 local 192.168.1.1 dstport 8472 nolearning',
+      'ip addr add 10.244.0.0/32 dev k8ts-vxlan',
+      'ip link set dev k8ts-vxlan up',
+      'bridge fdb replace 0e:6b:c0:a8:01:02 dev k8ts-vxlan dst 192.168.1.2 self permanent',
+      'ip neigh replace 10.244.1.0 lladdr 0e:6b:c0:a8:01:02 dev k8ts-vxlan nud permanent protocol 107',
+      'ip route replace 10.244.1.0/24 via 10.244.1.0 dev k8ts-vxlan onlink proto 107',
+    ].map((l) => lines.indexOf(l));
+    assert.ok(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1])), `order ${order.join(',')}\n${lines.join('\n')}`);
+    assert.deepEqual(published, ['0e:6b:c0:a8:01:01']);
+  });
+
+  it('when the VXLAN device cannot be made: the safety routes still go in, no tunnel route, no MAC, and the sync fails', async () => {
+    const { run, calls } = fakeHost({ failVxlan: true });
+    const published: (string | undefined)[] = [];
+    const peer: Node = { ...node2, metadata: { name: 'n2', annotations: { [VTEP_MAC_ANNOTATION]: '0e:6b:c0:a8:01:02' } } };
+    await assert.rejects(proxier(run, 'vxlan', [peer], published).sync(), /vxlan sync failed: .*Unknown device type/);
+    const lines = calls.map((c) => c.line);
+    assert.ok(lines.includes('ip route replace blackhole 10.244.0.0/16 proto 107'));
+    assert.ok(lines.includes('ip route replace 10.96.0.0/16 dev k8ts-svc proto 107'));
+    assert.ok(!lines.some((l) => l.startsWith('ip route replace 10.244.1.0/24')));
+    assert.ok(lines.some((l) => l.startsWith('iptables-restore')));
+    assert.deepEqual(published, []);
+  });
+
+  it('in host-gw mode: the device goes after the routes, and the MAC is withdrawn', async () => {
+    const { run, calls } = fakeHost();
+    const published: (string | undefined)[] = ['x'];
+    await proxier(run, 'host-gw', [node2], published).sync();
+    assert.deepEqual(published, ['x', undefined]);
+    // no device to remove: it was only looked at
+    assert.ok(calls.some((c) => c.line === 'ip -j -d link show dev k8ts-vxlan'));
+    assert.ok(!calls.some((c) => c.line.startsWith('ip link del')));
   });
 
   it('still installs service rules when routes fail, then reports the failure', async () => {
@@ -75,6 +144,9 @@ describe('kube-proxy Proxier', () => {
     const heartbeat: Node = { ...node2, status: { ...node2.status, conditions: [{ type: 'Ready', status: 'True' }] } };
     assert.equal(nodeRoutingKey(heartbeat), nodeRoutingKey(node2));
     assert.notEqual(nodeRoutingKey({ ...node2, spec: { podCIDR: '10.244.2.0/24' } }), nodeRoutingKey(node2));
+    const published = { ...node2, metadata: { name: 'n2', annotations: { [VTEP_MAC_ANNOTATION]: '0e:6b:c0:a8:01:02' } } };
+    assert.notEqual(nodeRoutingKey(published), nodeRoutingKey(node2));
+    assert.equal(nodeRoutingKey({ ...published, metadata: { ...published.metadata, labels: { a: 'b' } } }), nodeRoutingKey(published));
   });
 });
 

@@ -1,11 +1,15 @@
-// One full sync of the node's proxy state: routes for routing safety, then the iptables payload
-// from the current cache, then the jumps into our chains. Level-triggered: it reads everything
-// afresh each time, so any missed or coalesced change is repaired by the next sync.
+// One full sync of the node's proxy state: the pod network (VXLAN device when the plan wants one)
+// and the routes for routing safety, then the iptables payload from the current cache (the Service
+// rules and the pod network's), then the jumps into our chains. Level-triggered: it reads
+// everything afresh each time, so any missed or coalesced change is repaired by the next sync.
 import type { Endpoints, Node, Service } from '../lib/api/types';
 import type { Logger } from '../lib/log';
 import type { IptablesApplier } from './applier';
 import { buildRules, countRules } from './iptables/build-rules';
+import { buildPodNetworkRules } from './iptables/pod-network-rules';
 import type { NodeRoutes } from './node-routes';
+import type { PodNetwork } from './pod-network/pod-network';
+import { VTEP_MAC_ANNOTATION } from './pod-network/vtep';
 import { desiredRoutes } from './route-plan';
 
 /** Read access to the cluster state (informer caches in production, arrays in tests). */
@@ -19,6 +23,7 @@ export interface ProxierOptions {
   state: ProxyState;
   iptables: IptablesApplier;
   routes: NodeRoutes;
+  podNetwork: PodNetwork;
   nodeName: string;
   nodeIP: string;
   clusterCIDR: string;
@@ -30,7 +35,8 @@ export interface ProxierOptions {
 /** The fields of a Node that routes depend on: other updates (heartbeats, conditions) need no sync. */
 export function nodeRoutingKey(node: Node): string {
   const ips = (node.status?.addresses ?? []).filter((a) => a.type === 'InternalIP').map((a) => a.address);
-  return JSON.stringify([node.spec?.podCIDR ?? '', node.spec?.podCIDRs ?? [], ips]);
+  const mac = node.metadata.annotations?.[VTEP_MAC_ANNOTATION] ?? '';
+  return JSON.stringify([node.spec?.podCIDR ?? '', node.spec?.podCIDRs ?? [], ips, mac]);
 }
 
 export class Proxier {
@@ -54,16 +60,17 @@ export class Proxier {
     let routeError: unknown;
     try {
       await o.routes.ensureDevice();
+      const pods = await o.podNetwork.prepare(o.state.nodes(), (await o.routes.currentRoutes()).others);
       const desired = desiredRoutes({
-        nodes: o.state.nodes(),
-        nodeName: o.nodeName,
-        nodeIP: o.nodeIP,
         serviceCIDR: o.serviceCIDR,
         clusterCIDR: o.clusterCIDR,
         serviceDevice: o.serviceInterface,
+        podRoutes: pods.routes,
       });
       await o.routes.sync(desired);
       this.routeCount = desired.length;
+      await o.podNetwork.finish(pods);
+      if (pods.error !== undefined) throw pods.error;
     } catch (err) {
       routeError = err;
     }
@@ -78,7 +85,8 @@ export class Proxier {
       skipped,
     });
     this.reportSkipped(skipped);
-    await o.iptables.restore(payload);
+    // one transaction for both: the pod network's chains are as fixed as the proxy's
+    await o.iptables.restore(payload + buildPodNetworkRules(o.clusterCIDR));
     await o.iptables.ensureJumps();
     this.rules = countRules(payload);
     o.log?.debug({ filter: this.rules.filter, nat: this.rules.nat, routes: this.routeCount }, 'synced proxy rules');

@@ -1,12 +1,12 @@
 // Routing safety, the deciding half (DESIGN.md "Networking"): no packet to a cluster address may
 // leave the machine. The service CIDR is routed to a local sink interface (DNAT still rewrites real
 // service traffic; anything unmatched dies there instead of going to the default gateway), the pod
-// CIDR is blackholed, and every other node's pod subnet gets a host-gateway route via that node's
-// InternalIP. The node's own subnet keeps its more specific route through the CNI bridge.
+// CIDR is blackholed, and every other node's pod subnet gets the route the pod network plan chose
+// (pod-network/plan.ts: host-gateway via the node's InternalIP, or through the VXLAN device). The
+// node's own subnet keeps its more specific route through the CNI bridge.
 // Every route we create carries `proto 107` (0x6b, "k"): that is how we recognise ours, and we
 // never replace or delete a route without it.
-import type { Node } from '../lib/api/types';
-import { cidrContains, normalizeCidr, parseCidr, parseIPv4 } from './cidr';
+import { cidrContains, formatCidr, normalizeCidr, parseCidr } from './cidr';
 
 export const ROUTE_PROTO = 107;
 
@@ -16,15 +16,16 @@ export interface RouteSpec {
   dst: string;
   dev?: string;
   via?: string;
+  /** The gateway is on the device even though no address of ours covers it (VXLAN routes). */
+  onlink?: boolean;
 }
 
 export interface RoutePlanInput {
-  nodes: Node[];
-  nodeName: string;
-  nodeIP: string;
   serviceCIDR: string;
   clusterCIDR: string;
   serviceDevice: string;
+  /** Routes to other nodes' pod subnets, from the pod network plan. */
+  podRoutes: RouteSpec[];
 }
 
 export class RoutePlanError extends Error {
@@ -33,16 +34,6 @@ export class RoutePlanError extends Error {
     super(message);
     this.name = 'RoutePlanError';
   }
-}
-
-function internalIP(node: Node): string | undefined {
-  const addr = node.status?.addresses?.find((a) => a.type === 'InternalIP' && parseIPv4(a.address) !== undefined);
-  return addr?.address;
-}
-
-function podCIDRs(node: Node): string[] {
-  const list = node.spec?.podCIDRs?.length ? node.spec.podCIDRs : node.spec?.podCIDR ? [node.spec.podCIDR] : [];
-  return [...new Set(list)];
 }
 
 /** The routes this node should have, sorted by destination. */
@@ -55,20 +46,13 @@ export function desiredRoutes(input: RoutePlanInput): RouteSpec[] {
   routes.set(svc, { type: 'unicast', dst: svc, dev: input.serviceDevice });
   const clusterText = normalizeCidr(input.clusterCIDR) as string;
   routes.set(clusterText, { type: 'blackhole', dst: clusterText });
-  const others = input.nodes
-    .filter((n) => n.metadata.name !== input.nodeName)
-    .sort((a, b) => ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1));
-  for (const node of others) {
-    const via = internalIP(node);
-    if (!via || via === input.nodeIP) continue; // unreachable, or a node sharing our address
-    for (const text of podCIDRs(node)) {
-      const c = parseCidr(text);
-      // Only subnets inside the cluster CIDR, and strictly smaller: a node must never be able to
-      // steer arbitrary traffic (or the whole pod CIDR) off this machine.
-      if (!c || c.bits <= cluster.bits || !cidrContains(cluster, c)) continue;
-      const dst = normalizeCidr(text) as string;
-      if (!routes.has(dst)) routes.set(dst, { type: 'unicast', dst, via });
-    }
+  for (const r of input.podRoutes) {
+    const c = parseCidr(r.dst);
+    // Checked again here, whoever planned them: only subnets inside the cluster CIDR, and strictly
+    // smaller, so a node can never steer arbitrary traffic (or the whole pod CIDR) off this machine.
+    if (r.type !== 'unicast' || !c || c.bits <= cluster.bits || !cidrContains(cluster, c)) continue;
+    const dst = formatCidr(c);
+    if (!routes.has(dst)) routes.set(dst, { ...r, dst });
   }
   return [...routes.values()].sort((a, b) => (a.dst < b.dst ? -1 : a.dst > b.dst ? 1 : 0));
 }
@@ -79,29 +63,54 @@ interface IpJsonRoute {
   gateway?: string;
   dev?: string;
   protocol?: string;
+  flags?: string[];
 }
 
-/** Parses `ip -j route show table main` into (ours, foreign destinations). */
-export function parseRoutes(json: string): { ours: RouteSpec[]; foreignDsts: Set<string> } {
+/** A route of the main table that is not ours: what the host's own network looks like. */
+export interface HostRoute {
+  /** Canonical CIDR ("0.0.0.0/0" for the default route). */
+  dst: string;
+  type: string;
+  gateway?: string;
+  dev?: string;
+}
+
+export interface ParsedRoutes {
+  ours: RouteSpec[];
+  foreignDsts: Set<string>;
+  /** Every route not ours, for deciding which networks are directly connected. */
+  others: HostRoute[];
+}
+
+/** Parses `ip -j route show table main` into ours and everyone else's. */
+export function parseRoutes(json: string): ParsedRoutes {
   const list = (json.trim() ? JSON.parse(json) : []) as IpJsonRoute[];
   const ours: RouteSpec[] = [];
   const foreignDsts = new Set<string>();
+  const others: HostRoute[] = [];
   for (const r of list) {
     const dst = r.dst === 'default' ? '0.0.0.0/0' : normalizeCidr(r.dst ?? '');
     if (!dst) continue;
     const mine = r.protocol === String(ROUTE_PROTO) || r.protocol === `0x${ROUTE_PROTO.toString(16)}`;
     if (!mine) {
       foreignDsts.add(dst);
+      const other: HostRoute = { dst, type: r.type ?? 'unicast' };
+      if (r.gateway) other.gateway = r.gateway;
+      if (r.dev) other.dev = r.dev;
+      others.push(other);
       continue;
     }
     const spec: RouteSpec = { type: r.type === 'blackhole' ? 'blackhole' : 'unicast', dst };
     if (spec.type === 'unicast') {
-      if (r.gateway) spec.via = r.gateway;
-      else if (r.dev) spec.dev = r.dev;
+      if (r.gateway) {
+        spec.via = r.gateway;
+        // An onlink route names its device: it is part of what the route is.
+        if (r.flags?.includes('onlink')) Object.assign(spec, { dev: r.dev, onlink: true });
+      } else if (r.dev) spec.dev = r.dev;
     }
     ours.push(spec);
   }
-  return { ours, foreignDsts };
+  return { ours, foreignDsts, others };
 }
 
 export interface RouteChanges {
@@ -111,7 +120,8 @@ export interface RouteChanges {
   conflicts: RouteSpec[];
 }
 
-const same = (a: RouteSpec, b: RouteSpec) => a.type === b.type && a.dst === b.dst && a.via === b.via && a.dev === b.dev;
+const same = (a: RouteSpec, b: RouteSpec) =>
+  a.type === b.type && a.dst === b.dst && a.via === b.via && a.dev === b.dev && !a.onlink === !b.onlink;
 
 export function planRouteChanges(ours: RouteSpec[], foreignDsts: Set<string>, desired: RouteSpec[]): RouteChanges {
   const changes: RouteChanges = { replace: [], remove: [], conflicts: [] };
@@ -131,7 +141,8 @@ export function routeArgv(op: 'replace' | 'del', r: RouteSpec): string[] {
   args.push(r.dst);
   if (r.type === 'unicast' && op === 'replace') {
     if (r.via) args.push('via', r.via);
-    else if (r.dev) args.push('dev', r.dev);
+    if (r.dev && (!r.via || r.onlink)) args.push('dev', r.dev);
+    if (r.via && r.onlink) args.push('onlink');
   }
   args.push('proto', String(ROUTE_PROTO));
   return args;

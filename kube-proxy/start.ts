@@ -16,6 +16,8 @@ import { healthz } from './health';
 import { checkIpvsSupport } from './ipvs/ipvs-support';
 import { ProxyMetrics } from './metrics';
 import { NodeRoutes } from './node-routes';
+import { PodNetwork } from './pod-network/pod-network';
+import { vtepAnnotationPatch } from './pod-network/vtep';
 import { nodeRoutingKey, Proxier } from './proxier';
 import { SyncLoop } from './sync-loop';
 
@@ -31,13 +33,29 @@ export interface KubeProxyDeps {
   runner?: CommandRunner;
 }
 
-/** `--cleanup`: remove our jumps, chains, routes and the sink interface. */
+function podNetworkFor(config: KubeProxyConfig, run: CommandRunner, log: ReturnType<typeof componentLogger>, publishVtepMac?: (mac: string | undefined) => Promise<void>): PodNetwork {
+  return new PodNetwork({
+    run,
+    mode: config.podNetworkMode,
+    vxlan: config.vxlan,
+    nodeName: config.nodeName,
+    nodeIP: config.nodeIP,
+    clusterCIDR: config.clusterCIDR,
+    publishVtepMac,
+    log,
+  });
+}
+
+/** `--cleanup`: remove our jumps, chains, routes, the VXLAN device and the sink interface. The
+ *  Node's VXLAN MAC annotation stays (cleanup needs no apiserver); peers keep tunnelling to a node
+ *  that has no device, where the packets are dropped. */
 export async function cleanupKubeProxy(config: KubeProxyConfig, runner?: CommandRunner): Promise<void> {
   const log = componentLogger('kube-proxy', { node: config.nodeName });
   const run = runner ?? localRunner({ netns: config.netns });
   const iptables = await new IptablesApplier(run, log).cleanup();
+  const vxlan = await podNetworkFor(config, run, log).cleanup();
   const routes = await new NodeRoutes(run, config.serviceInterface, log).cleanup();
-  log.info({ jumps: iptables.jumps, chains: iptables.chains, routes: routes.routes, device: routes.device }, 'cleanup done');
+  log.info({ jumps: iptables.jumps, chains: iptables.chains, routes: routes.routes, device: routes.device, vxlanDevice: vxlan }, 'cleanup done');
 }
 
 export async function startKubeProxy(config: KubeProxyConfig, deps: KubeProxyDeps = {}): Promise<KubeProxy> {
@@ -56,10 +74,20 @@ export async function startKubeProxy(config: KubeProxyConfig, deps: KubeProxyDep
   const endpoints = new Informer<Endpoints>(client, Resources.endpoints, { name: 'kube-proxy-endpoints' });
   const nodes = new Informer<Node>(client, Resources.nodes, { name: 'kube-proxy-nodes' });
 
+  // This node's VXLAN MAC goes on its Node, read by every other node's kube-proxy. Only when the
+  // Node exists (the kubelet registers it) and says something else: the watch brings the next sync.
+  const publishVtepMac = async (mac: string | undefined) => {
+    const own = nodes.get(undefined, config.nodeName);
+    const patch = own && vtepAnnotationPatch(own.metadata.annotations, mac);
+    if (!patch) return;
+    await client.patch(Resources.nodes, undefined, config.nodeName, 'merge', patch);
+    log.info({ mac: mac ?? null }, 'published vxlan mac on node');
+  };
   const proxier = new Proxier({
     state: { services: () => services.list(), endpoints: () => endpoints.list(), nodes: () => nodes.list() },
     iptables,
     routes,
+    podNetwork: podNetworkFor(config, run, log, publishVtepMac),
     nodeName: config.nodeName,
     nodeIP: config.nodeIP,
     clusterCIDR: config.clusterCIDR,
@@ -114,6 +142,8 @@ export async function startKubeProxy(config: KubeProxyConfig, deps: KubeProxyDep
       clusterCIDR: config.clusterCIDR,
       serviceCIDR: config.serviceCIDR,
       serviceInterface: config.serviceInterface,
+      podNetworkMode: config.podNetworkMode,
+      vxlan: config.vxlan,
       minSyncPeriodMs: config.minSyncPeriodMs,
       syncPeriodMs: config.syncPeriodMs,
       healthz: config.healthz.port ? `${config.healthz.host}:${config.healthz.port}` : 'off',

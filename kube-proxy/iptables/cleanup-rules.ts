@@ -2,16 +2,18 @@
 // removed first (see jumps.ts), since a chain that is still referenced cannot be deleted.
 import { OWNED_CHAINS } from './build-rules';
 import { isHashedChain } from './chain-names';
+import { POD_NETWORK_CHAINS } from './pod-network-rules';
 
 export interface ExistingChains {
   nat: string[];
   filter: string[];
 }
 
-/** Owned chains that exist now, per table: the fixed ones plus every hashed service/endpoint chain. */
+/** Owned chains that exist now, per table: the fixed ones (the pod network's too) plus every hashed
+ *  service/endpoint chain. */
 export function ownedExisting(existing: ExistingChains): ExistingChains {
-  const fixedNat = new Set<string>(OWNED_CHAINS.nat);
-  const fixedFilter = new Set<string>(OWNED_CHAINS.filter);
+  const fixedNat = new Set<string>([...OWNED_CHAINS.nat, ...POD_NETWORK_CHAINS.nat]);
+  const fixedFilter = new Set<string>([...OWNED_CHAINS.filter, ...POD_NETWORK_CHAINS.filter]);
   return {
     nat: existing.nat.filter((c) => fixedNat.has(c) || isHashedChain(c)).sort(),
     filter: existing.filter.filter((c) => fixedFilter.has(c)).sort(),

@@ -1,6 +1,8 @@
-// The only rules kube-proxy places in built-in chains: one jump each into its own chains. They are
-// ensured one by one (`-C` then `-I`) rather than restored, because a restore that names a
-// built-in chain would have to rewrite it and could drop rules that belong to someone else.
+// The only rules kube-proxy places in built-in chains: one jump each into its own chains (the
+// Service proxy's and the pod network's). They are ensured one by one (`-C` then `-I`/`-A`) rather
+// than restored, because a restore that names a built-in chain would have to rewrite it and could
+// drop rules that belong to someone else.
+import { POD_EGRESS_CHAIN, POD_FORWARD_CHAIN } from './pod-network-rules';
 
 export type Table = 'nat' | 'filter';
 
@@ -10,6 +12,8 @@ export interface JumpRule {
   chain: string;
   /** Rule spec after the chain name, as iptables argv. */
   args: string[];
+  /** Appended at the end of the chain instead of inserted at the top. */
+  append?: boolean;
 }
 
 const portals = ['-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'];
@@ -43,9 +47,22 @@ export const JUMP_RULES: readonly JumpRule[] = [
     chain: 'OUTPUT',
     args: [...newConn, '-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'],
   },
+  {
+    table: 'nat',
+    chain: 'POSTROUTING',
+    args: ['-m', 'comment', '--comment', 'k8ts pod network egress', '-j', POD_EGRESS_CHAIN],
+  },
+  {
+    table: 'filter',
+    chain: 'FORWARD',
+    // after kube-proxy's FORWARD jumps: a Service without endpoints is rejected before pods are accepted
+    args: ['-m', 'comment', '--comment', 'k8ts pod network forwarding', '-j', POD_FORWARD_CHAIN],
+    append: true,
+  },
 ];
 
-/** argv for `iptables` checking (-C), inserting at the top (-I) or deleting (-D) one jump. */
+/** argv for `iptables` checking (-C), adding (-I: at the top, or appended) or deleting (-D) one jump. */
 export function jumpArgv(op: '-C' | '-I' | '-D', j: JumpRule): string[] {
+  if (op === '-I' && j.append) return ['-w', '-t', j.table, '-A', j.chain, ...j.args];
   return ['-w', '-t', j.table, op, j.chain, ...(op === '-I' ? ['1'] : []), ...j.args];
 }

@@ -38,6 +38,8 @@ export function run(
       if (opts.check !== false && result.code !== 0) reject(new CommandError(full, result));
       else resolve(result);
     });
+    // a command that exits before reading its stdin must not turn into an uncaught EPIPE
+    child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
   });
 }

@@ -78,7 +78,7 @@ const get = (port: number, p: string) =>
     }).on('error', reject);
   });
 
-const kubeChains = () => inNode('iptables-save').split('\n').filter((l) => /^:KUBE-/.test(l));
+const kubeChains = () => inNode('iptables-save').split('\n').filter((l) => /^:(KUBE|K8TS)-/.test(l));
 
 const service: Service = {
   apiVersion: 'v1',
@@ -182,6 +182,17 @@ describe('kube-proxy iptables mode in a network namespace', function () {
     await new Promise((r) => setTimeout(r, 300));
     const portals = inNode('iptables-save', '-t', 'nat').split('\n').filter((l) => l.startsWith('-A OUTPUT') && l.includes('KUBE-SERVICES'));
     assert.equal(portals.length, 1);
+    // The pod network's chains: egress masquerade jumped to from POSTROUTING, forwarding appended
+    // to FORWARD after kube-proxy's own jumps (the sync ensures jumps after the restore: wait for it).
+    const natRules = () => inNode('iptables-save', '-t', 'nat').split('\n');
+    await eventually('the pod network jumps', () => natRules().some((l) => l.startsWith('-A POSTROUTING') && l.includes('K8TS-POD-EGRESS')));
+    assert.ok(natRules().some((l) => /^-A K8TS-POD-EGRESS -s 10\.244\.0\.0\/16 .*-j MASQUERADE --random-fully$/.test(l)));
+    assert.equal(natRules().filter((l) => l.startsWith('-A POSTROUTING') && l.includes('K8TS-POD-EGRESS')).length, 1);
+    const forward = await eventually('the forwarding jump', () => {
+      const f = inNode('iptables-save', '-t', 'filter').split('\n').filter((l) => l.startsWith('-A FORWARD'));
+      return f.some((l) => l.endsWith('-j K8TS-POD-FORWARD')) && f;
+    });
+    assert.match(forward[forward.length - 1], /-j K8TS-POD-FORWARD$/, forward.join('\n'));
   });
 
   it('serves /healthz (JSON) on the healthz port and /metrics with /healthz on the metrics port', async () => {
@@ -234,7 +245,7 @@ describe('kube-proxy iptables mode in a network namespace', function () {
     assert.ok(kubeChains().length > 0);
     await cleanupKubeProxy(config);
     assert.deepEqual(kubeChains(), []);
-    assert.ok(!/KUBE-/.test(inNode('iptables-save')));
+    assert.ok(!/KUBE-|K8TS-/.test(inNode('iptables-save')));
     assert.equal(inNode('ip', 'route', 'show', 'proto', '107').trim(), '');
     assert.equal(tryInNode('ip', 'link', 'show', 'dev', 'k8ts-svc').ok, false);
     // Routes and links we did not create are untouched.
