@@ -17,6 +17,7 @@ import { runLogs } from './commands/logs';
 import { runExec } from './commands/exec';
 import { splitStreamFlags } from './commands/stream-flags';
 import { runImage } from './commands/image';
+import { runDeploy } from './commands/deploy';
 import { Discovery } from './discovery';
 import { CliError, SilentExit, UsageError } from './errors';
 import { RestClient } from './rest-client';
@@ -77,6 +78,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   try {
     // `image` has its own flags (-t, --push, --import) and needs no cluster.
     if (argv[0] === 'image') return await runImage(argv.slice(1), io).then(() => 0);
+    // `deploy` reads an inventory, not a kubeconfig
+    if (argv[0] === 'deploy') return await runDeploy(argv.slice(1), io).then(() => 0);
     // logs and exec own -f/-c/-i/-t/--tail/-- (their meaning differs from the shared flags).
     if (argv[0] === 'logs' || argv[0] === 'exec') {
       const { own, rest } = splitStreamFlags(argv);

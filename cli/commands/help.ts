@@ -8,6 +8,7 @@ Basic commands:
   delete <type> <name...>         Delete resources by name, by -l selector, or -f manifests (--wait=false, --cascade)
   scale <type>/<name> --replicas=N  Set a new size for a Deployment or ReplicaSet
   version                         Print the client and server versions (--client: only the client)
+  deploy -i <inventory.yaml>      Install the cluster on machines over SSH (--uninstall removes it; deploy --help)
   help                            Show this help
 
 Global flags:

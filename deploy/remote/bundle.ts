@@ -68,7 +68,8 @@ export function wantedInBundle(rel: string): boolean {
     const base = p.slice(p.lastIndexOf('/') + 1);
     // documentation and typings are no use at run time; licences stay
     if (/\.(md|markdown|ts|mts|cts)$/i.test(base) && !/^licen[cs]e/i.test(base)) return false;
-    if (/\/(test|tests|__tests__|docs?|example|examples|\.github)\//.test(p)) return false;
+    // (folders stay whatever their names: yaml's dist/doc/ is code)
+    if (p.includes('/.github/')) return false;
     return true;
   }
   return p.startsWith('proto/') || p === 'package.json';

@@ -8,12 +8,12 @@ import { renderContainerdConfig } from '../../kubelet/containerd/config';
 import { renderKubeconfig } from '../../lib/client/kubeconfig';
 import { PAUSE_IMAGE_REF } from '../images/image-specs';
 import { componentCommand, kubeProxyCleanupCommand, type CommandContext } from '../cluster/component-commands';
-import { resolvePorts, type ComponentName } from '../cluster/layout';
+import { cgroupRootFor, resolvePorts, type ComponentName } from '../cluster/layout';
 import { DEPENDENCIES, readinessProbes, unitEnv } from '../cluster/units';
 import type { UnitSpec } from '../supervisor/unit';
 import type { ClusterPki, Pem } from './cluster-pki';
 import { BOOTSTRAP_KUBECONFIG, bundleDir, CONFIG_DIR, hostLayout, KUBELET_CERT_DIR, OWNED_DIRS } from './host-layout';
-import type { ClusterSettings, Role } from './inventory';
+import { CLUSTER_DEFAULTS, type ClusterSettings, type Role } from './inventory';
 
 /** The components of each role, in start order. */
 export const ROLE_COMPONENTS: Record<Role, ComponentName[]> = {
@@ -201,14 +201,29 @@ export function planHost(i: HostPlanInput): HostPlan {
     units,
     labels: { ...i.labels, ...(cp ? { [CONTROL_PLANE_LABEL]: '' } : {}) },
     taints: cp ? [{ ...CONTROL_PLANE_TAINT }] : [],
-    uninstall: {
-      kubeProxyCleanup: kubeProxyCleanupCommand(ctx),
-      containerdSocket: l.containerdSocket,
-      dirs: [...OWNED_DIRS],
-      cniConfDir: l.cniConfDir,
-      cgroupRoot: '/k8ts',
-    },
+    uninstall: uninstallSteps(ctx),
   };
+}
+
+function uninstallSteps(ctx: CommandContext): UninstallPlan {
+  const l = ctx.layout;
+  return {
+    kubeProxyCleanup: kubeProxyCleanupCommand(ctx),
+    containerdSocket: l.containerdSocket,
+    dirs: [...OWNED_DIRS],
+    cniConfDir: l.cniConfDir,
+    cgroupRoot: cgroupRootFor(undefined),
+  };
+}
+
+/**
+ * What --uninstall needs for a host of a role, without the cluster at hand (a host may be removed
+ * long after its inventory entry is gone): kube-proxy --cleanup with default device names, the
+ * directories, the units' pid files (the agent adds those it recorded at its last apply).
+ */
+export function uninstallPlan(role: Role, bundle: string): Pick<HostPlan, 'uninstall'> & { units: { name: string; pidFile: string }[] } {
+  const ctx = hostCommandContext({ cluster: { name: 'uninstall', ...CLUSTER_DEFAULTS }, nodeName: 'uninstall', nodeIp: '127.0.0.1', role, controlPlaneIp: '127.0.0.1', bundle });
+  return { uninstall: uninstallSteps(ctx), units: ROLE_COMPONENTS[role].map((name) => ({ name, pidFile: ctx.layout.pidFile(name) })) };
 }
 
 /** The kubeconfig a joining kubelet's --bootstrap-kubeconfig reads: server, CA and the token only. */
