@@ -18,6 +18,10 @@ export const APISERVER_FLAGS = {
   serviceClusterIpRange: '10.96.0.0/16',
   serviceNodePortRange: '30000-32767',
   logLevel: 'info',
+  /** DefaultTolerationSeconds admission: tolerationSeconds of the not-ready:NoExecute toleration added to pods. */
+  defaultNotReadyTolerationSeconds: 300,
+  /** DefaultTolerationSeconds admission: tolerationSeconds of the unreachable:NoExecute toleration added to pods. */
+  defaultUnreachableTolerationSeconds: 300,
 };
 
 export interface ApiserverConfig {
@@ -36,6 +40,9 @@ export interface ApiserverConfig {
   serviceClusterIpRange: string;
   serviceNodePortRange: string;
   logLevel: string;
+  /** Seconds; 300 when not given (upstream's default). */
+  defaultNotReadyTolerationSeconds?: number;
+  defaultUnreachableTolerationSeconds?: number;
 }
 
 export class ConfigError extends Error {
@@ -61,6 +68,8 @@ export function parseApiserverConfig(argv: string[]): ApiserverConfig {
 export function apiserverConfigFromFlags(f: Parsed<typeof APISERVER_FLAGS>): ApiserverConfig {
   for (const k of ['tlsCertFile', 'tlsPrivateKeyFile', 'clientCaFile'] as const)
     if (!f[k]) throw new ConfigError(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is required`);
+  for (const k of ['defaultNotReadyTolerationSeconds', 'defaultUnreachableTolerationSeconds'] as const)
+    if (!Number.isSafeInteger(f[k])) throw new ConfigError(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} must be a whole number of seconds, not ${f[k]}`);
   return {
     etcdServers: f.etcdServers.split(',').map((s) => s.trim()).filter(Boolean),
     etcdPrefix: f.etcdPrefix,
@@ -76,5 +85,7 @@ export function apiserverConfigFromFlags(f: Parsed<typeof APISERVER_FLAGS>): Api
     serviceClusterIpRange: f.serviceClusterIpRange,
     serviceNodePortRange: f.serviceNodePortRange,
     logLevel: f.logLevel,
+    defaultNotReadyTolerationSeconds: f.defaultNotReadyTolerationSeconds,
+    defaultUnreachableTolerationSeconds: f.defaultUnreachableTolerationSeconds,
   };
 }

@@ -8,6 +8,7 @@ import { createRegistry, type CoreRegistry } from './registry/registry';
 import { bootstrap } from './bootstrap';
 import { startGrpcServer } from './grpc/server';
 import { startRestServer } from './rest/server';
+import { DEFAULT_TOLERATION_SECONDS } from './admission';
 
 const log = componentLogger('apiserver');
 
@@ -58,7 +59,17 @@ export async function startApiserver(config: ApiserverConfig): Promise<RunningAp
   try {
     await waitForEtcd(store, 30_000);
     log.info({ etcd: config.etcdServers }, 'etcd reachable');
-    const registry = createRegistry({ store, serviceCidr: config.serviceClusterIpRange, nodePortRange: config.serviceNodePortRange });
+    const registry = createRegistry({
+      store,
+      serviceCidr: config.serviceClusterIpRange,
+      nodePortRange: config.serviceNodePortRange,
+      admission: {
+        defaultTolerationSeconds: {
+          notReadySeconds: config.defaultNotReadyTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS.notReadySeconds,
+          unreachableSeconds: config.defaultUnreachableTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS.unreachableSeconds,
+        },
+      },
+    });
     cleanups.push(() => registry.close());
     // The caches are filled before any door listens, so no request and no /readyz sees them cold.
     await registry.start();

@@ -15,6 +15,10 @@ import { NodeIpamController } from './node-ipam/controller';
 import { NODE_LEASE_NAMESPACE, NodeLifecycleController } from './node-lifecycle/controller';
 import { ReplicaSetController } from './replicaset/controller';
 import { PVBinderController } from './pv-binder/controller';
+import { TaintEvictionController } from './taint-eviction/controller';
+import { DisruptionController } from './disruption/controller';
+import type { PodDisruptionBudget } from '../lib/api/pdb';
+import type { DisruptionParams } from './node-lifecycle/zones';
 import type { PV, PVC } from './pv-binder/match';
 import { ALL_CONTROLLERS } from './flags';
 
@@ -24,6 +28,8 @@ export interface ControllersOptions {
   nodeCidrMaskSize: number;
   nodeMonitorGracePeriodSeconds: number;
   nodeMonitorPeriodMs?: number;
+  /** Zone-aware rate limiting of NoExecute taints (--node-eviction-rate and friends). */
+  nodeEviction?: Partial<DisruptionParams>;
   /** Names of controllers to run; default all. */
   controllers?: string[];
 }
@@ -77,7 +83,26 @@ export class Controllers {
       endpoints: () => new EndpointsController(client, services, pods, endpoints),
       'node-ipam': () => new NodeIpamController(client, nodes, recorder('node-ipam-controller'), this.opts.clusterCidr, this.opts.nodeCidrMaskSize),
       'node-lifecycle': () =>
-        new NodeLifecycleController(client, nodes, leases, recorder('node-controller'), this.opts.nodeMonitorGracePeriodSeconds * 1000, this.opts.nodeMonitorPeriodMs),
+        new NodeLifecycleController(client, nodes, leases, pods, recorder('node-controller'), {
+          gracePeriodMs: this.opts.nodeMonitorGracePeriodSeconds * 1000,
+          monitorPeriodMs: this.opts.nodeMonitorPeriodMs,
+          disruption: this.opts.nodeEviction,
+        }),
+      'taint-eviction': () => new TaintEvictionController(client, pods, nodes, recorder('taint-eviction-controller')),
+      disruption: () => {
+        const pdbs = inf<PodDisruptionBudget>(Resources.poddisruptionbudgets);
+        const events = recorder('controllermanager');
+        pdbs.addHandler({ onInvalid: (raw, problems) => warnInvalid(events, raw, 'PodDisruptionBudget', 'policy/v1', 'disruption-controller', problems) });
+        return new DisruptionController(
+          client,
+          pdbs,
+          pods,
+          replicaSets,
+          deployments,
+          inf<KObject & { spec?: { replicas?: number } }>(Resources.statefulsets),
+          events,
+        );
+      },
       'garbage-collector': () =>
         new GarbageCollector(client, [
           { rt: Resources.pods, informer: pods as unknown as Informer<KObject> },

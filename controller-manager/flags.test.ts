@@ -12,12 +12,23 @@ describe('controller-manager flags', () => {
     assert.equal(c.leaderElect, true);
   });
 
+  it('node eviction rate limiting: upstream\'s defaults and flag names', () => {
+    const d = parse([]);
+    assert.deepEqual([d.nodeEvictionRate, d.secondaryNodeEvictionRate, d.unhealthyZoneThreshold, d.largeClusterSizeThreshold], [0.1, 0.01, 0.55, 50]);
+    const c = parse(['--node-eviction-rate=1', '--secondary-node-eviction-rate=0', '--unhealthy-zone-threshold=0.4', '--large-cluster-size-threshold=10']);
+    assert.deepEqual([c.nodeEvictionRate, c.secondaryNodeEvictionRate, c.unhealthyZoneThreshold, c.largeClusterSizeThreshold], [1, 0, 0.4, 10]);
+    assert.ok(d.controllers.length === 0 && ['taint-eviction', 'disruption'].every((n) => parse([`--controllers=${n}`]).controllers[0] === n));
+  });
+
   const bad: [string, string[], RegExp][] = [
     ['no kubeconfig', ['--kubeconfig='], /--kubeconfig is required/],
     ['a cluster CIDR that is not one', ['--cluster-cidr=10.244.0.0'], /--cluster-cidr: invalid CIDR/],
     ['a node mask wider than the cluster', ['--cluster-cidr=10.244.0.0/16', '--node-cidr-mask-size=8'], /from 16 .* to 32/],
     ['a node mask past /32', ['--node-cidr-mask-size=33'], /to 32/],
     ['an unknown controller', ['--controllers=replicaset,cronjob'], /unknown controllers: cronjob \(known: replicaset,/],
+    ['a negative eviction rate', ['--node-eviction-rate=-1'], /--node-eviction-rate -1 must be a number of nodes per second/],
+    ['an unhealthy-zone threshold over 1', ['--unhealthy-zone-threshold=2'], /--unhealthy-zone-threshold 2 must be a fraction/],
+    ['a fractional cluster size', ['--large-cluster-size-threshold=2.5'], /--large-cluster-size-threshold 2.5 must be a whole number/],
   ];
   for (const [name, argv, msg] of bad) {
     it(`refuses ${name}`, () => assert.throws(() => parse(argv), (e: unknown) => e instanceof Error && msg.test(e.message)));

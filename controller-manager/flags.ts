@@ -9,6 +9,8 @@ import { parseCidr } from './node-ipam/cidr';
 
 /** Every controller this controller-manager runs, in start order. */
 export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'node-ipam', 'node-lifecycle', 'garbage-collector', 'pv-binder', 'invalid-pods'];
+// Node failure: taint-based eviction and PodDisruptionBudgets.
+ALL_CONTROLLERS.push('taint-eviction', 'disruption');
 
 export const controllerManagerFlags = {
   ...LEADER_GATED_FLAGS,
@@ -18,6 +20,14 @@ export const controllerManagerFlags = {
   nodeMonitorGracePeriod: 40,
   /** Seconds. */
   nodeMonitorPeriod: 5,
+  /** Nodes per second whose pods may be evicted (NoExecute-tainted) in a healthy zone. */
+  nodeEvictionRate: 0.1,
+  /** The rate in a partially disrupted zone of a large cluster (0 in a small one). */
+  secondaryNodeEvictionRate: 0.01,
+  /** Zones with more nodes than this are large. */
+  largeClusterSizeThreshold: 50,
+  /** The fraction of not-Ready nodes (at least 3) that makes a zone partially disrupted. */
+  unhealthyZoneThreshold: 0.55,
   /** Names of controllers to run; empty: all. */
   controllers: [] as string[],
   healthPort: 10257,
@@ -27,6 +37,8 @@ export type ControllerManagerConfig = Parsed<typeof controllerManagerFlags> & {
   /** Tests pass a client directly instead of a kubeconfig. */
   client?: ApiClient;
 };
+
+const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 
 export class ControllerManagerConfigError extends Error {
   readonly code = 'CONTROLLER_MANAGER_CONFIG_INVALID';
@@ -48,6 +60,12 @@ export function checkControllerManagerConfig<C extends ControllerManagerConfig>(
   if (!Number.isInteger(mask) || mask < prefix || mask > 32) {
     throw new ControllerManagerConfigError(`--node-cidr-mask-size ${mask} must be an integer from ${prefix} (the cluster CIDR's prefix) to 32`);
   }
+  for (const k of ['nodeEvictionRate', 'secondaryNodeEvictionRate'] as const)
+    if (!(config[k] >= 0)) throw new ControllerManagerConfigError(`--${kebab(k)} ${config[k]} must be a number of nodes per second, 0 or more`);
+  if (!Number.isInteger(config.largeClusterSizeThreshold) || config.largeClusterSizeThreshold < 0)
+    throw new ControllerManagerConfigError(`--large-cluster-size-threshold ${config.largeClusterSizeThreshold} must be a whole number of nodes`);
+  if (!(config.unhealthyZoneThreshold > 0 && config.unhealthyZoneThreshold <= 1))
+    throw new ControllerManagerConfigError(`--unhealthy-zone-threshold ${config.unhealthyZoneThreshold} must be a fraction greater than 0 and at most 1`);
   const unknown = config.controllers.filter((c) => !ALL_CONTROLLERS.includes(c));
   if (unknown.length) throw new ControllerManagerConfigError(`unknown controllers: ${unknown.join(', ')} (known: ${ALL_CONTROLLERS.join(', ')})`);
   return config;

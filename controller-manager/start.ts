@@ -29,6 +29,12 @@ export async function startControllerManager(config: ControllerManagerConfig): P
         nodeCidrMaskSize: config.nodeCidrMaskSize,
         nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriod,
         nodeMonitorPeriodMs: config.nodeMonitorPeriod * 1000,
+        nodeEviction: {
+          evictionQps: config.nodeEvictionRate,
+          secondaryEvictionQps: config.secondaryNodeEvictionRate,
+          largeClusterThreshold: config.largeClusterSizeThreshold,
+          unhealthyZoneThreshold: config.unhealthyZoneThreshold,
+        },
         controllers: config.controllers.length ? config.controllers : undefined,
       }),
   });

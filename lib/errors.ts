@@ -18,7 +18,8 @@ export type StatusReason =
   | 'NotAcceptable'
   | 'InternalError'
   | 'ServiceUnavailable'
-  | 'Timeout';
+  | 'Timeout'
+  | 'TooManyRequests';
 
 export class ApiError extends Error {
   readonly status: Status;

@@ -1,6 +1,7 @@
 // The one generic registry both doors call: resolves resources, runs each kind's strategy
 // (defaults, validation, server-owned metadata) and stores through EtcdStore with compare-and-swap.
-import type { KList, KObject, Service } from '../../lib/api/types';
+import type { KList, KObject, Pod, Service } from '../../lib/api/types';
+import type { PodDisruptionBudget } from '../../lib/api/pdb';
 import { ApiError, apiError, isConflict, isNotFound } from '../../lib/errors';
 import { componentLogger } from '../../lib/log';
 import { allResources, type ResourceSpec } from '../resources';
@@ -25,8 +26,13 @@ import { withRequestMetrics } from './request-metrics';
 import type { DeleteQuery, ListQuery, Registry, ResourceDef, WatchQuery, WatchSink, WatchStop, WriteOptions } from './types';
 import { checkTypeMeta, keyOf, MAX_RETRIES, requireNamespace, requireScale, shaped, validateAll } from './write-checks';
 import { createWritePaths } from './write-paths';
+import { admissionChain, type AdmissionConfig } from '../admission';
+import { evictPod, type EvictionStore } from './eviction';
 
 const log = componentLogger('apiserver', { part: 'registry' });
+
+const podsRef = { apiVersion: 'v1', resource: 'pods' } as ResourceDef;
+const pdbsRef = { apiVersion: 'policy/v1', resource: 'poddisruptionbudgets' } as ResourceDef;
 
 export interface RegistryOptions {
   store: EtcdStore;
@@ -41,6 +47,8 @@ export interface RegistryOptions {
   watchCacheCapacity?: number;
   /** Bounds of the waits for the watch cache (consistent reads, too-large resourceVersions). */
   cachedReads?: Partial<CachedReadOptions>;
+  /** Mutating admission (DefaultTolerationSeconds); upstream's defaults when not given. */
+  admission?: AdmissionConfig;
 }
 
 export interface CoreRegistry extends Registry {
@@ -83,7 +91,8 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
     return s;
   };
   // update, patch, scale and binding: the compare-and-swap paths on existing objects.
-  const writes = createWritePaths({ store, caches, allocator, now, specOf });
+  const admit = admissionChain(opts.admission);
+  const writes = createWritePaths({ store, caches, allocator, now, specOf, admit });
 
   async function ensureNamespaceUsable(namespace: string): Promise<void> {
     // The namespaces watch cache answers the common case (an active namespace) without an etcd
@@ -122,6 +131,7 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
     const wantsGenerated = !obj.metadata.name && !!obj.metadata.generateName;
     shaped(s, obj, () => {
       s.defaults?.(obj);
+      admit(s.resource, obj, 'create');
       s.prepareForCreate?.(obj);
     });
     for (let attempt = 0; ; attempt++) {
@@ -281,6 +291,22 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
     now,
   });
 
+  // The eviction subresource reads and writes through the same paths as any client.
+  const evictions: EvictionStore = {
+    getPod: (ns, name) => get(specOf(podsRef), ns, name) as Promise<Pod>,
+    listBudgets: async (ns) => (await list(specOf(pdbsRef), ns, {})).items as PodDisruptionBudget[],
+    getBudget: (ns, name) => get(specOf(pdbsRef), ns, name) as Promise<PodDisruptionBudget>,
+    updateBudgetStatus: async (pdb) => {
+      await writes.update(specOf(pdbsRef), pdb.metadata.namespace, pdb.metadata.name!, pdb, { subresource: 'status' });
+    },
+    updatePodStatus: (pod) => writes.update(specOf(podsRef), pod.metadata.namespace, pod.metadata.name!, pod, { subresource: 'status' }) as Promise<Pod>,
+    deletePod: async (ns, name, q) => {
+      await remove(specOf(podsRef), ns, name, q);
+    },
+    now: () => now().getTime(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  };
+
   const registry: CoreRegistry = {
     all: () => specs,
     resolve(apiVersion, resource) {
@@ -293,6 +319,10 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
     async create(def, ns, obj, o) {
       const s = specOf(def);
       if (o.subresource === 'binding' && s.resource === 'pods') return writes.bind(ns, o.name ?? '', obj as Binding);
+      if (o.subresource === 'eviction' && s.resource === 'pods') {
+        requireNamespace(s, ns);
+        return evictPod(evictions, ns!, o.name ?? '', obj, !!o.dryRun);
+      }
       if (o.subresource) throw apiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${s.resource}/${o.subresource})`);
       return createObject(s, ns, obj, o);
     },

@@ -13,6 +13,7 @@ import { bumpGeneration, deepCopy, mergeForUpdate, sameObject } from './object-m
 import type { ServiceAllocator } from './service-allocator';
 import { applyScale, bindPod, scaleOf, type Binding, type Scale } from './subresources';
 import type { PatchType, ResourceDef, WriteOptions } from './types';
+import type { Admit } from '../admission';
 import { checkDepth, checkTypeMeta, keyOf, MAX_RETRIES, requireNamespace, requireScale, shaped, validateAll } from './write-checks';
 
 const log = componentLogger('apiserver', { part: 'registry' });
@@ -23,6 +24,8 @@ export interface WritePathDeps {
   allocator: ServiceAllocator;
   now: () => Date;
   specOf: (def: ResourceDef) => ResourceSpec;
+  /** Mutating admission of the main resource's updates. */
+  admit?: Admit;
 }
 
 export interface WritePaths {
@@ -31,7 +34,7 @@ export interface WritePaths {
   bind(namespace: string | undefined, podName: string, binding: Binding): Promise<KObject>;
 }
 
-export function createWritePaths({ store, caches, allocator, now, specOf }: WritePathDeps): WritePaths {
+export function createWritePaths({ store, caches, allocator, now, specOf, admit }: WritePathDeps): WritePaths {
   /**
    * The object to base a compare-and-swap write on. The first attempt takes the watch cache's copy,
    * as Kubernetes' GuaranteedUpdate does: a stale copy only fails the swap, and the retry reads
@@ -102,6 +105,7 @@ export function createWritePaths({ store, caches, allocator, now, specOf }: Writ
       next.kind = s.kind;
       if (subresource !== 'status') {
         s.defaults?.(next);
+        admit?.(s.resource, next, 'update');
         s.prepareForUpdate?.(next, stored);
         bumpGeneration(s, next, stored);
       }

@@ -17,6 +17,7 @@ import { jobs, cronjobs } from './jobs';
 import { horizontalpodautoscalers } from './autoscalers';
 import { ingresses } from './ingresses';
 import { roles, rolebindings, clusterroles, clusterrolebindings } from './rbac';
+import { poddisruptionbudgets } from './pod-disruption-budgets';
 
 export function allResources(): ResourceSpec[] {
   return [
@@ -25,6 +26,7 @@ export function allResources(): ResourceSpec[] {
     replicasets, deployments, daemonsets, statefulsets,
     jobs, cronjobs, horizontalpodautoscalers, ingresses,
     roles, rolebindings, clusterroles, clusterrolebindings,
+    poddisruptionbudgets,
   ];
 }
 
@@ -33,4 +35,5 @@ export {
   namespaces, pods, nodes, services, endpoints, events, configmaps, secrets, leases, replicasets, deployments,
   serviceaccounts, persistentvolumes, persistentvolumeclaims, endpointslices, daemonsets, statefulsets, jobs, cronjobs,
   horizontalpodautoscalers, ingresses, roles, rolebindings, clusterroles, clusterrolebindings,
+  poddisruptionbudgets,
 };

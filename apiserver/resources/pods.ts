@@ -81,7 +81,7 @@ export const pods = defineResource({
   namespaced: true,
   shortNames: ['po'],
   categories: ['all'],
-  subresources: ['status', 'binding', 'log', 'exec', 'portforward'],
+  subresources: ['status', 'binding', 'eviction', 'log', 'exec', 'portforward'],
   hasStatus: true,
   schema: kindSchema({ spec: PodSpec, status: PodStatus }),
   printerColumns: [

@@ -50,6 +50,7 @@ describe('resource definitions', () => {
       rolebindings: ['rbac.authorization.k8s.io/v1', 'RoleBinding', '', '', true],
       clusterroles: ['rbac.authorization.k8s.io/v1', 'ClusterRole', '', '', false],
       clusterrolebindings: ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', '', '', false],
+      poddisruptionbudgets: ['policy/v1', 'PodDisruptionBudget', 'pdb', '', true],
     });
   });
 

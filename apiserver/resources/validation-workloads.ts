@@ -24,7 +24,7 @@ function intOrPercentValue(v: unknown): number {
   return 0;
 }
 
-function notOver100(v: unknown, field: string): FieldError[] {
+export function notOver100(v: unknown, field: string): FieldError[] {
   return typeof v === 'string' && percentErrors(v).length === 0 && Number(v.slice(0, -1)) > 100 ? [invalidShown(field, v, 'must not be greater than 100%')] : [];
 }
 

@@ -37,6 +37,19 @@ describe('protobuf request bodies', () => {
     assert.deepEqual(svc.spec, { ports: [{ protocol: 'TCP', port: 80, targetPort: 8080 }], selector: { app: 'web' } });
   });
 
+  it('decodes a PodDisruptionBudget as kubectl create pdb sends it (zero status dropped)', () => {
+    const spec = Buffer.concat([lenField(1, Buffer.concat([varintField(1, 0), varintField(2, 5)])), lenField(2, lenField(1, entry('app', 'web')))]);
+    const status = Buffer.concat([varintField(1, 0), varintField(3, 0), varintField(4, 0), varintField(5, 0), varintField(6, 0)]);
+    const obj = decodeProtobufObject(envelope('policy/v1', 'PodDisruptionBudget', Buffer.concat([meta('web'), lenField(2, spec), lenField(3, status)])));
+    assert.deepEqual(obj, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web' }, spec: { minAvailable: 5, selector: { matchLabels: { app: 'web' } } }, status: {} });
+  });
+
+  it('decodes an Eviction with its DeleteOptions (pointer zeros kept)', () => {
+    const opts = Buffer.concat([varintField(1, 0), lenField(2, lenField(1, 'uid-1')), lenField(5, 'All')]);
+    const obj = decodeProtobufObject(envelope('policy/v1', 'Eviction', Buffer.concat([meta('p'), lenField(2, opts)])));
+    assert.deepEqual(obj, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'p' }, deleteOptions: { gracePeriodSeconds: 0, preconditions: { uid: 'uid-1' }, dryRun: ['All'] } });
+  });
+
   const bad: [string, Buffer][] = [
     ['no magic', Buffer.from('{"a":1}')],
     ['truncated', envelope('v1', 'Namespace', meta('x')).subarray(0, 12)],

@@ -1,6 +1,6 @@
 // Field-number tables for the Kubernetes protobuf messages that kubectl's generator commands send
-// (create namespace|deployment|configmap|secret, expose), written from the public field numbers
-// of k8s.io/api and k8s.io/apimachinery generated.proto. Only what those commands can carry is
+// (create namespace|deployment|configmap|secret|poddisruptionbudget, expose) and Evictions, written
+// from the public field numbers of k8s.io/api and k8s.io/apimachinery generated.proto. Only what those commands can carry is
 // listed; a message without a table ("opaque") may only arrive empty.
 
 /** Scalar and special encodings of a field. */
@@ -106,6 +106,22 @@ export const MESSAGES: Record<string, MessageTable> = {
   },
   ContainerPort: { 1: s('name'), 2: i32('hostPort'), 3: i32('containerPort'), 4: s('protocol'), 5: s('hostIP') },
   EnvVar: { 1: s('name'), 2: s('value'), 3: m('valueFrom', 'EnvVarSource') },
+  PodDisruptionBudget: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'PodDisruptionBudgetSpec'), 3: m('status', 'PodDisruptionBudgetStatus') },
+  PodDisruptionBudgetSpec: {
+    1: { name: 'minAvailable', type: 'intOrString' }, 2: m('selector', 'LabelSelector'), 3: { name: 'maxUnavailable', type: 'intOrString' },
+    4: { name: 'unhealthyPodEvictionPolicy', type: 'string', ptr: true },
+  },
+  // disruptedPods (2, a map of Times) is the controller's and never comes from kubectl.
+  PodDisruptionBudgetStatus: {
+    1: i64('observedGeneration'), 3: i32('disruptionsAllowed'), 4: i32('currentHealthy'), 5: i32('desiredHealthy'), 6: i32('expectedPods'),
+    7: m('conditions', 'Condition', true),
+  },
+  Eviction: { 1: m('metadata', 'ObjectMeta'), 2: m('deleteOptions', 'DeleteOptions') },
+  DeleteOptions: {
+    1: i64('gracePeriodSeconds', true), 2: m('preconditions', 'Preconditions'), 3: b('orphanDependents', true),
+    4: { name: 'propagationPolicy', type: 'string', ptr: true }, 5: rs('dryRun'), 6: b('ignoreStoreReadErrorWithClusterBreakingPotential', true),
+  },
+  Preconditions: { 1: { name: 'uid', type: 'string', ptr: true }, 2: { name: 'resourceVersion', type: 'string', ptr: true } },
   ResourceRequirements: {
     1: { name: 'limits', type: 'map<string,quantity>' }, 2: { name: 'requests', type: 'map<string,quantity>' },
     3: m('claims', 'ResourceClaim', true),
@@ -119,4 +135,7 @@ export const TOP_LEVEL: Record<string, string> = {
   'v1/Secret': 'Secret',
   'v1/Service': 'Service',
   'apps/v1/Deployment': 'Deployment',
+  'policy/v1/PodDisruptionBudget': 'PodDisruptionBudget',
+  'policy/v1/Eviction': 'Eviction',
+  'policy/v1beta1/Eviction': 'Eviction',
 };

@@ -1,5 +1,6 @@
 // Pod and ownership helpers shared by the controllers.
 import type { KObject, OwnerReference, Pod } from '../../lib/api/types';
+import type { Informer } from '../../lib/client/informer';
 
 export const isPodReady = (p: Pod): boolean =>
   p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
@@ -37,3 +38,18 @@ export function canonicalJson(v: unknown): string {
 }
 
 export const deepCopy = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+/** The informer index of pods by spec.nodeName (several controllers share it). */
+export const POD_NODE_INDEX = 'spec.nodeName';
+
+/** Adds the by-node index to a pod informer (the same function each time, so adding it twice is harmless). */
+export function usePodNodeIndex(pods: Informer<Pod>): void {
+  pods.addIndex(POD_NODE_INDEX, nodeNameOf);
+}
+
+function nodeNameOf(p: Pod): string[] {
+  const n = p.spec?.nodeName;
+  return typeof n === 'string' && n ? [n] : [];
+}
+
+export const podsOnNode = (pods: Informer<Pod>, nodeName: string): Pod[] => pods.byIndex(POD_NODE_INDEX, nodeName);

@@ -1,35 +1,35 @@
 import assert from 'node:assert/strict';
 import type { Node } from '../../lib/api/types';
-import { planNodeHealth, UNREACHABLE_TAINT_KEY } from './health';
+import { staleNodeConditions } from './health';
 
-const node = (ready: 'True' | 'False' | 'Unknown' | null, tainted = false): Node => ({
+const node = (ready: 'True' | 'False' | 'Unknown' | null): Node => ({
   metadata: { name: 'n1' },
-  spec: { taints: tainted ? [{ key: UNREACHABLE_TAINT_KEY, effect: 'NoSchedule' }] : [] },
-  status: { conditions: ready ? [{ type: 'Ready', status: ready }, { type: 'MemoryPressure', status: 'False' }] : [] },
+  spec: {},
+  status: { conditions: ready ? [{ type: 'Ready', status: ready }, { type: 'MemoryPressure', status: 'False' }, { type: 'NetworkUnavailable', status: 'False' }] : [] },
 });
 
-describe('node health plan', () => {
-  const cases: { title: string; n: Node; stale: boolean; conds: boolean; taint: 'add' | 'remove' | 'none' }[] = [
-    { title: 'healthy node: nothing', n: node('True'), stale: false, conds: false, taint: 'none' },
-    { title: 'stale ready node: Unknown + taint', n: node('True'), stale: true, conds: true, taint: 'add' },
-    { title: 'stale node already marked: nothing', n: node('Unknown', true), stale: true, conds: false, taint: 'none' },
-    { title: 'recovered node: taint removed', n: node('True', true), stale: false, conds: false, taint: 'remove' },
-    { title: 'fresh lease but kubelet not yet Ready: keep taint', n: node('Unknown', true), stale: false, conds: false, taint: 'none' },
-    { title: 'stale node that never reported', n: node(null), stale: true, conds: true, taint: 'add' },
+describe('node health: stale nodes', () => {
+  const cases: { title: string; n: Node; stale: boolean; write: boolean }[] = [
+    { title: 'healthy node: nothing', n: node('True'), stale: false, write: false },
+    { title: 'stale ready node: Unknown', n: node('True'), stale: true, write: true },
+    { title: 'stale not-ready node: Unknown', n: node('False'), stale: true, write: true },
+    { title: 'stale node already Unknown: nothing', n: node('Unknown'), stale: true, write: false },
+    { title: 'stale node that never reported: a Ready=Unknown condition', n: node(null), stale: true, write: true },
   ];
   for (const c of cases) {
     it(c.title, () => {
-      const a = planNodeHealth(c.n, c.stale, 't');
-      assert.equal(!!a.conditions, c.conds);
-      if (a.conditions) {
-        assert.equal(a.conditions.find((x) => x.type === 'Ready')!.status, 'Unknown');
-        assert.ok(a.conditions.filter((x) => x.type !== 'Ready').every((x) => x.status === 'Unknown'));
+      const conds = staleNodeConditions(c.n, c.stale, 't');
+      assert.equal(!!conds, c.write);
+      if (conds) {
+        assert.equal(conds.find((x) => x.type === 'Ready')!.status, 'Unknown');
+        // The kubelet's conditions go Unknown; one the kubelet does not own (NetworkUnavailable) stays.
+        assert.ok(conds.filter((x) => x.type !== 'NetworkUnavailable').every((x) => x.status === 'Unknown'));
+        assert.ok(conds.filter((x) => x.type === 'NetworkUnavailable').every((x) => x.status === 'False'));
       }
-      const has = (a.taints ?? []).some((t) => t.key === UNREACHABLE_TAINT_KEY);
-      assert.equal(a.taints === undefined ? 'none' : has ? 'add' : 'remove', c.taint);
     });
   }
-  it('stale reason is NodeStatusUnknown', () => {
-    assert.equal(planNodeHealth(node('True'), true, 't').conditions![0].reason, 'NodeStatusUnknown');
+  it('reasons: NodeStatusUnknown, NodeStatusNeverUpdated', () => {
+    assert.equal(staleNodeConditions(node('True'), true, 't')![0].reason, 'NodeStatusUnknown');
+    assert.equal(staleNodeConditions(node(null), true, 't')![0].reason, 'NodeStatusNeverUpdated');
   });
 });

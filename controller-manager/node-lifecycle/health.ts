@@ -1,24 +1,9 @@
-// Pure node-health decisions: when a node's kubelet has stopped heartbeating, its conditions go
-// Unknown and it gets the unreachable NoSchedule taint; once the kubelet reports Ready=True again
-// the taint comes off (the kubelet rewrites its own conditions).
+// Pure node-health decisions: when a node's kubelet has stopped heartbeating (its Lease and its
+// Ready condition's heartbeat both unchanged for the grace period), its kubelet-owned conditions
+// go Unknown. The taints that follow from the conditions are taints.ts's business.
 import type { Node, NodeCondition } from '../../lib/api/types';
 
-export interface Taint {
-  key: string;
-  value?: string;
-  effect: string;
-  timeAdded?: string;
-}
-
-export const UNREACHABLE_TAINT_KEY = 'node.kubernetes.io/unreachable';
 const KUBELET_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
-
-export interface NodeHealthAction {
-  /** New status.conditions to write, when they change. */
-  conditions?: NodeCondition[];
-  /** New spec.taints to write, when they change. */
-  taints?: Taint[];
-}
 
 /** Local time of the last heartbeat signal: the Lease's renewTime and the Ready heartbeat. */
 export function heartbeatSignal(node: Node, leaseRenewTime: string | undefined): string {
@@ -26,25 +11,17 @@ export function heartbeatSignal(node: Node, leaseRenewTime: string | undefined):
   return `${leaseRenewTime ?? ''}|${ready?.lastHeartbeatTime ?? ''}|${ready?.status ?? ''}`;
 }
 
-export function planNodeHealth(node: Node, stale: boolean, now: string): NodeHealthAction {
-  const taints = (node.spec?.taints ?? []) as Taint[];
-  const hasTaint = taints.some((t) => t.key === UNREACHABLE_TAINT_KEY && t.effect === 'NoSchedule');
+/** The conditions to write for a stale node (every kubelet condition Unknown), or undefined when there is nothing to change. */
+export function staleNodeConditions(node: Node, stale: boolean, now: string): NodeCondition[] | undefined {
+  if (!stale) return undefined;
   const conds = node.status?.conditions ?? [];
   const ready = conds.find((c) => c.type === 'Ready');
-  const out: NodeHealthAction = {};
-  if (stale) {
-    if (!ready || ready.status !== 'Unknown') {
-      const next: NodeCondition[] = conds.map((c) =>
-        KUBELET_CONDITIONS.includes(c.type) && c.status !== 'Unknown'
-          ? { ...c, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: now }
-          : c,
-      );
-      if (!ready) next.push({ type: 'Ready', status: 'Unknown', reason: 'NodeStatusNeverUpdated', message: 'Kubelet never posted node status.', lastHeartbeatTime: now, lastTransitionTime: now });
-      out.conditions = next;
-    }
-    if (!hasTaint) out.taints = [...taints, { key: UNREACHABLE_TAINT_KEY, effect: 'NoSchedule', timeAdded: now }];
-  } else if (hasTaint && ready?.status === 'True') {
-    out.taints = taints.filter((t) => t.key !== UNREACHABLE_TAINT_KEY);
-  }
-  return out;
+  if (ready?.status === 'Unknown') return undefined;
+  const next: NodeCondition[] = conds.map((c) =>
+    KUBELET_CONDITIONS.includes(c.type) && c.status !== 'Unknown'
+      ? { ...c, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: now }
+      : c,
+  );
+  if (!ready) next.push({ type: 'Ready', status: 'Unknown', reason: 'NodeStatusNeverUpdated', message: 'Kubelet never posted node status.', lastHeartbeatTime: now, lastTransitionTime: now });
+  return next;
 }

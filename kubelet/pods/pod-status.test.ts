@@ -66,6 +66,15 @@ describe('computePodStatus', () => {
     assert.deepEqual(s.conditions!.map((c) => c.type).sort(), ['ContainersReady', 'Initialized', 'PodScheduled', 'Ready']);
   });
 
+  it('keeps the conditions others own (DisruptionTarget) and rewrites its own (Ready)', () => {
+    const disruption = { type: 'DisruptionTarget', status: 'True' as const, reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting', lastTransitionTime: '2024-04-30T01:00:00Z' };
+    const p = pod('Always', { phase: 'Running', conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: '2024-04-30T01:00:00Z' }, disruption] });
+    const s = computePodStatus(p, st([ctr('CONTAINER_RUNNING')]), inputs());
+    assert.equal(s.conditions!.find((x) => x.type === 'Ready')!.status, 'True');
+    assert.deepEqual(s.conditions!.find((x) => x.type === 'DisruptionTarget'), disruption);
+    assert.equal(s.conditions!.length, 5);
+  });
+
   it('keeps transition times and startTime when nothing changed, so a resync writes nothing', () => {
     const p = pod();
     const first = computePodStatus(p, st([ctr('CONTAINER_RUNNING')]), inputs());

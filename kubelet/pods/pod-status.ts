@@ -99,6 +99,9 @@ function condition(old: PodCondition[] | undefined, type: string, ok: boolean, n
   return c;
 }
 
+/** The pod conditions the kubelet owns (PodConditionByKubelet); it keeps every other one. */
+const KUBELET_CONDITIONS = new Set(['Initialized', 'Ready', 'ContainersReady', 'PodScheduled', 'PodReadyToStartContainers']);
+
 export function computePodStatus(pod: Pod, s: PodCriState, inputs: StatusInputs): PodStatus {
   const old = pod.status ?? {};
   const sandbox = currentSandbox(s);
@@ -119,6 +122,8 @@ export function computePodStatus(pod: Pod, s: PodCriState, inputs: StatusInputs)
       condition(old.conditions, 'Ready', allReady, inputs.nowIso, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`),
       condition(old.conditions, 'ContainersReady', allReady, inputs.nowIso, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`),
       condition(old.conditions, 'PodScheduled', true, inputs.nowIso),
+      // Conditions others own (DisruptionTarget, readiness gates) are kept as the API has them.
+      ...(Array.isArray(old.conditions) ? old.conditions : []).filter((c) => c && !KUBELET_CONDITIONS.has(c.type)),
     ],
     hostIP: inputs.nodeIP,
     hostIPs: [{ ip: inputs.nodeIP }],

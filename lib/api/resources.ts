@@ -37,6 +37,7 @@ export const Resources = {
   roles: rt('rbac.authorization.k8s.io/v1', 'Role', 'roles', true),
   rolebindings: rt('rbac.authorization.k8s.io/v1', 'RoleBinding', 'rolebindings', true),
   clusterroles: rt('rbac.authorization.k8s.io/v1', 'ClusterRole', 'clusterroles', false),
+  poddisruptionbudgets: rt('policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true),
   clusterrolebindings: rt('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
 } as const;
 

@@ -86,11 +86,14 @@ describe('control plane (scheduler + controller-manager over a fake apiserver)',
   });
 
   it('marks a node without heartbeats Unknown and taints it; keeps the healthy one', async () => {
-    // n2 has no lease and no kubelet: after the 1s grace period it is unreachable.
+    // n2 has no lease and no kubelet: after the 1s grace period it is unreachable, tainted NoSchedule
+    // at once and NoExecute through its zone's rate limiter (one healthy node of two: not a zone outage).
     await waitFor(() => client.peek<Node>(Resources.nodes, undefined, 'n2')?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'Unknown', 'n2 unknown', 2000);
     const n2 = client.peek<Node>(Resources.nodes, undefined, 'n2')!;
     assert.equal(n2.status!.conditions!.find((c) => c.type === 'Ready')!.reason, 'NodeStatusUnknown');
-    assert.deepEqual((n2.spec.taints as { key: string; effect: string }[]).map((t) => `${t.key}:${t.effect}`), ['node.kubernetes.io/unreachable:NoSchedule']);
+    const taints = () => ((client.peek<Node>(Resources.nodes, undefined, 'n2')!.spec.taints ?? []) as { key: string; effect: string }[]).map((t) => `${t.key}:${t.effect}`);
+    await waitFor(() => taints().length === 2, 'n2 tainted', 2000);
+    assert.deepEqual(taints(), ['node.kubernetes.io/unreachable:NoSchedule', 'node.kubernetes.io/unreachable:NoExecute']);
     const n1 = client.peek<Node>(Resources.nodes, undefined, 'n1')!;
     assert.equal(n1.status!.conditions!.find((c) => c.type === 'Ready')!.status, 'True');
     assert.equal((n1.spec.taints ?? []).length, 0);

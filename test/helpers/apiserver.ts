@@ -28,6 +28,8 @@ export interface TestApiserverOptions {
    * than in the caller's event loop: benchmarks use this so the client's work is not charged to it.
    */
   ownProcess?: boolean;
+  /** Flags beyond the defaults (e.g. defaultUnreachableTolerationSeconds). */
+  config?: Partial<ApiserverConfig>;
 }
 
 export async function startTestApiserver(o: TestApiserverOptions): Promise<TestApiserver> {
@@ -52,6 +54,7 @@ export async function startTestApiserver(o: TestApiserverOptions): Promise<TestA
       serviceClusterIpRange: '10.96.0.0/16',
       serviceNodePortRange: '30000-32767',
       logLevel: o.logLevel ?? 'error',
+      ...o.config,
     };
     api = o.ownProcess ? await startApiserverProcess(config, dir) : await startApiserver(config);
     const client = new GrpcApiClient({

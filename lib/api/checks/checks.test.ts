@@ -44,6 +44,11 @@ const BASE: Record<string, Json> = {
   persistentvolumes: { metadata: meta('pv1'), spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/data' } } },
   persistentvolumeclaims: { metadata: meta('c', 'default'), spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
   namespaces: { metadata: meta('team-a'), status: { phase: 'Active' } },
+  poddisruptionbudgets: {
+    metadata: meta('web', 'default'),
+    spec: { minAvailable: 5, selector: { matchLabels: { app: 'web' } } },
+    status: { observedGeneration: 1, disruptionsAllowed: 1, currentHealthy: 6, desiredHealthy: 5, expectedPods: 6, disruptedPods: { 'web-1': '2026-01-01T00:00:00Z' }, conditions: [{ type: 'DisruptionAllowed', status: 'True' }] },
+  },
 };
 
 /** [resource, what, change, the first problem expected (undefined: none)] */
@@ -122,6 +127,11 @@ const CASES: [string, string, (o: Json) => void, RegExp | undefined][] = [
   ['persistentvolumes', 'an unparseable capacity', (o) => (o.spec.capacity.storage = 'big'), /^spec\.capacity\.storage: Invalid value: "big"/],
   ['persistentvolumeclaims', 'an unparseable request', (o) => (o.spec.resources.requests.storage = '1 Gi'), /^spec\.resources\.requests\.storage: Invalid value: "1 Gi"/],
   ['namespaces', 'a name with a dot', (o) => (o.metadata.name = 'a.b'), /^metadata\.name: Invalid value: "a\.b": a lowercase RFC 1123 label/],
+  ['poddisruptionbudgets', 'a percentage budget', (o) => (o.spec = { maxUnavailable: '25%', selector: {} }), undefined],
+  ['poddisruptionbudgets', 'a budget that is no number or percentage', (o) => (o.spec.minAvailable = 'half'), /^spec\.minAvailable: Invalid value: "half"/],
+  ['poddisruptionbudgets', 'a selector the controller cannot compile', (o) => (o.spec.selector = { matchExpressions: [{ key: 'app', operator: 'Like' }] }), /^spec\.selector\.matchExpressions\[0\]\.operator: Unsupported value: "Like"/],
+  ['poddisruptionbudgets', 'a counter that is a string', (o) => (o.status.disruptionsAllowed = '1'), /^status\.disruptionsAllowed: expected integer, got string$/],
+  ['poddisruptionbudgets', 'an eviction time that is not a string', (o) => (o.status.disruptedPods = { a: 5 }), /^status\.disruptedPods\.a: expected string, got number$/],
   ['horizontalpodautoscalers', 'a kind without its own check gets the metadata check', (o) => delete o.metadata.name, /^metadata\.name: Required value$/],
 ];
 

@@ -10,6 +10,7 @@ import { checkConfigMap, checkSecret } from './config';
 import { checkMetadata } from './metadata';
 import { checkEndpointSlice, checkEndpoints, checkService } from './network';
 import { checkPod } from './pod';
+import { checkPodDisruptionBudget } from './policy';
 import { checkDeployment, checkReplicaSet } from './workloads';
 
 type KindCheck = (c: Checker, obj: unknown) => void;
@@ -29,6 +30,7 @@ const CHECKS: Record<string, KindCheck> = {
   persistentvolumes: checkPersistentVolume,
   persistentvolumeclaims: checkPersistentVolumeClaim,
   namespaces: checkNamespace,
+  poddisruptionbudgets: checkPodDisruptionBudget,
 };
 
 /** Whether a resource has a check of its own (beyond metadata). */
