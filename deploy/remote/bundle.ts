@@ -40,6 +40,7 @@ export interface ManifestEntry {
 }
 
 interface LockPackage {
+  name?: string;
   dev?: boolean;
   devOptional?: boolean;
   optional?: boolean;
