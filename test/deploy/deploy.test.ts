@@ -174,7 +174,8 @@ describe('k8ts deploy: a control plane and a worker on machines', function () {
       assert.deepEqual(links.filter((l) => l !== 'lo' && !/^eth\d+$/.test(l)), [], `${m.name}: interfaces`);
       assert.equal((await ok(m, "iptables-save | grep -E 'KUBE|K8TS' || true")).trim(), '', `${m.name}: chains`);
       assert.equal((await ok(m, 'ip route show proto 107; ip neigh show proto 107 2>/dev/null; true')).trim(), '', `${m.name}: routes`);
-      assert.equal((await ok(m, "grep -E ' /(var/lib|run|var/log|opt)/k8ts| /etc/k8ts/node' /proc/self/mountinfo || true")).trim(), '', `${m.name}: mounts`);
+      // mountinfo's fifth field is the mount point
+      assert.equal((await ok(m, "awk '{print $5}' /proc/self/mountinfo | grep -E '^(/var/lib/k8ts|/run/k8ts|/var/log/k8ts|/opt/k8ts|/etc/k8ts/node)(/|$)' || true")).trim(), '', `${m.name}: mounts`);
       assert.equal((await ok(m, 'ls -d /sys/fs/cgroup/*/k8ts 2>/dev/null || true')).trim(), '', `${m.name}: cgroups`);
     }
   });
