@@ -123,9 +123,25 @@ export function bundleSources(repo: string, nodeBin: string = process.execPath):
   return out;
 }
 
-function digestOf(s: BundleSource): string {
+/** A file's digest, remembered by its size, mtime and inode: re-reading 140 MB on every run costs a second. */
+type DigestCache = Record<string, { size: number; mtimeMs: number; ino: number; digest: string }>;
+
+function digestOf(s: BundleSource, cache: DigestCache): string {
   if (s.link !== undefined) return `link:${s.link}`;
-  return crypto.createHash('sha256').update(fs.readFileSync(s.from)).digest('hex');
+  const st = fs.statSync(s.from);
+  const hit = cache[s.from];
+  if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs && hit.ino === st.ino) return hit.digest;
+  const digest = crypto.createHash('sha256').update(fs.readFileSync(s.from)).digest('hex');
+  cache[s.from] = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, digest };
+  return digest;
+}
+
+function readDigestCache(file: string): DigestCache {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as DigestCache;
+  } catch {
+    return {};
+  }
 }
 
 export interface Bundle {
@@ -144,9 +160,14 @@ export interface Bundle {
  */
 export async function ensureBundle(repo: string, cacheDir: string, nodeBin: string = process.execPath): Promise<Bundle> {
   const sources = bundleSources(repo, nodeBin);
-  const manifest = sources.map((s) => ({ path: s.path, mode: s.mode, digest: digestOf(s) }));
-  const hash = manifestHash(manifest, { nodeVersion: process.version, platform: process.platform, arch: process.arch });
   fs.mkdirSync(cacheDir, { recursive: true });
+  const cacheFile = path.join(cacheDir, 'digests.json');
+  const digests = readDigestCache(cacheFile);
+  const manifest = sources.map((s) => ({ path: s.path, mode: s.mode, digest: digestOf(s, digests) }));
+  const hash = manifestHash(manifest, { nodeVersion: process.version, platform: process.platform, arch: process.arch });
+  // only the files of this bundle: the cache does not grow with every file ever shipped
+  const used = new Set(sources.map((s) => s.from));
+  fs.writeFileSync(cacheFile, JSON.stringify(Object.fromEntries(Object.entries(digests).filter(([k]) => used.has(k)))));
   const tarball = path.join(cacheDir, `${hash}.tar.gz`);
   const cached = fs.existsSync(tarball);
   if (!cached) {
