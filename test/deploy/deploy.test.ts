@@ -2,7 +2,8 @@
 // deploy cannot tell them from VMs): a control plane and a worker come up, the worker joins
 // through TLS bootstrapping, a pod runs on it and answers from the control plane's machine; a
 // re-run changes nothing and restarts nothing; a worker left out of the inventory is removed and
-// comes back when it is listed again; --uninstall leaves every machine clean. The machines go at
+// comes back when it is listed again; a restarted machine comes back by itself (no systemd there:
+// the supervisor's boot hook); --uninstall leaves every machine clean. The machines go at
 // the end, also when a test fails.
 import { strict as assert } from 'node:assert';
 import * as crypto from 'node:crypto';
@@ -158,6 +159,23 @@ describe('k8ts deploy: a control plane and a worker on machines', function () {
     const back = await run();
     assert.deepEqual(back.hosts.map((h) => [h.nodeName, h.state]), [['cp', 'unchanged'], ['w1', 'installed']]);
     assert.match(await kubectl('get', 'node', 'w1', '--no-headers'), /\bReady\b/);
+  });
+
+  it('comes back when its machine restarts: the boot hook starts the supervisor, the node renews its Lease', async () => {
+    const before = await pids(worker);
+    const restartedAt = Date.now();
+    await worker.restart();
+    let lease: { spec: { renewTime?: string } } | undefined;
+    for (let i = 0; i < 120; i++) {
+      lease = JSON.parse(await kubectl('get', 'lease', '-n', 'kube-node-lease', 'w1', '-o', 'json'));
+      if (Date.parse(lease?.spec.renewTime ?? '') > restartedAt) break;
+      await sleep(500);
+    }
+    assert.ok(Date.parse(lease?.spec.renewTime ?? '') > restartedAt, 'a heartbeat from the restarted machine');
+    assert.match(await kubectl('get', 'node', 'w1', '--no-headers'), /\bReady\b/);
+    const after = await pids(worker);
+    for (const u of ['supervisor.pid', 'containerd.pid', 'kubelet.pid', 'kube-proxy.pid']) assert.notEqual(after[u], before[u], `${u}: a new process`);
+    assert.equal((await ok(worker, `kill -0 ${after['supervisor.pid']} && echo alive`)).trim(), 'alive');
   });
 
   it('--uninstall leaves every machine clean', async () => {
