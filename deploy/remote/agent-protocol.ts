@@ -11,6 +11,8 @@ export interface StatusRequest {
   cmd: 'status';
   /** Image archives to report the digests of (file names in the image dir). */
   images: string[];
+  /** The cluster's CA: a kubelet certificate from another CA does not count as joined. */
+  caCert: string;
 }
 
 export interface UnitState {
@@ -24,6 +26,8 @@ export interface StatusResult {
   init: InitSystem;
   /** The bundle the host's components run from, per the last apply. */
   bundle?: string;
+  /** The cluster the host was last applied for. */
+  cluster?: string;
   nodeName?: string;
   role?: string;
   units: UnitState[];

@@ -4,6 +4,10 @@ import { nodeMarks } from './cluster-api';
 import { nodeArchOf, parseFacts, sq } from './host-session';
 import { stopOrder } from './host-uninstall';
 import { bootHook, detectInit } from './host-init';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ensureCa, ensureClientCert } from '../../lib/pki';
 import { kubeletJoined } from './host-apply';
 
 describe('deploy/remote pieces', () => {
@@ -48,6 +52,23 @@ describe('deploy/remote pieces', () => {
   it('knows systemd by /run/systemd/system and starts the supervisor from a boot hook otherwise', () => {
     assert.equal(detectInit('/nonexistent-root'), 'supervisor');
     assert.equal(bootHook('abc'), '#!/bin/sh\n# Written by k8ts deploy: this machine has no systemd, so its boot starts the k8ts supervisor\n# (which starts the node components) as enabled systemd units would be started.\nexec /opt/k8ts/bundles/abc/node /opt/k8ts/bundles/abc/dist/deploy/remote/host-agent.js boot\n');
-    assert.equal(kubeletJoined('/nonexistent/kubelet.kubeconfig'), false);
+    assert.equal(kubeletJoined('/nonexistent/kubelet.kubeconfig', ''), false);
+  });
+
+  it('counts a kubelet as joined only with a valid certificate from this cluster’s CA', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-joined-'));
+    try {
+      const ca = await ensureCa(path.join(dir, 'ca1'));
+      const other = await ensureCa(path.join(dir, 'ca2'));
+      const cert = await ensureClientCert(path.join(dir, 'ca1'), ca, 'kubelet-client', 'system:node:w1', ['system:nodes']);
+      // the form the kubelet writes after TLS bootstrapping: file paths, not inline data
+      const kubeconfig = path.join(dir, 'kubelet.kubeconfig');
+      fs.writeFileSync(kubeconfig, `users:\n  - name: default-auth\n    user:\n      client-certificate: ${cert.certFile}\n      client-key: ${cert.keyFile}\n`);
+      assert.equal(kubeletJoined(kubeconfig, ca.cert), true);
+      assert.equal(kubeletJoined(kubeconfig, other.cert), false, 'another cluster’s CA');
+      assert.equal(kubeletJoined(kubeconfig, ca.cert, Date.now() + 400 * 86_400_000), false, 'expired');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -192,12 +192,18 @@ async function deployAll(o: DeployOptions, inv: Inventory, state: string, prev: 
     // 3. every host: the bundle and the images, where they differ
     await eachTarget(targets, async (t) => {
       await hostStep(r, t.nodeName, 'bundle', async () => {
-        if (await t.session.hasBundle(bundle.hash)) return false;
-        await t.session.installBundle(bundle.hash, bundle.tarball);
-        t.uploaded.push('bundle');
-        return true;
+        const present = await t.session.hasBundle(bundle.hash);
+        if (!present) {
+          await t.session.installBundle(bundle.hash, bundle.tarball);
+          t.uploaded.push('bundle');
+        }
+        // what the host runs now, from the bundle's agent
+        t.status = (await t.session.agent<StatusResult>(bundle.hash, { cmd: 'status', images, caCert: pki.ca.cert })).result;
+        if (t.status.cluster && t.status.cluster !== inv.cluster.name) {
+          throw new HostError('HOST_IN_OTHER_CLUSTER', t.nodeName, `${t.host.address} runs a node of cluster "${t.status.cluster}": uninstall it with that cluster's inventory first (k8ts deploy --uninstall)`);
+        }
+        return !present;
       }, (up) => (up ? `uploaded ${MB(bundle.bytes)}` : 'present'));
-      t.status = (await t.session.agent<StatusResult>(bundle.hash, { cmd: 'status', images })).result;
       await hostStep(r, t.nodeName, 'images', async () => {
         const sent: string[] = [];
         for (const name of images) {

@@ -18,6 +18,7 @@ import { ROLE_COMPONENTS } from './host-plan';
 const sha256 = (s: string | Buffer) => crypto.createHash('sha256').update(s).digest('hex');
 
 interface Applied {
+  cluster: string;
   bundle: string;
   nodeName: string;
   role: string;
@@ -63,8 +64,11 @@ function spawnQuiet(cmd: string, args: string[]): void {
   spawnSync(cmd, args, { stdio: 'ignore' });
 }
 
-/** The kubelet's kubeconfig holds a client certificate that is valid now (TLS bootstrapping done). */
-export function kubeletJoined(kubeconfig: string, now = Date.now()): boolean {
+/**
+ * The kubelet's kubeconfig holds a client certificate that is valid now and issued by the
+ * cluster's CA (TLS bootstrapping done, for this cluster).
+ */
+export function kubeletJoined(kubeconfig: string, caPem: string, now = Date.now()): boolean {
   try {
     const doc = YAML.parse(fs.readFileSync(kubeconfig, 'utf8'));
     const user = doc?.users?.[0]?.user ?? {};
@@ -76,7 +80,8 @@ export function kubeletJoined(kubeconfig: string, now = Date.now()): boolean {
         : undefined;
     if (!pem) return false;
     const x = new crypto.X509Certificate(pem);
-    return Date.parse(x.validTo) > now && Date.parse(x.validFrom) <= now;
+    const ca = new crypto.X509Certificate(caPem);
+    return Date.parse(x.validTo) > now && Date.parse(x.validFrom) <= now && x.checkIssued(ca) && x.verify(ca.publicKey);
   } catch {
     return false;
   }
@@ -108,9 +113,9 @@ export function hostStatus(req: StatusRequest): StatusResult {
   return {
     hostname: os.hostname(),
     init,
-    ...(applied ? { bundle: applied.bundle, nodeName: applied.nodeName, role: applied.role } : {}),
+    ...(applied ? { bundle: applied.bundle, cluster: applied.cluster, nodeName: applied.nodeName, role: applied.role } : {}),
     units,
-    joined: kubeletJoined(l.kubeconfig('kubelet')),
+    joined: kubeletJoined(l.kubeconfig('kubelet'), req.caCert),
     images,
   };
 }
@@ -160,12 +165,13 @@ export async function applyHost(req: ApplyRequest): Promise<ApplyResult> {
     files: Object.fromEntries(plan.files.map((f) => [f.path, fileState(f.path)])),
     appliedUnits: applied?.units ?? {},
     running: states.filter((s) => s.running).map((s) => s.name),
-    joined: kubeletJoined(l.kubeconfig('kubelet')),
+    joined: kubeletJoined(l.kubeconfig('kubelet'), plan.files.find((f) => f.path === path.join(l.pkiDir, 'ca.crt'))?.content ?? ''),
   };
   const actions = planActions(plan.files, plan.units, observed, sha256);
   for (const f of actions.write) writeIfDifferent(f.path, f.content, f.mode);
   const r = await backend.apply({ units: plan.units, start: actions.start, restart: actions.restart, remove: actions.remove, bundle: plan.bundle, timeoutMs: req.timeoutMs });
   const record: Applied = {
+    cluster: plan.cluster,
     bundle: plan.bundle,
     nodeName: plan.nodeName,
     role: plan.role,

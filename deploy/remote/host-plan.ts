@@ -44,6 +44,7 @@ export interface DesiredUnit extends UnitSpec {
 }
 
 export interface HostPlan {
+  cluster: string;
   nodeName: string;
   nodeIp: string;
   role: Role;
@@ -193,6 +194,7 @@ export function planHost(i: HostPlanInput): HostPlan {
   });
 
   return {
+    cluster: i.cluster.name,
     nodeName: i.nodeName,
     nodeIp: i.nodeIp,
     role: i.role,

@@ -12,7 +12,7 @@ import { installedFromDpkg } from '../cluster/preflight';
 
 export class HostError extends Error {
   constructor(
-    readonly code: 'HOST_UNREACHABLE' | 'HOST_NOT_ROOT' | 'HOST_UNSUPPORTED' | 'HOST_COMMAND_FAILED' | 'HOST_PACKAGES_FAILED' | 'AGENT_FAILED',
+    readonly code: 'HOST_UNREACHABLE' | 'HOST_NOT_ROOT' | 'HOST_UNSUPPORTED' | 'HOST_COMMAND_FAILED' | 'HOST_PACKAGES_FAILED' | 'HOST_IN_OTHER_CLUSTER' | 'AGENT_FAILED',
     readonly host: string,
     message: string,
   ) {
