@@ -247,21 +247,21 @@ async function deployAll(o: DeployOptions, inv: Inventory, state: string, prev: 
       const gone = (prev?.hosts ?? []).filter((h) => !inv.hosts.some((x) => x.address === h.address));
       const removed = await removeHosts(r, gone, client, bundle);
       const summary = [...targets.map((t) => summarize(t, bundle.hash)), ...removed];
-      const ok = targets.filter((t) => !t.failed);
       saveDeployed(state, {
         cluster: inv.cluster.name,
         controlPlane: cp.address,
         bundle: bundle.hash,
         hosts: [
-          ...ok.map((t) => ({ address: t.host.address, nodeIp: t.host.nodeIp, nodeName: t.nodeName, role: t.host.role, ssh: t.host.ssh, labels: t.host.labels })),
-          // a worker that failed stays recorded, so that a later run still knows it
-          ...(prev?.hosts ?? []).filter((h) => targets.some((t) => t.failed && t.host.address === h.address)),
-          ...gone.filter((h) => removed.find((x) => x.address === h.address)?.state !== 'removed'),
+          // every host of the inventory (one that failed may be half installed: a later run must know it)
+          ...targets.map((t) => ({ address: t.host.address, nodeIp: t.host.nodeIp, nodeName: t.nodeName, role: t.host.role, ssh: t.host.ssh, labels: t.host.labels })),
+          // hosts that left it and could not be removed yet
+          ...gone.filter((h) => removed.find((x) => x.address === h.address)?.state === 'failed'),
         ],
       });
       r.summary(summary, [`admin kubeconfig: ${kubeconfig}`, `apiserver: ${apiserverUrl(cp.nodeIp)}`]);
       failIfAny(targets, 'some hosts failed', summary);
-      if (removed.some((x) => x.state !== 'removed')) throw new DeployError('DEPLOY_HOSTS_FAILED', `could not remove ${removed.filter((x) => x.state !== 'removed').map((x) => x.address).join(', ')}`);
+      const stuck = removed.filter((x) => x.state === 'failed');
+      if (stuck.length) throw new DeployError('DEPLOY_HOSTS_FAILED', `could not remove ${stuck.map((x) => `${x.address} (${x.changes})`).join(', ')}`);
       return {
         cluster: inv.cluster.name,
         stateDir: state,
@@ -330,7 +330,8 @@ function summarize(t: Target, bundle: string): HostSummary {
 function failIfAny(targets: Target[], what: string, summary?: HostSummary[]): void {
   const failed = targets.filter((t) => t.failed);
   if (!failed.length) return;
-  const e = new DeployError('DEPLOY_HOSTS_FAILED', `${what}: ${failed.map((t) => `${t.session.label}: ${t.failed!.message}`).join('\n')}`);
+  // a header line, then each host's failure (its step line showed only the first line of it)
+  const e = new DeployError('DEPLOY_HOSTS_FAILED', [`${what}: ${failed.map((t) => t.session.label).join(', ')}`, ...failed.map((t) => `  ${t.session.label}: ${t.failed!.message}`)].join('\n'));
   if (summary || failed.every((t) => (t.failed as { reported?: boolean }).reported)) (e as { reported?: boolean }).reported = true;
   throw e;
 }
@@ -366,11 +367,19 @@ async function removeHosts(r: DeployReporter, gone: DeployedState['hosts'], clie
     gone.map(async (h): Promise<HostSummary> => {
       const t0 = performance.now();
       try {
-        await hostStep(r, h.nodeName, 'remove', async () => {
+        const cleaned = await hostStep(r, h.nodeName, 'remove', async () => {
           await deleteNode(client, h.nodeName);
-          return uninstallOne(sessionFor(h), h.role, bundle);
-        }, (u) => `Node deleted; stopped ${u.stopped.length} units, ${u.sandboxes} pods; host clean`);
-        return { address: h.address, role: h.role, nodeName: h.nodeName, state: 'removed', bundle: bundle.hash, ms: Math.round(performance.now() - t0) };
+          try {
+            return await uninstallOne(sessionFor(h), h.role, bundle);
+          } catch (e) {
+            // a machine that is gone for good leaves the cluster all the same
+            if ((e as HostError).code === 'HOST_UNREACHABLE') return undefined;
+            throw e;
+          }
+        }, (u) => (u ? `Node deleted; stopped ${u.stopped.length} units, ${u.sandboxes} pods; host clean` : 'Node deleted; the host is unreachable and was not cleaned'));
+        const ms = Math.round(performance.now() - t0);
+        if (!cleaned) return { address: h.address, role: h.role, nodeName: h.nodeName, state: 'unreachable', bundle: bundle.hash, changes: 'Node deleted; host not cleaned', ms };
+        return { address: h.address, role: h.role, nodeName: h.nodeName, state: 'removed', bundle: bundle.hash, ms };
       } catch (e) {
         return { address: h.address, role: h.role, nodeName: h.nodeName, state: 'failed', bundle: bundle.hash, changes: (e as Error).message.split('\n')[0], ms: Math.round(performance.now() - t0) };
       }
