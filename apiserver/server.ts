@@ -9,6 +9,7 @@ import { bootstrap } from './bootstrap';
 import { startGrpcServer } from './grpc/server';
 import { startRestServer } from './rest/server';
 import { DEFAULT_TOLERATION_SECONDS } from './admission';
+import { TokenAuthenticator } from './auth/token-authenticator';
 
 const log = componentLogger('apiserver');
 
@@ -74,7 +75,9 @@ export async function startApiserver(config: ApiserverConfig): Promise<RunningAp
     // The caches are filled before any door listens, so no request and no /readyz sees them cold.
     await registry.start();
     log.info({}, 'watch caches started');
-    const grpcServer = await startGrpcServer({ registry, host: config.bindAddress, port: config.grpcPort, tls });
+    // Bootstrap tokens authenticate on both doors (joining kubelets use gRPC, kubectl REST).
+    const tokens = new TokenAuthenticator(registry);
+    const grpcServer = await startGrpcServer({ registry, host: config.bindAddress, port: config.grpcPort, tls, tokens });
     cleanups.push(() => grpcServer.close());
     log.info({ port: grpcServer.port }, 'grpc door listening');
     const rest = await startRestServer({
@@ -82,6 +85,7 @@ export async function startApiserver(config: ApiserverConfig): Promise<RunningAp
       host: config.bindAddress,
       port: config.securePort,
       tls,
+      tokens,
       nodeProxy: {
         registry,
         ca: tls.ca,

@@ -18,6 +18,7 @@ import { runExec } from './commands/exec';
 import { splitStreamFlags } from './commands/stream-flags';
 import { runImage } from './commands/image';
 import { runDeploy } from './commands/deploy';
+import { parseTokenArgs, runToken } from './commands/token';
 import { Discovery } from './discovery';
 import { CliError, SilentExit, UsageError } from './errors';
 import { RestClient } from './rest-client';
@@ -80,6 +81,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (argv[0] === 'image') return await runImage(argv.slice(1), io).then(() => 0);
     // `deploy` reads an inventory, not a kubeconfig
     if (argv[0] === 'deploy') return await runDeploy(argv.slice(1), io).then(() => 0);
+    // `token create` has its own flags (--ttl, --bootstrap-kubeconfig).
+    if (argv[0] === 'token') {
+      const t = parseTokenArgs(argv.slice(1));
+      await runToken(t, loadKubeconfig(kubeconfigPath(t.kubeconfig, io.env)), io);
+      return 0;
+    }
     // logs and exec own -f/-c/-i/-t/--tail/-- (their meaning differs from the shared flags).
     if (argv[0] === 'logs' || argv[0] === 'exec') {
       const { own, rest } = splitStreamFlags(argv);

@@ -21,6 +21,12 @@ import type { PodDisruptionBudget } from '../lib/api/pdb';
 import type { DisruptionParams } from './node-lifecycle/zones';
 import type { PV, PVC } from './pv-binder/match';
 import { ALL_CONTROLLERS } from './flags';
+import { CsrApprovingController } from './certificates/approving-controller';
+import { CsrSigningController, type SigningOptions } from './certificates/signing-controller';
+import { TokenCleaner } from './certificates/token-cleaner';
+import { CsrCleaner } from './certificates/cleaner-controller';
+import type { CsrObject } from './certificates/csr-object';
+import { BOOTSTRAP_TOKEN_NAMESPACE } from '../lib/api/bootstrap-token';
 
 export interface ControllersOptions {
   client: ApiClient;
@@ -32,6 +38,8 @@ export interface ControllersOptions {
   nodeEviction?: Partial<DisruptionParams>;
   /** Names of controllers to run; default all. */
   controllers?: string[];
+  /** The cluster CA for csrsigning; without it csrsigning does not run (as upstream). */
+  signing?: SigningOptions;
 }
 
 export { ALL_CONTROLLERS };
@@ -64,6 +72,9 @@ export class Controllers {
     const nodes = inf<Node>(Resources.nodes);
     const leases = inf<Lease>(Resources.leases, NODE_LEASE_NAMESPACE);
     const recorder = (component: string) => new EventRecorder(client, { component });
+    // CertificateSigningRequests are listed and watched only when a certificate controller runs.
+    let csrInformer: Informer<CsrObject> | undefined;
+    const csrs = () => (csrInformer ??= inf<CsrObject>(Resources.certificatesigningrequests));
     // Invalid objects never reach the controllers (the informers skip them); the owners of the
     // kinds users edit say so on the object.
     const warnings: [Informer<KObject>, (typeof Resources)[keyof typeof Resources], string, string][] = [
@@ -117,6 +128,14 @@ export class Controllers {
         ]),
       'invalid-pods': () => new InvalidPodsController(client, pods as unknown as Informer<KObject>),
       'pv-binder': () => new PVBinderController(client, inf<PV>(Resources.persistentvolumes), inf<PVC>(Resources.persistentvolumeclaims), recorder('persistentvolume-controller')),
+      csrapproving: () => new CsrApprovingController(client, csrs(), nodes),
+      csrsigning: () => (this.opts.signing ? new CsrSigningController(client, csrs(), this.opts.signing) : idle('csrsigning', 'no --cluster-signing-cert-file/--cluster-signing-key-file given')),
+      csrcleaner: () => new CsrCleaner(client, csrs()),
+      tokencleaner: () => new TokenCleaner(client, inf<KObject>(Resources.secrets, BOOTSTRAP_TOKEN_NAMESPACE)),
+    };
+    const idle = (name: string, why: string) => {
+      this.log.info({ controller: name, why }, 'controller not started');
+      return { start: () => undefined, stop: async () => undefined };
     };
     // Controllers register handlers before the caches fill, so every existing object is seen.
     const started: { start(): void; stop(): Promise<void> }[] = [];

@@ -20,6 +20,13 @@ describe('controller-manager flags', () => {
     assert.ok(d.controllers.length === 0 && ['taint-eviction', 'disruption'].every((n) => parse([`--controllers=${n}`]).controllers[0] === n));
   });
 
+  it('the certificate controllers and their signing flags', () => {
+    const c = parse(['--cluster-signing-cert-file=/pki/ca.crt', '--cluster-signing-key-file=/pki/ca.key', '--cluster-signing-duration=2m', '--controllers=csrapproving,csrsigning,tokencleaner']);
+    assert.deepEqual([c.clusterSigningCertFile, c.clusterSigningKeyFile, c.clusterSigningDuration], ['/pki/ca.crt', '/pki/ca.key', '2m']);
+    assert.deepEqual(c.controllers, ['csrapproving', 'csrsigning', 'tokencleaner']);
+    assert.equal(parse([]).clusterSigningDuration, '8760h');
+  });
+
   const bad: [string, string[], RegExp][] = [
     ['no kubeconfig', ['--kubeconfig='], /--kubeconfig is required/],
     ['a cluster CIDR that is not one', ['--cluster-cidr=10.244.0.0'], /--cluster-cidr: invalid CIDR/],
@@ -29,6 +36,8 @@ describe('controller-manager flags', () => {
     ['a negative eviction rate', ['--node-eviction-rate=-1'], /--node-eviction-rate -1 must be a number of nodes per second/],
     ['an unhealthy-zone threshold over 1', ['--unhealthy-zone-threshold=2'], /--unhealthy-zone-threshold 2 must be a fraction/],
     ['a fractional cluster size', ['--large-cluster-size-threshold=2.5'], /--large-cluster-size-threshold 2.5 must be a whole number/],
+    ['a signing duration that is not one', ['--cluster-signing-duration=1y'], /--cluster-signing-duration "1y" is not a positive duration/],
+    ['a signing cert without its key', ['--cluster-signing-cert-file=/ca.crt'], /--cluster-signing-cert-file and --cluster-signing-key-file go together/],
   ];
   for (const [name, argv, msg] of bad) {
     it(`refuses ${name}`, () => assert.throws(() => parse(argv), (e: unknown) => e instanceof Error && msg.test(e.message)));

@@ -6,11 +6,17 @@ import type { Parsed } from '../lib/flags';
 import type { ApiClient } from '../lib/client/api-client';
 import { LEADER_GATED_FLAGS, requireKubeconfig } from '../lib/leader-gated-flags';
 import { parseCidr } from './node-ipam/cidr';
+import { parseGoDuration } from '../lib/go-duration';
+
+/** csrapproving, csrsigning (needs --cluster-signing-cert-file/-key-file), csrcleaner and tokencleaner. */
+export const CERTIFICATE_CONTROLLERS = ['csrapproving', 'csrsigning', 'csrcleaner', 'tokencleaner'];
 
 /** Every controller this controller-manager runs, in start order. */
 export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'node-ipam', 'node-lifecycle', 'garbage-collector', 'pv-binder', 'invalid-pods'];
 // Node failure: taint-based eviction and PodDisruptionBudgets.
 ALL_CONTROLLERS.push('taint-eviction', 'disruption');
+// TLS bootstrapping (added apart so that the list above stays one line others may edit).
+ALL_CONTROLLERS.push(...CERTIFICATE_CONTROLLERS);
 
 export const controllerManagerFlags = {
   ...LEADER_GATED_FLAGS,
@@ -31,6 +37,11 @@ export const controllerManagerFlags = {
   /** Names of controllers to run; empty: all. */
   controllers: [] as string[],
   healthPort: 10257,
+  /** The CA that csrsigning signs with (PEM files); csrsigning is idle without them. */
+  clusterSigningCertFile: '',
+  clusterSigningKeyFile: '',
+  /** Lifetime of issued certificates (a Go duration); requests may ask for less. */
+  clusterSigningDuration: '8760h',
 };
 
 export type ControllerManagerConfig = Parsed<typeof controllerManagerFlags> & {
@@ -66,6 +77,10 @@ export function checkControllerManagerConfig<C extends ControllerManagerConfig>(
     throw new ControllerManagerConfigError(`--large-cluster-size-threshold ${config.largeClusterSizeThreshold} must be a whole number of nodes`);
   if (!(config.unhealthyZoneThreshold > 0 && config.unhealthyZoneThreshold <= 1))
     throw new ControllerManagerConfigError(`--unhealthy-zone-threshold ${config.unhealthyZoneThreshold} must be a fraction greater than 0 and at most 1`);
+  if (!parseGoDuration(config.clusterSigningDuration))
+    throw new ControllerManagerConfigError(`--cluster-signing-duration ${JSON.stringify(config.clusterSigningDuration)} is not a positive duration such as 8760h or 2m`);
+  if (!config.clusterSigningCertFile !== !config.clusterSigningKeyFile)
+    throw new ControllerManagerConfigError('--cluster-signing-cert-file and --cluster-signing-key-file go together');
   const unknown = config.controllers.filter((c) => !ALL_CONTROLLERS.includes(c));
   if (unknown.length) throw new ControllerManagerConfigError(`unknown controllers: ${unknown.join(', ')} (known: ${ALL_CONTROLLERS.join(', ')})`);
   return config;

@@ -6,6 +6,7 @@ import { componentLogger } from '../lib/log';
 import { MetricsRegistry } from '../lib/metrics/prometheus';
 import { Controllers } from './controller-manager';
 import { ALL_CONTROLLERS, checkControllerManagerConfig, type ControllerManagerConfig } from './flags';
+import { parseGoDuration } from './certificates/signing';
 
 export type { ControllerManagerConfig } from './flags';
 
@@ -36,6 +37,9 @@ export async function startControllerManager(config: ControllerManagerConfig): P
           unhealthyZoneThreshold: config.unhealthyZoneThreshold,
         },
         controllers: config.controllers.length ? config.controllers : undefined,
+        signing: config.clusterSigningCertFile
+          ? { certFile: config.clusterSigningCertFile, keyFile: config.clusterSigningKeyFile, durationMs: parseGoDuration(config.clusterSigningDuration)! }
+          : undefined,
       }),
   });
   log.info(

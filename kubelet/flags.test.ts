@@ -17,6 +17,13 @@ describe('kubelet flags', () => {
     assert.equal(parse([...required, '--node-name=n1']).nodeName, 'n1');
   });
 
+  it('the TLS bootstrapping flags', () => {
+    const d = parse([...required, '--root-dir=/var/lib/x']);
+    assert.deepEqual([d.bootstrapKubeconfig, d.certDir, d.rotateCertificates, d.rotateServerCertificates], [undefined, '/var/lib/x/pki', true, false]);
+    const c = parse([...required, '--bootstrap-kubeconfig=/b.conf', '--cert-dir=/pki', '--rotate-certificates=false', '--rotate-server-certificates']);
+    assert.deepEqual([c.bootstrapKubeconfig, c.certDir, c.rotateCertificates, c.rotateServerCertificates], ['/b.conf', '/pki', false, true]);
+  });
+
   const bad: [string, string[], RegExp][] = [
     ['no kubeconfig', ['--node-ip=10.0.0.5'], /--kubeconfig is required/],
     ['no node IP', ['--kubeconfig=/k'], /--node-ip is required/],

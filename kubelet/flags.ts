@@ -19,6 +19,14 @@ export const KUBELET_FLAGS = {
   tlsCertFile: '',
   tlsPrivateKeyFile: '',
   housekeepingMs: 5000,
+  /** TLS bootstrapping: a kubeconfig with a bootstrap token, used when --kubeconfig has no valid certificate. */
+  bootstrapKubeconfig: '',
+  /** Where the bootstrapped client certificate and key are kept (default <root-dir>/pki). */
+  certDir: '',
+  /** Renew the client certificate before it expires (with --bootstrap-kubeconfig). */
+  rotateCertificates: true,
+  /** Without --tls-cert-file: the serving certificate comes from kubernetes.io/kubelet-serving CSRs, renewed before expiry. */
+  rotateServerCertificates: false,
 };
 
 /** Parsed flags → the kubelet's config: required flags checked, the node name defaulted. */
@@ -42,5 +50,9 @@ export function kubeletConfigFromFlags(f: Parsed<typeof KUBELET_FLAGS>): Kubelet
     tlsCertFile: f.tlsCertFile,
     tlsPrivateKeyFile: f.tlsPrivateKeyFile,
     housekeepingMs: f.housekeepingMs,
+    bootstrapKubeconfig: f.bootstrapKubeconfig || undefined,
+    certDir: f.certDir || `${f.rootDir}/pki`,
+    rotateCertificates: f.rotateCertificates,
+    rotateServerCertificates: f.rotateServerCertificates,
   };
 }

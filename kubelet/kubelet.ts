@@ -37,6 +37,8 @@ import { LABEL_POD_UID } from './pods/cri-state';
 import type { BackoffPolicy } from './pods/pod-actions';
 import { ProbeManager } from './probes/probe-manager';
 import { KubeletMetrics } from './metrics';
+import { clientCertRenewer, ensureClientCertificate } from './certificates/client-certificates';
+import { obtainServingCert, servingCertRenewer } from './certificates/serving-certificates';
 
 export interface KubeletConfig {
   kubeconfig: string;
@@ -57,6 +59,12 @@ export interface KubeletConfig {
   backoff?: BackoffPolicy;
   /** Tests pass an in-memory client. */
   client?: ApiClient;
+  /** TLS bootstrapping (kubelet/certificates/): the token kubeconfig, the certificate dir, rotation. */
+  bootstrapKubeconfig?: string;
+  certDir?: string;
+  rotateCertificates?: boolean;
+  /** Without --tls-cert-file: obtain and renew the serving certificate through kubelet-serving CSRs. */
+  rotateServerCertificates?: boolean;
 }
 
 const SANDBOX_IMAGE = 'k8ts/pause:1.0';
@@ -76,7 +84,11 @@ export class KubeletStoppedError extends Error {
 }
 
 /** The kubelet's own port: the kubelet API with a serving certificate and the cluster CA, else health and metrics only, or nothing. */
-type ServerPlan = { kind: 'api'; server: KubeletServer } | { kind: 'health'; tls?: { cert: Buffer; key: Buffer } } | { kind: 'off' };
+type ServerPlan =
+  | { kind: 'api'; server: KubeletServer }
+  | { kind: 'csr'; ca: Buffer }
+  | { kind: 'health'; tls?: { cert: Buffer; key: Buffer } }
+  | { kind: 'off' };
 
 export class Kubelet {
   private readonly log: Logger;
@@ -99,6 +111,11 @@ export class Kubelet {
   private readonly probes: ProbeManager;
   private readonly workers: PodWorkers;
   private readonly serverPlan: ServerPlan;
+
+  /** The gRPC client (not a test's in-memory one): certificate rotation switches its credentials. */
+  get grpcClient(): GrpcApiClient | undefined {
+    return this.client instanceof GrpcApiClient ? this.client : undefined;
+  }
 
   private runtimeVersion = '';
   private cniReadyFor?: string;
@@ -228,10 +245,16 @@ export class Kubelet {
     const tls = cfg.tlsCertFile ? { cert: fs.readFileSync(cfg.tlsCertFile), key: fs.readFileSync(cfg.tlsPrivateKeyFile) } : undefined;
     // The kubelet API (logs, exec, port-forward, stats) needs the cluster CA to check its callers.
     const ca = cfg.client ? undefined : loadKubeconfig(cfg.kubeconfig).ca;
+    if (!tls && ca && cfg.rotateServerCertificates) return { kind: 'csr', ca };
     if (!tls || !ca) return { kind: 'health', tls };
-    const server = new KubeletServer({
+    return { kind: 'api', server: this.newServer({ ...tls, ca }) };
+  }
+
+  private newServer(tls: { cert: Buffer; key: Buffer; ca: Buffer }): KubeletServer {
+    const cfg = this.cfg;
+    return new KubeletServer({
       port: cfg.port,
-      tls: { ...tls, ca },
+      tls,
       nodeName: cfg.nodeName,
       rootDir: cfg.rootDir,
       cgroupRoot: cfg.cgroupRoot,
@@ -240,7 +263,33 @@ export class Kubelet {
       metrics: this.metrics.registry,
       pods: () => this.pods.list(),
     });
-    return { kind: 'api', server };
+  }
+
+  /**
+   * The kubelet API with a serving certificate from the certificates API. Runs beside start(): the
+   * request waits for csrapproving (which needs this Node's addresses, registered by now), and
+   * the kubelet works meanwhile; the port opens once a certificate is issued.
+   */
+  private async serveWithCsrCertificate(ca: Buffer): Promise<void> {
+    const o = { nodeName: this.cfg.nodeName, nodeIp: this.cfg.nodeIp, hostname: os.hostname(), certDir: this.cfg.certDir || path.join(this.cfg.rootDir, 'pki') };
+    try {
+      const first = await obtainServingCert(this.client, o, () => this.stopped);
+      if (this.stopped) return;
+      const server = this.newServer({ cert: first.cert, key: first.key, ca });
+      await server.start();
+      if (this.stopped) {
+        await server.stop();
+        return;
+      }
+      this.undo.push(() => server.stop());
+      this.port = server.port;
+      const renewer = servingCertRenewer(this.client, o, first.facts, (c) => server.setCertificate(c.cert, c.key));
+      renewer.start();
+      this.undo.push(() => renewer.stop());
+      this.log.info({ port: server.port }, 'kubelet API serving with a certificate from the certificates API');
+    } catch (e) {
+      if (!this.stopped) this.log.error({ err: (e as Error).message }, 'no serving certificate: the kubelet API stays closed');
+    }
   }
 
   private async startServer(): Promise<void> {
@@ -249,6 +298,8 @@ export class Kubelet {
       await plan.server.start();
       this.undo.push(() => plan.server.stop());
       this.port = plan.server.port;
+    } else if (plan.kind === 'csr') {
+      void this.serveWithCsrCertificate(plan.ca);
     } else if (plan.kind === 'health') {
       const health = await startHealthServer({ port: this.cfg.port, tls: plan.tls, probes: standardProbes(() => this.pods.hasSynced()), metrics: this.metrics.registry });
       this.undo.push(() => health.stop());
@@ -384,9 +435,26 @@ export class Kubelet {
   }
 }
 
-/** Builds and starts a kubelet (the entry point and the tests use this). */
+/**
+ * Builds and starts a kubelet (the entry point and the tests use this). With a bootstrap
+ * kubeconfig, the client certificate is obtained first (TLS bootstrapping) and then rotated.
+ */
 export async function startKubelet(cfg: KubeletConfig): Promise<{ stop(): Promise<void> }> {
+  let stopping = false;
+  const certs = cfg.bootstrapKubeconfig && !cfg.client
+    ? { nodeName: cfg.nodeName, kubeconfig: cfg.kubeconfig, bootstrapKubeconfig: cfg.bootstrapKubeconfig, certDir: cfg.certDir || path.join(cfg.rootDir, 'pki'), apiserverGrpc: cfg.apiserverGrpc }
+    : undefined;
+  const facts = certs ? await ensureClientCertificate(certs, () => stopping) : undefined;
   const k = new Kubelet(cfg);
   await k.start();
-  return k;
+  const client = k.grpcClient;
+  const rotator = certs && facts && client && cfg.rotateCertificates !== false ? clientCertRenewer({ ...certs, client }, facts) : undefined;
+  rotator?.start();
+  return {
+    stop: async () => {
+      stopping = true;
+      rotator?.stop();
+      await k.stop();
+    },
+  };
 }

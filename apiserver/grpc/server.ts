@@ -1,11 +1,16 @@
-// The gRPC door: proto/k8ts.proto's Api service over TLS with client-certificate authentication.
-// Every method resolves the resource and calls the Registry; errors travel as Status metadata.
+// The gRPC door: proto/k8ts.proto's Api service over TLS. Callers authenticate with a client
+// certificate signed by the cluster CA or, without one, a bootstrap token in the `authorization`
+// metadata (Bearer); every method resolves the resource and calls the Registry as that caller may
+// use it (auth/guarded-registry.ts); errors travel as Status metadata.
 import * as grpc from '@grpc/grpc-js';
 import type { KObject } from '../../lib/api/types';
 import { ApiError, apiError } from '../../lib/errors';
 import { componentLogger } from '../../lib/log';
 import { apiServiceDefinition, grpcErrorFromStatus } from '../../lib/client/proto';
-import type { DeleteQuery, PatchType, Registry, ResourceDef } from '../registry/types';
+import type { DeleteQuery, PatchType, Registry, ResourceDef, UserInfo } from '../registry/types';
+import { userFromSubject } from '../rest/authn';
+import { bearerToken, type TokenAuthenticator } from '../auth/token-authenticator';
+import { guardRegistry } from '../auth/guarded-registry';
 
 const log = componentLogger('apiserver', { part: 'grpc' });
 
@@ -14,6 +19,8 @@ export interface GrpcServerOptions {
   host: string;
   port: number;
   tls: { cert: Buffer; key: Buffer; ca: Buffer };
+  /** Bearer tokens (bootstrap tokens); without it only client certificates authenticate. */
+  tokens?: TokenAuthenticator;
 }
 
 interface Ref {
@@ -52,34 +59,65 @@ function parseJson(buf: Buffer | Uint8Array | undefined, what: string): any {
 
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 
-/** The authenticated user: the client certificate's CN (authorization comes later). */
-function userOf(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): string | undefined {
+type AnyCall = grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>;
+
+/** The verified client certificate's subject; undefined without one (or one the CA did not sign). */
+function certSubject(call: AnyCall): Record<string, unknown> | undefined {
   try {
-    const cert = (call.getAuthContext?.() as { sslPeerCertificate?: { subject?: { CN?: string } } } | undefined)?.sslPeerCertificate;
-    return cert?.subject?.CN;
+    const cert = (call.getAuthContext?.() as { sslPeerCertificate?: { subject?: Record<string, unknown> } } | undefined)?.sslPeerCertificate;
+    return cert?.subject;
   } catch {
     return undefined;
   }
 }
 
-/** Reads the caller's name on demand: getPeerCertificate re-parses the certificate on every call. */
 type UserOf = () => string | undefined;
 
+interface Caller {
+  registry: Registry;
+  user: UserOf;
+  info: () => UserInfo | undefined;
+}
+
+const unauthorized = () => apiError(401, 'Unauthorized', 'Unauthorized');
+
 /**
- * Write options whose `user` is computed only when something reads it. An accessor in a literal
- * keeps the object's shape fast (Object.defineProperty would turn it into a dictionary).
+ * Who calls: the certificate first (as kube-apiserver's x509 authenticator runs before the token
+ * ones), else the bearer token; 401 for neither or a token that does not authenticate.
  */
-function writeOptions<T extends object>(o: T, user: UserOf): T & { user?: string } {
-  let cached: { v: string | undefined } | undefined;
+async function identify(call: AnyCall, registry: Registry, tokens: TokenAuthenticator | undefined): Promise<Caller> {
+  const subject = certSubject(call);
+  if (subject) {
+    let cached: { v: UserInfo | undefined } | undefined;
+    const info = () => (cached ??= { v: userFromSubject(subject) }).v;
+    // Certificate identities are not restricted (until RBAC): the registry itself.
+    return { registry, user: () => info()?.name, info };
+  }
+  const token = bearerToken(call.metadata.get('authorization').map(String));
+  if (token === undefined || !tokens) throw unauthorized();
+  const user = await tokens.authenticate(token);
+  if (user === 'invalid') throw unauthorized();
+  return { registry: guardRegistry(registry, user), user: () => user.name, info: () => user };
+}
+
+/**
+ * Write options whose `user` and `userInfo` are computed only when something reads them (the
+ * certificate's subject is turned into a user once per call, on demand). Accessors in a literal
+ * keep the object's shape fast (Object.defineProperty would turn it into a dictionary).
+ */
+function writeOptions<T extends object>(o: T, caller: Caller): T & { user?: string; userInfo?: UserInfo } {
   return {
     ...o,
     get user() {
-      return (cached ??= { v: user() }).v;
+      return caller.user();
+    },
+    get userInfo() {
+      return caller.info();
     },
   };
 }
 
-export function buildHandlers(registry: Registry): grpc.UntypedServiceImplementation {
+export function buildHandlers(registry: Registry, tokens?: TokenAuthenticator): grpc.UntypedServiceImplementation {
   const resolve = (ref: Ref | undefined): { def: ResourceDef; ns: string | undefined; ref: Ref } => {
     if (!ref?.resource) throw apiError(400, 'BadRequest', 'request has no resource');
     const def = registry.resolve(ref.apiVersion || 'v1', ref.resource);
@@ -92,22 +130,23 @@ export function buildHandlers(registry: Registry): grpc.UntypedServiceImplementa
   };
 
   const unary =
-    <Req>(fn: (req: Req, user: UserOf) => Promise<Record<string, unknown>>) =>
+    <Req>(fn: (req: Req, caller: Caller) => Promise<Record<string, unknown>>) =>
     (call: grpc.ServerUnaryCall<Req, unknown>, cb: grpc.sendUnaryData<unknown>) => {
-      fn(call.request, () => userOf(call))
+      identify(call as AnyCall, registry, tokens)
+        .then((caller) => fn(call.request, caller))
         .then((res) => cb(null, res))
         .catch((e) => cb(grpcErrorFromStatus(toApiError(e).status)));
     };
 
   return {
-    Get: unary<{ ref: Ref }>(async (req) => {
+    Get: unary<{ ref: Ref }>(async (req, caller) => {
       const { def, ns, ref } = resolve(req.ref);
-      return { object: json(await registry.get(def, ns, needName(ref), ref.subresource || undefined)) };
+      return { object: json(await caller.registry.get(def, ns, needName(ref), ref.subresource || undefined)) };
     }),
     List: unary<{ ref: Ref; labelSelector: string; fieldSelector: string; resourceVersion: string; resourceVersionMatch: string; limit: number; continueToken: string }>(
-      async (req) => {
+      async (req, caller) => {
         const { def, ns } = resolve(req.ref);
-        const list = await registry.list(def, ns, {
+        const list = await caller.registry.list(def, ns, {
           labelSelector: req.labelSelector || undefined,
           fieldSelector: req.fieldSelector || undefined,
           resourceVersion: req.resourceVersion || undefined,
@@ -118,30 +157,30 @@ export function buildHandlers(registry: Registry): grpc.UntypedServiceImplementa
         return { list: json(list) };
       },
     ),
-    Create: unary<{ ref: Ref; object: Buffer; dryRun: boolean }>(async (req, user) => {
+    Create: unary<{ ref: Ref; object: Buffer; dryRun: boolean }>(async (req, caller) => {
       const { def, ns, ref } = resolve(req.ref);
       const obj = parseJson(req.object, 'object') as KObject;
       if (!obj) throw apiError(400, 'BadRequest', 'request body is empty');
-      const out = await registry.create(def, ns, obj, writeOptions({ dryRun: req.dryRun, subresource: ref.subresource || undefined, name: ref.name || undefined }, user));
+      const out = await caller.registry.create(def, ns, obj, writeOptions({ dryRun: req.dryRun, subresource: ref.subresource || undefined, name: ref.name || undefined }, caller));
       return { object: json(out) };
     }),
-    Update: unary<{ ref: Ref; object: Buffer; dryRun: boolean }>(async (req, user) => {
+    Update: unary<{ ref: Ref; object: Buffer; dryRun: boolean }>(async (req, caller) => {
       const { def, ns, ref } = resolve(req.ref);
       const obj = parseJson(req.object, 'object') as KObject;
       if (!obj) throw apiError(400, 'BadRequest', 'request body is empty');
-      const out = await registry.update(def, ns, needName(ref), obj, writeOptions({ dryRun: req.dryRun, subresource: ref.subresource || undefined }, user));
+      const out = await caller.registry.update(def, ns, needName(ref), obj, writeOptions({ dryRun: req.dryRun, subresource: ref.subresource || undefined }, caller));
       return { object: json(out) };
     }),
-    Patch: unary<{ ref: Ref; patchType: string; patch: Buffer }>(async (req, user) => {
+    Patch: unary<{ ref: Ref; patchType: string; patch: Buffer }>(async (req, caller) => {
       const { def, ns, ref } = resolve(req.ref);
       const body = parseJson(req.patch, 'patch');
-      const out = await registry.patch(def, ns, needName(ref), (req.patchType || 'merge') as PatchType, body, writeOptions({ subresource: ref.subresource || undefined }, user));
+      const out = await caller.registry.patch(def, ns, needName(ref), (req.patchType || 'merge') as PatchType, body, writeOptions({ subresource: ref.subresource || undefined }, caller));
       return { object: json(out) };
     }),
-    Delete: unary<{ ref: Ref; options: Buffer }>(async (req) => {
+    Delete: unary<{ ref: Ref; options: Buffer }>(async (req, caller) => {
       const { def, ns, ref } = resolve(req.ref);
       const q = (parseJson(req.options, 'options') ?? {}) as DeleteQuery;
-      return { object: json(await registry.delete(def, ns, needName(ref), q)) };
+      return { object: json(await caller.registry.delete(def, ns, needName(ref), q)) };
     }),
     Watch: (call: grpc.ServerWritableStream<WatchRequest, unknown>) => {
       let stop: (() => void) | undefined;
@@ -162,10 +201,10 @@ export function buildHandlers(registry: Registry): grpc.UntypedServiceImplementa
         stop?.();
       });
       const req = call.request;
-      Promise.resolve()
-        .then(() => {
+      identify(call as AnyCall, registry, tokens)
+        .then((caller) => {
           const { def, ns } = resolve(req.ref);
-          return registry.watch(
+          return caller.registry.watch(
             def,
             ns,
             {
@@ -209,8 +248,20 @@ export async function startGrpcServer(o: GrpcServerOptions): Promise<{ port: num
     // Nothing reads channelz; its per-call and per-stream bookkeeping is pure overhead here.
     'grpc.enable_channelz': 0,
   });
-  server.addService(apiServiceDefinition(), buildHandlers(o.registry));
-  const creds = grpc.ServerCredentials.createSsl(o.tls.ca, [{ cert_chain: o.tls.cert, private_key: o.tls.key }], true);
+  server.addService(apiServiceDefinition(), buildHandlers(o.registry, o.tokens));
+  // A client certificate is asked for but not required: a joining kubelet has only its bootstrap
+  // token. One without a verified certificate gets no certificate identity (getAuthContext is
+  // empty for an unauthorized socket) and must bring a token, else every call answers 401.
+  // The listeners are called after subscribing returns: grpc-js registers its watcher of the
+  // credentials only then, and an update delivered before would leave the server without them.
+  const identity = { certificate: o.tls.cert, privateKey: o.tls.key };
+  const provider: grpc.experimental.CertificateProvider = {
+    addCaCertificateListener: (l) => queueMicrotask(() => l({ caCertificate: o.tls.ca })),
+    removeCaCertificateListener: () => undefined,
+    addIdentityCertificateListener: (l) => queueMicrotask(() => l(identity)),
+    removeIdentityCertificateListener: () => undefined,
+  };
+  const creds = grpc.experimental.createCertificateProviderServerCredentials(provider, provider, false);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${o.host.includes(':') ? `[${o.host}]` : o.host}:${o.port}`, creds, (err, p) => (err ? reject(err) : resolve(p))),
   );

@@ -132,7 +132,7 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
     shaped(s, obj, () => {
       s.defaults?.(obj);
       admit(s.resource, obj, 'create');
-      s.prepareForCreate?.(obj);
+      s.prepareForCreate?.(obj, o.userInfo);
     });
     for (let attempt = 0; ; attempt++) {
       // Only a generated name is ever retried, so only then must obj stay pristine for the next try.

@@ -58,12 +58,22 @@ export interface WatchQuery {
   resourceVersionMatch?: string;
 }
 
+/** The authenticated caller, as Kubernetes' user.Info. */
+export interface UserInfo {
+  name: string;
+  uid?: string;
+  groups: string[];
+  extra?: Record<string, string[]>;
+}
+
 export interface WriteOptions {
   dryRun?: boolean;
   /** 'status', 'scale', 'binding' or undefined for the main resource. */
   subresource?: string;
   /** Authenticated user name, for managedFields/events later. */
   user?: string;
+  /** The authenticated caller in full (CertificateSigningRequests record who asked). */
+  userInfo?: UserInfo;
   /**
    * PATCH only: sees the patched object (and what it was patched from) before it is validated and
    * stored, on every attempt; the REST door applies fieldValidation here. It may throw or edit it.

@@ -14,6 +14,7 @@ import type { ServiceAllocator } from './service-allocator';
 import { applyScale, bindPod, scaleOf, type Binding, type Scale } from './subresources';
 import type { PatchType, ResourceDef, WriteOptions } from './types';
 import type { Admit } from '../admission';
+import { invalidError } from '../resources/validation';
 import { checkDepth, checkTypeMeta, keyOf, MAX_RETRIES, requireNamespace, requireScale, shaped, validateAll } from './write-checks';
 
 const log = componentLogger('apiserver', { part: 'registry' });
@@ -97,10 +98,17 @@ export function createWritePaths({ store, caches, allocator, now, specOf, admit 
       throw conflict(s, name);
     if (input.metadata.uid && input.metadata.uid !== stored.metadata.uid)
       throw apiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(s)} "${name}": Precondition failed: UID in precondition: ${input.metadata.uid}, UID in object meta: ${stored.metadata.uid}`);
-    const subresource = s.hasStatus ? o.subresource : undefined;
+    // A status-like subresource (a CSR's approval) merges as status does, then the kind's own
+    // rules say what of the status it may change.
+    const asked = s.hasStatus ? o.subresource : undefined;
+    const subresource = asked && s.subresourceUpdate ? 'status' : asked;
     let next = input;
     shaped(s, input, () => {
       next = mergeForUpdate(s, { ...input, apiVersion: s.apiVersion, kind: s.kind }, stored, subresource);
+      if (asked && s.subresourceUpdate) {
+        const errs = s.subresourceUpdate(next, stored, asked);
+        if (errs.length) throw invalidError(s.kind, name, errs);
+      }
       next.apiVersion = s.apiVersion;
       next.kind = s.kind;
       if (subresource !== 'status') {
@@ -134,7 +142,8 @@ export function createWritePaths({ store, caches, allocator, now, specOf, admit 
   async function update(s: ResourceSpec, namespace: string | undefined, name: string, input: KObject, o: WriteOptions): Promise<KObject> {
     requireNamespace(s, namespace);
     if (o.subresource === 'scale') return updateScale(s, namespace, name, input as Scale, o);
-    if (o.subresource && o.subresource !== 'status') throw apiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${o.subresource})`);
+    const statusLike = o.subresource === 'status' || (!!o.subresource && !!s.subresourceUpdate && s.subresources.includes(o.subresource));
+    if (o.subresource && !statusLike) throw apiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${o.subresource})`);
     const unconditional = !input?.metadata?.resourceVersion;
     for (let attempt = 0; ; attempt++) {
       try {

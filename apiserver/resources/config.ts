@@ -2,7 +2,8 @@
 import type { KObject } from '../../lib/api/types';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN } from './common';
 import { kindSchema, Str, Bool, StrMap, opt } from './schemas';
-import { invalid, type FieldError } from './validation';
+import { invalid, invalidShown, required, type FieldError } from './validation';
+import { BOOTSTRAP_TOKEN_SECRET_TYPE, secretValue, tokenSecretProblems } from '../../lib/api/bootstrap-token';
 
 type Data = KObject & { data?: Record<string, string>; binaryData?: Record<string, string>; type?: string; stringData?: Record<string, string> };
 const count = (o: KObject) => Object.keys((o as Data).data ?? {}).length + Object.keys((o as Data).binaryData ?? {}).length;
@@ -14,6 +15,14 @@ function validateKeys(o: KObject): FieldError[] {
     for (const k of Object.keys((o as Data)[field] ?? {}))
       if (!KEY.test(k) || k.length > 253) errs.push(invalid(`${field}[${k}]`, k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"));
   return errs;
+}
+
+/** A bootstrap token field's problem; the token secret itself is never echoed back. */
+function tokenFieldError(o: KObject, key: string, message: string): FieldError {
+  const field = `data[${key}]`;
+  if (message === 'required') return required(field);
+  const v = key === 'token-secret' ? undefined : secretValue(o as never, key);
+  return v === undefined ? invalidShown(field, '"<omitted>"', message) : invalid(field, v, message);
 }
 
 export const configmaps = defineResource({
@@ -56,6 +65,13 @@ export const secrets = defineResource({
   printerColumns: [NAME_COLUMN, col('Type', 'string', 'The type of the secret'), col('Data', 'string', 'Number of keys'), AGE_COLUMN],
   printRow: (o) => [o.metadata.name, (o as Data).type ?? 'Opaque', String(count(o)), objAge(o)],
   fieldSelectors: { type: (o) => (o as Data).type ?? '' },
+  // A bootstrap token Secret that could never authenticate is refused when written (see bootstrap-token.ts).
+  validate: (o) => [
+    ...validateKeys(o),
+    ...((o as Data).type === BOOTSTRAP_TOKEN_SECRET_TYPE
+      ? tokenSecretProblems(o as never).map(([k, m]) => tokenFieldError(o, k, m))
+      : []),
+  ],
   defaults: (o) => {
     const s = o as Data;
     s.type ??= 'Opaque';
@@ -66,5 +82,4 @@ export const secrets = defineResource({
       delete s.stringData;
     }
   },
-  validate: validateKeys,
 });

@@ -18,6 +18,7 @@ import { horizontalpodautoscalers } from './autoscalers';
 import { ingresses } from './ingresses';
 import { roles, rolebindings, clusterroles, clusterrolebindings } from './rbac';
 import { poddisruptionbudgets } from './pod-disruption-budgets';
+import { certificatesigningrequests } from './certificate-signing-requests';
 
 export function allResources(): ResourceSpec[] {
   return [
@@ -27,6 +28,7 @@ export function allResources(): ResourceSpec[] {
     jobs, cronjobs, horizontalpodautoscalers, ingresses,
     roles, rolebindings, clusterroles, clusterrolebindings,
     poddisruptionbudgets,
+    certificatesigningrequests,
   ];
 }
 
@@ -37,3 +39,4 @@ export {
   horizontalpodautoscalers, ingresses, roles, rolebindings, clusterroles, clusterrolebindings,
   poddisruptionbudgets,
 };
+export { certificatesigningrequests };

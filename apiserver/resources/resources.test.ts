@@ -51,6 +51,7 @@ describe('resource definitions', () => {
       clusterroles: ['rbac.authorization.k8s.io/v1', 'ClusterRole', '', '', false],
       clusterrolebindings: ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', '', '', false],
       poddisruptionbudgets: ['policy/v1', 'PodDisruptionBudget', 'pdb', '', true],
+      certificatesigningrequests: ['certificates.k8s.io/v1', 'CertificateSigningRequest', 'csr', '', false],
     });
   });
 

@@ -2,7 +2,7 @@
 // writes (schema, defaulting, validation, status handling). Each kind's file builds one of these.
 import type { TSchema } from '@sinclair/typebox';
 import type { KObject } from '../../lib/api/types';
-import type { ResourceDef } from '../registry/types';
+import type { ResourceDef, UserInfo } from '../registry/types';
 import type { FieldError, NameRule } from './validation';
 
 export interface ResourceSpec extends ResourceDef {
@@ -15,8 +15,8 @@ export interface ResourceSpec extends ResourceDef {
   ttlSeconds?: number;
   /** Fills defaults in place on a private copy, before validation, on create and update. */
   defaults?(obj: KObject): void;
-  /** Create-time preparation: clears or sets server-owned fields (e.g. pod phase Pending). */
-  prepareForCreate?(obj: KObject): void;
+  /** Create-time preparation: clears or sets server-owned fields (e.g. pod phase Pending); user is the authenticated caller. */
+  prepareForCreate?(obj: KObject, user?: UserInfo): void;
   /** Update-time preparation given the stored object (e.g. keep an allocated clusterIP). */
   prepareForUpdate?(obj: KObject, old: KObject): void;
   /** Semantic validation of the object's spec side (metadata is checked by the registry); not run on status writes. */
@@ -25,6 +25,11 @@ export interface ResourceSpec extends ResourceDef {
   validateStatus?(obj: KObject): FieldError[];
   /** Extra rules that compare with the stored object (immutable fields). */
   validateUpdate?(obj: KObject, old: KObject): FieldError[];
+  /**
+   * Writes through `status` or another status-like subresource (`approval`): prepares `next` (the
+   * stored object with the incoming status) against the stored one and returns the transition's errors.
+   */
+  subresourceUpdate?(next: KObject, old: KObject, subresource: string): FieldError[];
   /** Part of the object whose change bumps metadata.generation; undefined = kind has no generation. */
   generationSource?(obj: KObject): unknown;
 }

@@ -1,11 +1,10 @@
 // Authentication by client certificate: a certificate that verified against the cluster CA makes
-// the user its CN and the groups its O entries. Anything else is anonymous.
+// the user its CN and the groups its O entries. Bearer tokens are ../auth/token-authenticator.ts's;
+// anything else is anonymous.
 import type { TLSSocket } from 'node:tls';
+import type { UserInfo } from '../registry/types';
 
-export interface UserInfo {
-  name: string;
-  groups: string[];
-}
+export type { UserInfo };
 
 export function userFromSubject(subject: Record<string, unknown> | undefined): UserInfo | undefined {
   if (!subject) return undefined;

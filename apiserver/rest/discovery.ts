@@ -68,6 +68,7 @@ export function subresourceInfo(def: ResourceDef, sub: string): SubresourceInfo 
     case 'portforward': return { kind: 'PodPortForwardOptions', verbs: ['create', 'get'] };
     case 'proxy': return { kind: `${def.kind}ProxyOptions`, verbs: ['create', 'delete', 'get', 'patch', 'update'] };
     case 'finalize': return { kind: def.kind, verbs: ['update'] };
+    case 'approval': return { kind: def.kind, verbs: ['get', 'patch', 'update'] };
     default: return { kind: def.kind, verbs: ['get'] };
   }
 }

@@ -167,6 +167,7 @@ export async function handleCreate(ctx: VerbContext): Promise<Reply> {
     subresource: target.subresource,
     name: target.name,
     user: ctx.user.name,
+    userInfo: ctx.user,
   });
   return { code: 201, body: created, headers: warningHeaders(warnings) };
 }

@@ -97,7 +97,7 @@ describe('content negotiation', () => {
     ['application/apply-patch+yaml', 'patch', 415],
     ['application/json', 'patch', 415],
     ['application/vnd.kubernetes.protobuf', 'create', { kind: 'object', encoding: 'protobuf' }],
-    ['application/vnd.kubernetes.protobuf', 'update', 415],
+    ['application/vnd.kubernetes.protobuf', 'update', { kind: 'object', encoding: 'protobuf' }],
     ['text/plain', 'create', 415],
   ];
   it('415 lists what the verb accepts, as kube-apiserver words it', () => {
@@ -110,7 +110,7 @@ describe('content negotiation', () => {
       return undefined;
     };
     assert.equal(msg('text/plain', 'create'), 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf');
-    assert.equal(msg('text/plain', 'update'), 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
+    assert.equal(msg('text/plain', 'update'), 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf');
     assert.equal(msg('application/json', 'patch'), 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json');
   });
   for (const [ct, verb, want] of bodies) {

@@ -183,9 +183,10 @@ export function bodyKind(contentType: string | undefined, verb: 'create' | 'upda
   }
   if (type === '' || type === 'application/json' || type === '*/*') return { kind: 'object', encoding: 'json' };
   if (YAML_TYPES.has(type)) return { kind: 'object', encoding: 'yaml' };
-  // kubectl's generators (create namespace|deployment|configmap|secret, expose) send protobuf.
-  if (type === PROTOBUF_MEDIA_TYPE && verb === 'create') return { kind: 'object', encoding: 'protobuf' };
-  throw unsupportedMediaType(verb === 'create' ? `${SERVED_MEDIA_TYPES}, ${PROTOBUF_MEDIA_TYPE}` : SERVED_MEDIA_TYPES);
+  // kubectl's generators (create namespace|deployment|configmap|secret, expose) send protobuf, and
+  // so does kubectl certificate approve|deny (an update of the approval subresource).
+  if (type === PROTOBUF_MEDIA_TYPE && (verb === 'create' || verb === 'update')) return { kind: 'object', encoding: 'protobuf' };
+  throw unsupportedMediaType(verb === 'create' || verb === 'update' ? `${SERVED_MEDIA_TYPES}, ${PROTOBUF_MEDIA_TYPE}` : SERVED_MEDIA_TYPES);
 }
 
 /**

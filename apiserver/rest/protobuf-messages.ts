@@ -39,6 +39,15 @@ export const OPAQUE = new Set([
 ]);
 
 export const MESSAGES: Record<string, MessageTable> = {
+  // certificates.k8s.io/v1: kubectl certificate approve|deny update the approval subresource in protobuf.
+  CertificateSigningRequest: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'CertificateSigningRequestSpec'), 3: m('status', 'CertificateSigningRequestStatus') },
+  CertificateSigningRequestSpec: {
+    1: { name: 'request', type: 'bytes' }, 2: s('username'), 3: s('uid'), 4: rs('groups'), 5: rs('usages'), 7: s('signerName'), 8: i32('expirationSeconds', true),
+  },
+  CertificateSigningRequestStatus: { 1: m('conditions', 'CertificateSigningRequestCondition', true), 2: { name: 'certificate', type: 'bytes' } },
+  CertificateSigningRequestCondition: {
+    1: s('type'), 2: s('reason'), 3: s('message'), 4: { name: 'lastUpdateTime', type: 'time' }, 5: { name: 'lastTransitionTime', type: 'time' }, 6: s('status'),
+  },
   Unknown: { 1: m('typeMeta', 'TypeMeta'), 2: { name: 'raw', type: 'bytes' }, 3: s('contentEncoding'), 4: s('contentType') },
   TypeMeta: { 1: s('apiVersion'), 2: s('kind') },
   ObjectMeta: {
@@ -138,4 +147,5 @@ export const TOP_LEVEL: Record<string, string> = {
   'policy/v1/PodDisruptionBudget': 'PodDisruptionBudget',
   'policy/v1/Eviction': 'Eviction',
   'policy/v1beta1/Eviction': 'Eviction',
+  'certificates.k8s.io/v1/CertificateSigningRequest': 'CertificateSigningRequest',
 };

@@ -8,7 +8,10 @@ import type { TLSSocket } from 'node:tls';
 import { ApiError, statusOf } from '../../lib/errors';
 import { componentLogger } from '../../lib/log';
 import type { Registry } from '../registry/types';
-import { authenticate, isAnonymousPath } from './authn';
+import { authenticate, isAnonymousPath, type UserInfo } from './authn';
+import { bearerToken, type TokenAuthenticator } from '../auth/token-authenticator';
+import { authorize, authorizePath, isBootstrapper, proxyAttributes } from '../auth/authorize';
+import { guardRegistry } from '../auth/guarded-registry';
 import { AGGREGATED_CONTENT_TYPE, aggregatedDiscovery, wantsAggregated } from './discovery-aggregated';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
 import { PAGE_NOT_FOUND, methodNotAllowedStatus, notFoundStatus, toStatus } from './errors';
@@ -33,6 +36,39 @@ export interface RestServerOptions {
   etcdHealthy: () => Promise<boolean>;
   /** pods/log|exec|attach|portforward and nodes/proxy go to the kubelets (apiserver/node-proxy). */
   nodeProxy?: NodeProxyOptions;
+  /** Bearer tokens (bootstrap tokens); without it only client certificates authenticate. */
+  tokens?: TokenAuthenticator;
+}
+
+/**
+ * The caller: a verified client certificate first (as kube-apiserver's x509 authenticator runs
+ * before its token authenticators), else a bearer token; 'invalid' for a token that does not
+ * authenticate (401 on every path), undefined for no credentials at all.
+ */
+async function identify(o: RestServerOptions, req: IncomingMessage): Promise<UserInfo | 'invalid' | undefined> {
+  const cert = authenticate(req.socket as TLSSocket);
+  if (cert) return cert;
+  const token = bearerToken(req.headers.authorization);
+  if (token === undefined) return undefined;
+  return o.tokens ? o.tokens.authenticate(token) : 'invalid';
+}
+
+/**
+ * Bootstrap identities reach only discovery and their CertificateSigningRequests
+ * (auth/authorize.ts): what they ask outside the resource tree, and every kubelet-proxied path, is
+ * refused here; resource requests are judged by the guarded registry.
+ */
+function bootstrapRefusal(user: UserInfo, method: string, pathname: string, resourceRoute: boolean): ApiError | undefined {
+  if (!isBootstrapper(user)) return undefined;
+  const proxied = nodeProxyTarget(pathname);
+  if (proxied) {
+    const a = proxyAttributes(method, proxied);
+    const d = authorize(user, a);
+    return d.allowed ? undefined : new ApiError(statusOf(403, 'Forbidden', d.message, { name: a.name, kind: a.resource }));
+  }
+  if (resourceRoute) return undefined;
+  const d = authorizePath(user, method, pathname);
+  return d.allowed ? undefined : new ApiError(statusOf(403, 'Forbidden', d.message));
 }
 
 /** Request bodies above this size are refused with 413, as kube-apiserver does (3 MiB). */
@@ -179,7 +215,7 @@ async function serveResource(
   info.resource = def.resource;
   info.subresource = target.subresource ?? '';
   const ctx: VerbContext = {
-    registry: o.registry,
+    registry: guardRegistry(o.registry, user),
     def,
     target,
     query: url.searchParams,
@@ -215,11 +251,18 @@ async function handle(o: RestServerOptions, req: IncomingMessage, res: ServerRes
   const pretty = prettyRequested(url.searchParams, req.headers['user-agent']);
   // Errors are negotiated apart from answers, as upstream does: no Table or metadata-only form.
   const errorOut = errorOutput(req.headers.accept, pretty);
-  const user = authenticate(req.socket as TLSSocket);
-  if (!user) {
-    if (isAnonymousPath(url.pathname)) return sendText(res, 200, 'ok');
+  let user: UserInfo | 'invalid' | undefined;
+  try {
+    user = await identify(o, req);
+  } catch (err) {
+    return send(res, toStatus(err).status.code, toStatus(err).status, errorOut);
+  }
+  if (!user || user === 'invalid') {
+    if (!user && isAnonymousPath(url.pathname)) return sendText(res, 200, 'ok');
     return send(res, 401, statusOf(401, 'Unauthorized', 'Unauthorized'), errorOut);
   }
+  const refused = bootstrapRefusal(user, req.method ?? 'GET', url.pathname, r.kind === 'resource');
+  if (refused) return send(res, 403, refused.status, errorOut);
   if (url.pathname === '/metrics') {
     if (req.method !== 'GET') return send(res, 405, methodNotAllowedStatus(), errorOut);
     const text = apiserverMetrics.render() + processMetrics.render();
@@ -322,9 +365,15 @@ export function startRestServer(o: RestServerOptions): Promise<{ port: number; c
           `X-Content-Type-Options: nosniff\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
     };
-    if (!authenticate(req.socket as TLSSocket)) return fail(401, statusOf(401, 'Unauthorized', 'Unauthorized'));
-    (o.nodeProxy ? proxyUpgrade(o.nodeProxy, req, socket, head, kubeletUrl(url)) : Promise.resolve(false))
-      .then((handled) => handled || fail(404, notFoundStatus()))
+    identify(o, req)
+      .then((user) => {
+        if (!user || user === 'invalid') return fail(401, statusOf(401, 'Unauthorized', 'Unauthorized'));
+        const refused = bootstrapRefusal(user, req.method ?? 'GET', url.pathname, true);
+        if (refused) return fail(403, refused.status);
+        return (o.nodeProxy ? proxyUpgrade(o.nodeProxy, req, socket, head, kubeletUrl(url)) : Promise.resolve(false)).then((handled) => {
+          if (!handled) fail(404, notFoundStatus());
+        });
+      })
       .catch((err) => fail(toStatus(err).status.code, toStatus(err).status));
   });
   server.on('connection', (s: Socket) => {

@@ -6,6 +6,7 @@ import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import { renderContainerdConfig } from '../../kubelet/containerd/config';
 import { renderKubeconfig } from '../../lib/client/kubeconfig';
+import { renderBootstrapKubeconfig } from '../../lib/client/bootstrap-join';
 import { PAUSE_IMAGE_REF } from '../images/image-specs';
 import { componentCommand, kubeProxyCleanupCommand, type CommandContext } from '../cluster/component-commands';
 import { cgroupRootFor, resolvePorts, type ComponentName } from '../cluster/layout';
@@ -172,7 +173,7 @@ export function planHost(i: HostPlanInput): HostPlan {
       usedBy: [],
     });
   } else if (i.bootstrapToken) {
-    files.push({ path: BOOTSTRAP_KUBECONFIG, mode: 0o600, content: bootstrapKubeconfig(server, i.pki.ca.cert, i.bootstrapToken), usedBy: ['kubelet'], onlyToJoin: true });
+    files.push({ path: BOOTSTRAP_KUBECONFIG, mode: 0o600, content: renderBootstrapKubeconfig({ server, caPem: i.pki.ca.cert, token: i.bootstrapToken }), usedBy: ['kubelet'], onlyToJoin: true });
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
 
@@ -226,31 +227,6 @@ function uninstallSteps(ctx: CommandContext): UninstallPlan {
 export function uninstallPlan(role: Role, bundle: string): Pick<HostPlan, 'uninstall'> & { units: { name: string; pidFile: string }[] } {
   const ctx = hostCommandContext({ cluster: { name: 'uninstall', ...CLUSTER_DEFAULTS }, nodeName: 'uninstall', nodeIp: '127.0.0.1', role, controlPlaneIp: '127.0.0.1', bundle });
   return { uninstall: uninstallSteps(ctx), units: ROLE_COMPONENTS[role].map((name) => ({ name, pidFile: ctx.layout.pidFile(name) })) };
-}
-
-/** The kubeconfig a joining kubelet's --bootstrap-kubeconfig reads: server, CA and the token only. */
-export function bootstrapKubeconfig(server: string, caPem: string, token: string): string {
-  const b64 = Buffer.from(caPem).toString('base64');
-  return [
-    'apiVersion: v1',
-    'kind: Config',
-    'clusters:',
-    '  - name: k8ts',
-    '    cluster:',
-    `      server: ${server}`,
-    `      certificate-authority-data: ${b64}`,
-    'users:',
-    '  - name: kubelet-bootstrap',
-    '    user:',
-    `      token: ${token}`,
-    'contexts:',
-    '  - name: kubelet-bootstrap@k8ts',
-    '    context:',
-    '      cluster: k8ts',
-    '      user: kubelet-bootstrap',
-    'current-context: kubelet-bootstrap@k8ts',
-    '',
-  ].join('\n');
 }
 
 /** Files whose content is compared on every run (the join-only ones are written when joining). */

@@ -96,6 +96,12 @@ export class KubeletServer {
     this.port = typeof a === 'object' && a ? a.port : this.o.port;
   }
 
+  /** A renewed serving certificate: new connections get it, open ones keep theirs. */
+  setCertificate(cert: Buffer, key: Buffer): void {
+    this.o.tls = { ...this.o.tls, cert, key };
+    this.server?.setSecureContext({ cert, key, ca: this.o.tls.ca });
+  }
+
   async stop(): Promise<void> {
     this.streaming.close();
     const s = this.server;

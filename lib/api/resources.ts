@@ -39,6 +39,7 @@ export const Resources = {
   clusterroles: rt('rbac.authorization.k8s.io/v1', 'ClusterRole', 'clusterroles', false),
   poddisruptionbudgets: rt('policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true),
   clusterrolebindings: rt('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
+  certificatesigningrequests: rt('certificates.k8s.io/v1', 'CertificateSigningRequest', 'certificatesigningrequests', false),
 } as const;
 
 export type ResourceName = keyof typeof Resources;

@@ -17,19 +17,47 @@ export interface GrpcClientOptions {
   /** host:port of the apiserver's gRPC door. */
   address: string;
   ca: Buffer;
-  cert: Buffer;
-  key: Buffer;
+  /** The client certificate and key; a bootstrap client has a token instead. */
+  cert?: Buffer;
+  key?: Buffer;
+  /** A bearer token (a bootstrap token), sent as `authorization` metadata on every call. */
+  token?: string;
   /** Per-call deadline for unary calls, ms. */
   timeoutMs?: number;
 }
 
 /** Derives gRPC options from a kubeconfig: same host as its server, port grpcPort. */
-export function grpcOptionsFromKubeconfig(file: string, grpcAddress?: string, grpcPort = 6444): GrpcClientOptions {
+export function grpcOptionsFromKubeconfig(file: string, grpcAddress?: string, grpcPort = 6444, allowToken = false): GrpcClientOptions {
   const c: Credentials = loadKubeconfig(file);
-  if (!c.ca || !c.cert || !c.key) throw new Error(`kubeconfig ${file} lacks CA or client certificate`);
+  const hasCert = !!(c.cert && c.key);
+  if (!c.ca || (!hasCert && !(allowToken && c.token))) throw new Error(`kubeconfig ${file} lacks CA or client ${allowToken ? 'certificate or token' : 'certificate'}`);
   const url = new URL(c.server);
   const host = url.hostname.includes(':') ? `[${url.hostname}]` : url.hostname;
-  return { address: grpcAddress ?? `${host}:${grpcPort}`, ca: c.ca, cert: c.cert, key: c.key };
+  const address = grpcAddress ?? `${host}:${grpcPort}`;
+  return hasCert ? { address, ca: c.ca, cert: c.cert, key: c.key } : { address, ca: c.ca, token: c.token };
+}
+
+const CHANNEL_OPTIONS = {
+  'grpc.keepalive_time_ms': 20_000,
+  'grpc.keepalive_timeout_ms': 10_000,
+  'grpc.keepalive_permit_without_calls': 1,
+  'grpc.max_receive_message_length': 256 * 1024 * 1024,
+  'grpc.initial_reconnect_backoff_ms': 200,
+  'grpc.max_reconnect_backoff_ms': 2000,
+};
+
+function channelCredentials(o: GrpcClientOptions): grpc.ChannelCredentials {
+  const tls = grpc.credentials.createSsl(o.ca, o.key ?? null, o.cert ?? null);
+  if (!o.token) return tls;
+  const token = o.token;
+  return grpc.credentials.combineChannelCredentials(
+    tls,
+    grpc.credentials.createFromMetadataGenerator((_params, cb) => {
+      const md = new grpc.Metadata();
+      md.add('authorization', `Bearer ${token}`);
+      cb(null, md);
+    }),
+  );
 }
 
 function refOf(rt: ResourceType, namespace: string | undefined, name = '', subresource = '') {
@@ -46,21 +74,35 @@ const toJson = (v: unknown) => Buffer.from(JSON.stringify(v));
 const fromJson = <T>(b: Buffer | Uint8Array): T => JSON.parse(Buffer.from(b).toString('utf8')) as T;
 
 export class GrpcApiClient implements ApiClient {
-  private readonly stub: any;
+  private stub: any;
   private readonly timeoutMs: number;
+  /** The watches running on the current channel, ended when the credentials change. */
+  private watches = new Set<grpc.ClientReadableStream<unknown>>();
 
-  constructor(opts: GrpcClientOptions) {
-    const pkg = loadApiPackage() as any;
-    const creds = grpc.credentials.createSsl(opts.ca, opts.key, opts.cert);
-    this.stub = new pkg.k8ts.v1.Api(opts.address, creds, {
-      'grpc.keepalive_time_ms': 20_000,
-      'grpc.keepalive_timeout_ms': 10_000,
-      'grpc.keepalive_permit_without_calls': 1,
-      'grpc.max_receive_message_length': 256 * 1024 * 1024,
-      'grpc.initial_reconnect_backoff_ms': 200,
-      'grpc.max_reconnect_backoff_ms': 2000,
-    });
+  constructor(private opts: GrpcClientOptions) {
+    this.stub = GrpcApiClient.newStub(opts);
     this.timeoutMs = opts.timeoutMs ?? 30_000;
+  }
+
+  private static newStub(opts: GrpcClientOptions): any {
+    const pkg = loadApiPackage() as any;
+    return new pkg.k8ts.v1.Api(opts.address, channelCredentials(opts), CHANNEL_OPTIONS);
+  }
+
+  /**
+   * Switches to a new client certificate without a restart (the kubelet's certificate rotation):
+   * new calls use a new channel at once; running watches are ended so that their informers
+   * re-watch on it (they resume from their resourceVersion); the old channel closes once its
+   * unary calls had time to finish.
+   */
+  rotateCredentials(cert: Buffer, key: Buffer): void {
+    this.opts = { ...this.opts, cert, key, token: undefined };
+    const old = this.stub;
+    const oldWatches = this.watches;
+    this.stub = GrpcApiClient.newStub(this.opts);
+    this.watches = new Set();
+    for (const w of oldWatches) w.cancel();
+    setTimeout(() => old.close(), this.timeoutMs).unref();
   }
 
   private unary<R>(method: string, req: unknown): Promise<R> {
@@ -154,9 +196,12 @@ export class GrpcApiClient implements ApiClient {
     });
     let closed = false;
     let stopped = false;
+    const watches = this.watches;
+    watches.add(call);
     const close = (err?: Error) => {
       if (closed) return;
       closed = true;
+      watches.delete(call);
       cb.onClose(stopped ? undefined : err);
     };
     call.on('data', (ev) => {
