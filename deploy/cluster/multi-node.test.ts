@@ -25,6 +25,13 @@ describe('up --nodes', () => {
     );
   });
 
+  it('carries cluster options into the inventory', () => {
+    const text = machinesInventory({ cluster: 'b1', keyFile: '/k', machines: [{ name: 'node-1', address: '198.18.0.11' }], settings: { nodeMonitorGracePeriodSeconds: 20, podNetworkMode: 'vxlan' } });
+    const inv = parseInventory(text, '/x/cluster.yaml');
+    assert.equal(inv.cluster.nodeMonitorGracePeriodSeconds, 20);
+    assert.equal(inv.cluster.podNetworkMode, 'vxlan');
+  });
+
   it('names the machines’ cluster after the home: stable, distinct per checkout', () => {
     assert.equal(defaultClusterName('/src/a/.cluster'), defaultClusterName('/src/a/.cluster/'));
     assert.notEqual(defaultClusterName('/src/a/.cluster'), defaultClusterName('/src/b/.cluster'));

@@ -48,9 +48,9 @@ export function defaultClusterName(home: string): string {
 }
 
 /** Pure: the inventory of N machines (the first is the control plane). */
-export function machinesInventory(o: { cluster: string; keyFile: string; machines: { name: string; address: string }[] }): string {
+export function machinesInventory(o: { cluster: string; keyFile: string; machines: { name: string; address: string }[]; settings?: Record<string, string | number> }): string {
   const doc = {
-    cluster: { name: o.cluster },
+    cluster: { name: o.cluster, ...(o.settings ?? {}) },
     ssh: { user: 'root', port: 22, key: o.keyFile },
     hosts: o.machines.map((m, i) => ({ address: m.address, role: i === 0 ? 'control-plane' : 'worker', name: m.name })),
   };
@@ -72,6 +72,8 @@ export interface UpNodesOptions {
   nodes: number;
   /** The machines' cluster name (default: derived from the home). */
   name?: string;
+  /** Cluster options of the inventory (e.g. nodeMonitorGracePeriodSeconds). */
+  settings?: Record<string, string | number>;
   progress?: DeployReporter;
 }
 
@@ -113,7 +115,7 @@ export async function upNodes(o: UpNodesOptions): Promise<UpNodesResult> {
   }
 
   const inv = inventoryFile(home);
-  const text = machinesInventory({ cluster, keyFile: path.join(home, 'ssh', 'id_ed25519'), machines: machines.map((m) => ({ name: m.name, address: m.address })) });
+  const text = machinesInventory({ cluster, keyFile: path.join(home, 'ssh', 'id_ed25519'), machines: machines.map((m) => ({ name: m.name, address: m.address })), ...(o.settings ? { settings: o.settings } : {}) });
   fs.writeFileSync(inv, text);
   const res = await deploy({ inventory: inv, stateDir: home, progress: r });
   // machines beyond --nodes left the inventory: deploy removed their nodes; now the machines go
