@@ -6,36 +6,29 @@
 // remove the hosts that left the inventory. Every host step is idempotent: an unchanged inventory
 // writes nothing and restarts nothing, and the summary says "unchanged".
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { renderKubeconfig } from '../../lib/client/kubeconfig';
-import type { ApiClient } from '../../lib/client/api-client';
 import { repoRoot } from '../../lib/repo-root';
 import { dns1123SubdomainErrors } from '../../apiserver/resources/validation-names';
 import { buildImages } from '../images/build-images';
 import { resolvePorts } from '../cluster/layout';
 import { acquireHostLock } from '../machines/host-lock';
 import { NODE_PACKAGES } from '../node-image/recipe';
-import type { ApplyResult, StatusResult, UninstallResult } from './agent-protocol';
-import { ensureBundle, type Bundle } from './bundle';
-import { adminClient, deleteNode, markNode, waitApiserver, waitNodeReady } from './cluster-api';
+import type { ApplyResult, StatusResult } from './agent-protocol';
+import { adminKubeconfigPath, defaultStateDir, loadDeployed, saveDeployed, type DeployedState } from './deployed-state';
+import { removeHosts, uninstallAll } from './remove-hosts';
+import { DeployError } from './deploy-error';
+import { ensureBundle } from './bundle';
+import { adminClient, markNode, waitApiserver, waitNodeReady } from './cluster-api';
 import { ensureClusterPki, type ClusterPki } from './cluster-pki';
 import { describeChanges, hostStep, silentDeployReporter, type DeployReporter, type HostState, type HostSummary } from './deploy-report';
-import { apiserverUrl, planHost, uninstallPlan, type HostPlan } from './host-plan';
+import { apiserverUrl, planHost, type HostPlan } from './host-plan';
 import { hostLayout } from './host-layout';
 import { HostError, HostSession, nodeArchOf, sha256File, type HostFacts } from './host-session';
-import { apiserverServiceIp, controlPlaneOf, InventoryError, isIpv4, parseInventory, type Inventory, type InventoryHost, type Role, type SshTarget } from './inventory';
+import { apiserverServiceIp, controlPlaneOf, InventoryError, isIpv4, parseInventory, type Inventory, type InventoryHost } from './inventory';
 import { createJoinToken } from './join-token';
 
-export class DeployError extends Error {
-  constructor(
-    readonly code: 'DEPLOY_STATE_MISMATCH' | 'DEPLOY_LOCKED' | 'DEPLOY_HOSTS_FAILED' | 'NODE_NAME_INVALID',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'DeployError';
-  }
-}
+export { DeployError };
 
 export interface DeployOptions {
   /** The inventory file. */
@@ -61,32 +54,6 @@ export interface DeployResult {
   hosts: HostSummary[];
   /** Whether anything on any host changed. */
   changed: boolean;
-}
-
-/** What the last deploy left, so that a later one knows which hosts left the inventory. */
-interface DeployedState {
-  cluster: string;
-  controlPlane: string;
-  bundle: string;
-  hosts: { address: string; nodeIp: string; nodeName: string; role: Role; ssh: SshTarget; labels: Record<string, string> }[];
-}
-
-export const defaultStateDir = (cluster: string): string => path.join(os.homedir(), '.k8ts', cluster);
-const deployedFile = (state: string) => path.join(state, 'deployed.json');
-export const adminKubeconfigPath = (state: string): string => path.join(state, 'admin.kubeconfig');
-
-function loadDeployed(state: string): DeployedState | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(deployedFile(state), 'utf8')) as DeployedState;
-  } catch {
-    return undefined;
-  }
-}
-
-function saveDeployed(state: string, s: DeployedState): void {
-  const tmp = `${deployedFile(state)}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(s, null, 2) + '\n');
-  fs.renameSync(tmp, deployedFile(state));
 }
 
 export function readInventory(file: string): Inventory {
@@ -346,86 +313,4 @@ function writeAdminKubeconfig(state: string, pki: ClusterPki, cpIp: string): str
   }
   fs.writeFileSync(file, text, { mode: 0o600 });
   return file;
-}
-
-const sessionFor = (h: DeployedState['hosts'][number]): HostSession =>
-  new HostSession({ address: h.address, nodeIp: h.nodeIp, role: h.role, name: h.nodeName, labels: h.labels, ssh: h.ssh, line: 0 }, h.nodeName);
-
-/** Uninstalls one host (the bundle is shipped first when it lacks it: the agent does the work). */
-async function uninstallOne(s: HostSession, role: Role, bundle: Bundle): Promise<UninstallResult> {
-  await s.connect();
-  try {
-    if (!(await s.hasBundle(bundle.hash))) await s.installBundle(bundle.hash, bundle.tarball);
-    return (await s.agent<UninstallResult>(bundle.hash, { cmd: 'uninstall', plan: uninstallPlan(role, bundle.hash) })).result;
-  } finally {
-    s.close();
-  }
-}
-
-async function removeHosts(r: DeployReporter, gone: DeployedState['hosts'], client: ApiClient, bundle: Bundle): Promise<HostSummary[]> {
-  return Promise.all(
-    gone.map(async (h): Promise<HostSummary> => {
-      const t0 = performance.now();
-      try {
-        const cleaned = await hostStep(r, h.nodeName, 'remove', async () => {
-          await deleteNode(client, h.nodeName);
-          try {
-            return await uninstallOne(sessionFor(h), h.role, bundle);
-          } catch (e) {
-            // a machine that is gone for good leaves the cluster all the same
-            if ((e as HostError).code === 'HOST_UNREACHABLE') return undefined;
-            throw e;
-          }
-        }, (u) => (u ? `Node deleted; stopped ${u.stopped.length} units, ${u.sandboxes} pods; host clean` : 'Node deleted; the host is unreachable and was not cleaned'));
-        const ms = Math.round(performance.now() - t0);
-        if (!cleaned) return { address: h.address, role: h.role, nodeName: h.nodeName, state: 'unreachable', bundle: bundle.hash, changes: 'Node deleted; host not cleaned', ms };
-        return { address: h.address, role: h.role, nodeName: h.nodeName, state: 'removed', bundle: bundle.hash, ms };
-      } catch (e) {
-        return { address: h.address, role: h.role, nodeName: h.nodeName, state: 'failed', bundle: bundle.hash, changes: (e as Error).message.split('\n')[0], ms: Math.round(performance.now() - t0) };
-      }
-    }),
-  );
-}
-
-async function uninstallAll(o: DeployOptions, inv: Inventory, state: string, prev: DeployedState | undefined): Promise<DeployResult> {
-  const r = o.progress ?? silentDeployReporter;
-  const bundle = await hostStep(r, 'cluster', 'bundle', () => ensureBundle(o.repo ?? repoRoot(), path.join(state, 'bundles')), (b) => `${b.hash.slice(0, 12)}${b.cached ? ', cached' : ', built'}`);
-  // the inventory's hosts, and those a previous deploy installed that it no longer lists
-  const hosts: DeployedState['hosts'] = inv.hosts.map((h) => ({
-    address: h.address,
-    nodeIp: h.nodeIp,
-    nodeName: h.name ?? prev?.hosts.find((p) => p.address === h.address)?.nodeName ?? h.address,
-    role: h.role,
-    ssh: h.ssh,
-    labels: h.labels,
-  }));
-  for (const h of prev?.hosts ?? []) if (!hosts.some((x) => x.address === h.address)) hosts.push(h);
-  const rows = await Promise.all(
-    hosts.map(async (h): Promise<HostSummary> => {
-      const t0 = performance.now();
-      try {
-        await hostStep(r, h.nodeName, 'uninstall', () => uninstallOne(sessionFor(h), h.role, bundle), (u) =>
-          `stopped ${u.stopped.length ? u.stopped.join(' ') : 'nothing'}; ${u.sandboxes} pods, ${u.unmounted} mounts; removed ${u.removed.length} paths`,
-        );
-        return { address: h.address, role: h.role, nodeName: h.nodeName, state: 'uninstalled', bundle: bundle.hash, ms: Math.round(performance.now() - t0) };
-      } catch (e) {
-        const state: HostState = (e as HostError).code === 'HOST_UNREACHABLE' ? 'unreachable' : 'failed';
-        return { address: h.address, role: h.role, nodeName: h.nodeName, state, bundle: bundle.hash, changes: (e as Error).message.split('\n')[0], ms: Math.round(performance.now() - t0) };
-      }
-    }),
-  );
-  const failed = rows.filter((x) => x.state !== 'uninstalled');
-  if (failed.length === 0) {
-    fs.rmSync(deployedFile(state), { force: true });
-    fs.rmSync(adminKubeconfigPath(state), { force: true });
-  } else if (prev) {
-    saveDeployed(state, { ...prev, hosts: prev.hosts.filter((h) => failed.some((f) => f.address === h.address)) });
-  }
-  r.summary(rows, failed.length ? [] : [`every host is clean; ${state} keeps the PKI and the bundle cache`]);
-  if (failed.length) {
-    const e = new DeployError('DEPLOY_HOSTS_FAILED', `could not uninstall ${failed.map((f) => `${f.address} (${f.changes})`).join(', ')}`);
-    (e as { reported?: boolean }).reported = true;
-    throw e;
-  }
-  return { cluster: inv.cluster.name, stateDir: state, bundle: bundle.hash, hosts: rows, changed: true };
 }
