@@ -17,6 +17,7 @@ import { runLogs } from './commands/logs';
 import { runExec } from './commands/exec';
 import { splitStreamFlags } from './commands/stream-flags';
 import { runImage } from './commands/image';
+import { runDeploy } from './commands/deploy';
 import { parseTokenArgs, runToken } from './commands/token';
 import { Discovery } from './discovery';
 import { CliError, SilentExit, UsageError } from './errors';
@@ -78,6 +79,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   try {
     // `image` has its own flags (-t, --push, --import) and needs no cluster.
     if (argv[0] === 'image') return await runImage(argv.slice(1), io).then(() => 0);
+    // `deploy` reads an inventory, not a kubeconfig
+    if (argv[0] === 'deploy') return await runDeploy(argv.slice(1), io).then(() => 0);
     // `token create` has its own flags (--ttl, --bootstrap-kubeconfig).
     if (argv[0] === 'token') {
       const t = parseTokenArgs(argv.slice(1));

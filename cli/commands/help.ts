@@ -9,6 +9,7 @@ Basic commands:
   scale <type>/<name> --replicas=N  Set a new size for a Deployment or ReplicaSet
   token create [--ttl 24h]        Create a bootstrap token for joining a node (--bootstrap-kubeconfig FILE writes its kubeconfig)
   version                         Print the client and server versions (--client: only the client)
+  deploy -i <inventory.yaml>      Install the cluster on machines over SSH (--uninstall removes it; deploy --help)
   help                            Show this help
 
 Global flags:

@@ -16,6 +16,13 @@ export interface CommandContext {
   logLevel?: string;
   /** Seconds without a node Lease renewal before the node is marked NotReady (default 40). */
   nodeMonitorGracePeriodSeconds?: number;
+  /** Where clients reach the apiserver (default CONTROL_PLANE_HOST: the local cluster's loopback). */
+  apiserverHost?: string;
+  /** Pod and Service CIDRs (defaults CLUSTER_CIDR, SERVICE_CIDR). */
+  clusterCidr?: string;
+  serviceCidr?: string;
+  /** Flags appended to a component's command line (a deploy's cluster options). */
+  extraFlags?: Partial<Record<ComponentName, string[]>>;
 }
 
 /** Where every client reaches the control plane: loopback of the host, or of the cluster's netns. */
@@ -33,8 +40,11 @@ export function inNetns(argv: string[], netns?: string): string[] {
 const pki = (l: Layout, f: string) => path.join(l.pkiDir, f);
 
 export function grpcAddress(ctx: CommandContext): string {
-  return `${CONTROL_PLANE_HOST}:${ctx.ports.apiserverGrpc}`;
+  return `${ctx.apiserverHost ?? CONTROL_PLANE_HOST}:${ctx.ports.apiserverGrpc}`;
 }
+
+const clusterCidr = (ctx: CommandContext) => ctx.clusterCidr ?? CLUSTER_CIDR;
+const serviceCidr = (ctx: CommandContext) => ctx.serviceCidr ?? SERVICE_CIDR;
 
 function nodeComponent(ctx: CommandContext, dir: string, flags: string[]): string[] {
   const level = ctx.logLevel ? [`--log-level=${ctx.logLevel}`] : [];
@@ -78,7 +88,7 @@ function baseArgv(c: ComponentName, ctx: CommandContext): string[] {
         `--client-ca-file=${pki(l, 'ca.crt')}`,
         `--kubelet-client-certificate=${pki(l, 'apiserver-kubelet-client.crt')}`,
         `--kubelet-client-key=${pki(l, 'apiserver-kubelet-client.key')}`,
-        `--service-cluster-ip-range=${SERVICE_CIDR}`,
+        `--service-cluster-ip-range=${serviceCidr(ctx)}`,
         `--service-node-port-range=${NODE_PORT_RANGE}`,
       ]);
     case 'containerd':
@@ -89,7 +99,7 @@ function baseArgv(c: ComponentName, ctx: CommandContext): string[] {
       return nodeComponent(ctx, 'controller-manager', [
         `--kubeconfig=${l.kubeconfig('controller-manager')}`,
         grpc,
-        `--cluster-cidr=${CLUSTER_CIDR}`,
+        `--cluster-cidr=${clusterCidr(ctx)}`,
         '--node-cidr-mask-size=24',
         `--node-monitor-grace-period=${ctx.nodeMonitorGracePeriodSeconds ?? 40}`,
         `--health-port=${p.controllerManager}`,
@@ -131,8 +141,8 @@ function kubeProxyFlags(ctx: CommandContext): string[] {
     `--apiserver-grpc=${grpcAddress(ctx)}`,
     `--node-name=${ctx.nodeName}`,
     `--node-ip=${ctx.nodeIp}`,
-    `--cluster-cidr=${CLUSTER_CIDR}`,
-    `--service-cidr=${SERVICE_CIDR}`,
+    `--cluster-cidr=${clusterCidr(ctx)}`,
+    `--service-cidr=${serviceCidr(ctx)}`,
     '--proxy-mode=iptables',
     '--min-sync-period=1',
     '--sync-period=30',
@@ -143,12 +153,12 @@ function kubeProxyFlags(ctx: CommandContext): string[] {
 
 /** The full argv of a component, netns prefix included. */
 export function componentCommand(c: ComponentName, ctx: CommandContext): string[] {
-  return inNetns(baseArgv(c, ctx), ctx.netns);
+  return inNetns([...baseArgv(c, ctx), ...(ctx.extraFlags?.[c] ?? [])], ctx.netns);
 }
 
 /** kube-proxy's --cleanup run: removes its chains and routes, then exits. */
 export function kubeProxyCleanupCommand(ctx: CommandContext): string[] {
-  return inNetns(nodeComponent(ctx, 'kube-proxy', [...kubeProxyFlags(ctx), '--cleanup']), ctx.netns);
+  return inNetns(nodeComponent(ctx, 'kube-proxy', [...kubeProxyFlags(ctx), ...(ctx.extraFlags?.['kube-proxy'] ?? []), '--cleanup']), ctx.netns);
 }
 
 /** The TCP port that says a component is up (containerd is checked by its socket instead). */

@@ -11,8 +11,10 @@ import { clusterLayout, COMPONENTS } from './layout';
 import { fileLogger, launcherLog, setLauncherLogSink } from './launcher-log';
 import { formatSeconds, jsonReporter, textReporter, type ReportedError, type Reporter } from './progress';
 import { repoRoot } from '../../lib/repo-root';
+import { jsonDeployReporter, textDeployReporter } from '../remote/deploy-report';
+import { downNodes, readMachinesRecord, upNodes, type UpNodesResult } from './multi-node';
 
-const spec = { purge: false, nodeIp: '', nodeName: '', netns: '', home: '', logFormat: 'text', help: false };
+const spec = { purge: false, nodeIp: '', nodeName: '', netns: '', home: '', logFormat: 'text', nodes: 0, name: '', help: false };
 const COMMANDS = ['up', 'down', 'status', 'start', 'stop', 'restart'] as const;
 /** ` --home=<dir>` when one was given, for the hints printed after a failure too. */
 let homeHint = '';
@@ -38,6 +40,22 @@ function upSummary(info: Awaited<ReturnType<typeof up>>, homeFlag: string): stri
     '',
     `One component: npm run cluster -- status|restart|stop|start <component>${homeFlag}`,
     `Stop it (data kept): npm run down${homeFlag ? ` --${homeFlag}` : ''}   · wipe everything: npm run down -- --purge${homeFlag}`,
+  ].join('\n');
+}
+
+function nodesSummary(res: UpNodesResult, homeFlag: string): string {
+  const [cp, ...workers] = res.machines;
+  return [
+    '',
+    `k8ts is up on ${res.machines.length} machine${res.machines.length === 1 ? '' : 's'}: control plane ${cp.name} (${cp.address})${workers.length ? `, workers ${workers.map((w) => `${w.name} (${w.address})`).join(', ')}` : ''}; API ${res.apiserver}`,
+    `The machines are containers of this host (npm run machines -- list); the cluster was installed by k8ts deploy -i ${res.inventory}`,
+    '',
+    'Use it:',
+    `  export KUBECONFIG=${res.kubeconfig}`,
+    '  kubectl get nodes -o wide',
+    '  kubectl apply -f deploy/examples/web.yaml',
+    '',
+    `Remove the machines and their network: npm run down${homeFlag ? ` --${homeFlag}` : ''}`,
   ].join('\n');
 }
 
@@ -79,6 +97,22 @@ async function main(argv: string[]): Promise<void> {
     throw new FlagError(`${cmd}: unknown component "${component}" (one of ${COMPONENTS.join(', ')})`);
   }
 
+  const machines = readMachinesRecord(home);
+  if (f.nodes || (machines && cmd !== 'down')) {
+    // a cluster of machines (containers): up --nodes N, and down
+    if (cmd !== 'up' && cmd !== 'down') throw new FlagError(`${home} holds a cluster of machines: use kubectl with ${home}/admin.kubeconfig (npm run machines -- list shows the machines)`);
+    if (cmd === 'up' && !f.nodes) throw new FlagError(`${home} holds a cluster of ${machines!.nodes} machines: npm run up -- --nodes ${machines!.nodes} brings it up again, npm run down removes it`);
+    if (f.netns || f.nodeIp || f.nodeName) throw new FlagError('--netns, --node-ip and --node-name are for the single-node cluster, not with --nodes');
+    // grpc-js names the TLS server by the control plane's IP, which Node flags on every connection
+    process.noDeprecation = true;
+    const dr = json ? jsonDeployReporter(log) : textDeployReporter(out, (line) => console.error(line));
+    if (!json) out(`k8ts: bringing up ${f.nodes} machine${f.nodes === 1 ? '' : 's'} in ${home}`);
+    const res = await upNodes({ home, nodes: f.nodes, ...(f.name ? { name: f.name } : {}), progress: dr });
+    if (json) log.info({ kubeconfig: res.kubeconfig, apiserver: res.apiserver, machines: res.machines, inventory: res.inventory }, 'summary');
+    else out(nodesSummary(res, homeFlag));
+    return;
+  }
+
   switch (cmd) {
     case 'up': {
       if (!json) out(`k8ts: bringing up the local cluster in ${home}`);
@@ -88,6 +122,14 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'down':
+      if (machines) {
+        const dr = json ? jsonDeployReporter(log) : textDeployReporter(out, (line) => console.error(line));
+        if (!json) out(`k8ts: removing the machines of ${home}`);
+        await downNodes(home, { purge: f.purge, progress: dr });
+        if (json) log.info({ home, cluster: machines.cluster, purged: f.purge }, 'cluster down');
+        else out(`k8ts: machines, volumes and network of ${machines.cluster} removed${f.purge ? `; ${home} removed` : ''}`);
+        return;
+      }
       if (!json) out(`k8ts: stopping the local cluster in ${home}`);
       await down(o, { purge: f.purge, progress: reporter });
       if (json) log.info({ home, purged: f.purge }, 'cluster down');

@@ -31,3 +31,10 @@ if [ -n "${K8TS_AUTHORIZED_KEY:-}" ]; then
   printf '%s\n' "$K8TS_AUTHORIZED_KEY" > /root/.ssh/authorized_keys
   chmod 0600 /root/.ssh/authorized_keys
 fi
+
+# What a deploy installed to start at every boot (k8ts deploy puts the start of its supervisor here
+# on machines without systemd), once the mounts above are in place. In the background: a slow or
+# failing hook never holds sshd back nor stops the machine.
+for hook in /etc/k8ts/boot.d/*; do
+  if [ -x "$hook" ]; then "$hook" </dev/null & fi
+done

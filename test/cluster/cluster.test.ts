@@ -1,0 +1,168 @@
+// A real three-machine cluster (a control plane and two workers, containers of the node image)
+// installed by `k8ts deploy`: a Deployment spreads over the workers; pods reach pods on the other
+// node by IP; the ClusterIP answers from a pod on every node; the NodePort answers on every
+// node's address and reaches pods on the other nodes; a re-run changes nothing; a fourth machine
+// joins through TLS bootstrapping when the inventory lists it and leaves when it does not; and
+// --uninstall leaves the machines clean.
+import { strict as assert } from 'node:assert';
+import * as http from 'node:http';
+import type { Machine } from '../../deploy/machines/machines';
+import { waitFor } from '../harness/exec';
+import { MachineCluster } from './machine-cluster';
+
+interface PodView {
+  metadata: { name: string; labels?: Record<string, string> };
+  spec: { nodeName?: string };
+  status: { phase?: string; podIP?: string };
+}
+
+const WEB = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 6
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: k8ts/web:1.0
+          ports: [{containerPort: 8080}]
+          resources: {requests: {cpu: 10m, memory: 8Mi}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+`;
+
+/** A pod pinned to a node (the control plane's taint tolerated), to run commands from. */
+const clientPod = (node: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: client-${node}, labels: {app: client}}
+spec:
+  nodeName: ${node}
+  tolerations: [{key: node-role.kubernetes.io/control-plane, effect: NoSchedule}]
+  containers: [{name: c, image: 'k8ts/web:1.0'}]
+`;
+
+function httpGet(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { timeout: 3000 }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve(body.trim()));
+    });
+    req.on('timeout', () => req.destroy(new Error(`${url}: timed out`)));
+    req.on('error', reject);
+  });
+}
+
+describe('a three-machine cluster installed by k8ts deploy', function () {
+  this.timeout(1_800_000);
+  let c: MachineCluster;
+
+  const pods = async (selector: string): Promise<PodView[]> => (await c.kubectl.json<{ items: PodView[] }>(['get', 'pods', '-l', selector])).items;
+  const running = (ps: PodView[]) => ps.filter((p) => p.status.phase === 'Running' && p.status.podIP);
+  const exec = (pod: string, cmd: string) => c.kubectl.out(['exec', pod, '--', 'sh', '-c', cmd]);
+
+  before(async () => {
+    c = await MachineCluster.create('c', { workers: 2 });
+    const res = await c.deploy();
+    assert.deepEqual(res.hosts.map((h) => h.state), ['installed', 'installed', 'installed']);
+  });
+
+  after(async () => {
+    await c?.stop();
+  });
+
+  it('spreads a Deployment of 6 over both workers, none on the tainted control plane', async () => {
+    await c.kubectl.out(['apply', '-f', '-'], WEB);
+    const web = await waitFor('6 web pods Running', async () => {
+      const ps = running(await pods('app=web'));
+      return ps.length === 6 && ps;
+    }, 180_000);
+    const perNode = new Map<string, number>();
+    for (const p of web) perNode.set(p.spec.nodeName!, (perNode.get(p.spec.nodeName!) ?? 0) + 1);
+    assert.deepEqual([...perNode.keys()].sort(), ['w1', 'w2'], JSON.stringify([...perNode]));
+  });
+
+  it('reaches a pod on the other worker by its pod IP, without NAT', async () => {
+    const web = running(await pods('app=web'));
+    const from = web.find((p) => p.spec.nodeName === 'w1')!;
+    const to = web.find((p) => p.spec.nodeName === 'w2')!;
+    assert.equal((await exec(from.metadata.name, `timeout 3 wget -qO- http://${to.status.podIP}:8080/`)).trim(), `hello from ${to.metadata.name}`);
+  });
+
+  it('answers on the ClusterIP from a pod on every node', async () => {
+    for (const n of ['cp', 'w1', 'w2']) await c.kubectl.out(['apply', '-f', '-'], clientPod(n));
+    await waitFor('a client pod Running on every node', async () => running(await pods('app=client')).length === 3, 180_000);
+    const ip = (await c.kubectl.out(['get', 'svc', 'web', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
+    for (const n of ['cp', 'w1', 'w2']) {
+      const reply = await exec(`client-${n}`, `for i in 1 2 3 4 5; do timeout 3 wget -qO- http://${ip}/ && exit 0; sleep 1; done; exit 1`);
+      assert.match(reply.trim(), /^hello from web-/, `from ${n}`);
+    }
+  });
+
+  it('answers on the NodePort of every node’s address, reaching pods on the other nodes', async () => {
+    const port = Number((await c.kubectl.out(['get', 'svc', 'web', '-o', 'jsonpath={.spec.ports[0].nodePort}'])).trim());
+    const web = running(await pods('app=web'));
+    const nodeOf = new Map(web.map((p) => [p.metadata.name, p.spec.nodeName!]));
+    for (const m of c.machines) {
+      const served = new Set<string>();
+      for (let i = 0; i < 30 && served.size < 2; i++) {
+        const reply = await httpGet(`http://${m.address}:${port}/`);
+        const pod = reply.replace(/^hello from /, '');
+        assert.ok(nodeOf.has(pod), `${m.name}: ${reply}`);
+        served.add(nodeOf.get(pod)!);
+      }
+      const others = [...served].filter((n) => n !== m.name);
+      assert.ok(others.length > 0, `${m.name}:${port} reached pods on ${[...served].join(', ')}`);
+    }
+  });
+
+  it('changes nothing when deployed again', async () => {
+    const res = await c.deploy();
+    assert.equal(res.changed, false);
+    assert.deepEqual(res.hosts.map((h) => h.state), ['unchanged', 'unchanged', 'unchanged']);
+  });
+
+  it('joins a fourth machine listed in the inventory (bootstrap token, CSR approved) and removes it when it is not', async () => {
+    const w3: Machine = await c.addMachine('w3');
+    c.writeInventory();
+    const res = await c.deploy();
+    assert.deepEqual(res.hosts.map((h) => [h.nodeName, h.state]), [['cp', 'unchanged'], ['w1', 'unchanged'], ['w2', 'unchanged'], ['w3', 'installed']]);
+    assert.match(await c.kubectl.out(['get', 'node', 'w3', '--no-headers']), /\bReady\b/);
+    const csrs = await c.kubectl.json<{ items: { spec: { username: string }; status: { conditions?: { type: string }[]; certificate?: string } }[] }>(['get', 'csr']);
+    const approved = csrs.items.filter((x) => x.spec.username.startsWith('system:bootstrap:') && x.status.conditions?.some((k) => k.type === 'Approved') && x.status.certificate);
+    assert.equal(approved.length, 3, 'one approved CSR per joined worker');
+    await c.kubectl.out(['scale', 'deployment', 'web', '--replicas=9']);
+    await waitFor('a web pod on w3', async () => running(await pods('app=web')).some((p) => p.spec.nodeName === 'w3'), 180_000);
+
+    // the deploy removes a node without draining it (yet): drain first, as an operator would
+    await c.kubectl.out(['drain', 'w3', '--ignore-daemonsets', '--timeout=120s']);
+    c.writeInventory(c.machines.filter((m) => m !== w3));
+    const gone = await c.deploy();
+    assert.deepEqual(gone.hosts.map((h) => [h.nodeName, h.state]), [['cp', 'unchanged'], ['w1', 'unchanged'], ['w2', 'unchanged'], ['w3', 'removed']]);
+    assert.doesNotMatch(await c.kubectl.out(['get', 'nodes', '--no-headers']), /^w3\s/m);
+    assert.equal((await c.ok(w3, 'ls -d /opt/k8ts /var/lib/k8ts /etc/k8ts/node 2>/dev/null | wc -l')).trim(), '0');
+    await waitFor('9 web pods Running on w1 and w2', async () => {
+      const ps = running(await pods('app=web'));
+      return ps.length === 9 && ps.every((p) => p.spec.nodeName !== 'w3');
+    }, 180_000);
+  });
+
+  it('--uninstall leaves every machine clean', async () => {
+    const res = await c.deploy({ uninstall: true });
+    assert.ok(res.hosts.every((h) => h.state === 'uninstalled'), JSON.stringify(res.hosts));
+    for (const m of c.machines.slice(0, 3)) {
+      const procs = (await c.ok(m, 'ps -eo comm= | sort -u')).split('\n').filter(Boolean);
+      assert.deepEqual(procs.filter((p) => !['k8ts-init', 'sshd', 'bash', 'sh', 'ps', 'sort'].includes(p)), [], m.name);
+      assert.equal((await c.ok(m, "ls -d /opt/k8ts /var/lib/k8ts /etc/k8ts/node /run/k8ts 2>/dev/null; ip -o link show | grep -v ': lo:' | grep -v ': eth'; iptables-save | grep -E 'KUBE|K8TS'; true")).trim(), '', m.name);
+    }
+  });
+});
