@@ -36,14 +36,16 @@ export async function removeHosts(r: DeployReporter, gone: DeployedState['hosts'
       const t0 = performance.now();
       try {
         const cleaned = await hostStep(r, h.nodeName, 'remove', async () => {
-          await deleteNode(client, h.nodeName);
+          // The host first: a kubelet still running would register its Node again at once.
+          let u: UninstallResult | undefined;
           try {
-            return await uninstallOne(sessionFor(h), h.role, bundle);
+            u = await uninstallOne(sessionFor(h), h.role, bundle);
           } catch (e) {
             // a machine that is gone for good leaves the cluster all the same
-            if ((e as HostError).code === 'HOST_UNREACHABLE') return undefined;
-            throw e;
+            if ((e as HostError).code !== 'HOST_UNREACHABLE') throw e;
           }
+          await deleteNode(client, h.nodeName);
+          return u;
         }, (u) => (u ? `Node deleted; stopped ${u.stopped.length} units, ${u.sandboxes} pods; host clean` : 'Node deleted; the host is unreachable and was not cleaned'));
         const ms = Math.round(performance.now() - t0);
         if (!cleaned) return { address: h.address, role: h.role, nodeName: h.nodeName, state: 'unreachable', bundle: bundle.hash, changes: 'Node deleted; host not cleaned', ms };

@@ -198,12 +198,15 @@ describe('machines failing under a cluster installed by k8ts deploy', function (
   });
 
   it('kubectl drain with a budget of minAvailable 5 for 6 moves the pods one at a time', async () => {
-    // spread the six over both workers again, then drain the one holding the most
+    // a fresh set of six after the failures above, then drain the worker holding the most (the
+    // scheduler may put all six on one: spreading is issue 12's; the drain moves them all then)
     await c.kubectl.out(['rollout', 'restart', 'deployment/web']);
-    await waitFor('6 web pods Ready on both workers', async () => {
+    await waitFor('6 web pods Ready on the workers', async () => {
       const web = await readyWebOn(['w1', 'w2']);
-      return web.length === 6 && new Set(web.map((p) => p.spec.nodeName)).size === 2 && (await liveWeb()).length === 6;
-    }, 240_000);
+      return web.length === 6 && (await liveWeb()).length === 6;
+    }, 240_000).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${await c.kubectl.out(['get', 'pods,nodes', '-o', 'wide'])}`);
+    });
     await c.kubectl.out(['apply', '-f', '-'], PDB);
     const counts = (await liveWeb()).reduce((m, p) => m.set(p.spec.nodeName!, (m.get(p.spec.nodeName!) ?? 0) + 1), new Map<string, number>());
     const target = [...counts].sort((a, b) => b[1] - a[1])[0][0];
