@@ -235,10 +235,9 @@ export function planPodChanges(j: Job, pods: Pod[], c: JobCounts, now: number, c
   const terminating = onlyReplaceFailed(j) ? c.terminating : 0;
   let diff = Math.min(want - terminating - active.length, MAX_POD_CHANGES_PER_SYNC);
   if (diff <= 0) return { remove: [], create: 0 };
-  if (j.spec.backoffLimitPerIndex === undefined) {
-    const backoffMs = backoffRemainingMs(j, pods, now, cfg);
-    if (backoffMs > 0) return { remove: [], create: 0, backoffMs };
-  }
+  // Upstream keeps a backoff per index with backoffLimitPerIndex; here the Job-wide one applies.
+  const backoffMs = backoffRemainingMs(j, pods, now, cfg);
+  if (backoffMs > 0) return { remove: [], create: 0, backoffMs };
   if (!isIndexed(j)) return { remove: [], create: diff };
   const busy = new Set<number>([...c.succeededIndexes, ...(c.failedIndexes ?? [])]);
   for (const p of pods) {

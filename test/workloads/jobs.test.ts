@@ -156,7 +156,8 @@ describe('workloads: Jobs, CronJobs and TTL-after-finished', function () {
 
   it('kubectl create job runs a Job from the command line', async () => {
     await k.run(['create', 'job', 'hello', '--image=k8ts/web:1.0', '--', 'echo', 'hi']);
-    await finished('hello', 'Complete');
+    await k.run(['wait', '--for=condition=complete', 'job/hello', '--timeout=180s']);
+    assert.ok(condition(await job('hello'), 'Complete'));
     const [p] = await podsOf('hello');
     assert.equal((await k.out(['logs', p.metadata.name])).trim(), 'hi');
   });
