@@ -27,6 +27,7 @@ import { TokenCleaner } from './certificates/token-cleaner';
 import { CsrCleaner } from './certificates/cleaner-controller';
 import type { CsrObject } from './certificates/csr-object';
 import { BOOTSTRAP_TOKEN_NAMESPACE } from '../lib/api/bootstrap-token';
+import { batchControllers } from './batch-controllers';
 
 export interface ControllersOptions {
   client: ApiClient;
@@ -40,6 +41,8 @@ export interface ControllersOptions {
   controllers?: string[];
   /** The cluster CA for csrsigning; without it csrsigning does not run (as upstream). */
   signing?: SigningOptions;
+  /** The Job controller's first pod-failure backoff (--job-backoff-base); upstream's 10 s when unset. */
+  jobBackoffBaseMs?: number;
 }
 
 export { ALL_CONTROLLERS };
@@ -132,6 +135,7 @@ export class Controllers {
       csrsigning: () => (this.opts.signing ? new CsrSigningController(client, csrs(), this.opts.signing) : idle('csrsigning', 'no --cluster-signing-cert-file/--cluster-signing-key-file given')),
       csrcleaner: () => new CsrCleaner(client, csrs()),
       tokencleaner: () => new TokenCleaner(client, inf<KObject>(Resources.secrets, BOOTSTRAP_TOKEN_NAMESPACE)),
+      ...batchControllers({ client, pods, inf, recorder, jobBackoffBaseMs: this.opts.jobBackoffBaseMs }),
     };
     const idle = (name: string, why: string) => {
       this.log.info({ controller: name, why }, 'controller not started');

@@ -15,6 +15,8 @@ export const CERTIFICATE_CONTROLLERS = ['csrapproving', 'csrsigning', 'csrcleane
 export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'node-ipam', 'node-lifecycle', 'garbage-collector', 'pv-binder', 'invalid-pods'];
 // Node failure: taint-based eviction and PodDisruptionBudgets.
 ALL_CONTROLLERS.push('taint-eviction', 'disruption');
+// Batch: Jobs, CronJobs and the TTL of finished Jobs.
+ALL_CONTROLLERS.push('job', 'cronjob', 'ttl-after-finished');
 // TLS bootstrapping (added apart so that the list above stays one line others may edit).
 ALL_CONTROLLERS.push(...CERTIFICATE_CONTROLLERS);
 
@@ -42,6 +44,11 @@ export const controllerManagerFlags = {
   clusterSigningKeyFile: '',
   /** Lifetime of issued certificates (a Go duration); requests may ask for less. */
   clusterSigningDuration: '8760h',
+  /**
+   * The Job controller's first pod-failure backoff (a Go duration), doubled per failure up to 6
+   * minutes. Upstream fixes it at 10s; k8ts makes it a flag so tests need not wait.
+   */
+  jobBackoffBase: '10s',
 };
 
 export type ControllerManagerConfig = Parsed<typeof controllerManagerFlags> & {
@@ -79,6 +86,8 @@ export function checkControllerManagerConfig<C extends ControllerManagerConfig>(
     throw new ControllerManagerConfigError(`--unhealthy-zone-threshold ${config.unhealthyZoneThreshold} must be a fraction greater than 0 and at most 1`);
   if (!parseGoDuration(config.clusterSigningDuration))
     throw new ControllerManagerConfigError(`--cluster-signing-duration ${JSON.stringify(config.clusterSigningDuration)} is not a positive duration such as 8760h or 2m`);
+  if (!parseGoDuration(config.jobBackoffBase))
+    throw new ControllerManagerConfigError(`--job-backoff-base ${JSON.stringify(config.jobBackoffBase)} is not a positive duration such as 10s or 500ms`);
   if (!config.clusterSigningCertFile !== !config.clusterSigningKeyFile)
     throw new ControllerManagerConfigError('--cluster-signing-cert-file and --cluster-signing-key-file go together');
   const unknown = config.controllers.filter((c) => !ALL_CONTROLLERS.includes(c));

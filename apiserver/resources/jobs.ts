@@ -6,6 +6,8 @@ import { kindSchema, Str, Int, Bool, Time, LabelSelector, PodTemplateSpec, Objec
 import { defaultPodTemplate } from './pod-spec';
 import { CONTAINERS_COLUMN, IMAGES_COLUMN, SELECTOR_COLUMN, formatSelector, templateCells } from './printing';
 import { immutable, type FieldError } from './validation';
+import { invalid, required } from './field-errors';
+import { selectorMatches } from '../../lib/api/labels';
 import { jobStatusErrors, validateCronJob, validateJobSpec } from './validation-jobs';
 
 type Obj = Record<string, any>;
@@ -113,7 +115,8 @@ function defaultJobSpec(spec: Obj | undefined): void {
   if (!spec) return;
   if (spec.completions === undefined && spec.parallelism === undefined) spec.completions = 1;
   spec.parallelism ??= 1;
-  spec.backoffLimit ??= 6;
+  // With backoffLimitPerIndex the per-index limit governs: the global one is unbounded.
+  spec.backoffLimit ??= spec.backoffLimitPerIndex !== undefined && spec.backoffLimitPerIndex !== null ? 2147483647 : 6;
   spec.completionMode ??= 'NonIndexed';
   spec.suspend ??= false;
   if (spec.podFailurePolicy === undefined) spec.podReplacementPolicy ??= 'TerminatingOrFailed';
@@ -123,18 +126,43 @@ function defaultJobSpec(spec: Obj | undefined): void {
   if (!chosen && spec.template?.spec) delete spec.template.spec.restartPolicy;
 }
 
-/** Kubernetes generates a Job's selector from its uid during create-time validation. */
+/**
+ * Kubernetes generates a Job's selector from its uid when the object is created (unless
+ * manualSelector is true): the template gets the job-name and controller-uid labels (new and
+ * legacy keys) and the selector gets the controller-uid label — added to one the user wrote, which
+ * then fails the check below, as upstream does.
+ */
 function generateSelector(j: J): void {
   const spec = j.spec;
-  if (!spec || spec.manualSelector === true || spec.selector || !j.metadata.uid) return;
-  spec.selector = { matchLabels: { [UID_LABEL]: j.metadata.uid } };
+  if (!spec || spec.manualSelector === true || !j.metadata.uid) return;
   spec.template ??= {};
   spec.template.metadata ??= {};
   const l = (spec.template.metadata.labels ??= {});
-  l[UID_LABEL] ??= j.metadata.uid;
+  l['job-name'] ??= j.metadata.name;
   l[NAME_LABEL] ??= j.metadata.name;
   l['controller-uid'] ??= j.metadata.uid;
-  l['job-name'] ??= j.metadata.name;
+  l[UID_LABEL] ??= j.metadata.uid;
+  spec.selector ??= {};
+  const m = (spec.selector.matchLabels ??= {});
+  m[UID_LABEL] ??= j.metadata.uid;
+}
+
+/** validateGeneratedSelector, and for a manual selector that it is there and matches the template. */
+function selectorErrors(j: J): FieldError[] {
+  const spec = j.spec;
+  if (!spec) return [];
+  const labels = spec.template?.metadata?.labels ?? {};
+  if (spec.manualSelector === true) {
+    if (!spec.selector) return [required('spec.selector')];
+    if (!selectorMatches(spec.selector, labels)) return [invalid('spec.template.metadata.labels', labels, '`selector` does not match template `labels`')];
+    return [];
+  }
+  if (!j.metadata.uid) return [];
+  const errs: FieldError[] = [];
+  for (const k of ['controller-uid', UID_LABEL])
+    if (labels[k] !== j.metadata.uid) errs.push(invalid(`spec.template.metadata.labels[${k}]`, labels[k] ?? '', `must be '${j.metadata.uid}'`));
+  if (!jsonEqual(spec.selector, { matchLabels: { [UID_LABEL]: j.metadata.uid } })) errs.push(invalid('spec.selector', spec.selector ?? {}, '`selector` not auto-generated'));
+  return errs;
 }
 
 const hasCondition = (j: J, type: string) => (j.status?.conditions ?? []).some((c: Obj) => c?.type === type && c?.status === 'True');
@@ -195,7 +223,8 @@ export const jobs = defineResource({
   },
   validate: (o) => {
     generateSelector(o as J);
-    return validateJobSpec((o as J).spec, 'spec');
+    const errs = validateJobSpec((o as J).spec, 'spec');
+    return errs.length ? errs : selectorErrors(o as J);
   },
   validateStatus: (o) => jobStatusErrors((o as J).status),
   validateUpdate: (o, old) => {

@@ -2,6 +2,7 @@
 // (create namespace|deployment|configmap|secret|poddisruptionbudget, expose) and Evictions, written
 // from the public field numbers of k8s.io/api and k8s.io/apimachinery generated.proto. Only what those commands can carry is
 // listed; a message without a table ("opaque") may only arrive empty.
+import { BATCH_MESSAGES, BATCH_TOP_LEVEL } from './protobuf-batch';
 
 /** Scalar and special encodings of a field. */
 export type FieldType =
@@ -135,6 +136,7 @@ export const MESSAGES: Record<string, MessageTable> = {
     1: { name: 'limits', type: 'map<string,quantity>' }, 2: { name: 'requests', type: 'map<string,quantity>' },
     3: m('claims', 'ResourceClaim', true),
   },
+  ...BATCH_MESSAGES,
 };
 
 /** The top-level kinds a protobuf request body may carry, by apiVersion/kind. */
@@ -148,4 +150,5 @@ export const TOP_LEVEL: Record<string, string> = {
   'policy/v1/Eviction': 'Eviction',
   'policy/v1beta1/Eviction': 'Eviction',
   'certificates.k8s.io/v1/CertificateSigningRequest': 'CertificateSigningRequest',
+  ...BATCH_TOP_LEVEL,
 };

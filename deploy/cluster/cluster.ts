@@ -64,6 +64,7 @@ interface SavedState {
   netns?: string;
   ports: Ports;
   nodeMonitorGracePeriodSeconds?: number;
+  extraFlags?: ClusterOptions['extraFlags'];
 }
 
 const stateFile = (l: Layout) => path.join(l.home, 'cluster.json');
@@ -88,11 +89,11 @@ function resolve(o: ClusterOptions, needIp: boolean): { layout: Layout; s: Saved
     throw new ClusterError('INVALID_OPTIONS', `node name "${nodeName}" is not a DNS-1123 name: pass --node-name`);
   }
   const nodeMonitorGracePeriodSeconds = o.nodeMonitorGracePeriodSeconds ?? saved?.nodeMonitorGracePeriodSeconds;
-  return { layout, s: { nodeName, nodeIp, netns, ports: resolvePorts({ ...saved?.ports, ...o.ports }), nodeMonitorGracePeriodSeconds } };
+  return { layout, s: { nodeName, nodeIp, netns, ports: resolvePorts({ ...saved?.ports, ...o.ports }), nodeMonitorGracePeriodSeconds, extraFlags: o.extraFlags ?? saved?.extraFlags } };
 }
 
 function commandContext(layout: Layout, s: SavedState): CommandContext {
-  return { layout, ports: s.ports, nodeName: s.nodeName, nodeIp: s.nodeIp, netns: s.netns, nodeMonitorGracePeriodSeconds: s.nodeMonitorGracePeriodSeconds, nodeBin: process.execPath, distDir: path.join(repoRoot(), 'dist') };
+  return { layout, ports: s.ports, nodeName: s.nodeName, nodeIp: s.nodeIp, netns: s.netns, nodeMonitorGracePeriodSeconds: s.nodeMonitorGracePeriodSeconds, extraFlags: s.extraFlags, nodeBin: process.execPath, distDir: path.join(repoRoot(), 'dist') };
 }
 
 /** The supervisor's directory: the unit file, its socket, status and pid file sit beside the pid files. */

@@ -39,6 +39,8 @@ export interface ClusterOptions {
   ports?: Partial<Ports>;
   /** Seconds without a node Lease renewal before the controller-manager marks the node NotReady. */
   nodeMonitorGracePeriodSeconds?: number;
+  /** Flags appended to a component's command line (tests: e.g. the controller-manager's --job-backoff-base). */
+  extraFlags?: Partial<Record<ComponentName, string[]>>;
 }
 
 export interface ClusterInfo {

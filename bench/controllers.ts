@@ -1,0 +1,141 @@
+// bench:controllers — how much the workload controllers cost beside doing their work by hand, on
+// one node (real etcd, containerd, CNI) in its own network namespace. One JSON line:
+// - a Job of 100 completions at parallelism 10, from create to its Complete condition, beside the
+//   same 100 pods created directly by a client in waves of 10 (each wave waits for its pods to
+//   succeed) in the same run, and the ratio (goal ≤ 1.2);
+// - the DaemonSet rollout and HPA reaction measures, which the other parts of issue 10 add (see
+//   the marked place in worker()).
+// The parent brings the cluster up and runs this same file again inside the namespace as the worker.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { up, down, type ClusterOptions } from '../deploy/cluster/cluster';
+import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-client';
+import { Resources } from '../lib/api/resources';
+import type { Pod } from '../lib/api/types';
+import type { Job } from '../lib/api/batch';
+
+const COMPLETIONS = 100;
+const PARALLELISM = 10;
+const round = (n: number) => Math.round(n * 10) / 10;
+
+const podSpec = () => ({
+  restartPolicy: 'Never' as const,
+  terminationGracePeriodSeconds: 0,
+  containers: [{ name: 'work', image: 'k8ts/web:1.0', command: ['sh', '-c', 'exit 0'] }],
+});
+
+/** Resolves when fn(event object) says so, watching from the current state. */
+async function watchUntil<T extends Pod | Job>(client: GrpcApiClient, rt: typeof Resources.pods | typeof Resources.jobs, labelSelector: string | undefined, done: (o: T) => boolean, timeoutMs: number): Promise<void> {
+  const list = await client.list(rt, 'default');
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out watching ${rt.resource}`)), timeoutMs);
+    const w = client.watch<T>(rt, 'default', { resourceVersion: list.metadata.resourceVersion, labelSelector }, {
+      onEvent: (ev) => {
+        let finished: boolean;
+        try {
+          finished = ev.type !== 'DELETED' && done(ev.object);
+        } catch (err) {
+          clearTimeout(timer);
+          w.stop();
+          reject(err);
+          return;
+        }
+        if (!finished) return;
+        clearTimeout(timer);
+        w.stop();
+        resolve();
+      },
+      onClose: (err) => err && reject(err),
+    });
+  });
+}
+
+/** The baseline: the same pods created by a client, ten at a time, each wave waiting for success. */
+async function rawWaves(client: GrpcApiClient): Promise<number> {
+  const t0 = performance.now();
+  for (let wave = 0; wave < COMPLETIONS / PARALLELISM; wave++) {
+    const names = Array.from({ length: PARALLELISM }, (_, i) => `raw-${wave}-${i}`);
+    const left = new Set(names);
+    const finished = watchUntil<Pod>(client, Resources.pods, `bench=raw-${wave}`, (p) => {
+      if (p.status?.phase === 'Succeeded') left.delete(p.metadata.name!);
+      if (p.status?.phase === 'Failed') throw new Error(`raw pod ${p.metadata.name} failed`);
+      return left.size === 0;
+    }, 300_000);
+    await Promise.all(names.map((name) => client.create(Resources.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { bench: `raw-${wave}` } }, spec: podSpec() } as Pod)));
+    await finished;
+  }
+  return performance.now() - t0;
+}
+
+async function jobRun(client: GrpcApiClient): Promise<number> {
+  const job: Job = {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'bench-job', namespace: 'default' },
+    spec: { completions: COMPLETIONS, parallelism: PARALLELISM, template: { spec: podSpec() } },
+  };
+  const complete = watchUntil<Job>(client, Resources.jobs, undefined, (j) => (j.status?.conditions ?? []).some((c) => c.type === 'Complete' && c.status === 'True'), 600_000);
+  const t0 = performance.now();
+  await client.create(Resources.jobs, job);
+  await complete;
+  return performance.now() - t0;
+}
+
+/**
+ * Deletes the pods a phase left and waits until they are gone and the kubelet has had time to
+ * remove their sandboxes, so the next phase starts on an empty, quiet node.
+ */
+async function clearPods(client: GrpcApiClient): Promise<void> {
+  const pods = await client.list<Pod>(Resources.pods, 'default');
+  await Promise.all(pods.items.map((p) => client.delete(Resources.pods, 'default', p.metadata.name!, { gracePeriodSeconds: 0 }).catch(() => undefined)));
+  for (let i = 0; i < 600 && (await client.list(Resources.pods, 'default')).items.length > 0; i++) await new Promise((r) => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, 10_000));
+}
+
+async function worker(kubeconfig: string): Promise<void> {
+  const client = new GrpcApiClient(grpcOptionsFromKubeconfig(kubeconfig));
+  const rawMs = await rawWaves(client);
+  await clearPods(client);
+  const jobMs = await jobRun(client);
+  const result: Record<string, unknown> = {
+    bench: 'controllers',
+    job_100x10_ms: round(jobMs),
+    raw_pods_100_in_waves_of_10_ms: round(rawMs),
+    job_ratio_to_raw: Number((jobMs / rawMs).toFixed(2)),
+  };
+  // ---- Other controllers' measures (issue 10): after the merge, the lead calls here ----
+  //   Object.assign(result, await daemonSetRollout(client));   // bench/controllers-daemonset.ts
+  //   Object.assign(result, await hpaReaction(client));        // bench/controllers-hpa.ts
+  // each returning flat JSON fields, run on this same cluster after the Job measure.
+  console.log(JSON.stringify(result));
+  client.close();
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--worker') return worker(process.argv[3]);
+  const opts: ClusterOptions = {
+    home: fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-bench-ctl-')),
+    netns: `k8ts-bench-${randomBytes(3).toString('hex')}`,
+    nodeName: 'bench-node-1',
+  };
+  let code = 1;
+  try {
+    const info = await up(opts);
+    code = await new Promise<number>((resolve) => {
+      const child = spawn('nsenter', [`--net=/run/netns/${info.netns}`, '--', process.execPath, __filename, '--worker', info.kubeconfig], { stdio: 'inherit' });
+      child.on('close', (c) => resolve(c ?? 1));
+    });
+  } finally {
+    await down(opts, { purge: true });
+    fs.rmSync(opts.home, { recursive: true, force: true });
+  }
+  process.exit(code);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
