@@ -15,6 +15,8 @@ export const CERTIFICATE_CONTROLLERS = ['csrapproving', 'csrsigning', 'csrcleane
 export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'node-ipam', 'node-lifecycle', 'garbage-collector', 'pv-binder', 'invalid-pods'];
 // Node failure: taint-based eviction and PodDisruptionBudgets.
 ALL_CONTROLLERS.push('taint-eviction', 'disruption');
+// The HorizontalPodAutoscaler (issue 10).
+ALL_CONTROLLERS.push('horizontalpodautoscaling');
 // TLS bootstrapping (added apart so that the list above stays one line others may edit).
 ALL_CONTROLLERS.push(...CERTIFICATE_CONTROLLERS);
 
@@ -42,6 +44,12 @@ export const controllerManagerFlags = {
   clusterSigningKeyFile: '',
   /** Lifetime of issued certificates (a Go duration); requests may ask for less. */
   clusterSigningDuration: '8760h',
+  /** Seconds between two looks at each HorizontalPodAutoscaler (upstream 15 s). */
+  horizontalPodAutoscalerSyncPeriod: 15,
+  /** Seconds of recommendations a scale-down looks back on, for HPAs without spec.behavior (upstream 5 min). */
+  horizontalPodAutoscalerDownscaleStabilization: 300,
+  /** The usage ratio's distance from 1 within which the HPA does not scale. */
+  horizontalPodAutoscalerTolerance: 0.1,
 };
 
 export type ControllerManagerConfig = Parsed<typeof controllerManagerFlags> & {
@@ -81,6 +89,9 @@ export function checkControllerManagerConfig<C extends ControllerManagerConfig>(
     throw new ControllerManagerConfigError(`--cluster-signing-duration ${JSON.stringify(config.clusterSigningDuration)} is not a positive duration such as 8760h or 2m`);
   if (!config.clusterSigningCertFile !== !config.clusterSigningKeyFile)
     throw new ControllerManagerConfigError('--cluster-signing-cert-file and --cluster-signing-key-file go together');
+  if (!(config.horizontalPodAutoscalerSyncPeriod > 0)) throw new ControllerManagerConfigError(`--horizontal-pod-autoscaler-sync-period ${config.horizontalPodAutoscalerSyncPeriod} must be a number of seconds greater than 0`);
+  if (!(config.horizontalPodAutoscalerDownscaleStabilization >= 0)) throw new ControllerManagerConfigError(`--horizontal-pod-autoscaler-downscale-stabilization ${config.horizontalPodAutoscalerDownscaleStabilization} must be a number of seconds, 0 or more`);
+  if (!(config.horizontalPodAutoscalerTolerance >= 0)) throw new ControllerManagerConfigError(`--horizontal-pod-autoscaler-tolerance ${config.horizontalPodAutoscalerTolerance} must be 0 or more`);
   const unknown = config.controllers.filter((c) => !ALL_CONTROLLERS.includes(c));
   if (unknown.length) throw new ControllerManagerConfigError(`unknown controllers: ${unknown.join(', ')} (known: ${ALL_CONTROLLERS.join(', ')})`);
   return config;
