@@ -64,6 +64,7 @@ describe('metrics pipeline and HorizontalPodAutoscaler', function () {
     // The burner alone keeps at least a tenth of a core busy; the machine uses memory.
     assert.ok(Number(m[1]) >= 100, `node CPU ${m[1]}m`);
     assert.ok(Number(m[3]) > 0);
+    assert.match(await k.out(['top', 'node', opts.nodeName!, '--no-headers']), new RegExp(`^${opts.nodeName}\\s+\\d+m\\s+\\d+%`));
     const raw = JSON.parse(await k.out(['get', '--raw', `/apis/metrics.k8s.io/v1beta1/nodes/${opts.nodeName}`]));
     assert.equal(raw.kind, 'NodeMetrics');
     assert.match(raw.window, /^\d+(\.\d+)?s$/);
@@ -80,6 +81,8 @@ describe('metrics pipeline and HorizontalPodAutoscaler', function () {
     const cpu = Number(/^burner-\S+\s+(\d+)m/m.exec(out)![1]);
     // Capped at 150m by its CFS quota: the reading is the cgroup's, not the machine's.
     assert.ok(cpu >= 100 && cpu <= 170, `burner CPU ${cpu}m`);
+    const podName = /^(burner-\S+)/m.exec(out)![1];
+    assert.match(await k.out(['top', 'pod', podName, '--no-headers']), new RegExp(`^${podName}\\s+\\d+m\\s+\\d+Mi`));
     const containers = await k.out(['top', 'pods', '--containers', '-l', 'app=burner', '--no-headers']);
     assert.match(containers, /^burner-\S+\s+burn\s+\d+m\s+\d+Mi\s*$/m);
     const all = await k.out(['top', 'pods', '-A', '--no-headers']);
@@ -160,6 +163,7 @@ spec:
 
   it('bench:controllers\' hpaReaction measures load → scale → new replica created → Running, and cleans up', async () => {
     const r = await hpaReaction({ kubeconfig: info.kubeconfig, netns: info.netns });
+    console.log(`      hpaReaction: ${JSON.stringify(r)}`);
     // Server stamps are whole seconds: the scale is never stamped after the pod it caused.
     assert.ok(r.loadToScaleMs > 0 && r.loadToScaleMs <= r.loadToNewReplicaCreatedMs, JSON.stringify(r));
     assert.ok(r.loadToNewReplicaCreatedMs <= r.loadToNewReplicaRunningMs, JSON.stringify(r));
