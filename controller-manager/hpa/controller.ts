@@ -126,6 +126,7 @@ export class HpaController {
     for (const c of plan.conditions) conditions = setCondition(conditions, c.type, c.c, nowIso);
 
     if (plan.error) {
+      this.recorder.event(hpa, 'Warning', plan.error.reason, plan.error.message);
       this.recorder.event(hpa, 'Warning', 'FailedComputeMetricsReplicas', `invalid metrics (${plan.statuses.filter((s) => !s.type).length} invalid out of ${plan.statuses.length}), first error is: ${plan.error.message}`);
       await this.writeStatus(hpa, nextStatus(hpa.status, { currentReplicas, desiredReplicas: hpa.status?.desiredReplicas ?? currentReplicas, metrics: hpa.status?.currentMetrics ?? [], conditions }));
       return;

@@ -52,7 +52,7 @@ describe('hpa plan', () => {
     assert.deepEqual(none.scalingActive, {
       status: 'False',
       reason: 'FailedGetResourceMetric',
-      message: 'the HPA was unable to compute the replica count: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: the server is gone',
+      message: 'the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: the server is gone',
     });
     const pods: MetricSpec = { type: 'Pods', pods: { metric: { name: 'qps' }, target: { type: 'AverageValue', averageValue: '1' } } };
     const down = proposeReplicas(hpa([cpu(50), pods]), 4, [pod('a')], { ok: true, items: [pm('a', '10m', '1Mi')] }, opts);

@@ -79,15 +79,17 @@ export function proposeReplicas(hpa: Hpa, currentReplicas: number, pods: Pod[], 
     const resource = src.name as ResourceName;
     if (resource !== 'cpu' && resource !== 'memory') return fail(`unable to get metrics for resource ${resource}: the resource metrics API reports only cpu and memory`);
     const container = key === 'containerResource' ? (src as { container?: string }).container : undefined;
-    if (!metrics.ok) return fail(`unable to get metrics for resource ${resource}: unable to fetch metrics from resource metrics API: ${metrics.error}`);
-    if (metrics.items.length === 0) return fail(`unable to get metrics for resource ${resource}: no metrics returned from resource metrics API`);
     const t = src.target;
     let target: Target;
     if (t.type === 'Utilization' && typeof t.averageUtilization === 'number') target = { type: 'Utilization', averageUtilization: t.averageUtilization };
     else if (t.type === 'AverageValue' && t.averageValue !== undefined) target = { type: 'AverageValue', averageValueMilli: parseQuantity(t.averageValue) * 1000 };
     else return fail(`invalid resource metric source: neither a utilization target nor a value target was set`);
+    // Upstream's wording: the calculator's error inside "failed to get <resource> utilization|usage".
+    const prefix = `failed to get ${resource} ${target.type === 'Utilization' ? 'utilization' : 'usage'}: `;
+    if (!metrics.ok) return fail(`${prefix}unable to get metrics for resource ${resource}: unable to fetch metrics from resource metrics API: ${metrics.error}`);
+    if (metrics.items.length === 0) return fail(`${prefix}unable to get metrics for resource ${resource}: no metrics returned from resource metrics API`);
     const r = calcResourceReplicas(currentReplicas, target, resource, pods, podSamples(metrics.items, resource, container), o, container);
-    if (!r.ok) return fail(`failed to get ${resource} utilization: ${r.error}`);
+    if (!r.ok) return fail(`${prefix}${r.error}`);
     const current = target.type === 'Utilization' ? { averageUtilization: r.utilization, averageValue: milliQuantity(r.averageMilli) } : { averageValue: milliQuantity(r.averageMilli) };
     statuses[i] = key === 'resource' ? { type: 'Resource', resource: { name: resource, current } } : { type: 'ContainerResource', containerResource: { name: resource, container: container ?? '', current } };
     const what = key === 'resource' ? `${resource} resource` : `${resource} container resource`;
