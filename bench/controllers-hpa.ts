@@ -21,15 +21,19 @@ export interface HpaReactionOptions {
   pollMs?: number;
 }
 
-/** Milliseconds from the load start (kubectl exec of the burner returned); scale and creation have whole-second stamps. */
+/**
+ * Flat JSON fields for bench:controllers' line (`Object.assign(result, await hpaReaction({ kubeconfig }))`
+ * from its worker, already inside the cluster's netns). Milliseconds from the load start (kubectl
+ * exec of the burner returned); the scale and the creation are whole-second server stamps.
+ */
 export interface HpaReaction {
   /** Load start → the HPA wrote the new scale (its status.lastScaleTime). */
-  loadToScaleMs: number;
-  /** Load start → the new replica's pod exists. */
-  loadToNewReplicaCreatedMs: number;
-  /** Load start → the new replica's pod is Running. */
-  loadToNewReplicaRunningMs: number;
-  pollMs: number;
+  hpa_load_to_scale_ms: number;
+  /** Load start → the new replica's pod exists (its creationTimestamp). */
+  hpa_load_to_new_replica_created_ms: number;
+  /** Load start → the new replica's pod seen Running. */
+  hpa_load_to_new_replica_running_ms: number;
+  hpa_poll_ms: number;
 }
 
 type PodList = { items: { metadata: { name: string; creationTimestamp?: string; deletionTimestamp?: string }; status: { phase?: string } }[] };
@@ -62,10 +66,10 @@ export async function hpaReaction(o: HpaReactionOptions): Promise<HpaReaction> {
     const h = await k.json<{ status?: { lastScaleTime?: string } }>(['-n', ns, 'get', 'hpa', name]);
     const at = (ts: string | undefined) => Math.max(0, (Date.parse(ts ?? '') || fresh.at) - t0);
     return {
-      loadToScaleMs: at(h.status?.lastScaleTime),
-      loadToNewReplicaCreatedMs: at(fresh.pod.metadata.creationTimestamp),
-      loadToNewReplicaRunningMs: fresh.at - t0,
-      pollMs,
+      hpa_load_to_scale_ms: at(h.status?.lastScaleTime),
+      hpa_load_to_new_replica_created_ms: at(fresh.pod.metadata.creationTimestamp),
+      hpa_load_to_new_replica_running_ms: fresh.at - t0,
+      hpa_poll_ms: pollMs,
     };
   } finally {
     await k.run(['-n', ns, 'delete', 'hpa', name, '--ignore-not-found', '--wait=false']).catch(() => undefined);

@@ -165,8 +165,8 @@ spec:
     const r = await hpaReaction({ kubeconfig: info.kubeconfig, netns: info.netns });
     console.log(`      hpaReaction: ${JSON.stringify(r)}`);
     // Server stamps are whole seconds: the scale is never stamped after the pod it caused.
-    assert.ok(r.loadToScaleMs > 0 && r.loadToScaleMs <= r.loadToNewReplicaCreatedMs, JSON.stringify(r));
-    assert.ok(r.loadToNewReplicaCreatedMs <= r.loadToNewReplicaRunningMs, JSON.stringify(r));
+    assert.ok(r.hpa_load_to_scale_ms > 0 && r.hpa_load_to_scale_ms <= r.hpa_load_to_new_replica_created_ms, JSON.stringify(r));
+    assert.ok(r.hpa_load_to_new_replica_created_ms <= r.hpa_load_to_new_replica_running_ms, JSON.stringify(r));
     assert.equal((await k.out(['get', 'deployments', '-o', 'name'])).includes('hpa-bench-'), false);
   });
 });
