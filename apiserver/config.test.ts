@@ -14,4 +14,10 @@ describe('apiserver flags', () => {
   it('refuses seconds that are not whole', () => {
     assert.throws(() => parseApiserverConfig([...tls, '--default-unreachable-toleration-seconds=2.5']), (e: unknown) => e instanceof ConfigError && /--default-unreachable-toleration-seconds must be a whole number of seconds/.test(e.message));
   });
+
+  it('the Metrics API resolution: 15 s unless given, 0 turns it off, a negative one is refused', () => {
+    assert.equal(parseApiserverConfig(tls).metricResolution, 15);
+    assert.equal(parseApiserverConfig([...tls, '--metric-resolution=0']).metricResolution, 0);
+    assert.throws(() => parseApiserverConfig([...tls, '--metric-resolution=-1']), (e: unknown) => e instanceof ConfigError && /--metric-resolution must be a number of seconds/.test(e.message));
+  });
 });

@@ -22,6 +22,8 @@ export const APISERVER_FLAGS = {
   defaultNotReadyTolerationSeconds: 300,
   /** DefaultTolerationSeconds admission: tolerationSeconds of the unreachable:NoExecute toleration added to pods. */
   defaultUnreachableTolerationSeconds: 300,
+  /** Seconds between scrapes of the kubelets for the built-in Metrics API (metrics.k8s.io); 0 turns it off. */
+  metricResolution: 15,
 };
 
 export interface ApiserverConfig {
@@ -43,6 +45,8 @@ export interface ApiserverConfig {
   /** Seconds; 300 when not given (upstream's default). */
   defaultNotReadyTolerationSeconds?: number;
   defaultUnreachableTolerationSeconds?: number;
+  /** Seconds between kubelet scrapes for metrics.k8s.io; 0 or unset: the Metrics API is not served. */
+  metricResolution?: number;
 }
 
 export class ConfigError extends Error {
@@ -70,6 +74,7 @@ export function apiserverConfigFromFlags(f: Parsed<typeof APISERVER_FLAGS>): Api
     if (!f[k]) throw new ConfigError(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is required`);
   for (const k of ['defaultNotReadyTolerationSeconds', 'defaultUnreachableTolerationSeconds'] as const)
     if (!Number.isSafeInteger(f[k])) throw new ConfigError(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} must be a whole number of seconds, not ${f[k]}`);
+  if (!(f.metricResolution >= 0)) throw new ConfigError(`--metric-resolution must be a number of seconds, 0 or more, not ${f.metricResolution}`);
   return {
     etcdServers: f.etcdServers.split(',').map((s) => s.trim()).filter(Boolean),
     etcdPrefix: f.etcdPrefix,
@@ -87,5 +92,6 @@ export function apiserverConfigFromFlags(f: Parsed<typeof APISERVER_FLAGS>): Api
     logLevel: f.logLevel,
     defaultNotReadyTolerationSeconds: f.defaultNotReadyTolerationSeconds,
     defaultUnreachableTolerationSeconds: f.defaultUnreachableTolerationSeconds,
+    metricResolution: f.metricResolution,
   };
 }

@@ -10,6 +10,9 @@ import { startGrpcServer } from './grpc/server';
 import { startRestServer } from './rest/server';
 import { DEFAULT_TOLERATION_SECONDS } from './admission';
 import { TokenAuthenticator } from './auth/token-authenticator';
+import { MetricsScraper } from './metrics-api/scraper';
+import { withMetricsApi } from './metrics-api/registry';
+import type { Registry } from './registry/types';
 
 const log = componentLogger('apiserver');
 
@@ -77,11 +80,22 @@ export async function startApiserver(config: ApiserverConfig): Promise<RunningAp
     log.info({}, 'watch caches started');
     // Bootstrap tokens authenticate on both doors (joining kubelets use gRPC, kubectl REST).
     const tokens = new TokenAuthenticator(registry);
-    const grpcServer = await startGrpcServer({ registry, host: config.bindAddress, port: config.grpcPort, tls, tokens });
+    const kubeletClient = config.kubeletClientCertificate && config.kubeletClientKey
+      ? { cert: fs.readFileSync(config.kubeletClientCertificate), key: fs.readFileSync(config.kubeletClientKey) }
+      : undefined;
+    // The Metrics API is served only where it can work: with an identity towards the kubelets.
+    let served: Registry = registry;
+    if (kubeletClient && config.metricResolution) {
+      const scraper = new MetricsScraper({ registry, ca: tls.ca, clientCert: kubeletClient, resolutionMs: config.metricResolution * 1000 });
+      scraper.start();
+      cleanups.push(() => scraper.stop());
+      served = withMetricsApi(registry, scraper.store);
+    }
+    const grpcServer = await startGrpcServer({ registry: served, host: config.bindAddress, port: config.grpcPort, tls, tokens });
     cleanups.push(() => grpcServer.close());
     log.info({ port: grpcServer.port }, 'grpc door listening');
     const rest = await startRestServer({
-      registry,
+      registry: served,
       host: config.bindAddress,
       port: config.securePort,
       tls,
@@ -89,9 +103,7 @@ export async function startApiserver(config: ApiserverConfig): Promise<RunningAp
       nodeProxy: {
         registry,
         ca: tls.ca,
-        clientCert: config.kubeletClientCertificate && config.kubeletClientKey
-          ? { cert: fs.readFileSync(config.kubeletClientCertificate), key: fs.readFileSync(config.kubeletClientKey) }
-          : undefined,
+        clientCert: kubeletClient,
       },
       etcdHealthy: () => (registry.cachesStarted() ? withTimeout(store.currentRevision(), 2000).then(() => true, () => false) : Promise.resolve(false)),
     });

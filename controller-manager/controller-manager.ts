@@ -28,6 +28,8 @@ import { CsrCleaner } from './certificates/cleaner-controller';
 import type { CsrObject } from './certificates/csr-object';
 import { BOOTSTRAP_TOKEN_NAMESPACE } from '../lib/api/bootstrap-token';
 import { batchControllers } from './batch-controllers';
+import { HpaController, type HpaControllerOptions } from './hpa/controller';
+import type { Hpa } from './hpa/types';
 
 export interface ControllersOptions {
   client: ApiClient;
@@ -39,6 +41,8 @@ export interface ControllersOptions {
   nodeEviction?: Partial<DisruptionParams>;
   /** Names of controllers to run; default all. */
   controllers?: string[];
+  /** The HPA controller's periods; upstream's defaults when not given. */
+  hpa?: Partial<HpaControllerOptions>;
   /** The cluster CA for csrsigning; without it csrsigning does not run (as upstream). */
   signing?: SigningOptions;
   /** The Job controller's first pod-failure backoff (--job-backoff-base); upstream's 10 s when unset. */
@@ -134,6 +138,12 @@ export class Controllers {
       csrapproving: () => new CsrApprovingController(client, csrs(), nodes),
       csrsigning: () => (this.opts.signing ? new CsrSigningController(client, csrs(), this.opts.signing) : idle('csrsigning', 'no --cluster-signing-cert-file/--cluster-signing-key-file given')),
       csrcleaner: () => new CsrCleaner(client, csrs()),
+      horizontalpodautoscaling: () =>
+        new HpaController(client, inf<Hpa>(Resources.horizontalpodautoscalers), pods, recorder('horizontal-pod-autoscaler'), {
+          syncPeriodMs: 15_000,
+          downscaleStabilizationMs: 300_000,
+          ...this.opts.hpa,
+        }),
       tokencleaner: () => new TokenCleaner(client, inf<KObject>(Resources.secrets, BOOTSTRAP_TOKEN_NAMESPACE)),
       ...batchControllers({ client, pods, inf, recorder, jobBackoffBaseMs: this.opts.jobBackoffBaseMs }),
     };

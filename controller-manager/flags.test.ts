@@ -27,6 +27,13 @@ describe('controller-manager flags', () => {
     assert.equal(parse([]).clusterSigningDuration, '8760h');
   });
 
+  it("the HPA controller's periods: upstream's defaults and flag names", () => {
+    const d = parse([]);
+    assert.deepEqual([d.horizontalPodAutoscalerSyncPeriod, d.horizontalPodAutoscalerDownscaleStabilization, d.horizontalPodAutoscalerTolerance], [15, 300, 0.1]);
+    const c = parse(['--horizontal-pod-autoscaler-sync-period=2', '--horizontal-pod-autoscaler-downscale-stabilization=10', '--controllers=horizontalpodautoscaling']);
+    assert.deepEqual([c.horizontalPodAutoscalerSyncPeriod, c.horizontalPodAutoscalerDownscaleStabilization, c.controllers], [2, 10, ['horizontalpodautoscaling']]);
+  });
+
   const bad: [string, string[], RegExp][] = [
     ['no kubeconfig', ['--kubeconfig='], /--kubeconfig is required/],
     ['a cluster CIDR that is not one', ['--cluster-cidr=10.244.0.0'], /--cluster-cidr: invalid CIDR/],
@@ -38,6 +45,8 @@ describe('controller-manager flags', () => {
     ['an unhealthy-zone threshold over 1', ['--unhealthy-zone-threshold=2'], /--unhealthy-zone-threshold 2 must be a fraction/],
     ['a fractional cluster size', ['--large-cluster-size-threshold=2.5'], /--large-cluster-size-threshold 2.5 must be a whole number/],
     ['a signing duration that is not one', ['--cluster-signing-duration=1y'], /--cluster-signing-duration "1y" is not a positive duration/],
+    ['a zero HPA sync period', ['--horizontal-pod-autoscaler-sync-period=0'], /--horizontal-pod-autoscaler-sync-period 0 must be a number of seconds greater than 0/],
+    ['a negative HPA tolerance', ['--horizontal-pod-autoscaler-tolerance=-0.1'], /--horizontal-pod-autoscaler-tolerance -0.1 must be 0 or more/],
     ['a signing cert without its key', ['--cluster-signing-cert-file=/ca.crt'], /--cluster-signing-cert-file and --cluster-signing-key-file go together/],
   ];
   for (const [name, argv, msg] of bad) {

@@ -17,6 +17,8 @@ export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'node-i
 ALL_CONTROLLERS.push('taint-eviction', 'disruption');
 // Batch: Jobs, CronJobs and the TTL of finished Jobs.
 ALL_CONTROLLERS.push('job', 'cronjob', 'ttl-after-finished');
+// The HorizontalPodAutoscaler (issue 10).
+ALL_CONTROLLERS.push('horizontalpodautoscaling');
 // TLS bootstrapping (added apart so that the list above stays one line others may edit).
 ALL_CONTROLLERS.push(...CERTIFICATE_CONTROLLERS);
 
@@ -49,6 +51,12 @@ export const controllerManagerFlags = {
    * minutes. Upstream fixes it at 10s; k8ts makes it a flag so tests need not wait.
    */
   jobBackoffBase: '10s',
+  /** Seconds between two looks at each HorizontalPodAutoscaler (upstream 15 s). */
+  horizontalPodAutoscalerSyncPeriod: 15,
+  /** Seconds of recommendations a scale-down looks back on, for HPAs without spec.behavior (upstream 5 min). */
+  horizontalPodAutoscalerDownscaleStabilization: 300,
+  /** The usage ratio's distance from 1 within which the HPA does not scale. */
+  horizontalPodAutoscalerTolerance: 0.1,
 };
 
 export type ControllerManagerConfig = Parsed<typeof controllerManagerFlags> & {
@@ -90,6 +98,9 @@ export function checkControllerManagerConfig<C extends ControllerManagerConfig>(
     throw new ControllerManagerConfigError(`--job-backoff-base ${JSON.stringify(config.jobBackoffBase)} is not a positive duration such as 10s or 500ms`);
   if (!config.clusterSigningCertFile !== !config.clusterSigningKeyFile)
     throw new ControllerManagerConfigError('--cluster-signing-cert-file and --cluster-signing-key-file go together');
+  if (!(config.horizontalPodAutoscalerSyncPeriod > 0)) throw new ControllerManagerConfigError(`--horizontal-pod-autoscaler-sync-period ${config.horizontalPodAutoscalerSyncPeriod} must be a number of seconds greater than 0`);
+  if (!(config.horizontalPodAutoscalerDownscaleStabilization >= 0)) throw new ControllerManagerConfigError(`--horizontal-pod-autoscaler-downscale-stabilization ${config.horizontalPodAutoscalerDownscaleStabilization} must be a number of seconds, 0 or more`);
+  if (!(config.horizontalPodAutoscalerTolerance >= 0)) throw new ControllerManagerConfigError(`--horizontal-pod-autoscaler-tolerance ${config.horizontalPodAutoscalerTolerance} must be 0 or more`);
   const unknown = config.controllers.filter((c) => !ALL_CONTROLLERS.includes(c));
   if (unknown.length) throw new ControllerManagerConfigError(`unknown controllers: ${unknown.join(', ')} (known: ${ALL_CONTROLLERS.join(', ')})`);
   return config;

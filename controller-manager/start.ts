@@ -38,6 +38,7 @@ export async function startControllerManager(config: ControllerManagerConfig): P
         },
         controllers: config.controllers.length ? config.controllers : undefined,
         jobBackoffBaseMs: parseGoDuration(config.jobBackoffBase),
+        hpa: { syncPeriodMs: config.horizontalPodAutoscalerSyncPeriod * 1000, downscaleStabilizationMs: config.horizontalPodAutoscalerDownscaleStabilization * 1000, calc: { tolerance: config.horizontalPodAutoscalerTolerance } },
         signing: config.clusterSigningCertFile
           ? { certFile: config.clusterSigningCertFile, keyFile: config.clusterSigningKeyFile, durationMs: parseGoDuration(config.clusterSigningDuration)! }
           : undefined,

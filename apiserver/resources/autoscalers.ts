@@ -29,6 +29,24 @@ function targets(h: H): string {
   return joinWithMore(metrics.map((m, i) => metricCell(m, cur[i])), 1, ', ');
 }
 
+/**
+ * autoscaling/v2's behavior defaults, filled in only when behavior is given (an HPA without it keeps
+ * the controller's older rules): scale up by the larger of 4 pods or 100% per 15 s with no
+ * stabilization, scale down by up to 100% per 15 s. The scale-down window stays unset: the
+ * controller reads it from its --horizontal-pod-autoscaler-downscale-stabilization flag.
+ */
+function defaultBehavior(b: Obj): void {
+  const fill = (r: Obj | undefined, policies: Obj[], window?: number): Obj => {
+    const out = r && typeof r === 'object' ? r : {};
+    out.selectPolicy ??= 'Max';
+    if (!Array.isArray(out.policies)) out.policies = policies;
+    if (window !== undefined) out.stabilizationWindowSeconds ??= window;
+    return out;
+  };
+  b.scaleUp = fill(b.scaleUp, [{ type: 'Pods', value: 4, periodSeconds: 15 }, { type: 'Percent', value: 100, periodSeconds: 15 }], 0);
+  b.scaleDown = fill(b.scaleDown, [{ type: 'Percent', value: 100, periodSeconds: 15 }]);
+}
+
 function validate(o: KObject): FieldError[] {
   const spec = (o as H).spec;
   if (!spec) return [required('spec')];
@@ -204,6 +222,7 @@ export const horizontalpodautoscalers = defineResource({
     spec.minReplicas ??= 1;
     if (!Array.isArray(spec.metrics) || spec.metrics.length === 0)
       spec.metrics = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }];
+    if (spec.behavior && typeof spec.behavior === 'object') defaultBehavior(spec.behavior);
   },
   prepareForCreate: (o) => {
     (o as H).status = { currentReplicas: 0, desiredReplicas: 0 };

@@ -56,6 +56,17 @@ describe('new kinds: defaulting', () => {
     ['job template restartPolicy is not defaulted', jobs, { ...job, spec: { template: tmpl() } }, (o) => o.spec.template.spec.restartPolicy, undefined],
     ['cronjob policies', cronjobs, cj, (o) => [o.spec.concurrencyPolicy, o.spec.suspend, o.spec.successfulJobsHistoryLimit, o.spec.failedJobsHistoryLimit], ['Allow', false, 3, 1]],
     ['hpa min replicas and cpu metric', horizontalpodautoscalers, hpa, (o) => [o.spec.minReplicas, o.spec.metrics[0].resource], [1, { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } }]],
+    ['hpa without behavior keeps none', horizontalpodautoscalers, hpa, (o) => o.spec.behavior, undefined],
+    [
+      'hpa behavior filled with the defaults, the scale-down window left to the controller',
+      horizontalpodautoscalers,
+      { ...hpa, spec: { ...(hpa as any).spec, behavior: { scaleDown: { stabilizationWindowSeconds: 10, policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] } } } },
+      (o) => o.spec.behavior,
+      {
+        scaleUp: { selectPolicy: 'Max', policies: [{ type: 'Pods', value: 4, periodSeconds: 15 }, { type: 'Percent', value: 100, periodSeconds: 15 }], stabilizationWindowSeconds: 0 },
+        scaleDown: { stabilizationWindowSeconds: 10, policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }], selectPolicy: 'Max' },
+      },
+    ],
     ['pv reclaim and phase', persistentvolumes, pv, (o) => [o.spec.persistentVolumeReclaimPolicy, o.spec.volumeMode, o.status.phase], ['Retain', 'Filesystem', 'Pending']],
     ['pvc mode and phase', persistentvolumeclaims, pvc, (o) => [o.spec.volumeMode, o.status.phase], ['Filesystem', 'Pending']],
     ['endpointslice port protocol', endpointslices, slice, (o) => o.ports[0], { port: 80, name: '', protocol: 'TCP' }],

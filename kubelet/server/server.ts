@@ -16,7 +16,8 @@ import { CriStreaming } from './cri-streaming';
 import { parseExecParams, serveExec, type StreamKind } from './exec-bridge';
 import { connectInNetns } from './netns-relay';
 import { servePortForwardUpgrade } from './port-forward';
-import { statsSummary } from './stats';
+import { collectSummary } from '../stats/collect';
+import { CpuRates } from '../stats/summary';
 import { processMetrics, type MetricsRegistry } from '../../lib/metrics/prometheus';
 
 export const APISERVER_CLIENT_CN = 'kube-apiserver-kubelet-client';
@@ -59,6 +60,8 @@ export class KubeletServer {
   private server?: https.Server;
   private readonly sockets = new Set<Socket>();
   private readonly streaming: CriStreaming;
+  /** Baselines for the CPU rates /stats/summary reports. */
+  private readonly cpuRates = new CpuRates();
   port = 0;
 
   constructor(private readonly o: KubeletServerOptions) {
@@ -130,7 +133,7 @@ export class KubeletServer {
       return text(res, 200, JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: {}, items: this.o.pods() }), 'application/json');
     }
     if (p === '/stats/summary') {
-      const summary = await statsSummary(this.o.nodeName, this.o.cgroupRoot, this.o.pods());
+      const summary = await collectSummary({ nodeName: this.o.nodeName, cgroupRoot: this.o.cgroupRoot, pods: this.o.pods(), cri: this.o.cri, rates: this.cpuRates });
       return text(res, 200, JSON.stringify(summary), 'application/json');
     }
     const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)\/?$/.exec(p);

@@ -53,7 +53,8 @@ export interface DeleteOptions {
 }
 
 export interface ApiClient {
-  get<T extends KObject = KObject>(rt: ResourceType, namespace: string | undefined, name: string): Promise<T>;
+  /** subresource: 'scale' reads a workload's autoscaling/v1 Scale (the HPA controller). */
+  get<T extends KObject = KObject>(rt: ResourceType, namespace: string | undefined, name: string, subresource?: string): Promise<T>;
   list<T extends KObject = KObject>(rt: ResourceType, namespace?: string, opts?: ListOptions): Promise<KList<T>>;
   create<T extends KObject = KObject>(rt: ResourceType, obj: T, subresource?: string): Promise<T>;
   update<T extends KObject = KObject>(rt: ResourceType, obj: T): Promise<T>;

@@ -115,8 +115,8 @@ export class GrpcApiClient implements ApiClient {
     });
   }
 
-  async get<T extends KObject>(rt: ResourceType, namespace: string | undefined, name: string): Promise<T> {
-    const res = await this.unary<{ object: Buffer }>('get', { ref: refOf(rt, namespace, name) });
+  async get<T extends KObject>(rt: ResourceType, namespace: string | undefined, name: string, subresource = ''): Promise<T> {
+    const res = await this.unary<{ object: Buffer }>('get', { ref: refOf(rt, namespace, name, subresource) });
     return fromJson<T>(res.object);
   }
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Resources } from '../../lib/api/resources';
 import { CGROUP_MOUNT } from '../../kubelet/pods/cgroups';
 import { milliCpuToShares, podCgroupPath, qosCgroupPath } from '../../kubelet/pods/pod-cgroups';
-import { cgroupUsage } from '../../kubelet/server/stats';
+import { readCgroup } from '../../kubelet/stats/cgroup-reader';
 import { sh, startPodHarness, type PodHarness } from './pod-harness';
 
 describe('kubelet QoS tier cgroups', function () {
@@ -40,7 +40,7 @@ describe('kubelet QoS tier cgroups', function () {
     // The stats endpoint reads the pod cgroup from the same path the pod was put in.
     const b = await getPod('qos-b');
     assert.equal(fs.readFileSync(path.join(CGROUP_MOUNT, 'cpu', podCgroupPath(h!.env.cgroupRoot, b), 'cpu.shares'), 'utf8').trim(), '204');
-    assert.equal(typeof cgroupUsage(podCgroupPath(h!.env.cgroupRoot, b), new Date().toISOString()).cpu.usageCoreNanoSeconds, 'number');
+    assert.equal(typeof readCgroup(podCgroupPath(h!.env.cgroupRoot, b)).usageCoreNanoSeconds, 'number');
 
     await api.delete(Resources.pods, 'default', 'qos-a');
     await waitFor('qos-a gone', async () => !(await api.list(Resources.pods, 'default')).items.some((p) => p.metadata.name === 'qos-a'));
