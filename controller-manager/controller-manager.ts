@@ -127,7 +127,7 @@ export class Controllers {
           { rt: Resources.endpointslices, informer: inf<KObject>(Resources.endpointslices) },
         ]),
       'invalid-pods': () => new InvalidPodsController(client, pods as unknown as Informer<KObject>),
-      'pv-binder': () => new PVBinderController(client, inf<PV>(Resources.persistentvolumes), inf<PVC>(Resources.persistentvolumeclaims), recorder('persistentvolume-controller')),
+      'pv-binder': () => new PVBinderController(client, inf<PV>(Resources.persistentvolumes), inf<PVC>(Resources.persistentvolumeclaims), recorder('persistentvolume-controller'), inf<KObject>(Resources.storageclasses)),
       csrapproving: () => new CsrApprovingController(client, csrs(), nodes),
       csrsigning: () => (this.opts.signing ? new CsrSigningController(client, csrs(), this.opts.signing) : idle('csrsigning', 'no --cluster-signing-cert-file/--cluster-signing-key-file given')),
       csrcleaner: () => new CsrCleaner(client, csrs()),

@@ -19,6 +19,7 @@ import { ingresses } from './ingresses';
 import { roles, rolebindings, clusterroles, clusterrolebindings } from './rbac';
 import { poddisruptionbudgets } from './pod-disruption-budgets';
 import { certificatesigningrequests } from './certificate-signing-requests';
+import { storageclasses } from './storage-classes';
 
 export function allResources(): ResourceSpec[] {
   return [
@@ -29,6 +30,7 @@ export function allResources(): ResourceSpec[] {
     roles, rolebindings, clusterroles, clusterrolebindings,
     poddisruptionbudgets,
     certificatesigningrequests,
+    storageclasses,
   ];
 }
 
@@ -40,3 +42,4 @@ export {
   poddisruptionbudgets,
 };
 export { certificatesigningrequests };
+export { storageclasses };

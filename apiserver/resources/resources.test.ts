@@ -52,6 +52,7 @@ describe('resource definitions', () => {
       clusterrolebindings: ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', '', '', false],
       poddisruptionbudgets: ['policy/v1', 'PodDisruptionBudget', 'pdb', '', true],
       certificatesigningrequests: ['certificates.k8s.io/v1', 'CertificateSigningRequest', 'csr', '', false],
+      storageclasses: ['storage.k8s.io/v1', 'StorageClass', 'sc', '', false],
     });
   });
 

@@ -40,6 +40,7 @@ export const Resources = {
   poddisruptionbudgets: rt('policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true),
   clusterrolebindings: rt('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
   certificatesigningrequests: rt('certificates.k8s.io/v1', 'CertificateSigningRequest', 'certificatesigningrequests', false),
+  storageclasses: rt('storage.k8s.io/v1', 'StorageClass', 'storageclasses', false),
 } as const;
 
 export type ResourceName = keyof typeof Resources;
