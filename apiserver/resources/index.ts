@@ -19,12 +19,14 @@ import { ingresses } from './ingresses';
 import { roles, rolebindings, clusterroles, clusterrolebindings } from './rbac';
 import { poddisruptionbudgets } from './pod-disruption-budgets';
 import { certificatesigningrequests } from './certificate-signing-requests';
+import { controllerrevisions } from './controller-revisions';
 
 export function allResources(): ResourceSpec[] {
   return [
     namespaces, pods, nodes, services, endpoints, events, configmaps, secrets, serviceaccounts, persistentvolumes, persistentvolumeclaims,
     leases, endpointslices,
     replicasets, deployments, daemonsets, statefulsets,
+    controllerrevisions,
     jobs, cronjobs, horizontalpodautoscalers, ingresses,
     roles, rolebindings, clusterroles, clusterrolebindings,
     poddisruptionbudgets,
@@ -40,3 +42,4 @@ export {
   poddisruptionbudgets,
 };
 export { certificatesigningrequests };
+export { controllerrevisions };
