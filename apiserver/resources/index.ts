@@ -20,12 +20,14 @@ import { roles, rolebindings, clusterroles, clusterrolebindings } from './rbac';
 import { poddisruptionbudgets } from './pod-disruption-budgets';
 import { certificatesigningrequests } from './certificate-signing-requests';
 import { storageclasses } from './storage-classes';
+import { controllerrevisions } from './controller-revisions';
 
 export function allResources(): ResourceSpec[] {
   return [
     namespaces, pods, nodes, services, endpoints, events, configmaps, secrets, serviceaccounts, persistentvolumes, persistentvolumeclaims,
     leases, endpointslices,
     replicasets, deployments, daemonsets, statefulsets,
+    controllerrevisions,
     jobs, cronjobs, horizontalpodautoscalers, ingresses,
     roles, rolebindings, clusterroles, clusterrolebindings,
     poddisruptionbudgets,
@@ -43,3 +45,4 @@ export {
 };
 export { certificatesigningrequests };
 export { storageclasses };
+export { controllerrevisions };

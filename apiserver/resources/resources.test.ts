@@ -42,6 +42,7 @@ describe('resource definitions', () => {
       deployments: ['apps/v1', 'Deployment', 'deploy', 'all', true],
       daemonsets: ['apps/v1', 'DaemonSet', 'ds', 'all', true],
       statefulsets: ['apps/v1', 'StatefulSet', 'sts', 'all', true],
+      controllerrevisions: ['apps/v1', 'ControllerRevision', '', '', true],
       jobs: ['batch/v1', 'Job', '', 'all', true],
       cronjobs: ['batch/v1', 'CronJob', 'cj', 'all', true],
       horizontalpodautoscalers: ['autoscaling/v2', 'HorizontalPodAutoscaler', 'hpa', 'all', true],
