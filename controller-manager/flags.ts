@@ -17,6 +17,7 @@ export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'node-i
 ALL_CONTROLLERS.push('taint-eviction', 'disruption');
 // TLS bootstrapping (added apart so that the list above stays one line others may edit).
 ALL_CONTROLLERS.push(...CERTIFICATE_CONTROLLERS);
+ALL_CONTROLLERS.push('statefulset');
 
 export const controllerManagerFlags = {
   ...LEADER_GATED_FLAGS,
