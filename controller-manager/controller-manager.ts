@@ -90,6 +90,7 @@ export class Controllers {
       [deployments as unknown as Informer<KObject>, Resources.deployments, 'deployment', 'deployment-controller'],
       [replicaSets as unknown as Informer<KObject>, Resources.replicasets, 'replicaset', 'replicaset-controller'],
       [services as unknown as Informer<KObject>, Resources.services, 'endpoints', 'endpoints-controller'],
+      [once<KObject>(Resources.statefulsets), Resources.statefulsets, 'statefulset', 'statefulset-controller'],
     ];
     for (const [informer, rt, controller, component] of warnings) {
       if (!enabled.has(controller)) continue;

@@ -11,7 +11,7 @@ import { up, down, type ClusterInfo, type ClusterOptions } from '../../deploy/cl
 import { Kubectl } from '../harness/kubectl';
 import { waitFor } from '../harness/exec';
 
-const setYaml = (name: string, replicas: number, whenDeleted: 'Retain' | 'Delete') => `
+const setYaml = (name: string, replicas: number, whenDeleted: 'Retain' | 'Delete', whenScaled: 'Retain' | 'Delete' = 'Retain') => `
 apiVersion: v1
 kind: Service
 metadata: {name: ${name}}
@@ -27,7 +27,7 @@ spec:
   serviceName: ${name}
   replicas: ${replicas}
   selector: {matchLabels: {app: ${name}}}
-  persistentVolumeClaimRetentionPolicy: {whenDeleted: ${whenDeleted}, whenScaled: Retain}
+  persistentVolumeClaimRetentionPolicy: {whenDeleted: ${whenDeleted}, whenScaled: ${whenScaled}}
   template:
     metadata: {labels: {app: ${name}}}
     spec:
@@ -199,6 +199,18 @@ describe('StatefulSet with local-path volumes (real cluster, real kubectl)', fun
       return true;
     }, 120_000, 1000);
     assert.deepEqual(await pods('web'), []);
+  });
+
+  it('scaling down with whenScaled: Delete removes the scaled-away pod\'s claim and volume, keeps the others', async () => {
+    await k.run(['apply', '-f', '-'], setYaml('shrink', 2, 'Retain', 'Delete'));
+    await waitFor('shrink ready', async () => (await readyNames('shrink')).length === 2, 120_000, 1000);
+    const pv = (await waitFor('data-shrink-1 bound', () => pvOfClaim('data-shrink-1'), 30_000))!;
+    await k.run(['scale', 'sts', 'shrink', '--replicas=1']);
+    await waitFor('claim, volume and directory of shrink-1 gone', async () =>
+      !(await exists('pvc', 'data-shrink-1')) && !(await exists('pv', pv.metadata.name)) && !fs.existsSync(pv.spec.hostPath.path), 120_000, 1000);
+    assert.ok(await exists('pvc', 'data-shrink-0'));
+    const claim = await k.json<{ metadata: { ownerReferences?: unknown[] } }>(['get', 'pvc', 'data-shrink-0']);
+    assert.deepEqual(claim.metadata.ownerReferences ?? [], [], 'a claim in range has no owner under whenDeleted: Retain');
   });
 
   it('a kept claim deleted by hand releases its volume, which the node reclaims', async () => {
