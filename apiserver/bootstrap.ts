@@ -8,6 +8,7 @@ import { componentLogger } from '../lib/log';
 import { jsonEqual } from './resources/common';
 import type { CoreRegistry } from './registry/registry';
 import type { ResourceDef } from './registry/types';
+import { localPathStorageClass } from '../lib/api/storage';
 
 const log = componentLogger('apiserver', { part: 'bootstrap' });
 
@@ -108,6 +109,16 @@ export async function bootstrap(registry: CoreRegistry, o: BootstrapOptions): Pr
     (cur) => jsonEqual((cur as Endpoints).subsets, ep.subsets),
     (cur) => ({ ...cur, subsets: ep.subsets }),
   );
+
+  // The default StorageClass: created at a start when it is missing (as k3s re-applies its
+  // local-path class), never overwritten, so an administrator's edits to it are kept.
+  const sc = localPathStorageClass();
+  try {
+    await registry.create(registry.resolve('storage.k8s.io/v1', 'storageclasses')!, undefined, sc, {});
+    log.info({ name: sc.metadata.name }, 'default storage class created');
+  } catch (e) {
+    if (!isAlreadyExists(e)) throw e;
+  }
 
   await registry.resumeNamespaceCleanup();
 }

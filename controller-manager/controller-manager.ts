@@ -16,6 +16,9 @@ import { NODE_LEASE_NAMESPACE, NodeLifecycleController } from './node-lifecycle/
 import { ReplicaSetController } from './replicaset/controller';
 import { PVBinderController } from './pv-binder/controller';
 import { TaintEvictionController } from './taint-eviction/controller';
+import { StatefulSetController } from './statefulset/controller';
+import type { Claim, StatefulSet } from './statefulset/identity';
+import type { ControllerRevision } from './history/revisions';
 import { DisruptionController } from './disruption/controller';
 import type { PodDisruptionBudget } from '../lib/api/pdb';
 import type { DisruptionParams } from './node-lifecycle/zones';
@@ -82,12 +85,19 @@ export class Controllers {
     // CertificateSigningRequests are listed and watched only when a certificate controller runs.
     let csrInformer: Informer<CsrObject> | undefined;
     const csrs = () => (csrInformer ??= inf<CsrObject>(Resources.certificatesigningrequests));
+    // Informers more than one controller may need are made once, when the first asks.
+    const shared = new Map<string, Informer<KObject>>();
+    const once = <T extends KObject>(rt: (typeof Resources)[keyof typeof Resources]) => {
+      if (!shared.has(rt.resource)) shared.set(rt.resource, inf<KObject>(rt));
+      return shared.get(rt.resource)! as unknown as Informer<T>;
+    };
     // Invalid objects never reach the controllers (the informers skip them); the owners of the
     // kinds users edit say so on the object.
     const warnings: [Informer<KObject>, (typeof Resources)[keyof typeof Resources], string, string][] = [
       [deployments as unknown as Informer<KObject>, Resources.deployments, 'deployment', 'deployment-controller'],
       [replicaSets as unknown as Informer<KObject>, Resources.replicasets, 'replicaset', 'replicaset-controller'],
       [services as unknown as Informer<KObject>, Resources.services, 'endpoints', 'endpoints-controller'],
+      [once<KObject>(Resources.statefulsets), Resources.statefulsets, 'statefulset', 'statefulset-controller'],
     ];
     for (const [informer, rt, controller, component] of warnings) {
       if (!enabled.has(controller)) continue;
@@ -132,9 +142,22 @@ export class Controllers {
           // cache to be found as its dependents (without them, a deleted Service's slices leaked).
           { rt: Resources.services, informer: services as unknown as Informer<KObject> },
           { rt: Resources.endpointslices, informer: inf<KObject>(Resources.endpointslices) },
+          // StatefulSets own their pods, revisions and (by their retention policy) claims; pods own scaled-away claims.
+          { rt: Resources.statefulsets, informer: once<KObject>(Resources.statefulsets) },
+          { rt: Resources.persistentvolumeclaims, informer: once<KObject>(Resources.persistentvolumeclaims) },
+          { rt: Resources.controllerrevisions, informer: once<KObject>(Resources.controllerrevisions) },
         ]),
       'invalid-pods': () => new InvalidPodsController(client, pods as unknown as Informer<KObject>),
-      'pv-binder': () => new PVBinderController(client, inf<PV>(Resources.persistentvolumes), inf<PVC>(Resources.persistentvolumeclaims), recorder('persistentvolume-controller')),
+      'pv-binder': () => new PVBinderController(client, inf<PV>(Resources.persistentvolumes), once<PVC>(Resources.persistentvolumeclaims), recorder('persistentvolume-controller'), inf<KObject>(Resources.storageclasses)),
+      statefulset: () =>
+        new StatefulSetController(
+          client,
+          once<StatefulSet>(Resources.statefulsets),
+          pods,
+          once<Claim>(Resources.persistentvolumeclaims),
+          once<ControllerRevision>(Resources.controllerrevisions),
+          recorder('statefulset-controller'),
+        ),
       csrapproving: () => new CsrApprovingController(client, csrs(), nodes),
       csrsigning: () => (this.opts.signing ? new CsrSigningController(client, csrs(), this.opts.signing) : idle('csrsigning', 'no --cluster-signing-cert-file/--cluster-signing-key-file given')),
       csrcleaner: () => new CsrCleaner(client, csrs()),

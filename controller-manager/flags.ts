@@ -21,6 +21,7 @@ ALL_CONTROLLERS.push('job', 'cronjob', 'ttl-after-finished');
 ALL_CONTROLLERS.push('horizontalpodautoscaling');
 // TLS bootstrapping (added apart so that the list above stays one line others may edit).
 ALL_CONTROLLERS.push(...CERTIFICATE_CONTROLLERS);
+ALL_CONTROLLERS.push('statefulset');
 
 export const controllerManagerFlags = {
   ...LEADER_GATED_FLAGS,

@@ -11,6 +11,7 @@ import { Resources } from '../lib/api/resources';
 import type { ApiClient } from '../lib/client/api-client';
 import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-client';
 import { Informer } from '../lib/client/informer';
+import { LocalPathProvisioner } from './local-path/provisioner';
 import { EventRecorder } from '../lib/client/event-recorder';
 import { loadKubeconfig } from '../lib/client/kubeconfig';
 import { componentLogger, type Logger } from '../lib/log';
@@ -111,6 +112,7 @@ export class Kubelet {
   private readonly probes: ProbeManager;
   private readonly workers: PodWorkers;
   private readonly serverPlan: ServerPlan;
+  private readonly localPath: LocalPathProvisioner;
 
   /** The gRPC client (not a test's in-memory one): certificate rotation switches its credentials. */
   get grpcClient(): GrpcApiClient | undefined {
@@ -172,7 +174,18 @@ export class Kubelet {
     this.pods.addHandler({
       onAdd: (p) => this.podChanged(p, true),
       onUpdate: (o, p) => this.podChanged(p, isActivePod(o) !== isActivePod(p)),
-      onDelete: (p) => this.podDeleted(p),
+      onDelete: (p) => {
+        this.podDeleted(p);
+        this.localPath.podGone();
+      },
+    });
+    // The local-path StorageClass's volumes on this node: provisioned here, reclaimed here.
+    this.localPath = new LocalPathProvisioner({
+      client: this.client,
+      nodeName: cfg.nodeName,
+      baseDir: path.join(cfg.rootDir, 'local-path'),
+      pods: () => this.pods.list(),
+      node: () => this.nodeInformer.get(undefined, cfg.nodeName),
     });
 
     this.serverPlan = this.planServer();
@@ -203,6 +216,8 @@ export class Kubelet {
       this.undo.push(() => this.workers.stop(), () => this.probes.stop(), () => this.objects.stop());
       await this.pods.start();
       this.undo.push(() => this.pods.stop());
+      await this.localPath.start();
+      this.undo.push(() => this.localPath.stop());
       this.volumes.start();
       this.undo.push(() => this.volumes.stop());
       // The tiers exist (with their shares) before the first pod cgroup goes into one.

@@ -16,6 +16,12 @@ import { buildProfile, type Profile } from './framework/registry';
 import { findNode } from './framework/schedule-one';
 import { SchedulingQueue } from './scheduling-queue';
 import type { SchedulerMetrics } from './metrics';
+import { allBound, checkPodVolumes, VOLUME_CONFLICT_REASON, type ClaimLike, type Lookups, type VolumeLike } from './volume-binding';
+import { SELECTED_NODE_ANNOTATION, type StorageClass } from '../lib/api/storage';
+
+/** How long a pod's binding waits for its WaitForFirstConsumer claims to be provisioned and bound. */
+const VOLUME_BIND_TIMEOUT_MS = 120_000;
+const VOLUME_BIND_POLL_MS = 200;
 
 export interface SchedulerOptions {
   client: ApiClient;
@@ -46,11 +52,16 @@ export class Scheduler {
   private readonly log = componentLogger('scheduler');
   private readonly pods: Informer<Pod>;
   private readonly nodes: Informer<Node>;
+  private readonly claims: Informer<ClaimLike>;
+  private readonly volumes: Informer<VolumeLike>;
+  private readonly classes: Informer<KObject>;
+  private readonly volumeLookups: Lookups;
   private readonly queue: SchedulingQueue;
   private readonly assumed = new AssumeCache();
   private readonly recorder: EventRecorder;
   private readonly profile: Profile;
   private started = false;
+  private stopping = false;
   /** Binding requests in flight (the binding cycle runs beside the scheduling of the next pods). */
   private readonly binding = new Set<Promise<void>>();
   /** Pods whose current state failed the pod check: not scheduled until they are valid again. */
@@ -61,6 +72,14 @@ export class Scheduler {
   constructor(private readonly opts: SchedulerOptions) {
     this.pods = new Informer<Pod>(opts.client, Resources.pods, { name: 'scheduler-pods' });
     this.nodes = new Informer<Node>(opts.client, Resources.nodes, { name: 'scheduler-nodes' });
+    this.claims = new Informer<ClaimLike>(opts.client, Resources.persistentvolumeclaims, { name: 'scheduler-claims' });
+    this.volumes = new Informer<VolumeLike>(opts.client, Resources.persistentvolumes, { name: 'scheduler-volumes' });
+    this.classes = new Informer<KObject>(opts.client, Resources.storageclasses, { name: 'scheduler-storageclasses' });
+    this.volumeLookups = {
+      claim: (ns, name) => this.claims.get(ns, name),
+      volume: (name) => this.volumes.get(undefined, name),
+      storageClass: (name) => this.classes.get(undefined, name) as StorageClass | undefined,
+    };
     this.queue = new SchedulingQueue({ initialBackoffMs: opts.initialBackoffMs, maxBackoffMs: opts.maxBackoffMs });
     this.recorder = new EventRecorder(opts.client, { component: 'default-scheduler' });
     this.profile = opts.profile ?? buildProfile();
@@ -96,15 +115,21 @@ export class Scheduler {
         if (nodeChangeMatters(o, n)) this.queue.moveAllToActive();
       },
     });
-    await Promise.all([this.pods.start(), this.nodes.start()]);
+    // A claim that appears or gets bound may let a waiting pod go.
+    this.claims.addHandler({ onAdd: () => this.queue.moveAllToActive(), onUpdate: () => this.queue.moveAllToActive() });
+    await Promise.all([this.pods.start(), this.nodes.start(), this.claims.start(), this.volumes.start(), this.classes.start()]);
     this.started = true;
     this.queue.run((key) => this.scheduleOne(key));
     this.log.info({ profile: name }, 'scheduler running');
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     this.pods.stop();
     this.nodes.stop();
+    this.claims.stop();
+    this.volumes.stop();
+    this.classes.stop();
     await this.queue.shutdown();
     await Promise.allSettled([...this.binding]);
   }
@@ -155,29 +180,59 @@ export class Scheduler {
     const unreadable: Unreadable[] = [];
     const infos = buildNodeInfos(this.nodes.list(), this.assumed.overlay(this.pods.list(), keyOf), unreadable);
     if (unreadable.length) this.reportUnreadable(unreadable);
-    const result = findNode(pod, [...infos.values()], this.profile, this.opts.random);
-    if (!result.ok) {
-      this.opts.metrics?.attempt(result.error ? 'error' : 'unschedulable', this.profile.schedulerName, started);
-      const delay = this.queue.markUnschedulable(key);
-      this.log.info({ pod: key, reason: result.message, retryMs: delay }, 'pod unschedulable');
-      this.recorder.event(pod, 'Warning', 'FailedScheduling', result.message);
-      await this.setUnschedulable(pod, result.message);
-      return;
+    const volumes = checkPodVolumes(pod, this.nodes.list(), this.volumeLookups);
+    if (!volumes.ok) return this.unschedulable(key, pod, volumes.message, false, started);
+    let candidates = [...infos.values()];
+    if (volumes.nodes) {
+      const all = candidates.length;
+      candidates = candidates.filter((i) => volumes.nodes!.has(i.node.metadata.name!));
+      if (candidates.length === 0) return this.unschedulable(key, pod, `0/${all} nodes are available: ${all} ${VOLUME_CONFLICT_REASON}.`, false, started);
     }
+    const result = findNode(pod, candidates, this.profile, this.opts.random);
+    if (!result.ok) return this.unschedulable(key, pod, result.message, result.error, started);
 
     this.assumed.assume(key, pod, result.nodeName);
     // The binding cycle runs apart from the scheduling cycle, as in Kubernetes: the next pod is
     // placed against this one's assumption while the Binding request is in flight, so a burst of
     // pods is not serialised behind one API round trip each.
-    const binding = this.bind(key, pod, result.nodeName, result.feasible, started);
+    const binding = this.bind(key, pod, result.nodeName, result.feasible, started, volumes.provision);
     this.binding.add(binding);
     void binding.finally(() => this.binding.delete(binding));
   }
 
   /** Writes the Binding for an assumed pod; failures undo the assumption and retry through the queue. */
-  private async bind(key: string, pod: Pod, nodeName: string, feasible: number, started: bigint): Promise<void> {
+  private async unschedulable(key: string, pod: Pod, message: string, error: boolean, started: bigint): Promise<void> {
+    this.opts.metrics?.attempt(error ? 'error' : 'unschedulable', this.profile.schedulerName, started);
+    const delay = this.queue.markUnschedulable(key);
+    this.log.info({ pod: key, reason: message, retryMs: delay }, 'pod unschedulable');
+    this.recorder.event(pod, 'Warning', 'FailedScheduling', message);
+    await this.setUnschedulable(pod, message);
+  }
+
+  /**
+   * The pre-bind step for WaitForFirstConsumer claims: each gets the chosen node in its
+   * selected-node annotation (the provisioner of its class acts on that), then the pod waits
+   * until all of them are bound, as upstream's VolumeBinding PreBind does.
+   */
+  private async bindVolumes(claims: ClaimLike[], nodeName: string): Promise<void> {
+    for (const c of claims) {
+      if (c.metadata.annotations?.[SELECTED_NODE_ANNOTATION] === nodeName) continue;
+      await this.opts.client.patch(Resources.persistentvolumeclaims, c.metadata.namespace, c.metadata.name!, 'merge', {
+        metadata: { annotations: { [SELECTED_NODE_ANNOTATION]: nodeName } },
+      });
+    }
+    const deadline = Date.now() + VOLUME_BIND_TIMEOUT_MS;
+    while (!allBound(claims, this.volumeLookups)) {
+      if (Date.now() > deadline) throw new Error('binding volumes: timed out waiting for the condition');
+      if (this.stopping) throw new Error('scheduler stopping');
+      await new Promise((r) => setTimeout(r, VOLUME_BIND_POLL_MS));
+    }
+  }
+
+  private async bind(key: string, pod: Pod, nodeName: string, feasible: number, started: bigint, provision: ClaimLike[] = []): Promise<void> {
     const { namespace, name } = splitKey(key);
     try {
+      if (provision.length) await this.bindVolumes(provision, nodeName);
       await this.opts.client.create(Resources.pods, {
         apiVersion: 'v1',
         kind: 'Binding',

@@ -27,6 +27,7 @@ import type { DeleteQuery, ListQuery, Registry, ResourceDef, WatchQuery, WatchSi
 import { checkTypeMeta, keyOf, MAX_RETRIES, requireNamespace, requireScale, shaped, validateAll } from './write-checks';
 import { createWritePaths } from './write-paths';
 import { admissionChain, type AdmissionConfig } from '../admission';
+import { admitDefaultStorageClass } from '../admission/default-storage-class';
 import { evictPod, type EvictionStore } from './eviction';
 
 const log = componentLogger('apiserver', { part: 'registry' });
@@ -134,6 +135,11 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
       admit(s.resource, obj, 'create');
       s.prepareForCreate?.(obj, o.userInfo);
     });
+    // DefaultStorageClass admission reads the classes (from the watch cache, as upstream's reads an informer).
+    if (s.resource === 'persistentvolumeclaims') {
+      const classes = await caches.forResource({ group: 'storage.k8s.io', resource: 'storageclasses' }).then((c) => c.snapshot().items);
+      shaped(s, obj, () => admitDefaultStorageClass(obj, classes));
+    }
     for (let attempt = 0; ; attempt++) {
       // Only a generated name is ever retried, so only then must obj stay pristine for the next try.
       const candidate = wantsGenerated ? deepCopy(obj) : obj;

@@ -175,9 +175,24 @@ export const daemonsets = defineResource({
 // Only these spec fields may change on a StatefulSet; the rest is fixed at creation.
 const STS_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
 
+/**
+ * The set as its pods will be: each volumeClaimTemplate becomes a claim volume of the template's
+ * pod spec (replacing one of the same name), so mounts of a claim's name are not "Not found".
+ */
+function withClaimVolumes(o: KObject): KObject {
+  const spec = (o as W).spec;
+  const claims = Array.isArray(spec?.volumeClaimTemplates) ? spec!.volumeClaimTemplates : [];
+  const podSpec = spec?.template?.spec;
+  if (!claims.length || !podSpec || typeof podSpec !== 'object') return o;
+  const names = new Set(claims.map((c: Obj) => c?.metadata?.name).filter((n: unknown) => typeof n === 'string' && n));
+  const volumes = (Array.isArray(podSpec.volumes) ? podSpec.volumes : []).filter((v: Obj) => !names.has(v?.name));
+  const added = [...names].map((n) => ({ name: n, persistentVolumeClaim: { claimName: n } }));
+  return { ...o, spec: { ...spec, template: { ...spec!.template, spec: { ...podSpec, volumes: [...volumes, ...added] } } } } as KObject;
+}
+
 function validateStatefulSet(o: KObject): FieldError[] {
   const spec = (o as W).spec;
-  const errs = validateWorkload(o, { selectorKind: 'statefulset', owner: 'StatefulSet', replicas: true });
+  const errs = validateWorkload(withClaimVolumes(o), { selectorKind: 'statefulset', owner: 'StatefulSet', replicas: true });
   if (!spec) return errs;
   errs.push(...statefulSetRules(spec));
   (Array.isArray(spec.volumeClaimTemplates) ? spec.volumeClaimTemplates : []).forEach((t: Obj, i: number) => {

@@ -19,16 +19,20 @@ import { ingresses } from './ingresses';
 import { roles, rolebindings, clusterroles, clusterrolebindings } from './rbac';
 import { poddisruptionbudgets } from './pod-disruption-budgets';
 import { certificatesigningrequests } from './certificate-signing-requests';
+import { storageclasses } from './storage-classes';
+import { controllerrevisions } from './controller-revisions';
 
 export function allResources(): ResourceSpec[] {
   return [
     namespaces, pods, nodes, services, endpoints, events, configmaps, secrets, serviceaccounts, persistentvolumes, persistentvolumeclaims,
     leases, endpointslices,
     replicasets, deployments, daemonsets, statefulsets,
+    controllerrevisions,
     jobs, cronjobs, horizontalpodautoscalers, ingresses,
     roles, rolebindings, clusterroles, clusterrolebindings,
     poddisruptionbudgets,
     certificatesigningrequests,
+    storageclasses,
   ];
 }
 
@@ -40,3 +44,5 @@ export {
   poddisruptionbudgets,
 };
 export { certificatesigningrequests };
+export { storageclasses };
+export { controllerrevisions };

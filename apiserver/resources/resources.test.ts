@@ -42,6 +42,7 @@ describe('resource definitions', () => {
       deployments: ['apps/v1', 'Deployment', 'deploy', 'all', true],
       daemonsets: ['apps/v1', 'DaemonSet', 'ds', 'all', true],
       statefulsets: ['apps/v1', 'StatefulSet', 'sts', 'all', true],
+      controllerrevisions: ['apps/v1', 'ControllerRevision', '', '', true],
       jobs: ['batch/v1', 'Job', '', 'all', true],
       cronjobs: ['batch/v1', 'CronJob', 'cj', 'all', true],
       horizontalpodautoscalers: ['autoscaling/v2', 'HorizontalPodAutoscaler', 'hpa', 'all', true],
@@ -52,6 +53,7 @@ describe('resource definitions', () => {
       clusterrolebindings: ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', '', '', false],
       poddisruptionbudgets: ['policy/v1', 'PodDisruptionBudget', 'pdb', '', true],
       certificatesigningrequests: ['certificates.k8s.io/v1', 'CertificateSigningRequest', 'csr', '', false],
+      storageclasses: ['storage.k8s.io/v1', 'StorageClass', 'sc', '', false],
     });
   });
 

@@ -11,6 +11,7 @@ import { bytesOf } from '../../lib/api/quantity';
 import type { ApiClient } from '../../lib/client/api-client';
 import { isNotFound } from '../../lib/errors';
 import { writeAtomically } from './atomic-writer';
+import { LOCAL_PATH_PROVISIONER, PROVISIONED_BY_ANNOTATION } from '../../lib/api/storage';
 import { prepareHostPath } from './host-path';
 import { mountTmpfs, unmountAllUnder } from './mounts';
 import { configMapPayload, downwardAPIPayload, secretPayload, type ConfigMapLike, type NodeAllocatable, type SecretLike } from './payload';
@@ -71,6 +72,12 @@ async function resolveClaim(v: VolumeSource, pod: Pod, deps: VolumeDeps): Promis
   const pv = await getOptional<PVLike>(deps.client, Resources.persistentvolumes, undefined, pvc.spec.volumeName);
   if (!pv) throw new VolumeSetupError(v.name, `persistentvolume "${pvc.spec.volumeName}" not found`);
   if (!pv.spec.hostPath) throw new VolumeSetupError(v.name, `persistentvolume "${pvc.spec.volumeName}" is not a hostPath volume`);
+  // A local-path volume's directory is made at its first mount, writable by any user as k3s'
+  // provisioner makes it (containers need not run as root to use their claim).
+  if (pv.metadata.annotations?.[PROVISIONED_BY_ANNOTATION] === LOCAL_PATH_PROVISIONER && !fs.existsSync(pv.spec.hostPath.path)) {
+    fs.mkdirSync(pv.spec.hostPath.path, { recursive: true });
+    fs.chmodSync(pv.spec.hostPath.path, 0o777);
+  }
   const err = prepareHostPath(pv.spec.hostPath.path, pv.spec.hostPath.type || 'DirectoryOrCreate');
   if (err) throw new VolumeSetupError(v.name, err);
   return pv.spec.hostPath.path;

@@ -30,6 +30,7 @@ export const Resources = {
   endpointslices: rt('discovery.k8s.io/v1', 'EndpointSlice', 'endpointslices', true),
   daemonsets: rt('apps/v1', 'DaemonSet', 'daemonsets', true),
   statefulsets: rt('apps/v1', 'StatefulSet', 'statefulsets', true),
+  controllerrevisions: rt('apps/v1', 'ControllerRevision', 'controllerrevisions', true),
   jobs: rt('batch/v1', 'Job', 'jobs', true),
   cronjobs: rt('batch/v1', 'CronJob', 'cronjobs', true),
   horizontalpodautoscalers: rt('autoscaling/v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true),
@@ -40,6 +41,7 @@ export const Resources = {
   poddisruptionbudgets: rt('policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true),
   clusterrolebindings: rt('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
   certificatesigningrequests: rt('certificates.k8s.io/v1', 'CertificateSigningRequest', 'certificatesigningrequests', false),
+  storageclasses: rt('storage.k8s.io/v1', 'StorageClass', 'storageclasses', false),
 } as const;
 
 export type ResourceName = keyof typeof Resources;
