@@ -17,6 +17,9 @@ import { ReplicaSetController } from './replicaset/controller';
 import { PVBinderController } from './pv-binder/controller';
 import { TaintEvictionController } from './taint-eviction/controller';
 import { DisruptionController } from './disruption/controller';
+import { DaemonSetController } from './daemonset/controller';
+import type { DaemonSet } from './daemonset/daemon-set';
+import type { ControllerRevision } from './history/revisions';
 import type { PodDisruptionBudget } from '../lib/api/pdb';
 import type { DisruptionParams } from './node-lifecycle/zones';
 import type { PV, PVC } from './pv-binder/match';
@@ -75,6 +78,11 @@ export class Controllers {
     // CertificateSigningRequests are listed and watched only when a certificate controller runs.
     let csrInformer: Informer<CsrObject> | undefined;
     const csrs = () => (csrInformer ??= inf<CsrObject>(Resources.certificatesigningrequests));
+    // DaemonSets and ControllerRevisions: listed once, for the DaemonSet controller and the collector.
+    let dsInformer: Informer<DaemonSet> | undefined;
+    let revisionInformer: Informer<ControllerRevision> | undefined;
+    const daemonSets = () => (dsInformer ??= inf<DaemonSet>(Resources.daemonsets));
+    const revisions = () => (revisionInformer ??= inf<ControllerRevision>(Resources.controllerrevisions));
     // Invalid objects never reach the controllers (the informers skip them); the owners of the
     // kinds users edit say so on the object.
     const warnings: [Informer<KObject>, (typeof Resources)[keyof typeof Resources], string, string][] = [
@@ -90,6 +98,7 @@ export class Controllers {
 
     const controllers: Record<string, () => { start(): void; stop(): Promise<void> }> = {
       replicaset: () => new ReplicaSetController(client, replicaSets, pods, recorder('replicaset-controller')),
+      daemonset: () => new DaemonSetController(client, daemonSets(), pods, nodes, revisions(), recorder('daemonset-controller')),
       deployment: () => new DeploymentController(client, deployments, replicaSets, recorder('deployment-controller')),
       endpoints: () => new EndpointsController(client, services, pods, endpoints),
       'node-ipam': () => new NodeIpamController(client, nodes, recorder('node-ipam-controller'), this.opts.clusterCidr, this.opts.nodeCidrMaskSize),
@@ -125,6 +134,8 @@ export class Controllers {
           // cache to be found as its dependents (without them, a deleted Service's slices leaked).
           { rt: Resources.services, informer: services as unknown as Informer<KObject> },
           { rt: Resources.endpointslices, informer: inf<KObject>(Resources.endpointslices) },
+          { rt: Resources.daemonsets, informer: daemonSets() as unknown as Informer<KObject> },
+          { rt: Resources.controllerrevisions, informer: revisions() as unknown as Informer<KObject> },
         ]),
       'invalid-pods': () => new InvalidPodsController(client, pods as unknown as Informer<KObject>),
       'pv-binder': () => new PVBinderController(client, inf<PV>(Resources.persistentvolumes), inf<PVC>(Resources.persistentvolumeclaims), recorder('persistentvolume-controller')),

@@ -15,6 +15,8 @@ export const CERTIFICATE_CONTROLLERS = ['csrapproving', 'csrsigning', 'csrcleane
 export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'node-ipam', 'node-lifecycle', 'garbage-collector', 'pv-binder', 'invalid-pods'];
 // Node failure: taint-based eviction and PodDisruptionBudgets.
 ALL_CONTROLLERS.push('taint-eviction', 'disruption');
+// Workloads of issue 10.
+ALL_CONTROLLERS.push('daemonset');
 // TLS bootstrapping (added apart so that the list above stays one line others may edit).
 ALL_CONTROLLERS.push(...CERTIFICATE_CONTROLLERS);
 
