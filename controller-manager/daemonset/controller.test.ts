@@ -103,6 +103,30 @@ describe('daemonset controller', () => {
     await waitFor(() => live().length === 1 && live()[0].spec.containers[0].image === 'k8ts/web:2.0', 'replaced with the new template');
   });
 
+  it('surges: a new pod beside the old one, the old one gone once the new one is available', async () => {
+    client.seed(Resources.nodes, mkNode('a'));
+    client.seed(Resources.nodes, mkNode('b'));
+    client.seed(Resources.daemonsets, mkDS('agent', { strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } }));
+    await waitFor(() => live().length === 2 && live().every((p) => p.status?.phase === 'Running'), 'two pods');
+    let maxPerNode = 0;
+    const h = client.watch<Pod>(Resources.pods, undefined, {}, {
+      onEvent: () => {
+        const perNode = new Map<string, number>();
+        for (const p of live()) perNode.set(p.spec.nodeName ?? '', (perNode.get(p.spec.nodeName ?? '') ?? 0) + 1);
+        maxPerNode = Math.max(maxPerNode, ...perNode.values());
+      },
+      onClose: () => undefined,
+    });
+    try {
+      client.mutate<DaemonSet>(Resources.daemonsets, 'default', 'agent', (d) => (d.spec.template.spec.containers[0].image = 'k8ts/web:2.0'));
+      await waitFor(() => live().length === 2 && live().every((p) => p.spec.containers[0].image === 'k8ts/web:2.0' && p.status?.phase === 'Running'), 'rolled out');
+      assert.deepEqual(nodesOf(live()), ['a', 'b']);
+      assert.equal(maxPerNode, 2, 'the new pod ran beside the old one');
+    } finally {
+      h.stop();
+    }
+  });
+
   it('keeps at most revisionHistoryLimit old revisions', async () => {
     client.seed(Resources.nodes, mkNode('a'));
     client.seed(Resources.daemonsets, mkDS('agent', { limit: 1 }));

@@ -224,6 +224,20 @@ describe('DaemonSet across nodes (network namespaces as machines), with kubectl 
     for (const p of await agents()) if (p.spec.nodeName === 'node-3') await ok(['delete', 'pod', p.metadata.name, '--grace-period=0', '--force']);
   });
 
+  it('refuses a ControllerRevision without data, or one whose data changes, with the field at fault', async () => {
+    const missing = await kubectl(['create', '-f', '-'], 'apiVersion: apps/v1\nkind: ControllerRevision\nmetadata: {name: by-hand}\nrevision: 1\n');
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /The ControllerRevision "by-hand" is invalid: data: Required value: data is mandatory/);
+    await ok(['create', '-f', '-'], 'apiVersion: apps/v1\nkind: ControllerRevision\nmetadata: {name: by-hand}\nrevision: 1\ndata: {a: 1}\n');
+    const changed = await kubectl(['patch', 'controllerrevision', 'by-hand', '--type=merge', '-p', '{"data":{"a":2}}']);
+    assert.notEqual(changed.code, 0);
+    assert.match(changed.stderr, /data: Invalid value: .*field is immutable/);
+    assert.match(await ok(['patch', 'controllerrevision', 'by-hand', '--type=merge', '-p', '{"revision":4}']), /patched/);
+    const negative = await kubectl(['patch', 'controllerrevision', 'by-hand', '--type=merge', '-p', '{"revision":-1}']);
+    assert.match(negative.stderr, /revision: Invalid value: -1: must be greater than or equal to 0/);
+    await ok(['delete', 'controllerrevision', 'by-hand']);
+  });
+
   it('deleting the DaemonSet takes its pods and revisions with it', async () => {
     await ok(['delete', 'daemonset', 'agent']);
     await waitFor('pods and revisions gone', async () => {
