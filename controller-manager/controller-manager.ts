@@ -20,6 +20,8 @@ import { StatefulSetController } from './statefulset/controller';
 import type { Claim, StatefulSet } from './statefulset/identity';
 import type { ControllerRevision } from './history/revisions';
 import { DisruptionController } from './disruption/controller';
+import { DaemonSetController } from './daemonset/controller';
+import type { DaemonSet } from './daemonset/daemon-set';
 import type { PodDisruptionBudget } from '../lib/api/pdb';
 import type { DisruptionParams } from './node-lifecycle/zones';
 import type { PV, PVC } from './pv-binder/match';
@@ -91,6 +93,9 @@ export class Controllers {
       if (!shared.has(rt.resource)) shared.set(rt.resource, inf<KObject>(rt));
       return shared.get(rt.resource)! as unknown as Informer<T>;
     };
+    // DaemonSets and ControllerRevisions: listed once, for their controllers and the collector.
+    const daemonSets = () => once<DaemonSet>(Resources.daemonsets);
+    const revisions = () => once<ControllerRevision>(Resources.controllerrevisions);
     // Invalid objects never reach the controllers (the informers skip them); the owners of the
     // kinds users edit say so on the object.
     const warnings: [Informer<KObject>, (typeof Resources)[keyof typeof Resources], string, string][] = [
@@ -107,6 +112,7 @@ export class Controllers {
 
     const controllers: Record<string, () => { start(): void; stop(): Promise<void> }> = {
       replicaset: () => new ReplicaSetController(client, replicaSets, pods, recorder('replicaset-controller')),
+      daemonset: () => new DaemonSetController(client, daemonSets(), pods, nodes, revisions(), recorder('daemonset-controller')),
       deployment: () => new DeploymentController(client, deployments, replicaSets, recorder('deployment-controller')),
       endpoints: () => new EndpointsController(client, services, pods, endpoints),
       'node-ipam': () => new NodeIpamController(client, nodes, recorder('node-ipam-controller'), this.opts.clusterCidr, this.opts.nodeCidrMaskSize),
@@ -146,6 +152,7 @@ export class Controllers {
           { rt: Resources.statefulsets, informer: once<KObject>(Resources.statefulsets) },
           { rt: Resources.persistentvolumeclaims, informer: once<KObject>(Resources.persistentvolumeclaims) },
           { rt: Resources.controllerrevisions, informer: once<KObject>(Resources.controllerrevisions) },
+          { rt: Resources.daemonsets, informer: daemonSets() as unknown as Informer<KObject> },
         ]),
       'invalid-pods': () => new InvalidPodsController(client, pods as unknown as Informer<KObject>),
       'pv-binder': () => new PVBinderController(client, inf<PV>(Resources.persistentvolumes), once<PVC>(Resources.persistentvolumeclaims), recorder('persistentvolume-controller'), inf<KObject>(Resources.storageclasses)),

@@ -19,6 +19,8 @@ ALL_CONTROLLERS.push('taint-eviction', 'disruption');
 ALL_CONTROLLERS.push('job', 'cronjob', 'ttl-after-finished');
 // The HorizontalPodAutoscaler (issue 10).
 ALL_CONTROLLERS.push('horizontalpodautoscaling');
+// Workloads of issue 10.
+ALL_CONTROLLERS.push('daemonset');
 // TLS bootstrapping (added apart so that the list above stays one line others may edit).
 ALL_CONTROLLERS.push(...CERTIFICATE_CONTROLLERS);
 ALL_CONTROLLERS.push('statefulset');

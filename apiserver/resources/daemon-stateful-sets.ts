@@ -1,5 +1,5 @@
-// apps/v1 DaemonSet and StatefulSet: stored and served (no controller runs them yet) with
-// Kubernetes' defaults, the workload rules shared with Deployments, and their printers.
+// apps/v1 DaemonSet and StatefulSet: stored and served with Kubernetes' defaults, the workload
+// rules shared with Deployments, and their printers (controller-manager/daemonset runs DaemonSets).
 import type { KObject } from '../../lib/api/types';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN, jsonEqual } from './common';
 import type { TSchema } from '@sinclair/typebox';
@@ -93,6 +93,18 @@ const specSchema = (updateStrategySchema: TSchema, extra: Record<string, TSchema
     description,
   );
 
+/**
+ * The DaemonSet's template generation (upstream's internal spec.templateGeneration, kept in v1 as
+ * this annotation): 1 at creation, one more at each template change; the DaemonSet controller
+ * labels pods with it (pod-template-generation). The server owns it: a client's value is ignored.
+ */
+const TEMPLATE_GENERATION = 'deprecated.daemonset.template.generation';
+
+function setTemplateGeneration(o: KObject, generation: number): void {
+  if (generation <= 0) return;
+  o.metadata.annotations = { ...(o.metadata.annotations ?? {}), [TEMPLATE_GENERATION]: String(generation) };
+}
+
 function validateDaemonSet(o: KObject): FieldError[] {
   const spec = (o as W).spec;
   const errs = validateWorkload(o, { selectorKind: 'daemonset', owner: 'DaemonSet', replicas: false });
@@ -165,6 +177,11 @@ export const daemonsets = defineResource({
   },
   prepareForCreate: (o) => {
     (o as W).status = { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 };
+    setTemplateGeneration(o, 1);
+  },
+  prepareForUpdate: (o, old) => {
+    const was = Number(old.metadata.annotations?.[TEMPLATE_GENERATION]) || 0;
+    setTemplateGeneration(o, jsonEqual((o as W).spec?.template, (old as W).spec?.template) ? was : was + 1);
   },
   validate: validateDaemonSet,
   validateStatus: (o) => statusCounters((o as W).status, DS_COUNTERS),

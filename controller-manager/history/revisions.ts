@@ -19,8 +19,8 @@ export interface ControllerRevision extends KObject {
 
 /** A workload that keeps ControllerRevisions of its pod template (DaemonSet, StatefulSet). */
 export interface RevisionOwner extends KObject {
-  spec: { selector?: LabelSelector; template: PodTemplateSpec; [k: string]: unknown };
-  status?: { collisionCount?: number; [k: string]: unknown };
+  spec: { selector?: LabelSelector; template: PodTemplateSpec };
+  status?: { collisionCount?: number };
 }
 
 /**

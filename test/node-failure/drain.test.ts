@@ -33,6 +33,8 @@ describe('cordon, uncordon and drain with a PodDisruptionBudget', function () {
   const web = () => c.pods('default').filter((p) => p.metadata.labels?.app === 'web');
   const live = () => web().filter((p) => !p.metadata.deletionTimestamp);
   const pdb = () => c.api.client.get<PodDisruptionBudget>(Resources.poddisruptionbudgets, 'default', 'web');
+  /** The DaemonSet controller's pod on dr-a (its name is generated). */
+  let agentOnA = '';
 
   it('serves policy/v1 PodDisruptionBudgets and pods/eviction in discovery as kubectl looks for them', async () => {
     const r = await c.kubectl(['get', '--raw', '/api/v1']);
@@ -133,17 +135,14 @@ describe('cordon, uncordon and drain with a PodDisruptionBudget', function () {
       apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'default' },
       spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'k8ts/web:1.0' }] } } },
     } as KObject;
-    const created = await c.api.client.create(Resources.daemonsets, ds);
-    // No DaemonSet controller runs yet: its pod is made by hand, owned as the controller would own it.
-    await c.api.client.create(Resources.pods, {
-      apiVersion: 'v1', kind: 'Pod',
-      metadata: { name: 'agent-dr-a', namespace: 'default', labels: { app: 'agent' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: created.metadata.uid!, controller: true, blockOwnerDeletion: true }] },
-      spec: { nodeName: 'dr-a', containers: [{ name: 'a', image: 'k8ts/web:1.0' }] },
-    } as Pod);
-    await waitFor('the DaemonSet pod running', async () => c.pods('default').some((p) => p.metadata.name === 'agent-dr-a' && ready(p)));
+    await c.api.client.create(Resources.daemonsets, ds);
+    // The DaemonSet controller gives every node a pod; dr-a's is the one drain must refuse.
+    const agent = await waitFor('the DaemonSet pod on dr-a running', async () =>
+      c.pods('default').find((p) => p.metadata.labels?.app === 'agent' && p.spec.nodeName === 'dr-a' && ready(p) && !p.metadata.deletionTimestamp));
+    agentOnA = agent.metadata.name!;
     const r = await c.kubectl(['drain', 'dr-a', '--timeout=60s']);
     assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /cannot delete DaemonSet-managed Pods \(use --ignore-daemonsets to ignore\): default\/agent-dr-a/);
+    assert.match(r.stderr, new RegExp(`cannot delete DaemonSet-managed Pods \\(use --ignore-daemonsets to ignore\\): default/${agentOnA}`));
     assert.match(r.stderr, /cannot delete Pods with local storage \(use --delete-emptydir-data to override\): default\/web-/);
     assert.equal(live().length, 6, 'nothing was evicted');
   });
@@ -170,7 +169,7 @@ describe('cordon, uncordon and drain with a PodDisruptionBudget', function () {
       const r = await c.kubectl(['drain', 'dr-a', '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=240s']);
       assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
       assert.match(r.stdout, /node\/dr-a drained/);
-      assert.match(r.stderr, /Warning: ignoring DaemonSet-managed Pods: default\/agent-dr-a/);
+      assert.match(r.stderr, new RegExp(`Warning: ignoring DaemonSet-managed Pods: default/${agentOnA}`));
       for (const name of before) assert.match(r.stdout, new RegExp(`pod/${name} evicted`));
       // The budget refused evictions while a replacement was not Ready yet; kubectl retried them.
       assert.match(r.stderr, /error when evicting pods\/"web-[^"]+" -n "default" \(will retry after 5s\): Cannot evict pod as it would violate the pod's disruption budget\./);
@@ -180,7 +179,7 @@ describe('cordon, uncordon and drain with a PodDisruptionBudget', function () {
       seen.stop();
     }
     await waitFor('6 web pods Ready on the other nodes', async () => live().length === 6 && live().every((p) => ready(p) && p.spec.nodeName !== 'dr-a'));
-    assert.ok(c.pods('default').some((p) => p.metadata.name === 'agent-dr-a' && !p.metadata.deletionTimestamp), 'the DaemonSet pod stays');
+    assert.ok(c.pods('default').some((p) => p.metadata.name === agentOnA && !p.metadata.deletionTimestamp), 'the DaemonSet pod stays');
     assert.equal(c.node('dr-a')?.spec.unschedulable, true);
     await waitFor('the budget settled', async () => {
       const st = (await pdb()).status!;

@@ -44,6 +44,12 @@ const BASE: Record<string, Json> = {
   persistentvolumes: { metadata: meta('pv1'), spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/data' } } },
   persistentvolumeclaims: { metadata: meta('c', 'default'), spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
   namespaces: { metadata: meta('team-a'), status: { phase: 'Active' } },
+  daemonsets: {
+    metadata: meta('agent', 'default'),
+    spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [] } }, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%', maxSurge: 0 } }, revisionHistoryLimit: 10 },
+    status: { desiredNumberScheduled: 2, currentNumberScheduled: 2, numberMisscheduled: 0, numberReady: 2, collisionCount: 1 },
+  },
+  controllerrevisions: { metadata: meta('agent-5d4f', 'default'), data: { spec: {} }, revision: 3 },
   poddisruptionbudgets: {
     metadata: meta('web', 'default'),
     spec: { minAvailable: 5, selector: { matchLabels: { app: 'web' } } },
@@ -106,6 +112,10 @@ const CASES: [string, string, (o: Json) => void, RegExp | undefined][] = [
   ['endpointslices', 'an endpoint without addresses', (o) => (o.endpoints[0].addresses = []), /^endpoints\[0\]\.addresses: Required value: must have at least one item$/],
   ['endpointslices', 'no addressType', (o) => delete o.addressType, /^addressType: Required value$/],
   // workloads
+  ['daemonsets', 'an unknown update strategy', (o) => (o.spec.updateStrategy.type = 'Sometimes'), /^spec\.updateStrategy\.type: Unsupported value: "Sometimes"/],
+  ['daemonsets', 'a maxSurge that is no number or percentage', (o) => (o.spec.updateStrategy.rollingUpdate.maxSurge = 'many'), /^spec\.updateStrategy\.rollingUpdate\.maxSurge: /],
+  ['daemonsets', 'no template', (o) => delete o.spec.template, /^spec\.template: Required value$/],
+  ['controllerrevisions', 'a revision as a string', (o) => (o.revision = '3'), /^revision: expected integer, got string$/],
   ['deployments', 'replicas as a string', (o) => (o.spec.replicas = '3'), /^spec\.replicas: expected integer, got string$/],
   ['deployments', 'negative replicas', (o) => (o.spec.replicas = -1), /^spec\.replicas: Invalid value: -1/],
   ['deployments', 'replicas beyond int32', (o) => (o.spec.replicas = 2 ** 40), /^spec\.replicas: Invalid value: 1099511627776/],

@@ -12,6 +12,7 @@ import { checkEndpointSlice, checkEndpoints, checkService } from './network';
 import { checkPod } from './pod';
 import { checkPodDisruptionBudget } from './policy';
 import { checkDeployment, checkReplicaSet } from './workloads';
+import { checkControllerRevision, checkDaemonSet } from './daemon-sets';
 
 type KindCheck = (c: Checker, obj: unknown) => void;
 
@@ -31,6 +32,8 @@ const CHECKS: Record<string, KindCheck> = {
   persistentvolumeclaims: checkPersistentVolumeClaim,
   namespaces: checkNamespace,
   poddisruptionbudgets: checkPodDisruptionBudget,
+  daemonsets: checkDaemonSet,
+  controllerrevisions: checkControllerRevision,
 };
 
 /** Whether a resource has a check of its own (beyond metadata). */

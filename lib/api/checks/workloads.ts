@@ -8,14 +8,14 @@ import { checkLabelSelector, checkMetadata } from './metadata';
 const INT32_MAX = 2 ** 31 - 1;
 
 /** maxSurge / maxUnavailable: a non-negative count or a percentage ("25%"). */
-function checkIntOrPercent(c: Checker, path: string, v: unknown): void {
+export function checkIntOrPercent(c: Checker, path: string, v: unknown): void {
   if (v === undefined || v === null) return;
   if (typeof v === 'number') c.integer(path, v, { min: 0 });
   else if (typeof v === 'string') c.string(path, v, { pattern: [/^(\d+%?)$/, 'a valid percent string must be a numeric string followed by an ending \'%\' (e.g. \'1%\',  or \'93%\')'] });
   else c.fail(path, `expected integer or string, got ${Array.isArray(v) ? 'array' : typeof v}`);
 }
 
-function checkTemplate(c: Checker, path: string, v: unknown, required: boolean): void {
+export function checkTemplate(c: Checker, path: string, v: unknown, required: boolean): void {
   const t = c.object(path, v, required);
   if (!t) return;
   const m = c.object(`${path}.metadata`, t.metadata);

@@ -19,3 +19,14 @@ describe('plugin NodeSelector', () => {
     });
   }
 });
+
+describe('plugin NodeSelector: required node affinity', () => {
+  it('keeps a pod pinned by metadata.name to its node', () => {
+    const pod = mkPod('p');
+    (pod.spec as Record<string, unknown>).affinity = {
+      nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['a'] }] }] } },
+    };
+    assert.equal(new NodeSelector().filter(pod, newNodeInfo(mkNode('a'))).code, 'Success');
+    assert.equal(new NodeSelector().filter(pod, newNodeInfo(mkNode('b'))).code, 'Unschedulable');
+  });
+});
