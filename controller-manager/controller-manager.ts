@@ -27,6 +27,11 @@ import { TokenCleaner } from './certificates/token-cleaner';
 import { CsrCleaner } from './certificates/cleaner-controller';
 import type { CsrObject } from './certificates/csr-object';
 import { BOOTSTRAP_TOKEN_NAMESPACE } from '../lib/api/bootstrap-token';
+import { ServiceAccountsController } from './serviceaccounts/controller';
+import { RootCaPublisher } from './serviceaccounts/root-ca-publisher';
+import { ROOT_CA_CONFIGMAP } from './serviceaccounts/plan';
+import { ResourceQuotaController } from './resourcequota/controller';
+import type { ResourceQuotaLike } from '../lib/api/quota-usage';
 
 export interface ControllersOptions {
   client: ApiClient;
@@ -38,6 +43,10 @@ export interface ControllersOptions {
   nodeEviction?: Partial<DisruptionParams>;
   /** Names of controllers to run; default all. */
   controllers?: string[];
+  /** The CA bundle the root-ca-cert-publisher puts in every namespace; without it the publisher idles. */
+  rootCaPem?: string;
+  /** The resource quota controller's full recalculation interval. */
+  resourceQuotaSyncMs?: number;
   /** The cluster CA for csrsigning; without it csrsigning does not run (as upstream). */
   signing?: SigningOptions;
 }
@@ -74,6 +83,13 @@ export class Controllers {
     const recorder = (component: string) => new EventRecorder(client, { component });
     // CertificateSigningRequests are listed and watched only when a certificate controller runs.
     let csrInformer: Informer<CsrObject> | undefined;
+    let nsInformer: Informer<KObject> | undefined;
+    const namespaces = () => (nsInformer ??= inf<KObject>(Resources.namespaces));
+    const rootCaConfigMaps = () => {
+      const i = new Informer<KObject>(client, Resources.configmaps, { fieldSelector: `metadata.name=${ROOT_CA_CONFIGMAP}`, name: 'controller-manager-root-ca-configmaps' });
+      this.informers.push(i);
+      return i;
+    };
     const csrs = () => (csrInformer ??= inf<CsrObject>(Resources.certificatesigningrequests));
     // Invalid objects never reach the controllers (the informers skip them); the owners of the
     // kinds users edit say so on the object.
@@ -132,6 +148,15 @@ export class Controllers {
       csrsigning: () => (this.opts.signing ? new CsrSigningController(client, csrs(), this.opts.signing) : idle('csrsigning', 'no --cluster-signing-cert-file/--cluster-signing-key-file given')),
       csrcleaner: () => new CsrCleaner(client, csrs()),
       tokencleaner: () => new TokenCleaner(client, inf<KObject>(Resources.secrets, BOOTSTRAP_TOKEN_NAMESPACE)),
+      serviceaccount: () => new ServiceAccountsController(client, namespaces(), inf<KObject>(Resources.serviceaccounts)),
+      'root-ca-cert-publisher': () =>
+        this.opts.rootCaPem
+          ? new RootCaPublisher(client, namespaces(), rootCaConfigMaps(), this.opts.rootCaPem)
+          : idle('root-ca-cert-publisher', 'no --root-ca-file and no CA in the kubeconfig'),
+      resourcequota: () =>
+        new ResourceQuotaController(client, inf<ResourceQuotaLike>(Resources.resourcequotas), pods, services as unknown as Informer<KObject>, {
+          resyncMs: this.opts.resourceQuotaSyncMs ?? 5 * 60_000,
+        }),
     };
     const idle = (name: string, why: string) => {
       this.log.info({ controller: name, why }, 'controller not started');

@@ -17,6 +17,8 @@ export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'node-i
 ALL_CONTROLLERS.push('taint-eviction', 'disruption');
 // TLS bootstrapping (added apart so that the list above stays one line others may edit).
 ALL_CONTROLLERS.push(...CERTIFICATE_CONTROLLERS);
+// Namespaces' ServiceAccounts and root CA, and ResourceQuota usage (issue 10).
+ALL_CONTROLLERS.push('serviceaccount', 'root-ca-cert-publisher', 'resourcequota');
 
 export const controllerManagerFlags = {
   ...LEADER_GATED_FLAGS,
@@ -42,6 +44,10 @@ export const controllerManagerFlags = {
   clusterSigningKeyFile: '',
   /** Lifetime of issued certificates (a Go duration); requests may ask for less. */
   clusterSigningDuration: '8760h',
+  /** The CA bundle published in every namespace's kube-root-ca.crt (PEM); empty: the kubeconfig's CA. */
+  rootCaFile: '',
+  /** Full recalculation interval of every ResourceQuota's usage (a Go duration). */
+  resourceQuotaSyncPeriod: '5m',
 };
 
 export type ControllerManagerConfig = Parsed<typeof controllerManagerFlags> & {
@@ -79,6 +85,8 @@ export function checkControllerManagerConfig<C extends ControllerManagerConfig>(
     throw new ControllerManagerConfigError(`--unhealthy-zone-threshold ${config.unhealthyZoneThreshold} must be a fraction greater than 0 and at most 1`);
   if (!parseGoDuration(config.clusterSigningDuration))
     throw new ControllerManagerConfigError(`--cluster-signing-duration ${JSON.stringify(config.clusterSigningDuration)} is not a positive duration such as 8760h or 2m`);
+  if (!parseGoDuration(config.resourceQuotaSyncPeriod))
+    throw new ControllerManagerConfigError(`--resource-quota-sync-period ${JSON.stringify(config.resourceQuotaSyncPeriod)} is not a positive duration such as 5m or 30s`);
   if (!config.clusterSigningCertFile !== !config.clusterSigningKeyFile)
     throw new ControllerManagerConfigError('--cluster-signing-cert-file and --cluster-signing-key-file go together');
   const unknown = config.controllers.filter((c) => !ALL_CONTROLLERS.includes(c));

@@ -19,6 +19,8 @@ import { ingresses } from './ingresses';
 import { roles, rolebindings, clusterroles, clusterrolebindings } from './rbac';
 import { poddisruptionbudgets } from './pod-disruption-budgets';
 import { certificatesigningrequests } from './certificate-signing-requests';
+import { resourcequotas, limitranges } from './quotas';
+import { priorityclasses } from './priority-classes';
 
 export function allResources(): ResourceSpec[] {
   return [
@@ -29,6 +31,7 @@ export function allResources(): ResourceSpec[] {
     roles, rolebindings, clusterroles, clusterrolebindings,
     poddisruptionbudgets,
     certificatesigningrequests,
+    resourcequotas, limitranges, priorityclasses,
   ];
 }
 
@@ -40,3 +43,4 @@ export {
   poddisruptionbudgets,
 };
 export { certificatesigningrequests };
+export { resourcequotas, limitranges, priorityclasses };

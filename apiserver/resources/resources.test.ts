@@ -52,6 +52,9 @@ describe('resource definitions', () => {
       clusterrolebindings: ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', '', '', false],
       poddisruptionbudgets: ['policy/v1', 'PodDisruptionBudget', 'pdb', '', true],
       certificatesigningrequests: ['certificates.k8s.io/v1', 'CertificateSigningRequest', 'csr', '', false],
+      resourcequotas: ['v1', 'ResourceQuota', 'quota', '', true],
+      limitranges: ['v1', 'LimitRange', 'limits', '', true],
+      priorityclasses: ['scheduling.k8s.io/v1', 'PriorityClass', 'pc', '', false],
     });
   });
 
