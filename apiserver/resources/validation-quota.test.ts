@@ -12,9 +12,10 @@ describe('ResourceQuota validation', () => {
     ['a negative quantity', { hard: { 'limits.memory': '-1Gi' } }, ['spec.hard[limits.memory]: Invalid value: "-1Gi": must be greater than or equal to 0']],
     ['a fractional count', { hard: { pods: '1.5' } }, ['spec.hard[pods]: Invalid value: 1500m: must be an integer']],
     ['an unknown bare name', { hard: { gpus: '1' } }, ['spec.hard[gpus]: Invalid value: "gpus": must be a standard resource for quota']],
-    ['an unknown scope', { hard: { pods: '1' }, scopes: ['Sometimes'] }, ['spec.scopes: Invalid value: "Sometimes": unsupported scope']],
+    ['an unknown scope', { hard: { pods: '1' }, scopes: ['Sometimes'] }, ['spec.scopes: Invalid value: ["Sometimes"]: unsupported scope']],
     ['conflicting scopes', { hard: { pods: '1' }, scopes: ['BestEffort', 'NotBestEffort'] }, ['spec.scopes: Invalid value: ["BestEffort","NotBestEffort"]: conflicting scopes']],
-    ['BestEffort on compute', { hard: { 'requests.cpu': '1' }, scopes: ['BestEffort'] }, ['spec.hard: Invalid value: "requests.cpu": unsupported scope applied to resource']],
+    ['BestEffort on compute', { hard: { 'requests.cpu': '1', 'count/pods': '1' }, scopes: ['BestEffort'] }, ['spec.scopes: Invalid value: ["BestEffort"]: unsupported scope applied to resource']],
+    ['services under a scope', { hard: { pods: '5', services: '2' }, scopes: ['NotTerminating'] }, ['spec.scopes: Invalid value: ["NotTerminating"]: unsupported scope applied to resource']],
   ];
   for (const [name, spec, want] of cases) it(name, () => assert.deepEqual(msgs(resourceQuotaSpecErrors(spec)), want));
 

@@ -45,6 +45,7 @@ function resourceList(list: unknown, field: string, nameCheck: (f: string, n: st
 /** Which scopes may limit a resource (IsResourceQuotaScopeValidForResource). */
 function scopeValidFor(scope: string, resource: string): boolean {
   if (scope === 'BestEffort') return POD_COUNT.includes(resource);
+  if (!QUOTA_SCOPES.includes(scope)) return true; // reported as unsupported on its own
   return POD_COUNT.includes(resource) || POD_COMPUTE.includes(resource);
 }
 
@@ -52,7 +53,6 @@ export function resourceQuotaSpecErrors(spec: Obj | undefined): FieldError[] {
   if (!isMap(spec)) return [];
   const { errs } = resourceList(spec.hard, 'spec.hard', quotaResourceName);
   const scopes: string[] = Array.isArray(spec.scopes) ? spec.scopes : [];
-  const fromSelector: string[] = [];
   const exprs: Obj[] = Array.isArray(spec.scopeSelector?.matchExpressions) ? spec.scopeSelector.matchExpressions : [];
   exprs.forEach((e, i) => {
     const f = `spec.scopeSelector.matchExpressions[${i}]`;
@@ -65,19 +65,17 @@ export function resourceQuotaSpecErrors(spec: Obj | undefined): FieldError[] {
       errs.push(invalid(`${f}.values`, values, 'must be no value when `operator` is \'Exist\' or \'DoesNotExist\' for scope selector'));
     if (e?.scopeName !== 'PriorityClass' && ['Terminating', 'NotTerminating', 'BestEffort', 'NotBestEffort'].includes(e?.scopeName) && e?.operator !== 'Exists')
       errs.push(invalid(`${f}.operator`, e?.operator, 'must be \'Exist\' when scope is any of ResourceQuotaScopeTerminating, ResourceQuotaScopeNotTerminating, ResourceQuotaScopeBestEffort, ResourceQuotaScopeNotBestEffort or ResourceQuotaScopeCrossNamespacePodAffinity'));
-    if (typeof e?.scopeName === 'string') fromSelector.push(e.scopeName);
   });
-  scopes.forEach((sc) => {
-    if (!QUOTA_SCOPES.includes(sc)) errs.push(invalid('spec.scopes', sc, 'unsupported scope'));
-  });
-  const all = new Set([...scopes, ...fromSelector]);
-  const hardNames = isMap(spec.hard) ? Object.keys(spec.hard) : [];
-  for (const sc of all) {
-    if (!QUOTA_SCOPES.includes(sc)) continue;
-    for (const r of hardNames) if (!scopeValidFor(sc, r)) errs.push(invalid('spec.hard', r, 'unsupported scope applied to resource'));
+  // validateResourceQuotaScopes: spec.scopes only (the selector is checked above), the whole list
+  // shown, and one error per scope and standard resource it cannot limit.
+  const hardNames = isMap(spec.hard) ? Object.keys(spec.hard).sort() : [];
+  for (const sc of scopes) {
+    if (!QUOTA_SCOPES.includes(sc)) errs.push(invalid('spec.scopes', scopes, 'unsupported scope'));
+    for (const r of hardNames) if (STANDARD_QUOTA.has(r) && !scopeValidFor(sc, r)) errs.push(invalid('spec.scopes', scopes, 'unsupported scope applied to resource'));
   }
-  if ((all.has('Terminating') && all.has('NotTerminating')) || (all.has('BestEffort') && all.has('NotBestEffort')))
-    errs.push(invalid(scopes.length ? 'spec.scopes' : 'spec.scopeSelector', [...all], 'conflicting scopes'));
+  const set = new Set(scopes);
+  for (const [a, b] of [['BestEffort', 'NotBestEffort'], ['Terminating', 'NotTerminating']])
+    if (set.has(a) && set.has(b)) errs.push(invalid('spec.scopes', scopes, 'conflicting scopes'));
   return errs;
 }
 
