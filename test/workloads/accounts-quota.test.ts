@@ -96,6 +96,8 @@ describe('accounts and quota: service accounts, root CA, quotas, limit ranges, p
     assert.match(table, /^NAME\s+AGE\s+REQUEST\s+LIMIT\n/);
     assert.match(table, /count\/configmaps: \d+\/10, pods: 2\/2, requests\.cpu: 300m\/1/);
 
+    assert.match(await k.out(['describe', 'quota', 'q', '-n', 'quota']), /Resource\s+Used\s+Hard\n[-\s]+\n[\s\S]*pods\s+2\s+2\n\s*requests\.cpu\s+300m\s+1\n/);
+
     await k.run(['delete', 'pod', 'p1', '-n', 'quota', '--wait=true']);
     await waitUsed('quota', 'q', { pods: '1', 'requests.cpu': '200m' });
     await k.run(['apply', '-f', '-'], podYaml('p3', 'quota', cpuRequest('100m')));
@@ -108,6 +110,16 @@ describe('accounts and quota: service accounts, root CA, quotas, limit ranges, p
     await waitUsed('compute', 'compute', { 'limits.cpu': '0', 'limits.memory': '0' });
     const err = await fails(['apply', '-f', '-'], podYaml('bare', 'compute'));
     assert.match(err, /pods "bare" is forbidden: failed quota: compute: must specify limits.cpu for: main; limits.memory for: main$/);
+  });
+
+  it('a BestEffort-scoped quota counts only pods without resources', async () => {
+    await k.run(['create', 'namespace', 'scoped']);
+    await k.run(['create', 'quota', 'be', '-n', 'scoped', '--hard=pods=1', '--scopes=BestEffort']);
+    await waitUsed('scoped', 'be', { pods: '0' });
+    await k.run(['apply', '-f', '-'], podYaml('be1', 'scoped'));
+    await k.run(['apply', '-f', '-'], podYaml('burst', 'scoped', cpuRequest('10m')));
+    assert.match(await fails(['apply', '-f', '-'], podYaml('be2', 'scoped')), /pods "be2" is forbidden: exceeded quota: be, requested: pods=1, used: pods=1, limited: pods=1$/);
+    assert.equal((await quotaUsed('scoped', 'be'))?.pods, '1');
   });
 
   it('two parallel creates cannot both pass a limit of 1', async () => {
@@ -147,6 +159,7 @@ spec:
     const err = await fails(['apply', '-f', '-'], podYaml('big', 'limits', '    resources: {limits: {cpu: "2"}}\n'));
     assert.match(err, /pods "big" is forbidden: maximum cpu usage per Container is 1, but limit is 2\.$/);
     assert.match(await k.out(['get', 'limits', '-n', 'limits']), /^NAME\s+CREATED AT\nlr\s+\d{4}-/);
+    assert.match(await k.out(['describe', 'limits', 'lr', '-n', 'limits']), /Container\s+cpu\s+-\s+1\s+250m\s+500m\s+-/);
   });
 
   it('the system priority classes exist and are protected; user classes follow upstream\'s rules', async () => {
@@ -205,6 +218,12 @@ spec:
       assert.deepEqual(o.spec.tls, [{ hosts: ['bar.test'], secretName: 'sec' }]);
     });
     await made(['namespace', 'gen-ns'], ['ns', 'gen-ns'], (o) => assert.equal(o.status.phase, 'Active'));
+    const kinds = await k.out(['api-resources']);
+    assert.match(kinds, /^resourcequotas\s+quota\s+v1\s+true\s+ResourceQuota$/m);
+    assert.match(kinds, /^limitranges\s+limits\s+v1\s+true\s+LimitRange$/m);
+    assert.match(kinds, /^priorityclasses\s+pc\s+scheduling\.k8s\.io\/v1\s+false\s+PriorityClass$/m);
+    assert.match(await k.out(['explain', 'resourcequota.spec.hard']), /FIELD: hard <map\[string\]\w+>\n[\s\S]*The set of desired hard limits for each named resource/);
+    assert.match(await k.out(['describe', 'sa', 'robot', '-n', ns]), /Name:\s+robot\nNamespace:\s+gen/);
     // Printed as kubectl prints them.
     assert.match(await k.out(['get', 'pc', 'gen-high']), /^NAME\s+VALUE\s+GLOBAL-DEFAULT\s+AGE\s+PREEMPTIONPOLICY\ngen-high\s+1000\s+false\s+\S+\s+Never\n$/);
   });
