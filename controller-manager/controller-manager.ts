@@ -156,7 +156,7 @@ export class Controllers {
       resourcequota: () =>
         new ResourceQuotaController(client, inf<ResourceQuotaLike>(Resources.resourcequotas), pods, services as unknown as Informer<KObject>, {
           resyncMs: this.opts.resourceQuotaSyncMs ?? 5 * 60_000,
-        }),
+        }, [Resources.persistentvolumeclaims, Resources.configmaps, Resources.secrets].map((rt) => ({ rt, informer: inf<KObject>(rt) }))),
     };
     const idle = (name: string, why: string) => {
       this.log.info({ controller: name, why }, 'controller not started');

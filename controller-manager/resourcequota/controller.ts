@@ -1,7 +1,7 @@
 // The resource quota controller: keeps each ResourceQuota's status.hard (its spec's) and
 // status.used (recalculated from the namespace's objects) right. Quota admission charges creates
 // as they happen; this controller gives usage back when objects go away (pods deleted or
-// finished, services deleted or retyped, claims deleted), takes up new or changed quotas, and
+// finished, services deleted or retyped, claims, config maps and secrets deleted), takes up new or changed quotas, and
 // recalculates every quota on a resync period (upstream's --resource-quota-sync-period), which
 // also corrects charges whose object was never stored.
 import type { KObject, Pod } from '../../lib/api/types';
@@ -15,11 +15,10 @@ import { podChargesCompute, type GroupResource, type ResourceQuotaLike } from '.
 import { desiredQuotaStatus, grKey, quotaStatusDiffers, trackedKinds } from './usage-plan';
 import { jsonEqual } from './json-equal';
 
+const groupOf = (rt: ResourceType): string => (rt.apiVersion.includes('/') ? rt.apiVersion.split('/')[0] : '');
 /** Every kind a quota can count, by group/resource, from the client's resource table. */
-const KINDS: Map<string, ResourceType> = new Map(
-  Object.values(Resources).map((rt) => [grKey({ group: rt.apiVersion.includes('/') ? rt.apiVersion.split('/')[0] : '', resource: rt.resource }), rt]),
-);
-const KNOWN: GroupResource[] = [...KINDS.values()].filter((rt) => rt.namespaced).map((rt) => ({ group: rt.apiVersion.includes('/') ? rt.apiVersion.split('/')[0] : '', resource: rt.resource }));
+const KINDS: Map<string, ResourceType> = new Map(Object.values(Resources).map((rt) => [grKey({ group: groupOf(rt), resource: rt.resource }), rt]));
+const KNOWN: GroupResource[] = [...KINDS.values()].filter((rt) => rt.namespaced).map((rt) => ({ group: groupOf(rt), resource: rt.resource }));
 
 export interface ResourceQuotaControllerOptions {
   /** Full recalculation of every quota at this interval. */
@@ -39,6 +38,8 @@ export class ResourceQuotaController {
     private readonly pods: Informer<Pod>,
     private readonly services: Informer<KObject>,
     private readonly opts: ResourceQuotaControllerOptions,
+    /** Caches of other counted kinds (claims, config maps, secrets): their deletions give usage back. */
+    private readonly others: { rt: ResourceType; informer: Informer<KObject> }[] = [],
   ) {
     this.now = opts.now ?? (() => new Date());
   }
@@ -67,6 +68,16 @@ export class ResourceQuotaController {
       },
       onDelete: (s) => replenish(s.metadata.namespace),
     });
+    for (const { informer } of this.others) {
+      informer.addHandler({
+        onUpdate: (o, n) => {
+          // A resized claim (RequiresQuotaReplenish); other kinds only count as objects.
+          const size = (x: KObject) => JSON.stringify((x as { spec?: { resources?: { requests?: unknown } } }).spec?.resources?.requests ?? null);
+          if (size(o) !== size(n)) replenish(n.metadata.namespace);
+        },
+        onDelete: (x) => replenish(x.metadata.namespace),
+      });
+    }
     if (this.opts.resyncMs > 0) {
       this.resyncTimer = setInterval(() => replenish(undefined), this.opts.resyncMs);
       this.resyncTimer.unref();
@@ -84,6 +95,8 @@ export class ResourceQuotaController {
     if (!gr.group && gr.resource === 'pods') return this.pods.list(namespace);
     if (!gr.group && gr.resource === 'services') return this.services.list(namespace);
     if (!gr.group && gr.resource === 'resourcequotas') return this.quotas.list(namespace);
+    const cached = this.others.find((o) => o.rt.resource === gr.resource && groupOf(o.rt) === gr.group);
+    if (cached) return cached.informer.list(namespace);
     const rt = KINDS.get(grKey(gr));
     if (!rt) return [];
     return (await this.client.list(rt, namespace)).items;

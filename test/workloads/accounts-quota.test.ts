@@ -98,6 +98,8 @@ describe('accounts and quota: service accounts, root CA, quotas, limit ranges, p
 
     assert.match(await k.out(['describe', 'quota', 'q', '-n', 'quota']), /Resource\s+Used\s+Hard\n[-\s]+\n[\s\S]*pods\s+2\s+2\n\s*requests\.cpu\s+300m\s+1\n/);
 
+    assert.match(await k.out(['describe', 'namespace', 'quota']), /Resource Quotas\n\s+Name:\s+q\n[\s\S]*pods\s+2\s+2/);
+
     await k.run(['delete', 'pod', 'p1', '-n', 'quota', '--wait=true']);
     await waitUsed('quota', 'q', { pods: '1', 'requests.cpu': '200m' });
     await k.run(['apply', '-f', '-'], podYaml('p3', 'quota', cpuRequest('100m')));
@@ -134,6 +136,10 @@ describe('accounts and quota: service accounts, root CA, quotas, limit ranges, p
     for (const r of results.filter((x) => x.code !== 0)) assert.match(r.stderr, /exceeded quota: one, requested: count\/configmaps=1, used: count\/configmaps=2, limited: count\/configmaps=2/);
     const names = (await k.json(['get', 'configmaps', '-n', 'race'])).items.map((c: { metadata: { name: string } }) => c.metadata.name);
     assert.equal(names.length, 2);
+    // A deletion gives the usage back without waiting for the resync.
+    const mine = names.find((n: string) => n !== 'kube-root-ca.crt');
+    await k.run(['delete', 'configmap', mine, '-n', 'race']);
+    await waitUsed('race', 'one', { 'count/configmaps': '1' });
   });
 
   it('LimitRange defaults land in containers, and its maximum refuses a pod', async () => {
@@ -194,6 +200,11 @@ spec:
     await made(['service', 'clusterip', 'gsvc', '-n', ns, '--tcp=80:8080'], ['svc', 'gsvc', '-n', ns], (o) =>
       assert.deepEqual([o.spec.type, o.spec.ports[0].port, o.spec.ports[0].targetPort], ['ClusterIP', 80, 8080]));
     await made(['service', 'nodeport', 'gnp', '-n', ns, '--tcp=80:8080'], ['svc', 'gnp', '-n', ns], (o) => assert.equal(o.spec.type, 'NodePort'));
+    await made(['service', 'loadbalancer', 'glb', '-n', ns, '--tcp=80:8080'], ['svc', 'glb', '-n', ns], (o) => assert.equal(o.spec.type, 'LoadBalancer'));
+    const certDir = fs.mkdtempSync(path.join(opts.home, 'tls-'));
+    await run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=gen.test', '-keyout', path.join(certDir, 'k.pem'), '-out', path.join(certDir, 'c.pem')]);
+    await made(['secret', 'tls', 'gtls', '-n', ns, `--cert=${path.join(certDir, 'c.pem')}`, `--key=${path.join(certDir, 'k.pem')}`], ['secret', 'gtls', '-n', ns], (o) =>
+      assert.deepEqual([o.type, Buffer.from(o.data['tls.crt'], 'base64').toString()], ['kubernetes.io/tls', fs.readFileSync(path.join(certDir, 'c.pem'), 'utf8')]));
     await made(['service', 'externalname', 'gext', '-n', ns, '--external-name=example.test'], ['svc', 'gext', '-n', ns], (o) => assert.equal(o.spec.externalName, 'example.test'));
     await made(['deployment', 'gdep', '-n', ns, '--image=k8ts/web:1.0', '--replicas=0'], ['deploy', 'gdep', '-n', ns], (o) =>
       assert.deepEqual([o.spec.replicas, o.spec.template.spec.containers[0].image], [0, 'k8ts/web:1.0']));
