@@ -73,7 +73,21 @@ export class ObjectAdmission {
     await this.chargeQuotas(s, obj, dryRun);
   }
 
-  private async chargeQuotas(s: AdmittedKind, obj: KObject, dryRun: boolean): Promise<void> {
+  /**
+   * Validating, on an update of the main resource: what can grow on an update is charged — a
+   * Service's node ports and load balancers, a claim's storage (checked against LimitRanges too).
+   * Pods' resources cannot change on update and are not judged again, as upstream.
+   */
+  async validateUpdate(s: AdmittedKind, obj: KObject, old: KObject, dryRun: boolean): Promise<void> {
+    if (!obj.metadata.namespace || !(isCore(s, 'services') || isCore(s, 'persistentvolumeclaims'))) return;
+    if (isCore(s, 'persistentvolumeclaims')) {
+      const errs = claimLimitViolations(obj, (await this.deps.listCached('limitranges', obj.metadata.namespace)) as LimitRangeLike[]);
+      if (errs.length) throw admissionForbidden(s, obj.metadata.name, aggregate(errs));
+    }
+    await this.chargeQuotas(s, obj, dryRun, old);
+  }
+
+  private async chargeQuotas(s: AdmittedKind, obj: KObject, dryRun: boolean, old?: KObject): Promise<void> {
     const ns = obj.metadata.namespace!;
     const gr = { group: s.group, resource: s.resource };
     let quotas = (await this.deps.listCached('resourcequotas', ns)) as ResourceQuotaLike[];
@@ -81,7 +95,7 @@ export class ObjectAdmission {
     const charged = new Set<string>();
     for (let attempt = 0; ; attempt++) {
       const pending = quotas.filter((q) => !charged.has(q.metadata.uid ?? q.metadata.name!));
-      const decision = checkQuotas(pending, gr, obj, this.deps.now());
+      const decision = checkQuotas(pending, gr, obj, this.deps.now(), old);
       if (!decision.allowed) throw admissionForbidden(s, obj.metadata.name, decision.message);
       if (dryRun || decision.updates.length === 0) return;
       try {

@@ -52,3 +52,20 @@ describe('ResourceQuota admission decision', () => {
     assert.ok(dep.allowed && dep.updates[0].used['count/deployments.apps'] === '2');
   });
 });
+
+describe('ResourceQuota admission decision on updates', () => {
+  const SVC = { group: '', resource: 'services' };
+  const svc = (type: string, ports = 1) => ({ metadata: { name: 's', namespace: 'ns' }, spec: { type, ports: Array.from({ length: ports }, (_, i) => ({ port: 80 + i })) } }) as unknown as KObject;
+
+  it('charges only what grew: a Service retyped to NodePort', () => {
+    const d = checkQuotas([q('q', { services: '5', 'services.nodeports': '1' }, { services: '1', 'services.nodeports': '0' })], SVC, svc('NodePort'), now, svc('ClusterIP'));
+    assert.ok(d.allowed);
+    assert.deepEqual(d.updates.map((u) => u.used), [{ services: '1', 'services.nodeports': '1' }]);
+    const over = checkQuotas([q('q', { 'services.nodeports': '1' }, { 'services.nodeports': '1' })], SVC, svc('NodePort', 2), now, svc('NodePort', 1));
+    assert.deepEqual(over, { allowed: false, message: 'exceeded quota: q, requested: services.nodeports=1, used: services.nodeports=1, limited: services.nodeports=1' });
+  });
+
+  it('charges nothing when nothing grew', () => {
+    assert.deepEqual(checkQuotas([q('q', { services: '1' }, { services: '1' })], SVC, svc('ClusterIP'), now, svc('ClusterIP')), { allowed: true, updates: [] });
+  });
+});

@@ -5,8 +5,15 @@
 // quotas to write back (status.used) or the reason for a 403, in upstream's words.
 import type { KObject } from '../../lib/api/types';
 import {
-  addLists, exceeded, formatResourceList, maskList, negativeNames, parseResourceList, prettyPrint, removeZeros, type QuantityList,
+  addLists, countQuantity, exceeded, formatResourceList, maskList, negativeNames, parseResourceList, prettyPrint, removeZeros, subtractLists, type QuantityList,
 } from '../../lib/api/quota-math';
+
+/** The difference limited to a's keys, negatives as zero. */
+function nonNegative(diff: QuantityList, a: QuantityList): QuantityList {
+  const out: QuantityList = {};
+  for (const k of Object.keys(a)) out[k] = diff[k].sign < 0 ? countQuantity(0) : diff[k];
+  return out;
+}
 import { matchingResources, podConstraintError, quotaMatches, usageOf, type GroupResource, type ResourceQuotaLike } from '../../lib/api/quota-usage';
 
 export type QuotaDecision =
@@ -15,7 +22,11 @@ export type QuotaDecision =
 
 const isPods = (gr: GroupResource) => !gr.group && gr.resource === 'pods';
 
-export function checkQuotas(quotas: ResourceQuotaLike[], gr: GroupResource, obj: KObject, now: Date): QuotaDecision {
+/**
+ * old: the stored object of an update; the charge is then what grew (SubtractWithNonNegativeResult)
+ * for quotas that already counted the old object, all of it for quotas that did not.
+ */
+export function checkQuotas(quotas: ResourceQuotaLike[], gr: GroupResource, obj: KObject, now: Date, old?: KObject): QuotaDecision {
   const interesting: ResourceQuotaLike[] = [];
   for (const q of quotas) {
     if (!quotaMatches(q, gr, obj)) continue;
@@ -34,11 +45,12 @@ export function checkQuotas(quotas: ResourceQuotaLike[], gr: GroupResource, obj:
   const usage = usageOf(gr, obj, now);
   const negative = negativeNames(usage);
   if (negative.length) return { allowed: false, message: `quota usage is negative for resource(s): ${negative.join(',')}` };
-  const delta = removeZeros(usage);
-  if (Object.keys(delta).length === 0) return { allowed: true, updates: [] };
+  const grown = old ? nonNegative(subtractLists(usage, usageOf(gr, old, now)), usage) : usage;
 
   const updates: { quota: ResourceQuotaLike; used: Record<string, string> }[] = [];
   for (const q of interesting) {
+    const delta = removeZeros(old && quotaMatches(q, gr, old) ? grown : usage);
+    if (Object.keys(delta).length === 0) continue;
     const hard = parseResourceList(q.status?.hard);
     const used = parseResourceList(q.status?.used);
     const requested = maskList(delta, Object.keys(hard));

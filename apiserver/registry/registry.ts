@@ -94,7 +94,6 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
   };
   // update, patch, scale and binding: the compare-and-swap paths on existing objects.
   const admit = admissionChain(opts.admission);
-  const writes = createWritePaths({ store, caches, allocator, now, specOf, admit });
   // LimitRanger and ResourceQuota: admission that reads LimitRanges and charges ResourceQuotas.
   const objectAdmission = new ObjectAdmission({
     listCached: async (resource, namespace) => (await caches.forResource({ group: '', resource })).snapshot((o) => o.metadata.namespace === namespace).items,
@@ -103,6 +102,10 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
       await store.update({ group: '', resource: 'resourcequotas', namespace: q.metadata.namespace, name: q.metadata.name! }, q, q.metadata.resourceVersion);
     },
     now,
+  });
+  const writes = createWritePaths({
+    store, caches, allocator, now, specOf, admit,
+    admitUpdate: (s, next, stored, dryRun) => objectAdmission.validateUpdate(s, next, stored, dryRun),
   });
 
   async function ensureNamespaceUsable(namespace: string): Promise<void> {

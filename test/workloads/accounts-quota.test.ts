@@ -114,6 +114,18 @@ describe('accounts and quota: service accounts, root CA, quotas, limit ranges, p
     assert.match(err, /pods "bare" is forbidden: failed quota: compute: must specify limits.cpu for: main; limits.memory for: main$/);
   });
 
+  it('an update that grows usage is charged: a Service retyped to NodePort', async () => {
+    await k.run(['create', 'namespace', 'svcq']);
+    await k.run(['create', 'quota', 'np', '-n', 'svcq', '--hard=services=2,services.nodeports=0']);
+    await waitUsed('svcq', 'np', { services: '0', 'services.nodeports': '0' });
+    await k.run(['create', 'service', 'clusterip', 'web', '-n', 'svcq', '--tcp=80:8080']);
+    const err = await fails(['patch', 'service', 'web', '-n', 'svcq', '-p', '{"spec":{"type":"NodePort"}}']);
+    assert.match(err, /services "web" is forbidden: exceeded quota: np, requested: services.nodeports=1, used: services.nodeports=0, limited: services.nodeports=0$/);
+    assert.equal((await k.json(['get', 'svc', 'web', '-n', 'svcq'])).spec.type, 'ClusterIP');
+    assert.match(await fails(['create', 'service', 'nodeport', 'np2', '-n', 'svcq', '--tcp=80:8080']), /exceeded quota: np, requested: services.nodeports=1/);
+    await waitUsed('svcq', 'np', { services: '1', 'services.nodeports': '0' });
+  });
+
   it('a BestEffort-scoped quota counts only pods without resources', async () => {
     await k.run(['create', 'namespace', 'scoped']);
     await k.run(['create', 'quota', 'be', '-n', 'scoped', '--hard=pods=1', '--scopes=BestEffort']);
