@@ -6,6 +6,7 @@ import { ApiError, isAlreadyExists, isConflict, isNotFound } from '../lib/errors
 import { isCorruptObject } from './storage/errors';
 import { componentLogger } from '../lib/log';
 import { jsonEqual } from './resources/common';
+import { SYSTEM_PRIORITY_CLASSES } from './resources/priority-classes';
 import type { CoreRegistry } from './registry/registry';
 import type { ResourceDef } from './registry/types';
 import { localPathStorageClass } from '../lib/api/storage';
@@ -75,6 +76,19 @@ async function ensure(registry: CoreRegistry, def: ResourceDef, desired: KObject
   }
 }
 
+/** system-node-critical and system-cluster-critical, as kube-apiserver's scheduling post-start hook creates them. */
+async function ensureSystemPriorityClasses(registry: CoreRegistry): Promise<void> {
+  const def = registry.resolve('scheduling.k8s.io/v1', 'priorityclasses')!;
+  for (const c of SYSTEM_PRIORITY_CLASSES) {
+    try {
+      await registry.create(def, undefined, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: c.name }, value: c.value, description: c.description } as KObject, {});
+      log.info({ priorityClass: c.name }, 'priority class created');
+    } catch (e) {
+      if (!isAlreadyExists(e)) throw e;
+    }
+  }
+}
+
 export async function bootstrap(registry: CoreRegistry, o: BootstrapOptions): Promise<void> {
   const nsDef = registry.resolve('v1', 'namespaces')!;
   for (const name of SYSTEM_NAMESPACES) {
@@ -85,6 +99,8 @@ export async function bootstrap(registry: CoreRegistry, o: BootstrapOptions): Pr
       if (!isAlreadyExists(e)) throw e;
     }
   }
+
+  await ensureSystemPriorityClasses(registry);
 
   const svcDef = registry.resolve('v1', 'services')!;
   const services = await registry.list(svcDef, undefined, {});

@@ -35,6 +35,11 @@ import { BOOTSTRAP_TOKEN_NAMESPACE } from '../lib/api/bootstrap-token';
 import { batchControllers } from './batch-controllers';
 import { HpaController, type HpaControllerOptions } from './hpa/controller';
 import type { Hpa } from './hpa/types';
+import { ServiceAccountsController } from './serviceaccounts/controller';
+import { RootCaPublisher } from './serviceaccounts/root-ca-publisher';
+import { ROOT_CA_CONFIGMAP } from './serviceaccounts/plan';
+import { ResourceQuotaController } from './resourcequota/controller';
+import type { ResourceQuotaLike } from '../lib/api/quota-usage';
 
 export interface ControllersOptions {
   client: ApiClient;
@@ -48,6 +53,10 @@ export interface ControllersOptions {
   controllers?: string[];
   /** The HPA controller's periods; upstream's defaults when not given. */
   hpa?: Partial<HpaControllerOptions>;
+  /** The CA bundle the root-ca-cert-publisher puts in every namespace; without it the publisher idles. */
+  rootCaPem?: string;
+  /** The resource quota controller's full recalculation interval. */
+  resourceQuotaSyncMs?: number;
   /** The cluster CA for csrsigning; without it csrsigning does not run (as upstream). */
   signing?: SigningOptions;
   /** The Job controller's first pod-failure backoff (--job-backoff-base); upstream's 10 s when unset. */
@@ -86,6 +95,13 @@ export class Controllers {
     const recorder = (component: string) => new EventRecorder(client, { component });
     // CertificateSigningRequests are listed and watched only when a certificate controller runs.
     let csrInformer: Informer<CsrObject> | undefined;
+    let nsInformer: Informer<KObject> | undefined;
+    const namespaces = () => (nsInformer ??= inf<KObject>(Resources.namespaces));
+    const rootCaConfigMaps = () => {
+      const i = new Informer<KObject>(client, Resources.configmaps, { fieldSelector: `metadata.name=${ROOT_CA_CONFIGMAP}`, name: 'controller-manager-root-ca-configmaps' });
+      this.informers.push(i);
+      return i;
+    };
     const csrs = () => (csrInformer ??= inf<CsrObject>(Resources.certificatesigningrequests));
     // Informers more than one controller may need are made once, when the first asks.
     const shared = new Map<string, Informer<KObject>>();
@@ -176,6 +192,15 @@ export class Controllers {
         }),
       tokencleaner: () => new TokenCleaner(client, inf<KObject>(Resources.secrets, BOOTSTRAP_TOKEN_NAMESPACE)),
       ...batchControllers({ client, pods, inf, recorder, jobBackoffBaseMs: this.opts.jobBackoffBaseMs }),
+      serviceaccount: () => new ServiceAccountsController(client, namespaces(), inf<KObject>(Resources.serviceaccounts)),
+      'root-ca-cert-publisher': () =>
+        this.opts.rootCaPem
+          ? new RootCaPublisher(client, namespaces(), rootCaConfigMaps(), this.opts.rootCaPem)
+          : idle('root-ca-cert-publisher', 'no --root-ca-file and no CA in the kubeconfig'),
+      resourcequota: () =>
+        new ResourceQuotaController(client, inf<ResourceQuotaLike>(Resources.resourcequotas), pods, services as unknown as Informer<KObject>, {
+          resyncMs: this.opts.resourceQuotaSyncMs ?? 5 * 60_000,
+        }, [Resources.persistentvolumeclaims, Resources.configmaps, Resources.secrets].map((rt) => ({ rt, informer: inf<KObject>(rt) }))),
     };
     const idle = (name: string, why: string) => {
       this.log.info({ controller: name, why }, 'controller not started');

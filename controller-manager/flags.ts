@@ -24,6 +24,8 @@ ALL_CONTROLLERS.push('daemonset');
 // TLS bootstrapping (added apart so that the list above stays one line others may edit).
 ALL_CONTROLLERS.push(...CERTIFICATE_CONTROLLERS);
 ALL_CONTROLLERS.push('statefulset');
+// Namespaces' ServiceAccounts and root CA, and ResourceQuota usage (issue 10).
+ALL_CONTROLLERS.push('serviceaccount', 'root-ca-cert-publisher', 'resourcequota');
 
 export const controllerManagerFlags = {
   ...LEADER_GATED_FLAGS,
@@ -60,6 +62,10 @@ export const controllerManagerFlags = {
   horizontalPodAutoscalerDownscaleStabilization: 300,
   /** The usage ratio's distance from 1 within which the HPA does not scale. */
   horizontalPodAutoscalerTolerance: 0.1,
+  /** The CA bundle published in every namespace's kube-root-ca.crt (PEM); empty: the kubeconfig's CA. */
+  rootCaFile: '',
+  /** Full recalculation interval of every ResourceQuota's usage (a Go duration). */
+  resourceQuotaSyncPeriod: '5m',
 };
 
 export type ControllerManagerConfig = Parsed<typeof controllerManagerFlags> & {
@@ -99,6 +105,8 @@ export function checkControllerManagerConfig<C extends ControllerManagerConfig>(
     throw new ControllerManagerConfigError(`--cluster-signing-duration ${JSON.stringify(config.clusterSigningDuration)} is not a positive duration such as 8760h or 2m`);
   if (!parseGoDuration(config.jobBackoffBase))
     throw new ControllerManagerConfigError(`--job-backoff-base ${JSON.stringify(config.jobBackoffBase)} is not a positive duration such as 10s or 500ms`);
+  if (!parseGoDuration(config.resourceQuotaSyncPeriod))
+    throw new ControllerManagerConfigError(`--resource-quota-sync-period ${JSON.stringify(config.resourceQuotaSyncPeriod)} is not a positive duration such as 5m or 30s`);
   if (!config.clusterSigningCertFile !== !config.clusterSigningKeyFile)
     throw new ControllerManagerConfigError('--cluster-signing-cert-file and --cluster-signing-key-file go together');
   if (!(config.horizontalPodAutoscalerSyncPeriod > 0)) throw new ControllerManagerConfigError(`--horizontal-pod-autoscaler-sync-period ${config.horizontalPodAutoscalerSyncPeriod} must be a number of seconds greater than 0`);

@@ -1,6 +1,8 @@
 // kube-controller-manager: a health server, leader election on the
 // kube-system/kube-controller-manager Lease, and every controller while leading. main.ts loads this
 // after logging is configured; tests call startControllerManager in-process.
+import * as fs from 'node:fs';
+import { loadKubeconfig } from '../lib/client/kubeconfig';
 import { clientFromFlags, gatedOptionsFromFlags, runLeaderGated } from '../lib/leader-gated';
 import { componentLogger } from '../lib/log';
 import { MetricsRegistry } from '../lib/metrics/prometheus';
@@ -9,6 +11,13 @@ import { ALL_CONTROLLERS, checkControllerManagerConfig, type ControllerManagerCo
 import { parseGoDuration } from './certificates/signing';
 
 export type { ControllerManagerConfig } from './flags';
+
+/** --root-ca-file, else the CA the kubeconfig trusts the apiserver with; undefined: the publisher idles. */
+function rootCaPem(config: ControllerManagerConfig): string | undefined {
+  if (config.rootCaFile) return fs.readFileSync(config.rootCaFile, 'utf8');
+  if (!config.kubeconfig) return undefined;
+  return loadKubeconfig(config.kubeconfig).ca?.toString('utf8');
+}
 
 export async function startControllerManager(config: ControllerManagerConfig): Promise<{ stop(): Promise<void>; port: number }> {
   const log = componentLogger('controller-manager');
@@ -39,6 +48,8 @@ export async function startControllerManager(config: ControllerManagerConfig): P
         controllers: config.controllers.length ? config.controllers : undefined,
         jobBackoffBaseMs: parseGoDuration(config.jobBackoffBase),
         hpa: { syncPeriodMs: config.horizontalPodAutoscalerSyncPeriod * 1000, downscaleStabilizationMs: config.horizontalPodAutoscalerDownscaleStabilization * 1000, calc: { tolerance: config.horizontalPodAutoscalerTolerance } },
+        rootCaPem: rootCaPem(config),
+        resourceQuotaSyncMs: parseGoDuration(config.resourceQuotaSyncPeriod)!,
         signing: config.clusterSigningCertFile
           ? { certFile: config.clusterSigningCertFile, keyFile: config.clusterSigningKeyFile, durationMs: parseGoDuration(config.clusterSigningDuration)! }
           : undefined,

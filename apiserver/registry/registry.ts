@@ -29,6 +29,8 @@ import { createWritePaths } from './write-paths';
 import { admissionChain, type AdmissionConfig } from '../admission';
 import { admitDefaultStorageClass } from '../admission/default-storage-class';
 import { evictPod, type EvictionStore } from './eviction';
+import { ObjectAdmission } from '../admission/object-admission';
+import { SYSTEM_PRIORITY_CLASSES } from '../resources/priority-classes';
 
 const log = componentLogger('apiserver', { part: 'registry' });
 
@@ -93,7 +95,19 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
   };
   // update, patch, scale and binding: the compare-and-swap paths on existing objects.
   const admit = admissionChain(opts.admission);
-  const writes = createWritePaths({ store, caches, allocator, now, specOf, admit });
+  // LimitRanger and ResourceQuota: admission that reads LimitRanges and charges ResourceQuotas.
+  const objectAdmission = new ObjectAdmission({
+    listCached: async (resource, namespace) => (await caches.forResource({ group: '', resource })).snapshot((o) => o.metadata.namespace === namespace).items,
+    listFresh: async (resource, namespace) => (await store.list({ group: '', resource, namespace })).items,
+    writeQuota: async (q) => {
+      await store.update({ group: '', resource: 'resourcequotas', namespace: q.metadata.namespace, name: q.metadata.name! }, q, q.metadata.resourceVersion);
+    },
+    now,
+  });
+  const writes = createWritePaths({
+    store, caches, allocator, now, specOf, admit,
+    admitUpdate: (s, next, stored, dryRun) => objectAdmission.validateUpdate(s, next, stored, dryRun),
+  });
 
   async function ensureNamespaceUsable(namespace: string): Promise<void> {
     // The namespaces watch cache answers the common case (an active namespace) without an etcd
@@ -133,13 +147,15 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
     shaped(s, obj, () => {
       s.defaults?.(obj);
       admit(s.resource, obj, 'create');
-      s.prepareForCreate?.(obj, o.userInfo);
     });
     // DefaultStorageClass admission reads the classes (from the watch cache, as upstream's reads an informer).
     if (s.resource === 'persistentvolumeclaims') {
       const classes = await caches.forResource({ group: 'storage.k8s.io', resource: 'storageclasses' }).then((c) => c.snapshot().items);
       shaped(s, obj, () => admitDefaultStorageClass(obj, classes));
     }
+    // LimitRanger's defaults come before create preparation: a pod's QoS class is computed there.
+    if (s.namespaced) await objectAdmission.mutate(s, obj);
+    shaped(s, obj, () => s.prepareForCreate?.(obj, o.userInfo));
     for (let attempt = 0; ; attempt++) {
       // Only a generated name is ever retried, so only then must obj stay pristine for the next try.
       const candidate = wantsGenerated ? deepCopy(obj) : obj;
@@ -148,6 +164,7 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
       if (s.resource === 'namespaces') s.defaults?.(candidate); // the name label needs the final name
       validateAll(s, candidate);
       if (s.namespaced) await ensureNamespaceUsable(candidate.metadata.namespace as string);
+      if (s.namespaced) await objectAdmission.validate(s, candidate, !!o.dryRun);
       if (o.dryRun) {
         // A dry run must not claim anything; only check that the name is free.
         const exists = await store.get(keyOf(s, candidate.metadata.namespace, candidate.metadata.name!)).then(() => true, (e) => {
@@ -173,6 +190,10 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
 
   async function remove(s: ResourceSpec, namespace: string | undefined, name: string, q: DeleteQuery): Promise<KObject> {
     requireNamespace(s, namespace);
+    if (s.resource === 'priorityclasses' && SYSTEM_PRIORITY_CLASSES.some((c) => c.name === name))
+      throw apiError(403, 'Forbidden', `priorityclasses.scheduling.k8s.io "${name}" is forbidden: this is a system priority class and cannot be deleted`, {
+        name, group: 'scheduling.k8s.io', kind: 'priorityclasses',
+      });
     const key = keyOf(s, namespace, name);
     for (let attempt = 0; ; attempt++) {
       let stored: KObject;

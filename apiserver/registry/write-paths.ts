@@ -27,6 +27,8 @@ export interface WritePathDeps {
   specOf: (def: ResourceDef) => ResourceSpec;
   /** Mutating admission of the main resource's updates. */
   admit?: Admit;
+  /** Validating admission that reads other objects (quota), on main-resource updates of namespaced kinds. */
+  admitUpdate?: (s: ResourceSpec, next: KObject, stored: KObject, dryRun: boolean) => Promise<void>;
 }
 
 export interface WritePaths {
@@ -35,7 +37,7 @@ export interface WritePaths {
   bind(namespace: string | undefined, podName: string, binding: Binding): Promise<KObject>;
 }
 
-export function createWritePaths({ store, caches, allocator, now, specOf, admit }: WritePathDeps): WritePaths {
+export function createWritePaths({ store, caches, allocator, now, specOf, admit, admitUpdate }: WritePathDeps): WritePaths {
   /**
    * The object to base a compare-and-swap write on. The first attempt takes the watch cache's copy,
    * as Kubernetes' GuaranteedUpdate does: a stale copy only fails the swap, and the retry reads
@@ -127,6 +129,7 @@ export function createWritePaths({ store, caches, allocator, now, specOf, admit 
       if (s.resource === 'services') await allocator.release(gone).catch(() => undefined);
       return gone;
     }
+    if (subresource !== 'status' && s.namespaced) await admitUpdate?.(s, next, stored, !!o.dryRun);
     if (o.dryRun) return next;
     const realloc = s.resource === 'services' && subresource !== 'status' ? await allocator.reallocate(next, stored) : undefined;
     try {

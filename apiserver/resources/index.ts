@@ -21,6 +21,8 @@ import { poddisruptionbudgets } from './pod-disruption-budgets';
 import { certificatesigningrequests } from './certificate-signing-requests';
 import { storageclasses } from './storage-classes';
 import { controllerrevisions } from './controller-revisions';
+import { resourcequotas, limitranges } from './quotas';
+import { priorityclasses } from './priority-classes';
 
 export function allResources(): ResourceSpec[] {
   return [
@@ -33,6 +35,7 @@ export function allResources(): ResourceSpec[] {
     poddisruptionbudgets,
     certificatesigningrequests,
     storageclasses,
+    resourcequotas, limitranges, priorityclasses,
   ];
 }
 
@@ -46,3 +49,4 @@ export {
 export { certificatesigningrequests };
 export { storageclasses };
 export { controllerrevisions };
+export { resourcequotas, limitranges, priorityclasses };

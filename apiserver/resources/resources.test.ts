@@ -54,6 +54,9 @@ describe('resource definitions', () => {
       poddisruptionbudgets: ['policy/v1', 'PodDisruptionBudget', 'pdb', '', true],
       certificatesigningrequests: ['certificates.k8s.io/v1', 'CertificateSigningRequest', 'csr', '', false],
       storageclasses: ['storage.k8s.io/v1', 'StorageClass', 'sc', '', false],
+      resourcequotas: ['v1', 'ResourceQuota', 'quota', '', true],
+      limitranges: ['v1', 'LimitRange', 'limits', '', true],
+      priorityclasses: ['scheduling.k8s.io/v1', 'PriorityClass', 'pc', '', false],
     });
   });
 

@@ -121,6 +121,10 @@ export function decodeMessage(type: string, buf: Buffer, where: string, depth = 
       continue;
     }
     const v = fieldValue(spec, f, path, depth);
+    if (spec.inline) {
+      Object.assign(out, v);
+      continue;
+    }
     if (spec.repeated) {
       const list = (out[spec.name] ??= []) as Json[];
       // A repeated element is always present, even when it is a zero value.

@@ -4,6 +4,8 @@
 // listed; a message without a table ("opaque") may only arrive empty.
 import { BATCH_MESSAGES, BATCH_TOP_LEVEL } from './protobuf-batch';
 
+import { CLUSTER_MESSAGES, CLUSTER_TOP_LEVEL } from './protobuf-messages-cluster';
+
 /** Scalar and special encodings of a field. */
 export type FieldType =
   | 'string' | 'int32' | 'int64' | 'bool' | 'bytes'
@@ -19,6 +21,8 @@ export interface FieldSpec {
   repeated?: boolean;
   /** A Go pointer field: a zero value on the wire is meaningful and kept (replicas: 0). */
   ptr?: boolean;
+  /** An embedded struct that JSON inlines: its fields go on the parent (IngressRule's IngressRuleValue). */
+  inline?: boolean;
 }
 
 export type MessageTable = Record<number, FieldSpec>;
@@ -40,6 +44,7 @@ export const OPAQUE = new Set([
 ]);
 
 export const MESSAGES: Record<string, MessageTable> = {
+  ...CLUSTER_MESSAGES,
   // certificates.k8s.io/v1: kubectl certificate approve|deny update the approval subresource in protobuf.
   CertificateSigningRequest: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'CertificateSigningRequestSpec'), 3: m('status', 'CertificateSigningRequestStatus') },
   CertificateSigningRequestSpec: {
@@ -141,6 +146,7 @@ export const MESSAGES: Record<string, MessageTable> = {
 
 /** The top-level kinds a protobuf request body may carry, by apiVersion/kind. */
 export const TOP_LEVEL: Record<string, string> = {
+  ...CLUSTER_TOP_LEVEL,
   'v1/Namespace': 'Namespace',
   'v1/ConfigMap': 'ConfigMap',
   'v1/Secret': 'Secret',

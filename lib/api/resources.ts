@@ -42,6 +42,9 @@ export const Resources = {
   clusterrolebindings: rt('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
   certificatesigningrequests: rt('certificates.k8s.io/v1', 'CertificateSigningRequest', 'certificatesigningrequests', false),
   storageclasses: rt('storage.k8s.io/v1', 'StorageClass', 'storageclasses', false),
+  resourcequotas: rt('v1', 'ResourceQuota', 'resourcequotas', true),
+  limitranges: rt('v1', 'LimitRange', 'limitranges', true),
+  priorityclasses: rt('scheduling.k8s.io/v1', 'PriorityClass', 'priorityclasses', false),
 } as const;
 
 export type ResourceName = keyof typeof Resources;
