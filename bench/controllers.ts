@@ -3,8 +3,9 @@
 // - a Job of 100 completions at parallelism 10, from create to its Complete condition, beside the
 //   same 100 pods created directly by a client in waves of 10 (each wave waits for its pods to
 //   succeed) in the same run, and the ratio (goal ≤ 1.2);
-// - the DaemonSet rollout and HPA reaction measures, which the other parts of issue 10 add (see
-//   the marked place in worker()).
+// - a DaemonSet created to available beside the same pods created by a client, and its rolling
+//   update (bench/controllers-daemonset.ts);
+// - the HPA's reaction from CPU load to the new replica Running (bench/controllers-hpa.ts).
 // The parent brings the cluster up and runs this same file again inside the namespace as the worker.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -16,6 +17,9 @@ import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-cli
 import { Resources } from '../lib/api/resources';
 import type { Pod } from '../lib/api/types';
 import type { Job } from '../lib/api/batch';
+import { Kubectl } from '../test/harness/kubectl';
+import { daemonSetRollout } from './controllers-daemonset';
+import { hpaReaction } from './controllers-hpa';
 
 const COMPLETIONS = 100;
 const PARALLELISM = 10;
@@ -106,10 +110,11 @@ async function worker(kubeconfig: string): Promise<void> {
     raw_pods_100_in_waves_of_10_ms: round(rawMs),
     job_ratio_to_raw: Number((jobMs / rawMs).toFixed(2)),
   };
-  // ---- Other controllers' measures (issue 10): after the merge, the lead calls here ----
-  //   Object.assign(result, await daemonSetRollout(client));   // bench/controllers-daemonset.ts
-  //   Object.assign(result, await hpaReaction(client));        // bench/controllers-hpa.ts
-  // each returning flat JSON fields, run on this same cluster after the Job measure.
+  // The DaemonSet rollout and the HPA's reaction, on this same cluster after the Job measure.
+  await clearPods(client);
+  Object.assign(result, await daemonSetRollout({ kubectl: new Kubectl(kubeconfig) }));
+  await clearPods(client);
+  Object.assign(result, await hpaReaction({ kubeconfig }));
   console.log(JSON.stringify(result));
   client.close();
 }
