@@ -27,6 +27,7 @@ import { TokenCleaner } from './certificates/token-cleaner';
 import { CsrCleaner } from './certificates/cleaner-controller';
 import type { CsrObject } from './certificates/csr-object';
 import { BOOTSTRAP_TOKEN_NAMESPACE } from '../lib/api/bootstrap-token';
+import { PodGcController } from './podgc/controller';
 
 export interface ControllersOptions {
   client: ApiClient;
@@ -38,6 +39,8 @@ export interface ControllersOptions {
   nodeEviction?: Partial<DisruptionParams>;
   /** Names of controllers to run; default all. */
   controllers?: string[];
+  /** --terminated-pod-gc-threshold for podgc. */
+  terminatedPodGcThreshold?: number;
   /** The cluster CA for csrsigning; without it csrsigning does not run (as upstream). */
   signing?: SigningOptions;
 }
@@ -131,6 +134,7 @@ export class Controllers {
       csrapproving: () => new CsrApprovingController(client, csrs(), nodes),
       csrsigning: () => (this.opts.signing ? new CsrSigningController(client, csrs(), this.opts.signing) : idle('csrsigning', 'no --cluster-signing-cert-file/--cluster-signing-key-file given')),
       csrcleaner: () => new CsrCleaner(client, csrs()),
+      podgc: () => new PodGcController(client, pods, nodes, { terminatedPodThreshold: this.opts.terminatedPodGcThreshold }),
       tokencleaner: () => new TokenCleaner(client, inf<KObject>(Resources.secrets, BOOTSTRAP_TOKEN_NAMESPACE)),
     };
     const idle = (name: string, why: string) => {

@@ -17,6 +17,8 @@ export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'node-i
 ALL_CONTROLLERS.push('taint-eviction', 'disruption');
 // TLS bootstrapping (added apart so that the list above stays one line others may edit).
 ALL_CONTROLLERS.push(...CERTIFICATE_CONTROLLERS);
+// Pod garbage collection (upstream's name for it in --controllers).
+ALL_CONTROLLERS.push('podgc');
 
 export const controllerManagerFlags = {
   ...LEADER_GATED_FLAGS,
@@ -42,6 +44,8 @@ export const controllerManagerFlags = {
   clusterSigningKeyFile: '',
   /** Lifetime of issued certificates (a Go duration); requests may ask for less. */
   clusterSigningDuration: '8760h',
+  /** Terminated pods kept before the oldest are deleted by podgc; 0 or less: never. */
+  terminatedPodGcThreshold: 12500,
 };
 
 export type ControllerManagerConfig = Parsed<typeof controllerManagerFlags> & {
@@ -81,6 +85,8 @@ export function checkControllerManagerConfig<C extends ControllerManagerConfig>(
     throw new ControllerManagerConfigError(`--cluster-signing-duration ${JSON.stringify(config.clusterSigningDuration)} is not a positive duration such as 8760h or 2m`);
   if (!config.clusterSigningCertFile !== !config.clusterSigningKeyFile)
     throw new ControllerManagerConfigError('--cluster-signing-cert-file and --cluster-signing-key-file go together');
+  if (!Number.isInteger(config.terminatedPodGcThreshold))
+    throw new ControllerManagerConfigError(`--terminated-pod-gc-threshold ${config.terminatedPodGcThreshold} must be a whole number of pods`);
   const unknown = config.controllers.filter((c) => !ALL_CONTROLLERS.includes(c));
   if (unknown.length) throw new ControllerManagerConfigError(`unknown controllers: ${unknown.join(', ')} (known: ${ALL_CONTROLLERS.join(', ')})`);
   return config;

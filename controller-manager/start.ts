@@ -37,6 +37,7 @@ export async function startControllerManager(config: ControllerManagerConfig): P
           unhealthyZoneThreshold: config.unhealthyZoneThreshold,
         },
         controllers: config.controllers.length ? config.controllers : undefined,
+        terminatedPodGcThreshold: config.terminatedPodGcThreshold,
         signing: config.clusterSigningCertFile
           ? { certFile: config.clusterSigningCertFile, keyFile: config.clusterSigningKeyFile, durationMs: parseGoDuration(config.clusterSigningDuration)! }
           : undefined,
