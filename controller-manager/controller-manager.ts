@@ -117,18 +117,12 @@ export class Controllers {
           events,
         );
       },
+      // Every kind the apiserver serves, learnt by discovery (no list of kinds here).
       'garbage-collector': () =>
-        new GarbageCollector(client, [
-          { rt: Resources.pods, informer: pods as unknown as Informer<KObject> },
-          { rt: Resources.replicasets, informer: replicaSets as unknown as Informer<KObject> },
-          { rt: Resources.deployments, informer: deployments as unknown as Informer<KObject> },
-          { rt: Resources.endpoints, informer: endpoints as unknown as Informer<KObject> },
-          // Services own their EndpointSlices. The collector must see both kinds: a Service's
-          // delete event is what sends its slices to be checked, and the slices must be in a
-          // cache to be found as its dependents (without them, a deleted Service's slices leaked).
-          { rt: Resources.services, informer: services as unknown as Informer<KObject> },
-          { rt: Resources.endpointslices, informer: inf<KObject>(Resources.endpointslices) },
-        ]),
+        new GarbageCollector(client, {
+          discover: () => (client.discover ? client.discover() : Promise.reject(new Error('this client serves no discovery'))),
+          recorder: recorder('garbage-collector-controller'),
+        }),
       'invalid-pods': () => new InvalidPodsController(client, pods as unknown as Informer<KObject>),
       'pv-binder': () => new PVBinderController(client, inf<PV>(Resources.persistentvolumes), inf<PVC>(Resources.persistentvolumeclaims), recorder('persistentvolume-controller')),
       csrapproving: () => new CsrApprovingController(client, csrs(), nodes),
