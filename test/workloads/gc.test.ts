@@ -116,7 +116,7 @@ spec:
 apiVersion: v1
 kind: Secret
 metadata: {name: owned-secret, ownerReferences: ${ref}}
-stringData: {x: y}
+stringData: {x: "z"}
 ---
 apiVersion: v1
 kind: PersistentVolumeClaim
