@@ -40,6 +40,7 @@ import { RootCaPublisher } from './serviceaccounts/root-ca-publisher';
 import { ROOT_CA_CONFIGMAP } from './serviceaccounts/plan';
 import { ResourceQuotaController } from './resourcequota/controller';
 import type { ResourceQuotaLike } from '../lib/api/quota-usage';
+import { PodGcController } from './podgc/controller';
 
 export interface ControllersOptions {
   client: ApiClient;
@@ -57,6 +58,8 @@ export interface ControllersOptions {
   rootCaPem?: string;
   /** The resource quota controller's full recalculation interval. */
   resourceQuotaSyncMs?: number;
+  /** --terminated-pod-gc-threshold for podgc. */
+  terminatedPodGcThreshold?: number;
   /** The cluster CA for csrsigning; without it csrsigning does not run (as upstream). */
   signing?: SigningOptions;
   /** The Job controller's first pod-failure backoff (--job-backoff-base); upstream's 10 s when unset. */
@@ -153,23 +156,12 @@ export class Controllers {
           events,
         );
       },
+      // Every kind the apiserver serves, learnt by discovery (no list of kinds here).
       'garbage-collector': () =>
-        new GarbageCollector(client, [
-          { rt: Resources.pods, informer: pods as unknown as Informer<KObject> },
-          { rt: Resources.replicasets, informer: replicaSets as unknown as Informer<KObject> },
-          { rt: Resources.deployments, informer: deployments as unknown as Informer<KObject> },
-          { rt: Resources.endpoints, informer: endpoints as unknown as Informer<KObject> },
-          // Services own their EndpointSlices. The collector must see both kinds: a Service's
-          // delete event is what sends its slices to be checked, and the slices must be in a
-          // cache to be found as its dependents (without them, a deleted Service's slices leaked).
-          { rt: Resources.services, informer: services as unknown as Informer<KObject> },
-          { rt: Resources.endpointslices, informer: inf<KObject>(Resources.endpointslices) },
-          // StatefulSets own their pods, revisions and (by their retention policy) claims; pods own scaled-away claims.
-          { rt: Resources.statefulsets, informer: once<KObject>(Resources.statefulsets) },
-          { rt: Resources.persistentvolumeclaims, informer: once<KObject>(Resources.persistentvolumeclaims) },
-          { rt: Resources.controllerrevisions, informer: once<KObject>(Resources.controllerrevisions) },
-          { rt: Resources.daemonsets, informer: daemonSets() as unknown as Informer<KObject> },
-        ]),
+        new GarbageCollector(client, {
+          discover: () => (client.discover ? client.discover() : Promise.reject(new Error('this client serves no discovery'))),
+          recorder: recorder('garbage-collector-controller'),
+        }),
       'invalid-pods': () => new InvalidPodsController(client, pods as unknown as Informer<KObject>),
       'pv-binder': () => new PVBinderController(client, inf<PV>(Resources.persistentvolumes), once<PVC>(Resources.persistentvolumeclaims), recorder('persistentvolume-controller'), inf<KObject>(Resources.storageclasses)),
       statefulset: () =>
@@ -190,6 +182,7 @@ export class Controllers {
           downscaleStabilizationMs: 300_000,
           ...this.opts.hpa,
         }),
+      podgc: () => new PodGcController(client, pods, nodes, { terminatedPodThreshold: this.opts.terminatedPodGcThreshold }),
       tokencleaner: () => new TokenCleaner(client, inf<KObject>(Resources.secrets, BOOTSTRAP_TOKEN_NAMESPACE)),
       ...batchControllers({ client, pods, inf, recorder, jobBackoffBaseMs: this.opts.jobBackoffBaseMs }),
       serviceaccount: () => new ServiceAccountsController(client, namespaces(), inf<KObject>(Resources.serviceaccounts)),

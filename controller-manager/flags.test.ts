@@ -34,7 +34,14 @@ describe('controller-manager flags', () => {
     assert.deepEqual([c.horizontalPodAutoscalerSyncPeriod, c.horizontalPodAutoscalerDownscaleStabilization, c.controllers], [2, 10, ['horizontalpodautoscaling']]);
   });
 
+  it('podgc and --terminated-pod-gc-threshold (upstream default 12500)', () => {
+    assert.equal(parse([]).terminatedPodGcThreshold, 12500);
+    const c = parse(['--terminated-pod-gc-threshold=3', '--controllers=podgc']);
+    assert.deepEqual([c.terminatedPodGcThreshold, c.controllers], [3, ['podgc']]);
+  });
+
   const bad: [string, string[], RegExp][] = [
+    ['a fractional terminated-pod threshold', ['--terminated-pod-gc-threshold=1.5'], /--terminated-pod-gc-threshold 1.5 must be a whole number of pods/],
     ['no kubeconfig', ['--kubeconfig='], /--kubeconfig is required/],
     ['a cluster CIDR that is not one', ['--cluster-cidr=10.244.0.0'], /--cluster-cidr: invalid CIDR/],
     ['a node mask wider than the cluster', ['--cluster-cidr=10.244.0.0/16', '--node-cidr-mask-size=8'], /from 16 .* to 32/],

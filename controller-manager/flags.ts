@@ -26,6 +26,8 @@ ALL_CONTROLLERS.push(...CERTIFICATE_CONTROLLERS);
 ALL_CONTROLLERS.push('statefulset');
 // Namespaces' ServiceAccounts and root CA, and ResourceQuota usage (issue 10).
 ALL_CONTROLLERS.push('serviceaccount', 'root-ca-cert-publisher', 'resourcequota');
+// Pod garbage collection (upstream's name for it in --controllers).
+ALL_CONTROLLERS.push('podgc');
 
 export const controllerManagerFlags = {
   ...LEADER_GATED_FLAGS,
@@ -66,6 +68,8 @@ export const controllerManagerFlags = {
   rootCaFile: '',
   /** Full recalculation interval of every ResourceQuota's usage (a Go duration). */
   resourceQuotaSyncPeriod: '5m',
+  /** Terminated pods kept before the oldest are deleted by podgc; 0 or less: never. */
+  terminatedPodGcThreshold: 12500,
 };
 
 export type ControllerManagerConfig = Parsed<typeof controllerManagerFlags> & {
@@ -112,6 +116,8 @@ export function checkControllerManagerConfig<C extends ControllerManagerConfig>(
   if (!(config.horizontalPodAutoscalerSyncPeriod > 0)) throw new ControllerManagerConfigError(`--horizontal-pod-autoscaler-sync-period ${config.horizontalPodAutoscalerSyncPeriod} must be a number of seconds greater than 0`);
   if (!(config.horizontalPodAutoscalerDownscaleStabilization >= 0)) throw new ControllerManagerConfigError(`--horizontal-pod-autoscaler-downscale-stabilization ${config.horizontalPodAutoscalerDownscaleStabilization} must be a number of seconds, 0 or more`);
   if (!(config.horizontalPodAutoscalerTolerance >= 0)) throw new ControllerManagerConfigError(`--horizontal-pod-autoscaler-tolerance ${config.horizontalPodAutoscalerTolerance} must be 0 or more`);
+  if (!Number.isInteger(config.terminatedPodGcThreshold))
+    throw new ControllerManagerConfigError(`--terminated-pod-gc-threshold ${config.terminatedPodGcThreshold} must be a whole number of pods`);
   const unknown = config.controllers.filter((c) => !ALL_CONTROLLERS.includes(c));
   if (unknown.length) throw new ControllerManagerConfigError(`unknown controllers: ${unknown.join(', ')} (known: ${ALL_CONTROLLERS.join(', ')})`);
   return config;

@@ -50,6 +50,7 @@ export async function startControllerManager(config: ControllerManagerConfig): P
         hpa: { syncPeriodMs: config.horizontalPodAutoscalerSyncPeriod * 1000, downscaleStabilizationMs: config.horizontalPodAutoscalerDownscaleStabilization * 1000, calc: { tolerance: config.horizontalPodAutoscalerTolerance } },
         rootCaPem: rootCaPem(config),
         resourceQuotaSyncMs: parseGoDuration(config.resourceQuotaSyncPeriod)!,
+        terminatedPodGcThreshold: config.terminatedPodGcThreshold,
         signing: config.clusterSigningCertFile
           ? { certFile: config.clusterSigningCertFile, keyFile: config.clusterSigningKeyFile, durationMs: parseGoDuration(config.clusterSigningDuration)! }
           : undefined,

@@ -60,7 +60,10 @@ export async function resolveUpstream(o: NodeProxyOptions, t: NodeProxyTarget, q
     if (typeof ports === 'string') throw apiError(400, 'BadRequest', ports);
   } else {
     const names: string[] = (pod.spec?.containers ?? []).map((c: { name: string }) => c.name);
-    const pick = pickContainer(names, q.get('container'), t.name);
+    // Init containers (sidecars above all) have logs and may be exec'd into, as upstream allows;
+    // only the default is chosen among the app containers.
+    const inits: string[] = (pod.spec?.initContainers ?? []).map((c: { name: string }) => c.name);
+    const pick = pickContainer(names, q.get('container'), t.name, inits);
     if (!pick.container) throw apiError(400, 'BadRequest', pick.error ?? 'no container');
     container = pick.container;
   }

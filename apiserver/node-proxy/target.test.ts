@@ -29,6 +29,8 @@ describe('node proxy targets', () => {
   it('picks the only container or requires a name', () => {
     assert.deepEqual(pickContainer(['a'], null, 'p'), { container: 'a' });
     assert.match(pickContainer(['a', 'b'], null, 'p').error!, /choose one of: \[a b\]/);
+    assert.deepEqual(pickContainer(['a'], 'side', 'p', ['side']), { container: 'side' }, 'an init container (a sidecar) can be named');
+    assert.deepEqual(pickContainer(['a'], null, 'p', ['side']), { container: 'a' }, 'the default is among the app containers');
     assert.match(pickContainer(['a'], 'z', 'p').error!, /not valid/);
   });
 });

@@ -24,9 +24,9 @@ export function nodeProxyTarget(pathname: string): NodeProxyTarget | undefined {
   return undefined;
 }
 
-/** The container a pod subresource addresses: the named one, else the only one. */
-export function pickContainer(containers: string[], asked: string | null, podName: string): { container?: string; error?: string } {
-  if (asked) return containers.includes(asked) ? { container: asked } : { error: `container ${asked} is not valid for pod ${podName}` };
+/** The container a pod subresource addresses: the named one (an app or init container), else the only app container. */
+export function pickContainer(containers: string[], asked: string | null, podName: string, initContainers: string[] = []): { container?: string; error?: string } {
+  if (asked) return containers.includes(asked) || initContainers.includes(asked) ? { container: asked } : { error: `container ${asked} is not valid for pod ${podName}` };
   if (containers.length === 1) return { container: containers[0] };
   return { error: `a container name must be specified for pod ${podName}, choose one of: [${containers.join(' ')}]` };
 }

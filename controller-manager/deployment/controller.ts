@@ -15,8 +15,9 @@ import { controllerRefOf, deepCopy, ownerRefFor } from '../common/pod-utils';
 import {
   annotationsToCopy, DESIRED_ANNOTATION, HASH_LABEL, MAX_REPLICAS_ANNOTATION, REVISION_ANNOTATION,
   computeDeploymentStatus, deploymentStatusEqual, fenceposts, findNewRS, planReplicas, replicasOf,
-  revisionOf, rsToCleanup, templateHash, templatesEqual,
+  planPausedScale, revisionOf, rsToCleanup, templateHash, templatesEqual,
 } from './rollout';
+import { newReplicaSetConditions, pausedConditions, rolloutConditions, stuckRequeueMs } from './progress';
 
 export class DeploymentController {
   private readonly log = componentLogger('deployment-controller');
@@ -57,24 +58,71 @@ export class DeploymentController {
     const { namespace, name } = splitKey(key);
     const d = this.deployments.get(namespace, name);
     if (!d || d.metadata.deletionTimestamp) return;
+    const nowMs = Date.now();
+    const now = new Date(nowMs).toISOString();
+    // Conditions this sync sets before the rollout step (pause/resume, new ReplicaSet) ride along
+    // into the one status write at the end.
+    let conds = pausedConditions(d, d.status?.conditions, now);
     const owned = await this.claimReplicaSets(d);
     let newRS = findNewRS(d, owned);
     const olds = owned.filter((r) => r !== newRS);
     const maxOldRevision = Math.max(0, ...olds.map(revisionOf));
 
-    if (!newRS) {
-      newRS = await this.createNewRS(d, olds, maxOldRevision + 1);
-      if (!newRS) return;
-    } else if (revisionOf(newRS) <= maxOldRevision) {
-      // A rollback to an older template makes its ReplicaSet the newest revision again.
-      newRS = await this.updateRS(newRS, (r) => ((r.metadata.annotations ??= {})[REVISION_ANNOTATION] = String(maxOldRevision + 1)));
+    if (d.spec.paused) {
+      // Paused: a changed template makes no new ReplicaSet, but scaling still works.
+      await this.applyPlan(d, key, planPausedScale(d, newRS, olds), newRS ? [newRS, ...olds] : olds);
+    } else {
+      if (!newRS) {
+        newRS = await this.createNewRS(d, olds, maxOldRevision + 1);
+        if (!newRS) return;
+        conds = newReplicaSetConditions(d, conds, newRS.metadata.name!, true, now);
+      } else {
+        if (revisionOf(newRS) <= maxOldRevision) {
+          // A rollback to an older template makes its ReplicaSet the newest revision again.
+          newRS = await this.updateRS(newRS, (r) => ((r.metadata.annotations ??= {})[REVISION_ANNOTATION] = String(maxOldRevision + 1)));
+        }
+        conds = newReplicaSetConditions(d, conds, newRS.metadata.name!, false, now);
+      }
+      const copied = annotationsToCopy(d, newRS);
+      if (copied) newRS = await this.updateRS(newRS, (r) => Object.assign((r.metadata.annotations ??= {}), copied));
+      await this.applyPlan(d, key, planReplicas(d, newRS, olds), [newRS, ...olds]);
     }
-    const copied = annotationsToCopy(d, newRS);
-    if (copied) newRS = await this.updateRS(newRS, (r) => Object.assign((r.metadata.annotations ??= {}), copied));
 
-    const plan = planReplicas(d, newRS, olds);
+    for (const rs of rsToCleanup(d, olds)) {
+      try {
+        await this.client.delete(Resources.replicasets, rs.metadata.namespace, rs.metadata.name!, { preconditions: { uid: rs.metadata.uid } });
+        this.log.info({ deployment: key, rs: rs.metadata.name }, 'deleted old replica set');
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+
+    let current = d;
+    if (newRS) {
+      const revision = String(revisionOf(newRS));
+      if (d.metadata.annotations?.[REVISION_ANNOTATION] !== revision) {
+        const copy = deepCopy(d);
+        (copy.metadata.annotations ??= {})[REVISION_ANNOTATION] = revision;
+        current = await this.client.update(Resources.deployments, copy);
+      }
+    }
+    const withConds: Deployment = { ...current, status: { ...(current.status ?? {}), conditions: conds } };
+    const all = (newRS ? [newRS, ...olds] : olds).map((r) => this.replicaSets.get(r.metadata.namespace, r.metadata.name!) ?? r);
+    const status = computeDeploymentStatus(withConds, newRS ? all[0] : undefined, all, now);
+    // The Progressing condition follows the rollout only while it is not paused (upstream's sync
+    // path for paused Deployments leaves it as pausedConditions set it).
+    if (!d.spec.paused) status.conditions = rolloutConditions({ ...current, status: { ...(current.status ?? {}), conditions: conds } }, status, newRS?.metadata.name, nowMs);
+    if (!deploymentStatusEqual(current.status, status)) {
+      await this.client.updateStatus(Resources.deployments, { ...current, status });
+    }
+    const stuck = d.spec.paused ? undefined : stuckRequeueMs(d, status, nowMs);
+    if (stuck !== undefined) this.queue.addAfter(key, stuck);
+  }
+
+  /** Sets each ReplicaSet's replicas to the plan, with the desired/max annotations and an Event per change. */
+  private async applyPlan(d: Deployment, key: string, plan: Map<string, number>, sets: ReplicaSet[]): Promise<void> {
     const want = d.spec.replicas ?? 1;
-    for (const rs of [newRS, ...olds]) {
+    for (const rs of sets) {
       const target = plan.get(rs.metadata.name!)!;
       const desiredNote = rs.metadata.annotations?.[DESIRED_ANNOTATION];
       if (target === replicasOf(rs) && (target === 0 || desiredNote === String(want))) continue;
@@ -89,28 +137,6 @@ export class DeploymentController {
         this.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${verb} replica set ${rs.metadata.name} from ${replicasOf(rs)} to ${target}`);
         this.log.info({ deployment: key, rs: rs.metadata.name, from: replicasOf(rs), to: target }, 'scaled replica set');
       }
-    }
-
-    for (const rs of rsToCleanup(d, olds)) {
-      try {
-        await this.client.delete(Resources.replicasets, rs.metadata.namespace, rs.metadata.name!, { preconditions: { uid: rs.metadata.uid } });
-        this.log.info({ deployment: key, rs: rs.metadata.name }, 'deleted old replica set');
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
-    }
-
-    let current = d;
-    const revision = String(revisionOf(newRS));
-    if (d.metadata.annotations?.[REVISION_ANNOTATION] !== revision) {
-      const copy = deepCopy(d);
-      (copy.metadata.annotations ??= {})[REVISION_ANNOTATION] = revision;
-      current = await this.client.update(Resources.deployments, copy);
-    }
-    const all = [newRS, ...olds].map((r) => this.replicaSets.get(r.metadata.namespace, r.metadata.name!) ?? r);
-    const status = computeDeploymentStatus(current, all[0], all, new Date().toISOString());
-    if (!deploymentStatusEqual(current.status, status)) {
-      await this.client.updateStatus(Resources.deployments, { ...current, status });
     }
   }
 

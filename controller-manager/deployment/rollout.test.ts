@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Deployment, ReplicaSet } from '../../lib/api/types';
 import { mkDeployment } from '../../test/fixtures/controller-manager/objects';
 import {
-  annotationsToCopy, computeDeploymentStatus, fenceposts, findNewRS, planReplicas, resolveIntOrPercent, rsToCleanup, templateHash, REVISION_ANNOTATION, DESIRED_ANNOTATION,
+  annotationsToCopy, computeDeploymentStatus, fenceposts, findNewRS, planPausedScale, planReplicas, resolveIntOrPercent, rsToCleanup, templateHash, REVISION_ANNOTATION, DESIRED_ANNOTATION,
 } from './rollout';
 
 function rs(name: string, replicas: number, available: number, revision: number, o: { desired?: number; statusReplicas?: number } = {}): ReplicaSet {
@@ -62,17 +62,15 @@ describe('deployment rollout math', () => {
     assert.deepEqual(rsToCleanup(d, olds).map((r) => r.metadata.name), ['r1', 'r2']);
   });
 
-  it('status: complete rollout reads NewReplicaSetAvailable; in-progress does not', () => {
+  it('status: counts and Available (Progressing is progress.ts\'s)', () => {
     const d = mkDeployment('web', 3);
     d.metadata.generation = 2;
     const n = rs('web-new', 3, 3, 2);
     const done = computeDeploymentStatus(d, n, [n], 't');
     assert.equal(done.observedGeneration, 2);
     assert.deepEqual([done.replicas, done.updatedReplicas, done.availableReplicas, done.unavailableReplicas], [3, 3, 3, 0]);
-    assert.equal(done.conditions!.find((c) => c.type === 'Progressing')!.reason, 'NewReplicaSetAvailable');
     assert.equal(done.conditions!.find((c) => c.type === 'Available')!.status, 'True');
     const half = computeDeploymentStatus(d, rs('web-new', 1, 0, 2), [rs('web-new', 1, 0, 2), rs('old', 3, 1, 1)], 't');
-    assert.equal(half.conditions!.find((c) => c.type === 'Progressing')!.reason, 'ReplicaSetUpdated');
     assert.equal(half.conditions!.find((c) => c.type === 'Available')!.status, 'False');
     assert.equal(half.unavailableReplicas, 2);
   });
@@ -85,5 +83,19 @@ describe('deployment rollout math', () => {
     assert.deepEqual(annotationsToCopy(d, { metadata: {} }), { 'kubernetes.io/change-cause': 'v2' });
     assert.equal(annotationsToCopy(d, { metadata: { annotations: { 'kubernetes.io/change-cause': 'v2', [REVISION_ANNOTATION]: '1' } } }), undefined);
     assert.deepEqual(annotationsToCopy(d, { metadata: { annotations: { 'kubernetes.io/change-cause': 'v1', other: 'x' } } }), { 'kubernetes.io/change-cause': 'v2' });
+  });
+
+  describe('paused: scaling without rolling out', () => {
+    const paused = (replicas: number) => ({ ...mkDeployment('web', replicas), spec: { ...mkDeployment('web', replicas).spec, paused: true } });
+    const cases: { title: string; d: Deployment; newRS?: ReplicaSet; olds: ReplicaSet[]; want: Record<string, number> }[] = [
+      { title: 'template changed while paused: no new set, the active old one scales', d: paused(5), olds: [rs('old', 3, 3, 1)], want: { old: 5 } },
+      { title: 'one active (the new one): it takes the count', d: paused(2), newRS: rs('new', 4, 4, 2), olds: [rs('old', 0, 0, 1)], want: { new: 2, old: 0 } },
+      { title: 'none active: the new one gets the count', d: paused(3), newRS: rs('new', 0, 0, 2), olds: [rs('old', 0, 0, 1)], want: { new: 3, old: 0 } },
+      { title: 'none active, no new one: the newest old one', d: paused(3), olds: [rs('a', 0, 0, 1), rs('b', 0, 0, 2)], want: { a: 0, b: 3 } },
+      { title: 'mid-rollout, saturated new: old ones go to zero', d: paused(4), newRS: rs('new', 4, 4, 2, { desired: 4 }), olds: [rs('old', 1, 1, 1)], want: { new: 4, old: 0 } },
+      { title: 'mid-rollout resize: spread proportionally', d: paused(8), newRS: rs('new', 2, 2, 2, { desired: 4 }), olds: [rs('old', 3, 3, 1, { desired: 4 })], want: { new: 4, old: 5 } },
+      { title: 'mid-rollout, same size: nothing moves', d: paused(4), newRS: rs('new', 2, 2, 2, { desired: 4 }), olds: [rs('old', 3, 3, 1, { desired: 4 })], want: { new: 2, old: 3 } },
+    ];
+    for (const c of cases) it(c.title, () => assert.deepEqual(Object.fromEntries(planPausedScale(c.d, c.newRS, c.olds)), c.want));
   });
 });

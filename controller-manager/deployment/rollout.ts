@@ -109,18 +109,7 @@ export function planReplicas(d: Deployment, newRS: ReplicaSet, olds: ReplicaSet[
   // Proportional scaling: the deployment was resized mid-rollout; spread the change over the
   // active ReplicaSets by their size instead of letting the rollout absorb it all.
   const lastDesired = Number(newRS.metadata.annotations?.[DESIRED_ANNOTATION] ?? want);
-  if (replicasOf(newRS) > 0 && lastDesired !== want && total > 0) {
-    const active = all.filter((r) => replicasOf(r) > 0);
-    const target = Math.min(maxTotal, Math.max(0, total + (want - lastDesired)));
-    let given = 0;
-    for (const r of active) {
-      const share = Math.floor((replicasOf(r) * target) / total);
-      plan.set(r.metadata.name!, share);
-      given += share;
-    }
-    plan.set(newRS.metadata.name!, plan.get(newRS.metadata.name!)! + (target - given));
-    return plan;
-  }
+  if (replicasOf(newRS) > 0 && lastDesired !== want && total > 0) return proportional(plan, all, newRS, total + (want - lastDesired), maxTotal);
 
   // Scale up the new ReplicaSet within the surge budget.
   const up = Math.max(0, Math.min(maxTotal - total, want - replicasOf(newRS)));
@@ -151,6 +140,48 @@ export function planReplicas(d: Deployment, newRS: ReplicaSet, olds: ReplicaSet[
   return plan;
 }
 
+/** Spreads `target` (capped at maxTotal) over the active ReplicaSets by size; the rest goes to `rest`. */
+function proportional(plan: Map<string, number>, all: ReplicaSet[], rest: ReplicaSet, target: number, maxTotal: number): Map<string, number> {
+  const total = all.reduce((s, r) => s + replicasOf(r), 0);
+  const t = Math.min(maxTotal, Math.max(0, target));
+  let given = 0;
+  for (const r of all.filter((x) => replicasOf(x) > 0)) {
+    const share = Math.floor((replicasOf(r) * t) / total);
+    plan.set(r.metadata.name!, share);
+    given += share;
+  }
+  plan.set(rest.metadata.name!, (plan.get(rest.metadata.name!) ?? 0) + (t - given));
+  return plan;
+}
+
+/**
+ * A paused Deployment rolls nothing out but still scales (upstream's scale()): the one active
+ * ReplicaSet (or, with none active, the new one or else the newest) takes the whole count; with
+ * several active, a saturated new one lets the old ones go to zero, else the change is spread
+ * proportionally. `newRS` is absent when the template changed while paused: none is created.
+ */
+export function planPausedScale(d: Deployment, newRS: ReplicaSet | undefined, olds: ReplicaSet[]): Map<string, number> {
+  const want = d.spec.replicas ?? 1;
+  const all = newRS ? [newRS, ...olds] : [...olds];
+  const plan = new Map<string, number>(all.map((r) => [r.metadata.name!, replicasOf(r)]));
+  const active = all.filter((r) => replicasOf(r) > 0);
+  if (active.length <= 1) {
+    const target = active[0] ?? newRS ?? [...olds].sort(byAge).pop();
+    if (target) plan.set(target.metadata.name!, want);
+    return plan;
+  }
+  if (newRS && replicasOf(newRS) === want && availableOf(newRS) === want) {
+    for (const r of olds) plan.set(r.metadata.name!, 0);
+    return plan;
+  }
+  if (d.spec.strategy?.type === 'Recreate') return plan;
+  const total = active.reduce((s, r) => s + replicasOf(r), 0);
+  const lastDesired = Number((newRS ?? [...active].sort(byAge).pop()!).metadata.annotations?.[DESIRED_ANNOTATION] ?? want);
+  if (lastDesired === want) return plan;
+  const rest = newRS && replicasOf(newRS) > 0 ? newRS : [...active].sort(byAge).pop()!;
+  return proportional(plan, all, rest, total + (want - lastDesired), want + fenceposts(d).maxSurge);
+}
+
 /** Old ReplicaSets beyond revisionHistoryLimit that are fully scaled down, oldest first. */
 export function rsToCleanup(d: Deployment, olds: ReplicaSet[]): ReplicaSet[] {
   const limit = d.spec.revisionHistoryLimit ?? 10;
@@ -173,6 +204,7 @@ function setCondition(conds: Condition[], c: Condition, now: string): Condition[
 }
 
 export function computeDeploymentStatus(d: Deployment, newRS: ReplicaSet | undefined, all: ReplicaSet[], now: string): DeploymentStatus {
+  // Available and the counts; the conditions d carries are kept.
   const want = d.spec.replicas ?? 1;
   const sum = (f: (r: ReplicaSet) => number) => all.reduce((s, r) => s + f(r), 0);
   const replicas = sum((r) => r.status?.replicas ?? 0);
@@ -191,17 +223,7 @@ export function computeDeploymentStatus(d: Deployment, newRS: ReplicaSet | undef
   conds = available >= want - maxUnavailable
     ? setCondition(conds, { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }, now)
     : setCondition(conds, { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' }, now);
-  const name = newRS?.metadata.name ?? '';
-  const complete = newRS && updated === want && replicas === want && available === want && (newRS.status?.observedGeneration ?? 0) >= (newRS.metadata.generation ?? 0);
-  if (complete) {
-    conds = setCondition(conds, { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${name}" has successfully progressed.` }, now);
-  } else if (newRS) {
-    const cur = conds.find((c) => c.type === 'Progressing');
-    // A ReplicaSet its controller has not reported on yet was just created by this rollout.
-    const fresh = !newRS.status || (cur?.reason === 'NewReplicaSetCreated' && cur.message?.includes(`"${name}"`));
-    const reason = fresh ? 'NewReplicaSetCreated' : 'ReplicaSetUpdated';
-    conds = setCondition(conds, { type: 'Progressing', status: 'True', reason, message: reason === 'NewReplicaSetCreated' ? `Created new replica set "${name}"` : `ReplicaSet "${name}" is progressing.` }, now);
-  }
+  // Progressing is progress.ts's (it needs the status before this sync and the clock).
   status.conditions = conds;
   return status;
 }

@@ -1,37 +1,24 @@
 import assert from 'node:assert/strict';
 import type { KObject, Pod, ReplicaSet } from '../../lib/api/types';
 import { Resources } from '../../lib/api/resources';
-import { Informer } from '../../lib/client/informer';
 import { FakeApiClient } from '../../test/fixtures/client/fake-client';
-import { mkPod, mkRS, settle, waitFor } from '../../test/fixtures/controller-manager/objects';
+import { mkDeployment, mkPod, mkRS, settle, waitFor } from '../../test/fixtures/controller-manager/objects';
 import { GarbageCollector } from './controller';
-import { planDependent } from './owners';
 
 describe('garbage collector', () => {
-  it('planDependent', () => {
-    const refs = [{ apiVersion: 'v1', kind: 'A', name: 'a', uid: '1' }, { apiVersion: 'v1', kind: 'B', name: 'b', uid: '2' }];
-    const obj: KObject = { metadata: { name: 'x', ownerReferences: refs } };
-    assert.deepEqual(planDependent(obj, new Map([['1', 'absent'], ['2', 'absent']])), { action: 'delete' });
-    assert.deepEqual(planDependent(obj, new Map([['1', 'absent'], ['2', 'exists']])), { action: 'dropRefs', ownerReferences: [refs[1]] });
-    assert.deepEqual(planDependent(obj, new Map([['1', 'absent'], ['2', 'unknown']])), { action: 'dropRefs', ownerReferences: [refs[1]] });
-    assert.deepEqual(planDependent(obj, new Map([['1', 'exists'], ['2', 'exists']])), { action: 'none' });
-  });
-
+  const WIDGETS = { apiVersion: 'example.com/v1', kind: 'Widget', resource: 'widgets', namespaced: true };
+  let events: string[] = [];
   let client: FakeApiClient;
   let stop: () => Promise<void>;
   beforeEach(async () => {
     client = new FakeApiClient();
-    const infs = [Resources.pods, Resources.replicasets, Resources.deployments, Resources.services, Resources.endpointslices].map((rt) => ({
-      rt,
-      informer: new Informer<KObject>(client, rt),
-    }));
-    const gc = new GarbageCollector(client, infs);
-    await Promise.all(infs.map((i) => i.informer.start()));
+    // The served kinds come from discovery: here the client table plus a kind no list names.
+    const served = [...Object.values(Resources), WIDGETS].map((rt) => ({ ...rt, verbs: ['create', 'delete', 'get', 'list', 'watch'], subresources: [] }));
+    const gc = new GarbageCollector(client, { discover: async () => served, recorder: { event: (o: KObject, _t: string, reason: string, message: string) => events.push(`${o.metadata.name} ${reason}: ${message}`) } as never });
+    events = [];
+    await gc.started();
     gc.start();
-    stop = async () => {
-      infs.forEach((i) => i.informer.stop());
-      await gc.stop();
-    };
+    stop = () => gc.stop();
   });
   afterEach(() => stop());
 
@@ -105,5 +92,70 @@ describe('garbage collector', () => {
     await client.delete(Resources.services, 'default', 'gone');
     await waitFor(() => !client.peek(Resources.endpointslices, 'default', 'gone-abcde'), 'slice of the deleted service collected');
     assert.ok(client.peek(Resources.endpointslices, 'default', 'kept-abcde'), 'the live service keeps its slice');
+  });
+
+  const cm = (name: string, namespace: string, refs: { apiVersion: string; kind: string; name: string; uid: string; blockOwnerDeletion?: boolean }[]) =>
+    client.seed(Resources.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, ownerReferences: refs } } as KObject);
+  const refTo = (o: KObject, rt: { apiVersion: string; kind: string }) => ({ apiVersion: rt.apiVersion, kind: rt.kind, name: o.metadata.name!, uid: o.metadata.uid! });
+
+  it('a kind learnt from discovery owns and is collected like any other', async () => {
+    const w = client.seed(WIDGETS, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' } } as KObject);
+    cm('of-widget', 'default', [refTo(w, WIDGETS)]);
+    await settle();
+    assert.ok(client.peek(Resources.configmaps, 'default', 'of-widget'));
+    await client.delete(WIDGETS, 'default', 'w');
+    await waitFor(() => !client.peek(Resources.configmaps, 'default', 'of-widget'), 'dependent of the widget collected');
+  });
+
+  it('a reference to a uid that never existed: collected; with a live owner beside it: only the reference goes', async () => {
+    const rs = client.seed(Resources.replicasets, mkRS('live', 1));
+    cm('dangling-only', 'default', [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'nope', uid: 'no-such-uid' }]);
+    cm('mixed', 'default', [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'nope', uid: 'no-such-uid' }, refTo(rs, Resources.replicasets)]);
+    await waitFor(() => !client.peek(Resources.configmaps, 'default', 'dangling-only'), 'dangling dependent collected');
+    await waitFor(() => client.peek<KObject>(Resources.configmaps, 'default', 'mixed')?.metadata.ownerReferences?.length === 1, 'dangling reference dropped');
+    assert.equal(client.peek<KObject>(Resources.configmaps, 'default', 'mixed')!.metadata.ownerReferences![0].uid, rs.metadata.uid);
+  });
+
+  it('an owner in another namespace does not count: the dependent is collected, with a warning', async () => {
+    const rs = client.seed(Resources.replicasets, { ...mkRS('elsewhere', 1), metadata: { ...mkRS('elsewhere', 1).metadata, namespace: 'other' } });
+    await settle();
+    cm('cross', 'default', [refTo(rs, Resources.replicasets)]);
+    await waitFor(() => !client.peek(Resources.configmaps, 'default', 'cross'), 'cross-namespace dependent collected');
+    assert.ok(client.peek(Resources.replicasets, 'other', 'elsewhere'), 'the other namespace keeps its object');
+    assert.ok(events.some((e) => e.startsWith('cross OwnerRefInvalidNamespace: ownerRef [apps/v1/ReplicaSet, namespace: default, name: elsewhere')), events.join('\n'));
+  });
+
+  it('a cluster-scoped dependent of a namespaced kind is left alone, with a warning', async () => {
+    const rs = client.seed(Resources.replicasets, mkRS('owner', 1));
+    client.seed(Resources.persistentvolumes, { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv1', ownerReferences: [refTo(rs, Resources.replicasets)] } } as KObject);
+    await waitFor(() => events.some((e) => e.startsWith('pv1 OwnerRefInvalidNamespace')), 'warning recorded');
+    await client.delete(Resources.replicasets, 'default', 'owner');
+    await settle(100);
+    assert.ok(client.peek(Resources.persistentvolumes, undefined, 'pv1'));
+  });
+
+  it('foreground through two levels: pods, then the ReplicaSet, then the Deployment', async () => {
+    const dep = client.seed(Resources.deployments, mkDeployment('web', 1));
+    const rs = client.seed(Resources.replicasets, { ...mkRS('web-1', 1), metadata: { ...mkRS('web-1', 1).metadata, ownerReferences: [{ ...refTo(dep, Resources.deployments), controller: true, blockOwnerDeletion: true }] } });
+    const p = mkPod('web-1-a', 'ready');
+    p.metadata.ownerReferences = [{ ...refTo(rs, Resources.replicasets), controller: true, blockOwnerDeletion: true }];
+    client.seed(Resources.pods, p);
+    await settle();
+    const order: string[] = [];
+    for (const rt of [Resources.pods, Resources.replicasets, Resources.deployments]) {
+      client.watch(rt, 'default', {}, { onEvent: (e) => e.type === 'DELETED' && order.push(rt.kind), onClose: () => undefined });
+    }
+    await client.delete(Resources.deployments, 'default', 'web', { propagationPolicy: 'Foreground' });
+    await waitFor(() => !client.peek(Resources.deployments, 'default', 'web'), 'deployment deleted');
+    assert.deepEqual(order, ['Pod', 'ReplicaSet', 'Deployment']);
+  });
+
+  it('foreground does not wait for dependents without blockOwnerDeletion, and still collects them', async () => {
+    const rs = client.seed(Resources.replicasets, mkRS('loose', 1));
+    cm('loose-cm', 'default', [{ ...refTo(rs, Resources.replicasets), blockOwnerDeletion: false }]);
+    await settle();
+    await client.delete(Resources.replicasets, 'default', 'loose', { propagationPolicy: 'Foreground' });
+    await waitFor(() => !client.peek(Resources.replicasets, 'default', 'loose'), 'owner deleted');
+    await waitFor(() => !client.peek(Resources.configmaps, 'default', 'loose-cm'), 'dependent collected');
   });
 });

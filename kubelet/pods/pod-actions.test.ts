@@ -176,7 +176,110 @@ const cases: { name: string; pod: Pod; state: PodCriState; expect: Expect }[] = 
   },
 ];
 
+// Sidecars: init containers with restartPolicy Always (KEP-753 as upstream's kubelet runs them).
+const side = (name: string) => ({ name, image: 'img', restartPolicy: 'Always' as const });
+const plain = (name: string) => ({ name, image: 'img' });
+const sidecarCases: { name: string; pod: Pod; state: PodCriState; notStarted?: string[]; unhealthy?: string[]; expect: Expect }[] = [
+  {
+    name: 'sidecar first: a new pod starts only the sidecar',
+    pod: pod({ initContainers: [side('s'), plain('i')] }),
+    state: st([]),
+    expect: { createSandbox: true, start: ['s@0'] },
+  },
+  {
+    name: 'sidecar running and started: the next init container starts',
+    pod: pod({ initContainers: [side('s'), plain('i')] }),
+    state: st([sb('s1')], [ctr('x1', 's', 'CONTAINER_RUNNING')]),
+    expect: { start: ['i@0'] },
+  },
+  {
+    name: 'sidecar running, startup probe not passed: the next init container waits',
+    pod: pod({ initContainers: [side('s'), plain('i')] }),
+    state: st([sb('s1')], [ctr('x1', 's', 'CONTAINER_RUNNING')]),
+    notStarted: ['x1'],
+    expect: { start: [] },
+  },
+  {
+    name: 'sidecar running, plain init completed: the app containers start beside the sidecar',
+    pod: pod({ initContainers: [side('s'), plain('i')] }),
+    state: st([sb('s1')], [ctr('x1', 's', 'CONTAINER_RUNNING'), ctr('x2', 'i', 'CONTAINER_EXITED', { exitCode: 0 })]),
+    expect: { start: ['a@0', 'b@0'], kill: [] },
+  },
+  {
+    name: 'last init container is a started sidecar: the app containers start',
+    pod: pod({ initContainers: [plain('i'), side('s')] }),
+    state: st([sb('s1')], [ctr('x1', 'i', 'CONTAINER_EXITED', { exitCode: 0 }), ctr('x2', 's', 'CONTAINER_RUNNING')]),
+    expect: { start: ['a@0', 'b@0'] },
+  },
+  {
+    name: 'two sidecars start in order',
+    pod: pod({ initContainers: [side('s'), side('t')] }),
+    state: st([sb('s1')], [ctr('x1', 's', 'CONTAINER_RUNNING')]),
+    expect: { start: ['t@0'] },
+  },
+  {
+    name: 'sidecar exited during init: restarted (exit 0 too), the next init container waits',
+    pod: pod({ initContainers: [side('s'), plain('i')] }),
+    state: st([sb('s1')], [ctr('x1', 's', 'CONTAINER_EXITED', { exitCode: 0, startedAt: msToNs(NOW - 2_000), finishedAt: msToNs(NOW - 1_000) })]),
+    expect: { start: ['s@1'] },
+  },
+  {
+    name: 'sidecar exited after init: restarted beside running app containers, even under Never',
+    pod: pod({ restartPolicy: 'Never', initContainers: [side('s')] }),
+    state: st([sb('s1')], [ctr('x1', 's', 'CONTAINER_EXITED', { exitCode: 0, startedAt: msToNs(NOW - 2_000), finishedAt: msToNs(NOW - 1_000) }), ctr('c1', 'a', 'CONTAINER_RUNNING'), ctr('c2', 'b', 'CONTAINER_RUNNING')]),
+    expect: { killPod: false, start: ['s@1'] },
+  },
+  {
+    name: 'sidecar crash-looping after init: backoff, app containers untouched',
+    pod: pod({ initContainers: [side('s')] }),
+    state: st([sb('s1')], [ctr('x1', 's', 'CONTAINER_EXITED', { attempt: 2, exitCode: 1, startedAt: msToNs(NOW - 6_000), finishedAt: msToNs(NOW - 5_000) }), ctr('c1', 'a', 'CONTAINER_RUNNING'), ctr('c2', 'b', 'CONTAINER_RUNNING')]),
+    expect: { start: [], backoff: ['s'], requeueAfterMs: 15_000 },
+  },
+  {
+    name: 'sidecar failed under Never: not a failed pod, restarted',
+    pod: pod({ restartPolicy: 'Never', initContainers: [side('s')] }),
+    state: st([sb('s1')], [ctr('x1', 's', 'CONTAINER_EXITED', { exitCode: 1, startedAt: msToNs(NOW - 2_000), finishedAt: msToNs(NOW - 1_000) })]),
+    expect: { killPod: false, start: ['s@1'] },
+  },
+  {
+    name: 'sidecar whose liveness failed is stopped and kept for its restart',
+    pod: pod({ initContainers: [side('s')] }),
+    state: st([sb('s1')], [ctr('x1', 's', 'CONTAINER_RUNNING'), ctr('c1', 'a', 'CONTAINER_RUNNING'), ctr('c2', 'b', 'CONTAINER_RUNNING')]),
+    unhealthy: ['x1'],
+    expect: { kill: ['x1'], start: [], requeueAfterMs: 0 },
+  },
+  {
+    name: 'app containers done under Never: the pod is terminal and the running sidecar is stopped',
+    pod: pod({ restartPolicy: 'Never', initContainers: [side('s')] }),
+    state: st([sb('s1')], [ctr('x1', 's', 'CONTAINER_RUNNING'), ctr('c1', 'a', 'CONTAINER_EXITED', { exitCode: 0 }), ctr('c2', 'b', 'CONTAINER_EXITED', { exitCode: 0 })]),
+    expect: { killPod: true, start: [] },
+  },
+  {
+    name: 'app containers done under OnFailure: terminal although the sidecar restarts',
+    pod: pod({ restartPolicy: 'OnFailure', initContainers: [side('s')] }),
+    state: st([sb('s1')], [ctr('x1', 's', 'CONTAINER_EXITED', { exitCode: 1 }), ctr('c1', 'a', 'CONTAINER_EXITED', { exitCode: 0 }), ctr('c2', 'b', 'CONTAINER_EXITED', { exitCode: 0 })]),
+    expect: { killPod: true, start: [] },
+  },
+  {
+    name: 'new sandbox: initialization starts over from the first init container',
+    pod: pod({ initContainers: [side('s'), plain('i')] }),
+    state: st([sb('s1', 'SANDBOX_NOTREADY')], [ctr('x1', 's', 'CONTAINER_RUNNING'), ctr('x2', 'i', 'CONTAINER_EXITED'), ctr('c1', 'a', 'CONTAINER_RUNNING')]),
+    expect: { createSandbox: true, sandboxAttempt: 1, start: ['s@1'], kill: ['x1', 'c1'] },
+  },
+];
+
 describe('computePodActions', () => {
+  for (const c of sidecarCases) {
+    it(c.name, () => {
+      const a = computePodActions(c.pod, c.state, NOW, undefined, { notStarted: new Set(c.notStarted), unhealthy: new Set(c.unhealthy) });
+      const e = c.expect;
+      for (const k of ['killPod', 'createSandbox', 'sandboxAttempt', 'requeueAfterMs'] as const) if (k in e) assert.equal(a[k], e[k], k);
+      if (e.start) assert.deepEqual(a.containersToStart.map((x) => `${x.name}@${x.attempt}`), e.start);
+      if (e.kill) assert.deepEqual(a.containersToKill.map((x) => x.id), e.kill);
+      if (e.backoff) assert.deepEqual(a.backoff.map((b) => b.name), e.backoff);
+    });
+  }
+
   for (const c of cases) {
     it(c.name, () => {
       const a = computePodActions(c.pod, c.state, NOW);

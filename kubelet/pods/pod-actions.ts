@@ -54,7 +54,15 @@ export interface PodActions {
 export interface ActionInputs {
   /** Running container IDs whose liveness (or startup) probe failed: they are killed. */
   unhealthy?: Set<string>;
+  /**
+   * Running container IDs whose startup probe has not passed yet. A sidecar counts as started
+   * once it runs and is not in here; the next init container waits for that.
+   */
+  notStarted?: Set<string>;
 }
+
+/** A sidecar: an init container with restartPolicy Always, which keeps running beside the app. */
+export const isSidecar = (c: Container): boolean => c.restartPolicy === 'Always';
 
 export function restartPolicyOf(pod: Pod): 'Always' | 'OnFailure' | 'Never' {
   return pod.spec.restartPolicy ?? 'Always';
@@ -94,6 +102,7 @@ const live = (c: ContainerInfo) => c.state === 'CONTAINER_RUNNING' || c.state ==
 export function initFailedForGood(pod: Pod, s: PodCriState): boolean {
   const sandbox = currentSandbox(s);
   return (pod.spec.initContainers ?? []).some((c) => {
+    if (isSidecar(c)) return false; // a sidecar is restarted whatever the pod's policy
     const latest = instancesOf(s, c.name)[0];
     return exited(latest) && latest!.exitCode !== 0 && (!sandbox || latest!.sandboxId === sandbox.id) && !shouldRestartInit(pod, latest!.exitCode);
   });
@@ -110,11 +119,19 @@ export function podIsTerminal(pod: Pod, s: PodCriState): boolean {
   });
 }
 
-/** Whether every init container completed successfully in the given sandbox. */
-export function initDone(pod: Pod, s: PodCriState, sandboxId: string | undefined): boolean {
+/**
+ * Whether the pod is initialized in the given sandbox: every regular init container completed
+ * and every sidecar started (running, its startup probe passed). Once an app container exists in
+ * the sandbox the pod stays initialized, as upstream's kubelet has it: a sidecar that restarts
+ * later does not send the pod back to Init, and completed init containers never run again.
+ */
+export function initDone(pod: Pod, s: PodCriState, sandboxId: string | undefined, notStarted: ReadonlySet<string> = new Set()): boolean {
+  if (sandboxId && pod.spec.containers.some((c) => instancesOf(s, c.name).some((x) => x.sandboxId === sandboxId))) return true;
   return (pod.spec.initContainers ?? []).every((c) => {
     const latest = instancesOf(s, c.name)[0];
-    return exited(latest) && latest!.exitCode === 0 && latest!.sandboxId === sandboxId;
+    if (!latest || latest.sandboxId !== sandboxId) return false;
+    if (isSidecar(c)) return latest.state === 'CONTAINER_RUNNING' && !notStarted.has(latest.id);
+    return exited(latest) && latest.exitCode === 0;
   });
 }
 
@@ -169,9 +186,11 @@ export function computePodActions(pod: Pod, s: PodCriState, nowMs: number, polic
   }
   a.sandboxId = sandbox.id;
 
-  if (!initDone(pod, s, sandbox.id)) {
-    planInit(pod, inits, s, sandbox.id, nowMs, policy, a);
+  if (!initDone(pod, s, sandbox.id, inputs.notStarted)) {
+    planInit(pod, inits, s, sandbox.id, nowMs, policy, inputs, a);
   } else {
+    // Sidecars keep running beside the app containers: restarted whenever they exit.
+    for (const c of inits) if (isSidecar(c)) planContainer(pod, c, s, sandbox.id, nowMs, policy, inputs, a, true);
     for (const c of pod.spec.containers) planContainer(pod, c, s, sandbox.id, nowMs, policy, inputs, a, false);
   }
   if (a.backoff.length > 0) a.requeueAfterMs = Math.max(0, Math.min(...a.backoff.map((b) => b.untilMs)) - nowMs);
@@ -179,12 +198,21 @@ export function computePodActions(pod: Pod, s: PodCriState, nowMs: number, polic
   return a;
 }
 
-/** Init containers: one at a time, in order; the first not yet completed is the one to act on. */
-function planInit(pod: Pod, inits: Container[], s: PodCriState, sandboxId: string, nowMs: number, policy: BackoffPolicy, a: PodActions): void {
+/**
+ * Init containers in order, one step at a time: a regular one must complete, a sidecar must be
+ * started (running, its startup probe passed) before the next one starts.
+ */
+function planInit(pod: Pod, inits: Container[], s: PodCriState, sandboxId: string, nowMs: number, policy: BackoffPolicy, inputs: ActionInputs, a: PodActions): void {
   for (const c of inits) {
     const latest = instancesOf(s, c.name)[0];
-    if (latest && latest.sandboxId === sandboxId && exited(latest) && latest.exitCode === 0) continue;
-    planContainer(pod, c, s, sandboxId, nowMs, policy, {}, a, true);
+    const here = latest && latest.sandboxId === sandboxId;
+    if (isSidecar(c)) {
+      if (here && latest.state === 'CONTAINER_RUNNING' && !inputs.unhealthy?.has(latest.id)) {
+        if (inputs.notStarted?.has(latest.id)) return; // its startup probe has not passed yet
+        continue;
+      }
+    } else if (here && exited(latest) && latest.exitCode === 0) continue;
+    planContainer(pod, c, s, sandboxId, nowMs, policy, inputs, a, true);
     return;
   }
 }
@@ -210,7 +238,8 @@ function planContainer(pod: Pod, c: Container, s: PodCriState, sandboxId: string
     a.containersToStart.push({ name: c.name, attempt: latest.attempt + 1, reason: 'Restart', init, backoffStep: latest.backoffStep ?? 0 });
     return;
   }
-  if (!(init ? shouldRestartInit(pod, latest.exitCode) : shouldRestart(pod, latest.exitCode))) return;
+  const again = isSidecar(c) || (init ? shouldRestartInit(pod, latest.exitCode) : shouldRestart(pod, latest.exitCode));
+  if (!again) return;
   const step = nextBackoffStep(latest, policy);
   const untilMs = nsToMs(latest.finishedAt) + backoffDelayMs(step, policy);
   if (untilMs > nowMs) {

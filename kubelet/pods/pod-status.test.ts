@@ -100,4 +100,59 @@ describe('computePodStatus', () => {
     assert.ok(statusEqual({ a: 1, b: { c: 2, d: undefined } }, { b: { c: 2 }, a: 1 }));
     assert.ok(!statusEqual({ a: [1, 2] }, { a: [2, 1] }));
   });
+
+  describe('sidecars', () => {
+    const sidecarPod = (restartPolicy: 'Always' | 'Never' = 'Always', status?: Pod['status']): Pod => ({
+      ...pod(restartPolicy, status),
+      spec: { restartPolicy, initContainers: [{ name: 's', image: 'img:1', restartPolicy: 'Always' }, { name: 'i', image: 'img:1' }], containers: [{ name: 'a', image: 'img:1' }] },
+    });
+    const side = (state: ContainerInfo['state'], o: Partial<ContainerInfo> = {}) => ctr(state, { id: 'x1', name: 's', ...o });
+    const init0 = ctr('CONTAINER_EXITED', { id: 'x2', name: 'i', finishedAt: T2 });
+    const cond = (s: ReturnType<typeof computePodStatus>, t: string) => s.conditions!.find((x) => x.type === t)!;
+
+    it('a running sidecar beside the app: Running, Initialized, started and ready', () => {
+      const s = computePodStatus(sidecarPod(), st([side('CONTAINER_RUNNING'), init0, ctr('CONTAINER_RUNNING')]), inputs());
+      assert.equal(s.phase, 'Running');
+      assert.equal(cond(s, 'Initialized').status, 'True');
+      assert.equal(cond(s, 'Ready').status, 'True');
+      const [sc, ic] = s.initContainerStatuses!;
+      assert.deepEqual([sc.name, !!sc.state.running, sc.started, sc.ready], ['s', true, true, true]);
+      assert.deepEqual([ic.name, ic.state.terminated?.reason, ic.ready], ['i', 'Completed', true]);
+    });
+
+    it('a sidecar whose startup probe has not passed keeps the pod in Init', () => {
+      const probe = (id: string) => ({ ready: false, started: id !== 'x1' });
+      const s = computePodStatus(sidecarPod(), st([side('CONTAINER_RUNNING')]), { ...inputs(), probe });
+      assert.equal(s.phase, 'Pending');
+      assert.equal(cond(s, 'Initialized').status, 'False');
+      assert.equal(cond(s, 'Initialized').message, 'containers with incomplete status: [s i]');
+      assert.deepEqual([s.initContainerStatuses![0].started, s.initContainerStatuses![0].ready], [false, false]);
+    });
+
+    it('an unready sidecar makes the pod unready', () => {
+      const probe = (id: string) => ({ ready: id !== 'x1', started: true });
+      const s = computePodStatus(sidecarPod(), st([side('CONTAINER_RUNNING'), init0, ctr('CONTAINER_RUNNING')]), { ...inputs(), probe });
+      assert.equal(cond(s, 'Ready').status, 'False');
+      assert.equal(cond(s, 'Ready').message, 'containers with unready status: [s]');
+    });
+
+    it('a sidecar restarting after init leaves the pod Initialized and Running', () => {
+      const s = computePodStatus(sidecarPod(), st([side('CONTAINER_EXITED', { exitCode: 1, finishedAt: T2 }), init0, ctr('CONTAINER_RUNNING')]), inputs({ s: { reason: 'CrashLoopBackOff' } }));
+      assert.equal(s.phase, 'Running');
+      assert.equal(cond(s, 'Initialized').status, 'True');
+      assert.equal(s.initContainerStatuses![0].state.waiting?.reason, 'CrashLoopBackOff');
+      assert.equal(s.initContainerStatuses![0].ready, false);
+    });
+
+    it('app done under Never while the sidecar still runs: Running until the kubelet stopped it', () => {
+      const s = computePodStatus(sidecarPod('Never'), st([side('CONTAINER_RUNNING'), init0, ctr('CONTAINER_EXITED', { finishedAt: T2 })]), inputs());
+      assert.equal(s.phase, 'Running');
+    });
+
+    it('app succeeded and the sidecar was killed: Succeeded, the kill is not a failure', () => {
+      const s = computePodStatus(sidecarPod('Never'), st([side('CONTAINER_EXITED', { exitCode: 143, finishedAt: T2 }), init0, ctr('CONTAINER_EXITED', { finishedAt: T2 })], false), inputs());
+      assert.equal(s.phase, 'Succeeded');
+      assert.equal(s.initContainerStatuses![0].state.terminated?.exitCode, 143);
+    });
+  });
 });

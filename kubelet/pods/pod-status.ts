@@ -2,7 +2,7 @@
 // and the decisions of the last sync. The kubelet writes it only when it differs from the API's.
 import type { Container, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../../lib/api/types';
 import { currentSandbox, instancesOf, nsToIso, type ContainerInfo, type PodCriState } from './cri-state';
-import { initDone, initFailedForGood, restartPolicyOf } from './pod-actions';
+import { initDone, initFailedForGood, isSidecar, restartPolicyOf } from './pod-actions';
 import { podQos } from '../../lib/api/qos';
 
 export interface StatusInputs {
@@ -48,7 +48,9 @@ export function containerStatusOf(spec: Container, s: PodCriState, inputs: Statu
   if (latest.state === 'CONTAINER_RUNNING') {
     st.state = { running: { startedAt: nsToIso(latest.startedAt) } };
     const p = inputs.probe?.(latest.id, spec) ?? { ready: true, started: true };
-    st.ready = !init && p.ready && p.started;
+    // A sidecar is ready by its readiness probe like an app container; a running regular init
+    // container is not ready until it completed.
+    st.ready = (!init || isSidecar(spec)) && p.ready && p.started;
     st.started = p.started;
   } else if (latest.state === 'CONTAINER_EXITED') {
     if (waiting) {
@@ -56,19 +58,25 @@ export function containerStatusOf(spec: Container, s: PodCriState, inputs: Statu
       st.lastState = terminatedOf(latest);
     } else {
       st.state = terminatedOf(latest);
-      // A completed init container counts as ready, as Kubernetes reports it.
-      st.ready = init && latest.exitCode === 0;
+      // A completed init container counts as ready, as Kubernetes reports it (a sidecar that
+      // exited is simply not ready).
+      st.ready = init && !isSidecar(spec) && latest.exitCode === 0;
     }
   }
   return st;
 }
 
-export function podPhaseOf(pod: Pod, statuses: ContainerStatus[], init: { done: boolean; failed: boolean } = { done: true, failed: false }, terminal = false): NonNullable<PodStatus['phase']> {
+/**
+ * The phase from the app containers' statuses. `sidecarsRunning` counts running sidecars: as
+ * upstream's getPhase has it, they keep a pod whose app containers all exited Running until the
+ * kubelet stopped them, and then do not count at all (their kill is not the pod's failure).
+ */
+export function podPhaseOf(pod: Pod, statuses: ContainerStatus[], init: { done: boolean; failed: boolean } = { done: true, failed: false }, terminal = false, sidecarsRunning = 0): NonNullable<PodStatus['phase']> {
   const old = pod.status?.phase;
   if (old === 'Succeeded' || old === 'Failed') return old;
   if (init.failed) return 'Failed';
   if (!init.done) return 'Pending';
-  const running = statuses.filter((c) => c.state.running).length;
+  const running = statuses.filter((c) => c.state.running).length + sidecarsRunning;
   const terminated = statuses.filter((c) => c.state.terminated);
   if (running > 0) return 'Running';
   if (statuses.length > 0 && terminated.length === statuses.length) {
@@ -106,15 +114,28 @@ export function computePodStatus(pod: Pod, s: PodCriState, inputs: StatusInputs)
   const old = pod.status ?? {};
   const sandbox = currentSandbox(s);
   const inits = pod.spec.initContainers ?? [];
-  const initialized = initDone(pod, s, sandbox?.id) || (!sandbox && inits.length > 0 && old.conditions?.some((c) => c.type === 'Initialized' && c.status === 'True') === true);
+  // Running containers whose startup probe has not passed: a sidecar among them is not started.
+  const notStarted = new Set<string>();
+  for (const c of inits) {
+    const latest = instancesOf(s, c.name)[0];
+    if (latest?.state === 'CONTAINER_RUNNING' && inputs.probe && !inputs.probe(latest.id, c).started) notStarted.add(latest.id);
+  }
+  // A stopped pod (terminal, or its sandbox died) is judged by its newest sandbox: app containers
+  // that ran there mean it was initialized.
+  const newest = sandbox ?? [...s.sandboxes].sort((a, b) => b.attempt - a.attempt || b.createdAt - a.createdAt)[0];
+  const initialized = initDone(pod, s, sandbox?.id, notStarted) || (!sandbox && !!newest && initDone(pod, s, newest.id, notStarted)) || (!sandbox && inits.length > 0 && old.conditions?.some((c) => c.type === 'Initialized' && c.status === 'True') === true);
   const initFailed = initFailedForGood(pod, s);
   // App containers wait with PodInitializing while init containers run.
   const containerStatuses = pod.spec.containers.map((c) => containerStatusOf(c, s, inputs, initialized ? 'ContainerCreating' : 'PodInitializing'));
   const initContainerStatuses = inits.map((c) => containerStatusOf(c, s, inputs, 'PodInitializing', true));
-  const phase = podPhaseOf(pod, containerStatuses, { done: initialized, failed: initFailed }, inputs.terminal);
-  const allReady = containerStatuses.every((c) => c.ready) && phase === 'Running';
-  const unready = containerStatuses.filter((c) => !c.ready).map((c) => c.name);
-  const incomplete = initContainerStatuses.filter((c) => !c.ready).map((c) => c.name);
+  const sidecarStatuses = initContainerStatuses.filter((_, i) => isSidecar(inits[i]));
+  const sidecarsRunning = sidecarStatuses.filter((c) => c.state.running).length;
+  const phase = podPhaseOf(pod, containerStatuses, { done: initialized, failed: initFailed }, inputs.terminal, sidecarsRunning);
+  // Sidecars count for readiness beside the app containers (upstream's ContainersReady).
+  const readiness = [...sidecarStatuses, ...containerStatuses];
+  const allReady = readiness.every((c) => c.ready) && phase === 'Running';
+  const unready = readiness.filter((c) => !c.ready).map((c) => c.name);
+  const incomplete = initContainerStatuses.filter((c, i) => (isSidecar(inits[i]) ? !c.started : !c.ready)).map((c) => c.name);
   const status: PodStatus = {
     phase,
     conditions: [

@@ -11,7 +11,8 @@ import { CriClient, isCriNotFound } from '../cri/client';
 import * as path from 'node:path';
 import type { Container } from '../../lib/api/types';
 import { ANNOTATION_BACKOFF_STEP, LABEL_CONTAINER_NAME, LABEL_POD_UID, currentSandbox, instancesOf, nsToMs, type ContainerInfo, type PodCriState, type SandboxInfo } from './cri-state';
-import { computePodActions, DEFAULT_BACKOFF, type BackoffPolicy } from './pod-actions';
+import { computePodActions, DEFAULT_BACKOFF, isSidecar, type BackoffPolicy } from './pod-actions';
+import { terminationWaves } from './termination-order';
 import type { StartStep } from './pod-termination';
 import { computePodStatus, statusEqual } from './pod-status';
 import { containerConfigOf, podLogDir, sandboxConfigOf, type PodConfigContext, type ResolvedContainer } from './pod-config';
@@ -150,11 +151,15 @@ export class PodSyncer {
     const specs = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
     const specOf = (name: string) => specs.find((c) => c.name === name);
     const unhealthy = new Set<string>();
+    const notStarted = new Set<string>();
     for (const c of state.containers) {
       const spec = specOf(c.name);
-      if (c.state === 'CONTAINER_RUNNING' && spec && this.cfg.probes?.verdict(c.id, spec).unhealthy) unhealthy.add(c.id);
+      if (c.state !== 'CONTAINER_RUNNING' || !spec || !this.cfg.probes) continue;
+      const v = this.cfg.probes.verdict(c.id, spec);
+      if (v.unhealthy) unhealthy.add(c.id);
+      if (!v.started) notStarted.add(c.id);
     }
-    const actions = computePodActions(pod, state, now, this.cfg.backoff ?? DEFAULT_BACKOFF, { unhealthy });
+    const actions = computePodActions(pod, state, now, this.cfg.backoff ?? DEFAULT_BACKOFF, { unhealthy, notStarted });
     const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
     const sandboxIP = currentSandbox(state)?.ip;
     const podIP = pod.spec.hostNetwork ? this.cfg.nodeIP : sandboxIP;
@@ -295,7 +300,8 @@ export class PodSyncer {
     const afterSandbox = currentSandbox(after);
     const ip = pod.spec.hostNetwork ? this.cfg.nodeIP : afterSandbox?.ip;
     if (this.cfg.probes && ip) {
-      const running = pod.spec.containers
+      // App containers and sidecars have probes; regular init containers may not.
+      const running = [...(pod.spec.initContainers ?? []).filter(isSidecar), ...pod.spec.containers]
         .map((c) => ({ spec: c, latest: instancesOf(after, c.name)[0] }))
         .filter((x) => x.latest?.state === 'CONTAINER_RUNNING')
         .map((x) => ({ id: x.latest!.id, spec: x.spec, startedAtMs: nsToMs(x.latest!.startedAt) }));
@@ -365,20 +371,30 @@ export class PodSyncer {
     }
   }
 
-  /** Stops every live container (preStop hooks first, within the grace period), then the sandboxes. */
+  /**
+   * Stops every live container (preStop hooks first, within the grace period), then the
+   * sandboxes. App containers go first, together; sidecars after them, one by one in reverse
+   * order, each with what is left of the grace period (termination-order.ts).
+   */
   private async killAll(pod: Pod | undefined, state: PodCriState, graceSec: number, podIP: string | undefined): Promise<void> {
     const live = state.containers.filter((c) => c.state !== 'CONTAINER_EXITED');
     const specs = pod ? [...(pod.spec.initContainers ?? []), ...pod.spec.containers] : [];
-    await Promise.all(
-      live.map((c) => {
-        const spec = specs.find((x) => x.name === c.name);
-        if (pod && spec) {
-          this.recorder?.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
-          return this.stopWithHooks(pod, c.id, spec, graceSec, podIP);
-        }
-        return this.stopContainer(c.id, graceSec);
-      }),
-    );
+    const started = Date.now();
+    for (const wave of terminationWaves(pod?.spec.initContainers ?? [], live)) {
+      const left = Math.max(0, graceSec - Math.floor((Date.now() - started) / 1000));
+      // Kubernetes grants a container stopped late in the sequence at least 2 s to handle SIGTERM.
+      const grace = graceSec > 0 ? Math.max(2, left) : 0;
+      await Promise.all(
+        wave.map((c) => {
+          const spec = specs.find((x) => x.name === c.name);
+          if (pod && spec) {
+            this.recorder?.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
+            return this.stopWithHooks(pod, c.id, spec, grace, podIP);
+          }
+          return this.stopContainer(c.id, grace);
+        }),
+      );
+    }
     for (const s of state.sandboxes) await this.ignoreNotFound(() => this.cri.stopPodSandbox(s.id));
   }
 

@@ -247,6 +247,7 @@ export interface Deployment extends KObject {
     revisionHistoryLimit?: number;
     minReadySeconds?: number;
     paused?: boolean;
+    progressDeadlineSeconds?: number;
   };
   status?: {
     replicas?: number;

@@ -52,7 +52,15 @@ export interface DeleteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
 }
 
+/** One resource the apiserver serves, from its kind registry (discovery). */
+export interface ServedResource extends ResourceType {
+  verbs: string[];
+  subresources: string[];
+}
+
 export interface ApiClient {
+  /** Every served resource; optional so that in-memory fakes need not serve it. */
+  discover?(): Promise<ServedResource[]>;
   /** subresource: 'scale' reads a workload's autoscaling/v1 Scale (the HPA controller). */
   get<T extends KObject = KObject>(rt: ResourceType, namespace: string | undefined, name: string, subresource?: string): Promise<T>;
   list<T extends KObject = KObject>(rt: ResourceType, namespace?: string, opts?: ListOptions): Promise<KList<T>>;

@@ -14,6 +14,7 @@ const METHODS = {
   delete: true,
   watch: true,
   close: true,
+  discover: true,
 } satisfies Record<keyof ApiClient, true>;
 
 // The class carries every ApiClient member: those a subclass does not define are assigned below.
@@ -25,7 +26,8 @@ export class ForwardingClient {
     const self = this as unknown as Record<keyof ApiClient, unknown>;
     for (const m of Object.keys(METHODS) as (keyof ApiClient)[]) {
       // A method the subclass defines (found on its prototype chain) wins over forwarding.
-      if (own[m] === undefined) self[m] = inner[m].bind(inner);
+      // Optional members the inner client lacks (discover on a fake) stay absent.
+      if (own[m] === undefined) self[m] = inner[m]?.bind(inner);
     }
   }
 }

@@ -6,6 +6,7 @@ import type {
   ApiClient,
   DeleteOptions,
   ListOptions,
+  ServedResource,
   WatchCallbacks,
   WatchHandle,
   WatchOptions,
@@ -113,6 +114,11 @@ export class GrpcApiClient implements ApiClient {
         else resolve(res);
       });
     });
+  }
+
+  async discover(): Promise<ServedResource[]> {
+    const res = await this.unary<{ resources: Buffer }>('discover', {});
+    return JSON.parse(Buffer.from(res.resources).toString('utf8')) as ServedResource[];
   }
 
   async get<T extends KObject>(rt: ResourceType, namespace: string | undefined, name: string, subresource = ''): Promise<T> {

@@ -1,0 +1,94 @@
+// Deployment, finished, on a real single-node cluster with the real kubectl: a rollout that
+// cannot progress gets ProgressDeadlineExceeded and `kubectl rollout status` fails with
+// upstream's message; `kubectl rollout pause` keeps a template change from rolling out while
+// scaling still works, and `kubectl rollout resume` rolls it out.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { up, down, type ClusterInfo, type ClusterOptions } from '../../deploy/cluster/cluster';
+import { Kubectl } from '../harness/kubectl';
+import { run, waitFor } from '../harness/exec';
+
+const deployment = (name: string, image: string, extra = '') => `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}}
+spec:
+  replicas: 1
+${extra}
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers: [{name: web, image: "${image}"}]
+`;
+
+interface Dep { spec: { paused?: boolean }; status: { conditions?: { type: string; status: string; reason: string; message: string }[]; replicas?: number; readyReplicas?: number } }
+
+describe('workloads: deployment progress, pause and resume', function () {
+  const opts: ClusterOptions = {
+    home: fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-dp-')),
+    netns: `k8ts-dp-${randomBytes(3).toString('hex')}`,
+    nodeName: 'dp-node-1',
+  };
+  let info: ClusterInfo;
+  let k: Kubectl;
+  const progressing = async (name: string) => (await k.json<Dep>(['get', 'deployment', name])).status.conditions?.find((c) => c.type === 'Progressing');
+  const rsNames = async (app: string) => (await k.out(['get', 'rs', '-l', `app=${app}`, '-o', 'jsonpath={.items[*].metadata.name}'])).split(/\s+/).filter(Boolean);
+
+  before(async function () {
+    info = await up(opts);
+    k = new Kubectl(info.kubeconfig, info.netns);
+  });
+
+  after(async function () {
+    await down(opts, { purge: true }).catch(() => undefined);
+    fs.rmSync(opts.home, { recursive: true, force: true });
+  });
+
+  it('a rollout that cannot progress exceeds its deadline and kubectl rollout status says so', async () => {
+    // Nothing listens on port 1: every pull fails, no pod ever becomes available.
+    await k.run(['apply', '-f', '-'], deployment('stuck', '127.0.0.1:1/nope:1', '  progressDeadlineSeconds: 10'));
+    const r = await run(['kubectl', '--kubeconfig', info.kubeconfig, 'rollout', 'status', 'deployment/stuck', '--timeout=180s'], { netns: info.netns, check: false, timeoutMs: 200_000 });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /error: deployment "stuck" exceeded its progress deadline/);
+    const c = await progressing('stuck');
+    assert.deepEqual([c?.status, c?.reason], ['False', 'ProgressDeadlineExceeded']);
+    assert.match(c!.message, /^ReplicaSet "stuck-\w+" has timed out progressing\.$/);
+  });
+
+  it('a completed rollout reads NewReplicaSetAvailable', async () => {
+    await k.run(['apply', '-f', '-'], deployment('ok', 'k8ts/web:1.0'));
+    await k.run(['rollout', 'status', 'deployment/ok', '--timeout=180s']);
+    const c = await progressing('ok');
+    assert.deepEqual([c?.status, c?.reason], ['True', 'NewReplicaSetAvailable']);
+  });
+
+  it('paused: a template change does not roll out, scaling works; resumed: it rolls out', async () => {
+    await k.run(['apply', '-f', '-'], deployment('pz', 'k8ts/web:1.0'));
+    await k.run(['rollout', 'status', 'deployment/pz', '--timeout=180s']);
+    const [first] = await rsNames('pz');
+    await k.run(['rollout', 'pause', 'deployment/pz']);
+    await waitFor('DeploymentPaused', async () => (await progressing('pz'))?.reason === 'DeploymentPaused', 60_000, 500);
+    assert.equal((await progressing('pz'))!.status, 'Unknown');
+    await k.run(['set', 'env', 'deployment/pz', 'ROLLED=yes']);
+    await k.run(['scale', 'deployment/pz', '--replicas=2']);
+    await waitFor('two ready replicas while paused', async () => (await k.json<Dep>(['get', 'deployment', 'pz'])).status.readyReplicas === 2, 180_000, 1000);
+    // The scale went through the sync that saw the changed template: still the one ReplicaSet.
+    assert.deepEqual(await rsNames('pz'), [first]);
+    await k.run(['rollout', 'resume', 'deployment/pz']);
+    await k.run(['rollout', 'status', 'deployment/pz', '--timeout=180s']);
+    const sets = await rsNames('pz');
+    assert.equal(sets.length, 2);
+    // The old pods may still be terminating when rollout status returns: wait for them to go.
+    await waitFor('only the new pods left', async () => {
+      const envs = await k.out(['get', 'pods', '-l', 'app=pz', '-o', 'jsonpath={range .items[*]}{.spec.containers[0].env[0].value}{" "}{end}']);
+      return envs.trim() === 'yes yes';
+    }, 120_000, 1000);
+    const events = await k.out(['get', 'events', '--field-selector', 'involvedObject.name=pz', '-o', 'jsonpath={.items[*].reason}']);
+    assert.match(events, /ScalingReplicaSet/);
+  });
+});
