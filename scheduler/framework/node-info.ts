@@ -1,6 +1,8 @@
 // Builds NodeInfo snapshots: what each node offers and what the pods placed on it already ask for.
 // Requests follow Kubernetes: the sum over app containers, or the largest init container if that
-// is bigger, since init containers run one at a time before the app containers.
+// is bigger, since init containers run one at a time before the app containers. Sidecars (init
+// containers with restartPolicy Always) keep running beside everything that starts after them,
+// so they add to the app containers and to each later init container.
 import type { Container, Node, Pod } from '../../lib/api/types';
 import { bytesOf, countOf, cpuMillis } from '../../lib/api/quantity';
 import type { NodeInfo, Resources } from './types';
@@ -27,11 +29,24 @@ export function podRequests(pod: Pod, nonZero = false): Resources {
     total.milliCpu += r.milliCpu;
     total.memory += r.memory;
   }
+  const sidecars = { milliCpu: 0, memory: 0 };
+  const initPeak = { milliCpu: 0, memory: 0 };
   for (const c of pod.spec.initContainers ?? []) {
     const r = containerRequests(c, nonZero);
-    total.milliCpu = Math.max(total.milliCpu, r.milliCpu);
-    total.memory = Math.max(total.memory, r.memory);
+    if (c.restartPolicy === 'Always') {
+      total.milliCpu += r.milliCpu;
+      total.memory += r.memory;
+      sidecars.milliCpu += r.milliCpu;
+      sidecars.memory += r.memory;
+      initPeak.milliCpu = Math.max(initPeak.milliCpu, sidecars.milliCpu);
+      initPeak.memory = Math.max(initPeak.memory, sidecars.memory);
+    } else {
+      initPeak.milliCpu = Math.max(initPeak.milliCpu, r.milliCpu + sidecars.milliCpu);
+      initPeak.memory = Math.max(initPeak.memory, r.memory + sidecars.memory);
+    }
   }
+  total.milliCpu = Math.max(total.milliCpu, initPeak.milliCpu);
+  total.memory = Math.max(total.memory, initPeak.memory);
   return total;
 }
 
