@@ -2,8 +2,9 @@
 // installed by `k8ts deploy`: a Deployment spreads over the workers; pods reach pods on the other
 // node by IP; the ClusterIP answers from a pod on every node; the NodePort answers on every
 // node's address and reaches pods on the other nodes; a re-run changes nothing; a fourth machine
-// joins through TLS bootstrapping when the inventory lists it and leaves when it does not; and
-// --uninstall leaves the machines clean.
+// joins through TLS bootstrapping when the inventory lists it and leaves when it does not; a
+// DaemonSet runs on every machine, rolls and undoes, reaches the machine that joins and leaves the
+// one removed; and --uninstall leaves the machines clean.
 import { strict as assert } from 'node:assert';
 import * as http from 'node:http';
 import type { Machine } from '../../deploy/machines/machines';
@@ -48,6 +49,23 @@ spec:
   nodeName: ${node}
   tolerations: [{key: node-role.kubernetes.io/control-plane, effect: NoSchedule}]
   containers: [{name: c, image: 'k8ts/web:1.0'}]
+`;
+
+/** A DaemonSet that also runs on the tainted control plane, rolled one node at a time. */
+const AGENT = `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: agent}}
+  updateStrategy: {type: RollingUpdate, rollingUpdate: {maxUnavailable: 1}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      tolerations: [{key: node-role.kubernetes.io/control-plane, effect: NoSchedule}]
+      containers:
+        - name: agent
+          image: k8ts/web:1.0
+          resources: {requests: {cpu: 5m, memory: 4Mi}}
 `;
 
 function httpGet(url: string): Promise<string> {
@@ -131,6 +149,26 @@ describe('a three-machine cluster installed by k8ts deploy', function () {
     assert.deepEqual(res.hosts.map((h) => h.state), ['unchanged', 'unchanged', 'unchanged']);
   });
 
+  it('runs a DaemonSet pod on every machine, rolls it one node at a time and undoes the rollout', async () => {
+    await c.kubectl.out(['apply', '-f', '-'], AGENT);
+    await c.kubectl.out(['rollout', 'status', 'daemonset/agent', '--timeout=180s']);
+    const onNodes = async () => running(await pods('app=agent')).map((p) => p.spec.nodeName).sort();
+    assert.deepEqual(await onNodes(), ['cp', 'w1', 'w2']);
+
+    await c.kubectl.out(['set', 'env', 'daemonset/agent', 'ROLLED=yes']);
+    await c.kubectl.out(['rollout', 'status', 'daemonset/agent', '--timeout=240s']);
+    const envOf = async () => {
+      const ps = (await pods('app=agent')).filter((p) => p.status.phase === 'Running') as unknown as { spec: { nodeName: string; containers: { env?: { name: string }[] }[] } }[];
+      return ps.map((p) => `${p.spec.nodeName}:${(p.spec.containers[0].env ?? []).map((e) => e.name).join(',')}`).sort();
+    };
+    await waitFor('every agent pod rolled', async () => (await envOf()).join(' ') === 'cp:ROLLED w1:ROLLED w2:ROLLED', 60_000);
+    assert.match(await c.kubectl.out(['rollout', 'history', 'daemonset/agent']), /^1\s.*\n2\s/m);
+
+    await c.kubectl.out(['rollout', 'undo', 'daemonset/agent']);
+    await c.kubectl.out(['rollout', 'status', 'daemonset/agent', '--timeout=240s']);
+    await waitFor('every agent pod back on the first template', async () => (await envOf()).join(' ') === 'cp: w1: w2:', 60_000);
+  });
+
   it('joins a fourth machine listed in the inventory (bootstrap token, CSR approved) and removes it when it is not', async () => {
     const w3: Machine = await c.addMachine('w3');
     c.writeInventory();
@@ -142,6 +180,9 @@ describe('a three-machine cluster installed by k8ts deploy', function () {
     assert.equal(approved.length, 3, 'one approved CSR per joined worker');
     await c.kubectl.out(['scale', 'deployment', 'web', '--replicas=9']);
     await waitFor('a web pod on w3', async () => running(await pods('app=web')).some((p) => p.spec.nodeName === 'w3'), 180_000);
+    await waitFor('the DaemonSet reaches w3', async () => running(await pods('app=agent')).some((p) => p.spec.nodeName === 'w3'), 180_000);
+    const ds = await c.kubectl.json<{ status: { desiredNumberScheduled: number } }>(['get', 'daemonset', 'agent']);
+    assert.equal(ds.status.desiredNumberScheduled, 4);
 
     // the deploy removes a node without draining it (yet): drain first, as an operator would
     await c.kubectl.out(['drain', 'w3', '--ignore-daemonsets', '--timeout=120s']);
@@ -153,6 +194,12 @@ describe('a three-machine cluster installed by k8ts deploy', function () {
     await waitFor('9 web pods Running on w1 and w2', async () => {
       const ps = running(await pods('app=web'));
       return ps.length === 9 && ps.every((p) => p.spec.nodeName !== 'w3');
+    }, 180_000);
+    // the DaemonSet's pod on the removed node goes (PodGC: its node no longer exists)
+    await waitFor('agent pods on cp, w1 and w2 only', async () => {
+      const ps = await pods('app=agent');
+      const ds = await c.kubectl.json<{ status: { desiredNumberScheduled: number; numberReady: number } }>(['get', 'daemonset', 'agent']);
+      return ps.length === 3 && ps.every((p) => p.spec.nodeName !== 'w3') && ds.status.desiredNumberScheduled === 3 && ds.status.numberReady === 3;
     }, 180_000);
   });
 
