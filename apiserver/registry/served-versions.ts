@@ -9,7 +9,8 @@ import type { TSchema } from '@sinclair/typebox';
 import type { KList, KObject } from '../../lib/api/types';
 import { apiError, isConflict } from '../../lib/errors';
 import type { ResourceSpec, ServedVersion } from '../resources/types';
-import { invalidError } from '../resources/validation';
+import { invalid, invalidError } from '../resources/validation';
+import { ConversionError } from '../resources/conversion-error';
 import { applyPatch } from '../patch';
 import { deepCopy } from './object-meta';
 import type { CoreRegistry } from './registry';
@@ -82,9 +83,15 @@ export function withServedVersions(inner: CoreRegistry): CoreRegistry {
     if (obj.apiVersion && obj.apiVersion !== c.def.apiVersion)
       throw apiError(400, 'BadRequest', `the API version in the data (${obj.apiVersion}) does not match the expected API version (${c.def.apiVersion})`);
     if (obj.kind && obj.kind !== c.def.kind) throw apiError(400, 'BadRequest', `the kind in the data (${obj.kind}) does not match the expected kind (${c.def.kind})`);
+    const name = typeof obj.metadata?.name === 'string' ? obj.metadata.name : '';
     const errs = schemaErrors(c.def.schema, obj);
-    if (errs.length) throw invalidError(c.def.kind, typeof obj.metadata?.name === 'string' ? obj.metadata.name : '', errs);
-    return c.version.toStorage({ ...obj, metadata: obj.metadata ?? {} });
+    if (errs.length) throw invalidError(c.def.kind, name, errs);
+    try {
+      return c.version.toStorage({ ...obj, metadata: obj.metadata ?? {} });
+    } catch (e) {
+      if (e instanceof ConversionError) throw invalidError(c.def.kind, name, [invalid(e.field, e.value, e.detail)]);
+      throw e;
+    }
   }
 
   const convertList = (c: Converted, l: KList): KList => ({ ...l, apiVersion: c.def.apiVersion, items: l.items.map((o) => out(c, o)) });

@@ -3,6 +3,7 @@ import type { KObject } from '../../lib/api/types';
 import {
   BEHAVIOR_ANNOTATION, CONDITIONS_ANNOTATION, CURRENT_METRICS_ANNOTATION, METRICS_ANNOTATION, hpaV1ToV2, hpaV2ToV1,
 } from './autoscaling-v1-conversion';
+import { ConversionError } from './conversion-error';
 
 type Obj = Record<string, any>;
 
@@ -98,7 +99,7 @@ describe('autoscaling/v1 <-> v2 HorizontalPodAutoscaler conversion', () => {
       ['minReplicas is left to the stored version\'s defaulting', v1({}), (o) => assert.equal(o.spec.minReplicas, undefined)],
       ['a user annotation stays, round-trip ones go', v1({}, { team: 'a', [METRICS_ANNOTATION]: '[]' }), (o) => assert.deepEqual(o.metadata.annotations, { team: 'a' })],
       ['only round-trip annotations: no annotations left', v1({}, { [CONDITIONS_ANNOTATION]: '[]' }), (o) => assert.equal(o.metadata.annotations, undefined)],
-      ['a malformed metrics annotation is ignored', v1({ targetCPUUtilizationPercentage: 40 }, { [METRICS_ANNOTATION]: '{not json' }), (o) => assert.deepEqual(o.spec.metrics, [cpu(40)])],
+      ['a "null" metrics annotation is no metrics', v1({ targetCPUUtilizationPercentage: 40 }, { [METRICS_ANNOTATION]: 'null' }), (o) => assert.deepEqual(o.spec.metrics, [cpu(40)])],
       [
         'behavior keys are matched ignoring case; unset pointers stay unset',
         v1({}, { [BEHAVIOR_ANNOTATION]: '{"scaleDown":{"stabilizationwindowseconds":60,"SelectPolicy":null,"Policies":null},"ScaleUp":null}' }),
@@ -131,6 +132,17 @@ describe('autoscaling/v1 <-> v2 HorizontalPodAutoscaler conversion', () => {
         const out = hpaV1ToV2(input) as Obj;
         assert.equal(out.apiVersion, 'autoscaling/v2');
         check(out);
+      });
+    }
+
+    const malformed: [string, string, string][] = [
+      ['metrics not JSON', METRICS_ANNOTATION, '{not json'],
+      ['current metrics not an array', CURRENT_METRICS_ANNOTATION, '{"type":"Resource"}'],
+      ['conditions holding a string', CONDITIONS_ANNOTATION, '["AbleToScale"]'],
+    ];
+    for (const [name, key, raw] of malformed) {
+      it(`a malformed annotation fails the conversion naming it: ${name}`, () => {
+        assert.throws(() => hpaV1ToV2(v1({}, { [key]: raw })), (e: unknown) => e instanceof ConversionError && e.field === `metadata.annotations[${key}]` && e.value === raw);
       });
     }
   });

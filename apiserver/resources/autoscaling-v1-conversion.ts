@@ -12,6 +12,7 @@
 // read back with Go's case-insensitive key matching. Pure functions on plain JSON values.
 import type { KObject } from '../../lib/api/types';
 import { goJson } from '../../lib/api/go-json';
+import { ConversionError } from './conversion-error';
 
 export const METRICS_ANNOTATION = 'autoscaling.alpha.kubernetes.io/metrics';
 export const CURRENT_METRICS_ANNOTATION = 'autoscaling.alpha.kubernetes.io/current-metrics';
@@ -244,16 +245,22 @@ function behaviorFromGo(raw: string): Obj | undefined {
   return fields([['scaleUp', up], ['scaleDown', down]]);
 }
 
-/** A JSON array from an annotation, or undefined when it is absent or malformed. */
+/**
+ * A JSON array from an annotation, undefined when it is absent. One that does not decode fails the
+ * conversion, as upstream's Unmarshal error fails the request (only the behavior is forgiven).
+ */
 function arrayAnnotation(annotations: Obj | undefined, key: string): Obj[] | undefined {
   const raw = annotations?.[key];
-  if (typeof raw !== 'string') return undefined;
+  if (raw === undefined) return undefined;
+  let v: unknown;
   try {
-    const v = JSON.parse(raw);
-    return Array.isArray(v) ? v : undefined;
+    v = typeof raw === 'string' ? JSON.parse(raw) : undefined;
   } catch {
-    return undefined;
+    v = undefined;
   }
+  if (v === null) return undefined; // Go reads "null" as a nil slice
+  if (!Array.isArray(v) || !v.every(isObj)) throw new ConversionError(`metadata.annotations[${key}]`, raw, 'must be a JSON array of objects');
+  return v;
 }
 
 // ---- whole objects ----------------------------------------------------------------------------
@@ -296,7 +303,8 @@ export function hpaV2ToV1(v2: KObject): KObject {
 /**
  * An autoscaling/v1 object as the autoscaling/v2 object it stands for (apiVersion autoscaling/v2).
  * The round-trip annotations are read and dropped; without any metric, v1's implicit 80% CPU
- * target is written out. The input is not changed.
+ * target is written out. The input is not changed. A malformed metrics, current-metrics or
+ * conditions annotation throws a ConversionError.
  */
 export function hpaV1ToV2(v1: KObject): KObject {
   const src = v1 as KObject & { spec?: Obj; status?: Obj };

@@ -164,6 +164,11 @@ describe('autoscaling/v1 HorizontalPodAutoscaler', function () {
     const cases: [string, string, string][] = [
       ['maxReplicas below minReplicas', bad('{"scaleTargetRef":{"kind":"Deployment","name":"web"},"minReplicas":3,"maxReplicas":2}'), 'spec.maxReplicas'],
       ['a string where v1 wants an integer', bad('{"scaleTargetRef":{"kind":"Deployment","name":"web"},"maxReplicas":2,"targetCPUUtilizationPercentage":"fifty"}'), 'spec.targetCPUUtilizationPercentage'],
+      [
+        'a metrics annotation that is not JSON',
+        bad('{"scaleTargetRef":{"kind":"Deployment","name":"web"},"maxReplicas":2}').replace('"name":"bad"', `"name":"bad","annotations":{"${METRICS}":"{oops"}`),
+        `metadata.annotations[${METRICS}]`,
+      ],
     ];
     for (const [what, body, field] of cases) {
       const r = await kubectl(['create', '--raw', '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers', '-f', '-', '-v=8'], body);
