@@ -130,6 +130,30 @@ describe('served versions: autoscaling/v1 beside v2 (real etcd, gRPC door)', fun
     assert.equal((await apiError(client.get(V2, 'default', 'a'))).code, 404);
   });
 
+  it('hostile v1 bodies are 4xx Statuses, never a crash or a 5xx', async () => {
+    const METRICS = 'autoscaling.alpha.kubernetes.io/metrics';
+    const BEHAVIOR = 'autoscaling.alpha.kubernetes.io/behavior';
+    const withAnnotation = (key: string, value: unknown): Hpa => ({ ...v1Hpa('evil'), metadata: { name: 'evil', namespace: 'default', annotations: { [key]: value as string } } });
+    const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+    const cases: [string, Hpa][] = [
+      ['spec a string', { ...v1Hpa('evil'), spec: 'x' as never }],
+      ['scaleTargetRef a string', v1Hpa('evil', { scaleTargetRef: 'x' })],
+      ['status a number', { ...v1Hpa('evil'), status: 7 as never }],
+      ['an annotation value that is not a string', withAnnotation(METRICS, 42)],
+      ['metrics annotation of numbers', withAnnotation(METRICS, '[1,2]')],
+      ['metrics annotation nested 5000 deep', withAnnotation(METRICS, deep(5000))],
+      ['a Resource metric whose source is a string', withAnnotation(METRICS, '[{"type":"Resource","resource":"cpu"}]')],
+      ['an Object metric whose target is a number', withAnnotation(METRICS, '[{"type":"Object","object":{"target":5,"metricName":{"a":1}}}]')],
+      ['a metric type that is an object', withAnnotation(METRICS, '[{"type":{"a":{"b":[]}}}]')],
+      ['behavior with a negative policy', withAnnotation(BEHAVIOR, '{"ScaleUp":{"Policies":[{"Type":"Pods","Value":-1,"PeriodSeconds":0}]}}')],
+    ];
+    for (const [what, body] of cases) {
+      const e = await apiError(client.create(V1, body));
+      assert.ok(e.code >= 400 && e.code < 500, `${what}: ${e.code} ${e.message}`);
+    }
+    assert.equal((await apiError(client.get(V1, 'default', 'evil'))).code, 404);
+  });
+
   it('Discover lists each kind once, in its stored version', async () => {
     const hpas = (await client.discover()).filter((r) => r.resource === 'horizontalpodautoscalers');
     assert.deepEqual(hpas.map((r) => r.apiVersion), ['autoscaling/v2']);
