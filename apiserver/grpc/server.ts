@@ -183,9 +183,10 @@ export function buildHandlers(registry: Registry, tokens?: TokenAuthenticator): 
       return { object: json(await caller.registry.delete(def, ns, needName(ref), q)) };
     }),
     // The kind registry as discovery serves it: controllers that act on every kind (the garbage
-    // collector) learn the kinds from here instead of a list compiled into them.
+    // collector) learn the kinds from here instead of a list compiled into them. One version per
+    // kind (the stored one), as upstream's collector reads the preferred versions.
     Discover: unary<Record<string, never>>(async () => ({
-      resources: json(registry.all().map((d) => ({ apiVersion: d.apiVersion, kind: d.kind, resource: d.resource, namespaced: d.namespaced, verbs: d.verbs, subresources: d.subresources }))),
+      resources: json(registry.all().filter((d) => !d.storedAs).map((d) => ({ apiVersion: d.apiVersion, kind: d.kind, resource: d.resource, namespaced: d.namespaced, verbs: d.verbs, subresources: d.subresources }))),
     })),
     Watch: (call: grpc.ServerWritableStream<WatchRequest, unknown>) => {
       let stop: (() => void) | undefined;

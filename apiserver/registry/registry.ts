@@ -23,6 +23,7 @@ import { apiserverMetrics } from '../metrics';
 import { decodeContinue, readChunk } from './list-chunking';
 import { planListRead } from './list-options';
 import { withRequestMetrics } from './request-metrics';
+import { withServedVersions } from './served-versions';
 import type { DeleteQuery, ListQuery, Registry, ResourceDef, WatchQuery, WatchSink, WatchStop, WriteOptions } from './types';
 import { checkTypeMeta, keyOf, MAX_RETRIES, requireNamespace, requireScale, shaped, validateAll } from './write-checks';
 import { createWritePaths } from './write-paths';
@@ -368,5 +369,5 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
       caches.close();
     },
   };
-  return withRequestMetrics(registry);
+  return withRequestMetrics(withServedVersions(registry));
 }

@@ -30,6 +30,8 @@ export interface ResourceDef {
   printRow(obj: KObject): unknown[];
   /** Field selector keys accepted besides metadata.name / metadata.namespace. */
   fieldSelectors: Record<string, (obj: KObject) => string | undefined>;
+  /** Set on a version served by conversion: the apiVersion its objects are stored as. */
+  storedAs?: string;
 }
 
 export interface ListQuery {

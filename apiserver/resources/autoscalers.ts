@@ -1,11 +1,13 @@
 // autoscaling/v2 HorizontalPodAutoscaler: stored and served; defaults (minReplicas 1, 80% CPU when
-// no metric is given), bounds checks and the TARGETS column kubectl prints.
+// no metric is given), bounds checks and the TARGETS column kubectl prints. Also served as
+// autoscaling/v1 (autoscalers-v1.ts), converted from and to this stored version.
 import type { KObject } from '../../lib/api/types';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN } from './common';
 import { kindSchema, Str, Int, Time, Quantity, LabelSelector, conditionSchema, obj, list, opt, req, named } from './schemas';
 import { joinWithMore } from './printing';
 import { invalid, required, type FieldError } from './validation';
 import { behavior, hpaStatus, metrics } from './validation-autoscaling';
+import { horizontalPodAutoscalerV1 } from './autoscalers-v1';
 
 type Obj = Record<string, any>;
 type H = KObject & { spec?: Obj; status?: Obj };
@@ -230,4 +232,5 @@ export const horizontalpodautoscalers = defineResource({
   validate,
   validateStatus: (o) => hpaStatus((o as H).status),
   generationSource: (o) => (o as H).spec,
+  servedVersions: [horizontalPodAutoscalerV1],
 });

@@ -5,6 +5,21 @@ import type { KObject } from '../../lib/api/types';
 import type { ResourceDef, UserInfo } from '../registry/types';
 import type { FieldError, NameRule } from './validation';
 
+/**
+ * Another group version the kind is served under, converted on the way in and out: objects stay
+ * stored in the spec's own version (the storage version), as kube-apiserver stores one version of
+ * a kind and converts for the others. apiserver/registry/served-versions.ts does the serving.
+ */
+export interface ServedVersion {
+  version: string;
+  /** The schema of the kind in this version (field validation, OpenAPI, the structural check). */
+  schema: TSchema;
+  /** The object in this version as the stored version shows it (apiVersion set); pure. */
+  toStorage(obj: KObject): KObject;
+  /** The stored object as this version shows it (apiVersion set); pure. */
+  fromStorage(obj: KObject): KObject;
+}
+
 export interface ResourceSpec extends ResourceDef {
   /** JSON schema of the fields that matter (extra fields are kept). */
   schema: TSchema;
@@ -30,6 +45,8 @@ export interface ResourceSpec extends ResourceDef {
    * stored object with the incoming status) against the stored one and returns the transition's errors.
    */
   subresourceUpdate?(next: KObject, old: KObject, subresource: string): FieldError[];
+  /** Versions served besides this one (listed after it in discovery: this one stays preferred). */
+  servedVersions?: ServedVersion[];
   /** Part of the object whose change bumps metadata.generation; undefined = kind has no generation. */
   generationSource?(obj: KObject): unknown;
 }

@@ -3,6 +3,7 @@
 // from the public field numbers of k8s.io/api and k8s.io/apimachinery generated.proto. Only what those commands can carry is
 // listed; a message without a table ("opaque") may only arrive empty.
 import { BATCH_MESSAGES, BATCH_TOP_LEVEL } from './protobuf-batch';
+import { AUTOSCALING_MESSAGES, AUTOSCALING_TOP_LEVEL } from './protobuf-autoscaling';
 
 import { CLUSTER_MESSAGES, CLUSTER_TOP_LEVEL } from './protobuf-messages-cluster';
 
@@ -142,6 +143,7 @@ export const MESSAGES: Record<string, MessageTable> = {
     3: m('claims', 'ResourceClaim', true),
   },
   ...BATCH_MESSAGES,
+  ...AUTOSCALING_MESSAGES,
 };
 
 /** The top-level kinds a protobuf request body may carry, by apiVersion/kind. */
@@ -157,4 +159,5 @@ export const TOP_LEVEL: Record<string, string> = {
   'policy/v1beta1/Eviction': 'Eviction',
   'certificates.k8s.io/v1/CertificateSigningRequest': 'CertificateSigningRequest',
   ...BATCH_TOP_LEVEL,
+  ...AUTOSCALING_TOP_LEVEL,
 };
