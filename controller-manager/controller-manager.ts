@@ -157,6 +157,8 @@ export class Controllers {
           deployments,
           inf<KObject & { spec?: { replicas?: number } }>(Resources.statefulsets),
           events,
+          Date.now,
+          once<KObject & { spec?: { replicas?: number } }>(Resources.replicationcontrollers),
         );
       },
       // Every kind the apiserver serves, learnt by discovery (no list of kinds here).
