@@ -5,6 +5,7 @@ import type { KObject } from '../../lib/api/types';
 import { replicationcontrollers as rcs } from './index';
 import { schemaErrors } from '../registry/schema-check';
 import { scaleOf } from '../registry/subresources';
+import { unknownFields } from '../rest/field-validation';
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 const tmpl = (labels: Record<string, string> | null = { app: 'web' }, spec: Record<string, unknown> = {}) => ({
@@ -67,6 +68,13 @@ describe('replicationcontrollers: the kind', () => {
     ['template pod spec is validated', rc({ template: tmpl({ app: 'web' }, { containers: [] }) }), ['spec.template.spec.containers: Required value']],
   ];
   for (const [name, input, want] of validation) it(`validates: ${name}`, () => assert.deepEqual(check(input), want));
+
+  it('strict field validation names unknown fields at every depth', () => {
+    const o = rc({ replica: 2, selector: { app: 'web' }, template: tmpl() }) as any;
+    o.spec.template.spec.containers[0].imag = 'x';
+    o.status = { replicas: 0, conditions: [{ type: 'ReplicaFailure', status: 'True', bogus: 1 }] };
+    assert.deepEqual(unknownFields(rcs.schema, o).sort(), ['spec.replica', 'spec.template.spec.containers[0].imag', 'status.conditions[0].bogus']);
+  });
 
   it('the selector may change on update (unlike a ReplicaSet)', () => {
     assert.equal(rcs.validateUpdate, undefined);
