@@ -33,8 +33,8 @@ class ManageError extends Error {
 }
 
 export class ReplicaSetController<T extends KObject = ReplicaSet> {
-  private readonly log;
-  private readonly queue;
+  private readonly log: ReturnType<typeof componentLogger>;
+  private readonly queue: WorkQueue;
   private readonly expectations = new Expectations();
 
   constructor(
