@@ -1,6 +1,6 @@
 // Runs every controller of the skeleton over one set of shared informers: each resource is listed
 // and watched once, and the controllers register their handlers on the same caches.
-import type { Deployment, Endpoints, KObject, Lease, Node, Pod, ReplicaSet, Service } from '../lib/api/types';
+import type { Deployment, Endpoints, KObject, Lease, Node, Pod, ReplicaSet, ReplicationController, Service } from '../lib/api/types';
 import { Resources } from '../lib/api/resources';
 import type { ApiClient } from '../lib/client/api-client';
 import { Informer } from '../lib/client/informer';
@@ -14,6 +14,7 @@ import { InvalidPodsController } from './invalid-pods/controller';
 import { NodeIpamController } from './node-ipam/controller';
 import { NODE_LEASE_NAMESPACE, NodeLifecycleController } from './node-lifecycle/controller';
 import { ReplicaSetController } from './replicaset/controller';
+import { REPLICATION_CONTROLLER } from './replicaset/kinds';
 import { PVBinderController } from './pv-binder/controller';
 import { TaintEvictionController } from './taint-eviction/controller';
 import { StatefulSetController } from './statefulset/controller';
@@ -122,6 +123,7 @@ export class Controllers {
       [replicaSets as unknown as Informer<KObject>, Resources.replicasets, 'replicaset', 'replicaset-controller'],
       [services as unknown as Informer<KObject>, Resources.services, 'endpoints', 'endpoints-controller'],
       [once<KObject>(Resources.statefulsets), Resources.statefulsets, 'statefulset', 'statefulset-controller'],
+      [once<KObject>(Resources.replicationcontrollers), Resources.replicationcontrollers, 'replicationcontroller', 'replication-controller'],
     ];
     for (const [informer, rt, controller, component] of warnings) {
       if (!enabled.has(controller)) continue;
@@ -131,6 +133,7 @@ export class Controllers {
 
     const controllers: Record<string, () => { start(): void; stop(): Promise<void> }> = {
       replicaset: () => new ReplicaSetController(client, replicaSets, pods, recorder('replicaset-controller')),
+      replicationcontroller: () => new ReplicaSetController(client, once<ReplicationController>(Resources.replicationcontrollers), pods, recorder('replication-controller'), REPLICATION_CONTROLLER),
       daemonset: () => new DaemonSetController(client, daemonSets(), pods, nodes, revisions(), recorder('daemonset-controller')),
       deployment: () => new DeploymentController(client, deployments, replicaSets, recorder('deployment-controller')),
       endpoints: () => new EndpointsController(client, services, pods, endpoints),
@@ -154,6 +157,8 @@ export class Controllers {
           deployments,
           inf<KObject & { spec?: { replicas?: number } }>(Resources.statefulsets),
           events,
+          Date.now,
+          once<KObject & { spec?: { replicas?: number } }>(Resources.replicationcontrollers),
         );
       },
       // Every kind the apiserver serves, learnt by discovery (no list of kinds here).

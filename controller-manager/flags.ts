@@ -28,6 +28,8 @@ ALL_CONTROLLERS.push('statefulset');
 ALL_CONTROLLERS.push('serviceaccount', 'root-ca-cert-publisher', 'resourcequota');
 // Pod garbage collection (upstream's name for it in --controllers).
 ALL_CONTROLLERS.push('podgc');
+// core/v1 ReplicationControllers, kept by the ReplicaSet controller through a kind adapter.
+ALL_CONTROLLERS.push('replicationcontroller');
 
 export const controllerManagerFlags = {
   ...LEADER_GATED_FLAGS,

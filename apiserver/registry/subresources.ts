@@ -34,7 +34,21 @@ export interface Scale extends KObject {
   status?: { replicas: number; selector?: string };
 }
 
-type Workload = KObject & { spec?: { replicas?: number; selector?: LabelSelector }; status?: { replicas?: number } };
+type Workload = KObject & { spec?: { replicas?: number; selector?: LabelSelector | Record<string, string> }; status?: { replicas?: number } };
+
+/**
+ * The Scale's status.selector: a ReplicationController's selector is a plain label map (rendered as
+ * `k=v,...`, keys sorted as labels.SelectorFromSet does); every other kind's is a LabelSelector.
+ */
+function scaleSelector(w: Workload): string {
+  const sel = w.spec?.selector;
+  if (!sel) return '';
+  if (w.kind === 'ReplicationController') {
+    const m = sel as Record<string, string>;
+    return Object.keys(m).sort().map((k) => `${k}=${m[k]}`).join(',');
+  }
+  return selectorToString(sel as LabelSelector);
+}
 
 export function scaleOf(w: KObject): Scale {
   const wl = w as Workload;
@@ -50,7 +64,7 @@ export function scaleOf(w: KObject): Scale {
       creationTimestamp: m.creationTimestamp,
     },
     spec: { replicas: wl.spec?.replicas ?? 0 },
-    status: { replicas: wl.status?.replicas ?? 0, selector: wl.spec?.selector ? selectorToString(wl.spec.selector) : '' },
+    status: { replicas: wl.status?.replicas ?? 0, selector: scaleSelector(wl) },
   };
 }
 

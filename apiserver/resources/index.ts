@@ -23,6 +23,7 @@ import { storageclasses } from './storage-classes';
 import { controllerrevisions } from './controller-revisions';
 import { resourcequotas, limitranges } from './quotas';
 import { priorityclasses } from './priority-classes';
+import { replicationcontrollers } from './replication-controllers';
 
 export function allResources(): ResourceSpec[] {
   return [
@@ -36,6 +37,7 @@ export function allResources(): ResourceSpec[] {
     certificatesigningrequests,
     storageclasses,
     resourcequotas, limitranges, priorityclasses,
+    replicationcontrollers,
   ];
 }
 
@@ -50,3 +52,4 @@ export { certificatesigningrequests };
 export { storageclasses };
 export { controllerrevisions };
 export { resourcequotas, limitranges, priorityclasses };
+export { replicationcontrollers };

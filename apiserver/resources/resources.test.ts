@@ -40,6 +40,7 @@ describe('resource definitions', () => {
       endpointslices: ['discovery.k8s.io/v1', 'EndpointSlice', '', '', true],
       replicasets: ['apps/v1', 'ReplicaSet', 'rs', 'all', true],
       deployments: ['apps/v1', 'Deployment', 'deploy', 'all', true],
+      replicationcontrollers: ['v1', 'ReplicationController', 'rc', 'all', true],
       daemonsets: ['apps/v1', 'DaemonSet', 'ds', 'all', true],
       statefulsets: ['apps/v1', 'StatefulSet', 'sts', 'all', true],
       controllerrevisions: ['apps/v1', 'ControllerRevision', '', '', true],

@@ -100,6 +100,15 @@ export const MESSAGES: Record<string, MessageTable> = {
     9: i32('terminatingReplicas', true),
   },
 
+  // core/v1 ReplicationController (a client-go typed client may send it as protobuf).
+  ReplicationController: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'ReplicationControllerSpec'), 3: m('status', 'ReplicationControllerStatus') },
+  ReplicationControllerSpec: { 1: i32('replicas', true), 2: smap('selector'), 3: m('template', 'PodTemplateSpec'), 4: i32('minReadySeconds') },
+  ReplicationControllerStatus: {
+    1: i32('replicas'), 2: i32('fullyLabeledReplicas'), 3: i64('observedGeneration'), 4: i32('readyReplicas'), 5: i32('availableReplicas'),
+    6: m('conditions', 'ReplicationControllerCondition', true),
+  },
+  ReplicationControllerCondition: { 1: s('type'), 2: s('status'), 3: { name: 'lastTransitionTime', type: 'time' }, 4: s('reason'), 5: s('message') },
+
   PodTemplateSpec: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'PodSpec') },
   PodSpec: {
     1: m('volumes', 'Volume', true), 2: m('containers', 'Container', true), 3: s('restartPolicy'),
@@ -154,6 +163,7 @@ export const TOP_LEVEL: Record<string, string> = {
   'v1/Secret': 'Secret',
   'v1/Service': 'Service',
   'apps/v1/Deployment': 'Deployment',
+  'v1/ReplicationController': 'ReplicationController',
   'policy/v1/PodDisruptionBudget': 'PodDisruptionBudget',
   'policy/v1/Eviction': 'Eviction',
   'policy/v1beta1/Eviction': 'Eviction',

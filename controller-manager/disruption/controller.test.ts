@@ -14,7 +14,8 @@ describe('disruption controller', function () {
   let shift = 0;
   const inf = <T extends KObject>(rt: (typeof Resources)[keyof typeof Resources]) => new Informer<T>(client, rt, { name: `controller-manager-${rt.resource}` });
   const informers = [inf<PodDisruptionBudget>(Resources.poddisruptionbudgets), inf<Pod>(Resources.pods), inf<ReplicaSet>(Resources.replicasets), inf<Deployment>(Resources.deployments), inf<KObject>(Resources.statefulsets)] as const;
-  const c = new DisruptionController(client, ...informers, new EventRecorder(client, { component: 'controllermanager' }), () => Date.now() + shift);
+  const rcs = inf<KObject>(Resources.replicationcontrollers);
+  const c = new DisruptionController(client, ...informers, new EventRecorder(client, { component: 'controllermanager' }), () => Date.now() + shift, rcs);
   const status = (name: string) => client.peek<PodDisruptionBudget>(Resources.poddisruptionbudgets, 'default', name)?.status;
   const budget = (name: string, spec: PodDisruptionBudget['spec']) =>
     client.seed(Resources.poddisruptionbudgets, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name, namespace: 'default', generation: 1 }, spec } as PodDisruptionBudget);
@@ -28,10 +29,10 @@ describe('disruption controller', function () {
 
   before(async () => {
     c.start();
-    await Promise.all(informers.map((i) => i.start()));
+    await Promise.all([...informers, rcs].map((i) => i.start()));
   });
   after(async () => {
-    for (const i of informers) i.stop();
+    for (const i of [...informers, rcs]) i.stop();
     await c.stop();
   });
 
@@ -75,6 +76,24 @@ describe('disruption controller', function () {
     await waitFor(() => status('lost')?.conditions?.[0]?.reason === 'SyncFailed', 'SyncFailed');
     assert.equal(status('lost')!.disruptionsAllowed, 0);
     assert.equal(status('lost')!.conditions![0].message, 'found no controllers for pod "orphan"');
+  });
+
+  it("maxUnavailable over a ReplicationController's pods: expected from its replicas", async () => {
+    const rc = client.seed(Resources.replicationcontrollers, {
+      apiVersion: 'v1',
+      kind: 'ReplicationController',
+      metadata: { name: 'legacy', namespace: 'default' },
+      spec: { replicas: 3, selector: { app: 'legacy' }, template: { metadata: { labels: { app: 'legacy' } }, spec: { containers: [] } } },
+    } as KObject);
+    for (const n of ['l1', 'l2']) {
+      const p = mkPod(n, 'ready', { labels: { app: 'legacy' } });
+      p.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'ReplicationController', name: 'legacy', uid: rc.metadata.uid!, controller: true }];
+      client.seed(Resources.pods, p);
+    }
+    budget('legacy', { maxUnavailable: 1, selector: { matchLabels: { app: 'legacy' } } });
+    await waitFor(() => status('legacy')?.observedGeneration === 1, 'status');
+    const st = status('legacy')!;
+    assert.deepEqual([st.expectedPods, st.currentHealthy, st.desiredHealthy, st.disruptionsAllowed], [3, 2, 2, 0]);
   });
 
   it('sets a DisruptionTarget condition back to False on a pod that was never deleted', async () => {

@@ -42,6 +42,8 @@ export class DisruptionController {
     private readonly statefulSets: Informer<Scalable>,
     private readonly recorder: EventRecorder,
     private readonly now: () => number = Date.now,
+    /** core/v1 ReplicationControllers, found as upstream's getPodReplicationController finds them. */
+    private readonly replicationControllers?: Informer<Scalable>,
   ) {}
 
   start(): void {
@@ -139,7 +141,7 @@ export class DisruptionController {
     });
   }
 
-  /** The finders: a ReplicaSet's replicas (or its Deployment's), a StatefulSet's. */
+  /** The finders: a ReplicaSet's replicas (or its Deployment's), a StatefulSet's, a ReplicationController's. */
   private readonly scaleOf: ScaleLookup = (ref, namespace) => {
     if (NO_SCALE[ref.kind]) throw new BudgetError(`${NO_SCALE[ref.kind]} does not implement the scale subresource`);
     if (isKind(ref, 'ReplicaSet', ['apps', 'extensions'])) {
@@ -157,6 +159,11 @@ export class DisruptionController {
       const ss = this.statefulSets.get(namespace, ref.name);
       if (!ss || ss.metadata.uid !== ref.uid) return undefined;
       return { uid: ss.metadata.uid!, replicas: ss.spec?.replicas ?? 1 };
+    }
+    if (this.replicationControllers && isKind(ref, 'ReplicationController', [''])) {
+      const rc = this.replicationControllers.get(namespace, ref.name);
+      if (!rc || rc.metadata.uid !== ref.uid) return undefined;
+      return { uid: rc.metadata.uid!, replicas: rc.spec?.replicas ?? 1 };
     }
     return undefined;
   };

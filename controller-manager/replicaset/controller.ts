@@ -1,7 +1,9 @@
 // The ReplicaSet controller: keeps spec.replicas pods alive for every ReplicaSet, adopting and
 // releasing pods by selector, and reports status. Handlers only enqueue RS keys; reconcile re-reads
 // the cache, and expectations stop it from repeating creates/deletes the cache has not shown yet.
-import type { Pod, ReplicaSet } from '../../lib/api/types';
+// The same controller keeps ReplicationControllers (kinds.ts adapts them), as upstream's
+// replication manager is its ReplicaSet controller over a converted view.
+import type { KObject, Pod, ReplicaSet } from '../../lib/api/types';
 import { Resources } from '../../lib/api/resources';
 import type { ApiClient } from '../../lib/client/api-client';
 import type { Informer } from '../../lib/client/informer';
@@ -12,22 +14,39 @@ import { componentLogger } from '../../lib/log';
 import { selectorMatches } from '../../lib/api/labels';
 import { Expectations } from '../common/expectations';
 import { controllerRefOf } from '../common/pod-utils';
-import { claimPods, computeRSStatus, podFromTemplate, replicaDiff, rsOwnerRef, statusEqual } from './replica-plan';
+import { claimPods, computeRSStatus, podFromTemplate, replicaDiff, rsOwnerRef, statusEqual, type ManageFailure } from './replica-plan';
+import { REPLICA_SET, type ReplicaKind } from './kinds';
 
 /** Creates in batches that double (1, 2, 4 ...) so a broken template fails fast and cheap. */
 const SLOW_START_INITIAL = 1;
 
-export class ReplicaSetController {
-  private readonly log = componentLogger('replicaset-controller');
-  private readonly queue = new WorkQueue({ name: 'replicaset' });
+/** A create or delete round that failed: what the ReplicaFailure condition and the retry carry. */
+class ManageError extends Error {
+  readonly code = 'REPLICA_MANAGE_FAILED';
+  constructor(
+    readonly failure: ManageFailure,
+    key: string,
+  ) {
+    super(`${failure.reason === 'FailedCreate' ? 'creating' : 'deleting'} pods for ${key}: ${failure.message}`);
+    this.name = 'ManageError';
+  }
+}
+
+export class ReplicaSetController<T extends KObject = ReplicaSet> {
+  private readonly log: ReturnType<typeof componentLogger>;
+  private readonly queue: WorkQueue;
   private readonly expectations = new Expectations();
 
   constructor(
     private readonly client: ApiClient,
-    private readonly rsInformer: Informer<ReplicaSet>,
+    private readonly rsInformer: Informer<T>,
     private readonly podInformer: Informer<Pod>,
     private readonly recorder: EventRecorder,
-  ) {}
+    private readonly kind: ReplicaKind<T> = REPLICA_SET as unknown as ReplicaKind<T>,
+  ) {
+    this.log = componentLogger(kind.component);
+    this.queue = new WorkQueue({ name: kind.queueName });
+  }
 
   start(workers = 2): void {
     this.rsInformer.addHandler({
@@ -65,82 +84,95 @@ export class ReplicaSetController {
 
   private ownerKey(p: Pod): string | undefined {
     const ref = controllerRefOf(p);
-    return ref && ref.kind === 'ReplicaSet' ? `${p.metadata.namespace}/${ref.name}` : undefined;
+    return ref && ref.kind === this.kind.owner.kind ? `${p.metadata.namespace}/${ref.name}` : undefined;
   }
 
   /** The owner RS of a pod, or, for an orphan, every RS whose selector matches it. */
   private enqueueFor(p: Pod): void {
     const ref = controllerRefOf(p);
     if (ref) {
-      if (ref.kind === 'ReplicaSet') this.queue.add(`${p.metadata.namespace}/${ref.name}`);
+      if (ref.kind === this.kind.owner.kind) this.queue.add(`${p.metadata.namespace}/${ref.name}`);
       return;
     }
-    for (const rs of this.rsInformer.list(p.metadata.namespace)) {
-      if (selectorMatches(rs.spec.selector, p.metadata.labels)) this.queue.add(keyOf(rs));
+    for (const o of this.rsInformer.list(p.metadata.namespace)) {
+      if (selectorMatches(this.kind.view(o).spec.selector, p.metadata.labels)) this.queue.add(keyOf(o));
     }
   }
 
   async reconcile(key: string): Promise<void> {
     const { namespace, name } = splitKey(key);
-    const rs = this.rsInformer.get(namespace, name);
-    if (!rs) return;
+    const obj = this.rsInformer.get(namespace, name);
+    if (!obj) return;
+    const rs = this.kind.view(obj);
     const claim = claimPods(rs, this.podInformer.list(namespace));
     for (const p of claim.adopt) await this.setController(rs, p, true);
     for (const p of claim.release) await this.setController(rs, p, false);
     const owned = [...claim.owned, ...claim.adopt];
 
+    // A failed round is reported in status (ReplicaFailure) before the key is retried with backoff.
+    let failed: ManageError | undefined;
     if (this.expectations.satisfied(key) && !rs.metadata.deletionTimestamp) {
       const diff = replicaDiff(rs, owned);
-      if (diff.create > 0) await this.createPods(rs, key, diff.create);
-      else if (diff.remove.length > 0) await this.deletePods(rs, key, diff.remove);
+      try {
+        if (diff.create > 0) await this.createPods(obj, rs, key, diff.create);
+        else if (diff.remove.length > 0) await this.deletePods(obj, key, diff.remove);
+      } catch (err) {
+        if (!(err instanceof ManageError)) throw err;
+        failed = err;
+      }
     }
-    await this.writeStatus(rs, owned);
+    await this.writeStatus(obj, rs, owned, failed?.failure);
+    if (failed) throw failed;
   }
 
-  private async createPods(rs: ReplicaSet, key: string, count: number): Promise<void> {
+  private async createPods(obj: T, rs: ReplicaSet, key: string, count: number): Promise<void> {
     this.expectations.expect(key, count);
     let batch = SLOW_START_INITIAL;
     let left = count;
     while (left > 0) {
       const n = Math.min(batch, left);
-      const results = await Promise.allSettled(Array.from({ length: n }, () => this.client.create(Resources.pods, podFromTemplate(rs))));
+      const results = await Promise.allSettled(Array.from({ length: n }, () => this.client.create(Resources.pods, podFromTemplate(rs, this.kind.owner))));
       left -= n;
       const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       for (const r of results) {
-        if (r.status === 'fulfilled') this.recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${r.value.metadata.name}`);
+        if (r.status === 'fulfilled') this.recorder.event(obj, 'Normal', 'SuccessfulCreate', `Created pod: ${r.value.metadata.name}`);
       }
       if (failed.length > 0) {
         // Neither the failed creates nor the skipped ones will ever be observed.
         for (let i = 0; i < failed.length + left; i++) this.expectations.creationObserved(key);
         const msg = (failed[0].reason as Error).message;
-        this.recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${msg}`);
-        throw new Error(`creating pods for ${key}: ${msg}`);
+        this.recorder.event(obj, 'Warning', 'FailedCreate', `Error creating: ${msg}`);
+        throw new ManageError({ reason: 'FailedCreate', message: msg }, key);
       }
       batch *= 2;
     }
     this.log.info({ rs: key, created: count }, 'created pods');
   }
 
-  private async deletePods(rs: ReplicaSet, key: string, pods: Pod[]): Promise<void> {
+  private async deletePods(obj: T, key: string, pods: Pod[]): Promise<void> {
     this.expectations.expect(key, 0, pods.map(keyOf));
-    await Promise.all(
+    const results = await Promise.allSettled(
       pods.map(async (p) => {
         try {
           await this.client.delete(Resources.pods, p.metadata.namespace, p.metadata.name!, { preconditions: { uid: p.metadata.uid } });
-          this.recorder.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
+          this.recorder.event(obj, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
         } catch (err) {
           this.expectations.deletionObserved(key, keyOf(p));
-          if (!isNotFound(err)) throw err;
+          if (isNotFound(err)) return;
+          this.recorder.event(obj, 'Warning', 'FailedDelete', `Error deleting: ${(err as Error).message}`);
+          throw err;
         }
       }),
     );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw new ManageError({ reason: 'FailedDelete', message: (failed.reason as Error).message }, key);
     this.log.info({ rs: key, deleted: pods.length }, 'deleted pods');
   }
 
   /** Adopts (adds our controller reference) or releases (removes it), guarded by resourceVersion. */
   private async setController(rs: ReplicaSet, p: Pod, adopt: boolean): Promise<void> {
     const others = (p.metadata.ownerReferences ?? []).filter((r) => r.uid !== rs.metadata.uid);
-    const ownerReferences = adopt ? [...others, rsOwnerRef(rs)] : others;
+    const ownerReferences = adopt ? [...others, rsOwnerRef(rs, this.kind.owner)] : others;
     try {
       await this.client.patch(Resources.pods, p.metadata.namespace, p.metadata.name!, 'merge', {
         metadata: { ownerReferences, resourceVersion: p.metadata.resourceVersion },
@@ -151,11 +183,11 @@ export class ReplicaSetController {
     }
   }
 
-  private async writeStatus(rs: ReplicaSet, owned: Pod[]): Promise<void> {
-    const status = computeRSStatus(rs, owned, Date.now());
+  private async writeStatus(obj: T, rs: ReplicaSet, owned: Pod[], failure?: ManageFailure): Promise<void> {
+    const status = computeRSStatus(rs, owned, Date.now(), failure);
     if (statusEqual(rs.status, status)) return;
     try {
-      await this.client.updateStatus(Resources.replicasets, { ...rs, status });
+      await this.client.updateStatus(this.kind.resource, { ...obj, status });
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkPod, mkRS } from '../../test/fixtures/controller-manager/objects';
-import { claimPods, computeRSStatus, podFromTemplate, replicaDiff, sortForDeletion } from './replica-plan';
+import { claimPods, computeRSStatus, podFromTemplate, replicaDiff, sortForDeletion, statusEqual } from './replica-plan';
 
 describe('replicaset plan', () => {
   const rs = mkRS('web', 3, { app: 'web' });
@@ -55,5 +55,27 @@ describe('replicaset plan', () => {
   it('status counts active, labeled, ready and available pods', () => {
     const s = computeRSStatus({ ...rs, metadata: { ...rs.metadata, generation: 4 } }, [owned('a', 'ready'), owned('b', 'notready'), owned('c', 'pending')], Date.now());
     assert.deepEqual(s, { replicas: 3, fullyLabeledReplicas: 3, readyReplicas: 1, availableReplicas: 1, observedGeneration: 4 });
+  });
+
+  describe('the ReplicaFailure condition', () => {
+    const NOW = Date.parse('2026-01-01T00:00:00Z');
+    const failing = { type: 'ReplicaFailure', status: 'True', lastTransitionTime: '2025-12-31T23:00:00Z', reason: 'FailedCreate', message: 'old' };
+    const other = { type: 'Other', status: 'False' };
+    const withConds = (conditions?: object[]) => ({ ...rs, status: { replicas: 0, ...(conditions ? { conditions } : {}) } }) as typeof rs;
+    const cases: [string, object[] | undefined, { reason: 'FailedCreate' | 'FailedDelete'; message: string } | undefined, object[] | undefined][] = [
+      ['a failed create adds it', undefined, { reason: 'FailedCreate', message: 'exceeded quota' }, [{ type: 'ReplicaFailure', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z', reason: 'FailedCreate', message: 'exceeded quota' }]],
+      ['a failed delete adds it', [other], { reason: 'FailedDelete', message: 'boom' }, [other, { type: 'ReplicaFailure', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z', reason: 'FailedDelete', message: 'boom' }]],
+      ['a present one is kept as it is', [failing], { reason: 'FailedCreate', message: 'new' }, [failing]],
+      ['a round without failure removes it', [other, failing], undefined, [other]],
+      ['none and no failure: no conditions', undefined, undefined, undefined],
+    ];
+    for (const [name, before, failure, want] of cases)
+      it(name, () => assert.deepEqual(computeRSStatus(withConds(before), [], NOW, failure).conditions, want));
+
+    it('a status differing only in conditions is written', () => {
+      const s = computeRSStatus(withConds(undefined), [], NOW, { reason: 'FailedCreate', message: 'x' });
+      assert.equal(statusEqual({ ...s, conditions: undefined }, s), false);
+      assert.equal(statusEqual(s, s), true);
+    });
   });
 });

@@ -26,6 +26,7 @@ export const Resources = {
   persistentvolumeclaims: rt('v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', true),
   replicasets: rt('apps/v1', 'ReplicaSet', 'replicasets', true),
   deployments: rt('apps/v1', 'Deployment', 'deployments', true),
+  replicationcontrollers: rt('v1', 'ReplicationController', 'replicationcontrollers', true),
   serviceaccounts: rt('v1', 'ServiceAccount', 'serviceaccounts', true),
   endpointslices: rt('discovery.k8s.io/v1', 'EndpointSlice', 'endpointslices', true),
   daemonsets: rt('apps/v1', 'DaemonSet', 'daemonsets', true),

@@ -232,7 +232,22 @@ export interface ReplicaSet extends KObject {
     readyReplicas?: number;
     availableReplicas?: number;
     observedGeneration?: number;
+    conditions?: ReplicaSetCondition[];
   };
+}
+
+/** core/v1 ReplicationController: a ReplicaSet whose selector is a plain label map. */
+export interface ReplicationController extends KObject {
+  spec: { replicas?: number; selector?: Record<string, string>; template?: PodTemplateSpec; minReadySeconds?: number };
+  status?: ReplicaSet['status'];
+}
+
+export interface ReplicaSetCondition {
+  type: string;
+  status: string;
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
 }
 
 export interface Deployment extends KObject {

@@ -205,6 +205,7 @@ describe('new kinds through kubectl (real registry over etcd)', function () {
       /^rolebindings\s+rbac\.authorization\.k8s\.io\/v1\s+true\s+RoleBinding$/m,
       /^clusterroles\s+rbac\.authorization\.k8s\.io\/v1\s+false\s+ClusterRole$/m,
       /^clusterrolebindings\s+rbac\.authorization\.k8s\.io\/v1\s+false\s+ClusterRoleBinding$/m,
+      /^replicationcontrollers\s+rc\s+v1\s+true\s+ReplicationController$/m,
     ])
       assert.match(out, re);
   });
@@ -220,5 +221,8 @@ describe('new kinds through kubectl (real registry over etcd)', function () {
     assert.match(containers, /image\s+<string>/);
     const cj = await ok(['explain', 'cronjob.spec.schedule']);
     assert.match(cj, /The schedule in Cron format/);
+    const rc = await ok(['explain', 'rc.spec.selector']);
+    assert.match(rc, /FIELD: selector <map\[string\]string>/);
+    assert.match(rc, /defaulted to the labels of the pod template when\s+empty/);
   });
 });

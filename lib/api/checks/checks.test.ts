@@ -38,6 +38,7 @@ const BASE: Record<string, Json> = {
     spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [] } }, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } } },
   },
   replicasets: { metadata: meta('web-abc', 'default'), spec: { replicas: 3, selector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['web'] }] }, template: { metadata: { labels: { app: 'web' } }, spec: {} } } },
+  replicationcontrollers: { metadata: meta('web', 'default'), spec: { replicas: 2, selector: { app: 'web' }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [] } } }, status: { replicas: 2, conditions: [{ type: 'ReplicaFailure', status: 'True' }] } },
   configmaps: { metadata: meta('cfg', 'default'), data: { 'a.txt': 'hello', 'b-c_d.e': '' }, binaryData: { bin: 'AAEC' } },
   secrets: { metadata: meta('s', 'default'), type: 'Opaque', data: { password: 'c2VjcmV0' }, stringData: { plain: 'x' } },
   leases: { metadata: meta('n1', 'kube-node-lease'), spec: { holderIdentity: 'n1', renewTime: '2024-01-01T00:00:00.000000Z', leaseDurationSeconds: 40 } },
@@ -126,6 +127,10 @@ const CASES: [string, string, (o: Json) => void, RegExp | undefined][] = [
   ['deployments', 'template labels with a number', (o) => (o.spec.template.metadata.labels = { app: 2 }), /^spec\.template\.metadata\.labels\.app: expected string, got number$/],
   ['replicasets', 'a selector operator nobody knows', (o) => (o.spec.selector.matchExpressions[0].operator = 'Near'), /^spec\.selector\.matchExpressions\[0\]\.operator: Unsupported value: "Near"/],
   ['replicasets', 'spec null', (o) => (o.spec = null), /^spec: Required value$/],
+  ['replicationcontrollers', 'an empty selector (it would select every pod)', (o) => (o.spec.selector = {}), /^spec\.selector: must be a non-empty map of labels$/],
+  ['replicationcontrollers', 'no selector', (o) => delete o.spec.selector, /^spec\.selector: must be a non-empty map of labels$/],
+  ['replicationcontrollers', 'a selector value that is a number', (o) => (o.spec.selector.app = 1), /^spec\.selector\.app: expected string, got number$/],
+  ['replicationcontrollers', 'no template', (o) => delete o.spec.template, /^spec\.template: Required value$/],
   // config
   ['configmaps', 'data with a number', (o) => (o.data.n = 5), /^data\.n: expected string, got number$/],
   ['configmaps', 'a data key that is a path', (o) => (o.data['../x'] = 'y'), /^data\[\.\.\/x\]: Invalid value: a valid config key/],

@@ -11,7 +11,7 @@ import { checkMetadata } from './metadata';
 import { checkEndpointSlice, checkEndpoints, checkService } from './network';
 import { checkPod } from './pod';
 import { checkPodDisruptionBudget } from './policy';
-import { checkDeployment, checkReplicaSet } from './workloads';
+import { checkDeployment, checkReplicaSet, checkReplicationController } from './workloads';
 import { checkControllerRevision, checkDaemonSet } from './daemon-sets';
 
 type KindCheck = (c: Checker, obj: unknown) => void;
@@ -25,6 +25,7 @@ const CHECKS: Record<string, KindCheck> = {
   endpointslices: checkEndpointSlice,
   deployments: checkDeployment,
   replicasets: checkReplicaSet,
+  replicationcontrollers: checkReplicationController,
   configmaps: checkConfigMap,
   secrets: checkSecret,
   leases: checkLease,

@@ -54,6 +54,24 @@ export function checkReplicaSet(c: Checker, obj: unknown): void {
   checkWorkloadStatus(c, o.status);
 }
 
+/**
+ * A ReplicationController's selector is a label map: an empty one would select every pod of the
+ * namespace once read as a ReplicaSet's matchLabels, so it is a problem here (the apiserver never
+ * stores one).
+ */
+export function checkReplicationController(c: Checker, obj: unknown): void {
+  const o = checkMetadata(c, obj, { namespaced: true });
+  if (!o) return;
+  const spec = c.object('spec', o.spec, true);
+  if (spec) {
+    checkReplicaCounts(c, spec);
+    const sel = spec.selector === undefined || spec.selector === null ? undefined : c.stringMap('spec.selector', spec.selector);
+    if (spec.selector === undefined || spec.selector === null || (sel && Object.keys(sel).length === 0)) c.fail('spec.selector', 'must be a non-empty map of labels');
+    checkTemplate(c, 'spec.template', spec.template, true);
+  }
+  checkWorkloadStatus(c, o.status);
+}
+
 export function checkDeployment(c: Checker, obj: unknown): void {
   const o = checkMetadata(c, obj, { namespaced: true });
   if (!o) return;
