@@ -13,7 +13,11 @@ function mkJob(name: string, spec: Partial<Job['spec']>): Job {
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: { name, namespace: 'default' },
-    spec: { completions: 1, parallelism: 1, backoffLimit: 6, completionMode: 'NonIndexed', template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'i' }] } }, ...spec },
+    // A manual selector stands in for the one the apiserver generates from the uid.
+    spec: {
+      completions: 1, parallelism: 1, backoffLimit: 6, completionMode: 'NonIndexed', manualSelector: true, selector: { matchLabels: { job: name } },
+      template: { metadata: { labels: { job: name } }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'i' }] } }, ...spec,
+    },
   };
 }
 
@@ -122,5 +126,24 @@ describe('job controller', () => {
     await waitFor(() => running().length === 2, 'pods again');
     const sc = job('s').status!.conditions!.find((c) => c.type === 'Suspended')!;
     assert.deepEqual([sc.status, sc.reason], ['False', 'JobResumed']);
+  });
+  it('adopts a matching orphan (reference and tracking finalizer), counts it, and releases a relabelled pod', async () => {
+    stop = await run(client);
+    const bare: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bare', namespace: 'default', labels: { job: 'a' } }, spec: { containers: [{ name: 'c', image: 'i' }] } };
+    client.seed(Resources.pods, bare);
+    finish(client, bare, 'Succeeded');
+    client.seed(Resources.jobs, mkJob('a', { completions: 2, parallelism: 1 }));
+    await waitFor(() => job('a').status?.succeeded === 1, 'the adopted pod counted');
+    const adopted = client.peek<Pod>(Resources.pods, 'default', 'bare')!;
+    assert.deepEqual(adopted.metadata.ownerReferences?.map((r) => [r.kind, r.uid, r.controller]), [['Job', job('a').metadata.uid, true]]);
+    assert.ok(!adopted.metadata.finalizers?.includes(JOB_TRACKING_FINALIZER), 'finalizer removed once counted');
+    await waitFor(() => running().length === 1, 'one pod of its own');
+    const mine = running()[0];
+    client.mutate<Pod>(Resources.pods, 'default', mine.metadata.name!, (p) => (p.metadata.labels = { job: 'elsewhere' }));
+    await waitFor(() => !client.peek<Pod>(Resources.pods, 'default', mine.metadata.name!)!.metadata.ownerReferences?.length, 'released');
+    const released = client.peek<Pod>(Resources.pods, 'default', mine.metadata.name!)!;
+    assert.ok(!released.metadata.finalizers?.includes(JOB_TRACKING_FINALIZER), 'a released pod loses the finalizer');
+    await waitFor(() => running().filter((p) => p.metadata.labels?.job === 'a').length === 1, 'a replacement');
+    assert.equal(job('a').status?.succeeded, 1);
   });
 });

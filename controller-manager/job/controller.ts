@@ -12,10 +12,11 @@ import type { Informer } from '../../lib/client/informer';
 import { WorkQueue, keyOf, splitKey } from '../../lib/client/workqueue';
 import type { EventRecorder } from '../../lib/client/event-recorder';
 import { isNotFound } from '../../lib/errors';
+import { selectorMatches } from '../../lib/api/labels';
 import { componentLogger } from '../../lib/log';
 import { Expectations } from '../common/expectations';
 import { canonicalJson, controllerRefOf, deepCopy, isPodReady } from '../common/pod-utils';
-import { hasTrackingFinalizer, ownedPods, podForJob } from './job-pods';
+import { adoptPatch, claimJobPods, hasTrackingFinalizer, ownedPods, podForJob, releasePatch } from './job-pods';
 import {
   DEFAULT_JOB_BACKOFF, countPods, countUncounted, finalCondition, isComplete, isSuspended, planPodChanges, successCondition, suspendCondition,
   terminalCondition, trackFinishedPods, withInterim, type JobPlanConfig,
@@ -67,6 +68,8 @@ export class JobController {
       onUpdate: (o, p) => {
         const k = this.ownerKey(p);
         if (k && p.metadata.deletionTimestamp && !o.metadata.deletionTimestamp) this.expectations.deletionObserved(k, keyOf(p));
+        // A relabelled or released pod concerns the Jobs it matched or belonged to before, too.
+        this.enqueueFor(o);
         this.enqueueFor(p);
       },
       onDelete: (p) => {
@@ -88,7 +91,13 @@ export class JobController {
     return ref && ref.kind === 'Job' && ref.apiVersion?.startsWith('batch/') ? `${p.metadata.namespace}/${ref.name}` : undefined;
   }
 
+  /** The owner Job of a pod, or, for an orphan, every Job whose selector matches it (it may adopt the pod). */
   private enqueueFor(p: Pod): void {
+    if (!controllerRefOf(p)) {
+      if (p.metadata.deletionTimestamp) return;
+      for (const j of this.jobs.list(p.metadata.namespace)) if (selectorMatches(j.spec.selector, p.metadata.labels)) this.queue.add(keyOf(j));
+      return;
+    }
     const k = this.ownerKey(p);
     if (!k) return;
     const { namespace, name } = splitKey(k);
@@ -116,18 +125,62 @@ export class JobController {
     }
     const job = this.freshest(key, cached);
     if (job.spec.managedBy !== undefined && job.spec.managedBy !== JOB_CONTROLLER_NAME) return;
-    const pods = ownedPods(job, this.pods.list(namespace));
     if (isJobFinished(job)) {
       // Counted pods lost their finalizer before the Job finished; anything left is released.
-      await this.removeFinalizers(pods.filter(hasTrackingFinalizer));
+      await this.removeFinalizers(ownedPods(job, this.pods.list(namespace)).filter(hasTrackingFinalizer));
       return;
     }
+    const pods = await this.claimPods(job, this.pods.list(namespace));
     const mode = job.spec.completionMode ?? 'NonIndexed';
     if (mode !== 'NonIndexed' && mode !== 'Indexed') {
       this.recorder.event(job, 'Warning', 'UnknownCompletionMode', 'Skipped Job sync because completion mode is unknown');
       return;
     }
     await this.sync(key, job, pods);
+  }
+
+  /**
+   * Upstream's ControllerRefManager for Jobs: adopts matching orphans (controller reference and
+   * tracking finalizer, so an adopted pod is counted like one of ours) and releases pods that no
+   * longer match (reference and finalizer removed). Returns the pods this sync works with, the
+   * adopted ones as the apiserver returned them (their new resourceVersion guards later patches).
+   */
+  private async claimPods(job: Job, all: Pod[]): Promise<Pod[]> {
+    const claim = claimJobPods(job, all);
+    const pods = [...claim.owned];
+    if (claim.adopt.length && (await this.canAdopt(job))) {
+      for (const p of claim.adopt) {
+        const adopted = await this.patchPod(p, adoptPatch(job, p));
+        if (adopted) pods.push(adopted);
+        this.log.info({ job: keyOf(job), pod: p.metadata.name }, 'adopted pod');
+      }
+    }
+    for (const p of claim.release) {
+      await this.patchPod(p, releasePatch(job, p));
+      this.log.info({ job: keyOf(job), pod: p.metadata.name }, 'released pod');
+    }
+    return pods;
+  }
+
+  /** Adoption is decided on a live read (upstream's RecheckDeletionTimestamp): the cache may not show a deletion yet. */
+  private async canAdopt(job: Job): Promise<boolean> {
+    try {
+      const fresh = await this.client.get<Job>(Resources.jobs, job.metadata.namespace, job.metadata.name!);
+      return fresh.metadata.uid === job.metadata.uid && !fresh.metadata.deletionTimestamp;
+    } catch (e) {
+      if (isNotFound(e)) return false;
+      throw e;
+    }
+  }
+
+  /** A guarded merge patch of a pod; undefined when the pod is gone. */
+  private async patchPod(p: Pod, patch: unknown): Promise<Pod | undefined> {
+    try {
+      return await this.client.patch<Pod>(Resources.pods, p.metadata.namespace, p.metadata.name!, 'merge', patch);
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
   }
 
   private async sync(key: string, job: Job, pods: Pod[]): Promise<void> {

@@ -174,6 +174,7 @@ describe('job plan: terminal conditions', () => {
     ['activeDeadlineSeconds passed', mkJob({ activeDeadlineSeconds: 5 }, { startTime: iso(T0) }), [mkPod('running')], T0 + 5_000, 'DeadlineExceeded'],
     ['activeDeadlineSeconds not yet', mkJob({ activeDeadlineSeconds: 5 }, { startTime: iso(T0) }), [mkPod('running')], T0 + 4_000, undefined],
     ['a suspended Job has no deadline', mkJob({ activeDeadlineSeconds: 5, suspend: true }, { startTime: iso(T0) }), [], T0 + 9_000, undefined],
+    ['a Job being resumed counts its deadline from the resume', mkJob({ activeDeadlineSeconds: 5 }, { startTime: iso(T0), conditions: [{ type: 'Suspended', status: 'True', reason: 'JobSuspended' }] }), [], T0 + 9_000, undefined],
     [
       'podFailurePolicy FailJob',
       mkJob({ podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [42] } }] } }),

@@ -154,7 +154,10 @@ export function terminalCondition(j: Job, pods: Pod[], c: JobCounts, now: number
   if (c.failed > (j.spec.backoffLimit ?? 6) || pastBackoffLimitOnFailure(j, pods))
     return { condition: newCondition('FailureTarget', 'True', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', now) };
   const deadline = j.spec.activeDeadlineSeconds;
-  const start = s?.startTime ? Date.parse(s.startTime) : NaN;
+  // A Job being resumed (no longer suspended, its Suspended condition still True) gets a new
+  // startTime in this very sync: its deadline counts from now, never from before the suspension.
+  const resuming = !isSuspended(j) && !!hasTrue(s, 'Suspended');
+  const start = resuming ? now : s?.startTime ? Date.parse(s.startTime) : NaN;
   let deadlineInMs: number | undefined;
   if (deadline !== undefined && Number.isFinite(start) && !isSuspended(j)) {
     const left = start + deadline * 1000 - now;

@@ -5,6 +5,7 @@ import {
   JOB_COMPLETION_INDEX, JOB_CONTROLLER_UID_LABEL, JOB_NAME_LABEL, JOB_TRACKING_FINALIZER, LEGACY_CONTROLLER_UID_LABEL, LEGACY_JOB_NAME_LABEL, type Job,
 } from '../../lib/api/batch';
 import { deepCopy, ownerRefFor } from '../common/pod-utils';
+import { claimByControllerRef, type PodClaim } from '../common/controller-ref';
 
 export const isIndexed = (j: Job): boolean => j.spec.completionMode === 'Indexed';
 export const hasTrackingFinalizer = (p: Pod): boolean => (p.metadata.finalizers ?? []).includes(JOB_TRACKING_FINALIZER);
@@ -46,6 +47,35 @@ export const jobOwnerRef = (j: Job): OwnerReference => ownerRefFor(j, JOB_OWNER.
 /** The pods this Job controls (by controller reference uid). */
 export const ownedPods = (j: Job, pods: Pod[]): Pod[] =>
   pods.filter((p) => p.metadata.namespace === j.metadata.namespace && (p.metadata.ownerReferences ?? []).some((r) => r.controller === true && r.uid === j.metadata.uid));
+
+/**
+ * The Job's claim on its namespace's pods (upstream's getPodsForJob): finished pods are adopted
+ * too, so a matching pod that already ran counts; a pod on its way out is never adopted; pods
+ * that stopped matching are released (with their finalizer, see releasePatch), unless the Job is
+ * being deleted.
+ */
+export function claimJobPods(j: Job, pods: Pod[]): PodClaim {
+  // The apiserver always sets a selector; without one (a corrupt object) keep what we own rather than release it all.
+  if (!j.spec.selector) return { owned: ownedPods(j, pods), adopt: [], release: [] };
+  return claimByControllerRef(j, j.spec.selector, pods, {
+    adoptable: (p) => !p.metadata.deletionTimestamp,
+    releasable: () => !j.metadata.deletionTimestamp,
+  });
+}
+
+/** The merge patch that adopts a pod: our controller reference and the tracking finalizer, guarded by resourceVersion. */
+export function adoptPatch(j: Job, p: Pod): { metadata: Pick<Pod['metadata'], 'ownerReferences' | 'finalizers' | 'resourceVersion'> } {
+  const others = (p.metadata.ownerReferences ?? []).filter((r) => r.uid !== j.metadata.uid);
+  const finalizers = [...new Set([...(p.metadata.finalizers ?? []), JOB_TRACKING_FINALIZER])];
+  return { metadata: { ownerReferences: [...others, jobOwnerRef(j)], finalizers, resourceVersion: p.metadata.resourceVersion } };
+}
+
+/** The merge patch that releases a pod: without our reference and without the tracking finalizer. */
+export function releasePatch(j: Job, p: Pod): { metadata: Pick<Pod['metadata'], 'ownerReferences' | 'finalizers' | 'resourceVersion'> } {
+  const ownerReferences = (p.metadata.ownerReferences ?? []).filter((r) => r.uid !== j.metadata.uid);
+  const finalizers = (p.metadata.finalizers ?? []).filter((f) => f !== JOB_TRACKING_FINALIZER);
+  return { metadata: { ownerReferences, finalizers, resourceVersion: p.metadata.resourceVersion } };
+}
 
 /**
  * The pod the Job creates: its template with the tracking finalizer and a controller reference; an

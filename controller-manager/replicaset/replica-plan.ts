@@ -1,36 +1,10 @@
 // The pure decisions of the ReplicaSet controller: which pods it owns, adopts or releases, how
 // many to create, which to delete first, the pod it creates, and the status it reports.
 import type { OwnerReference, Pod, ReplicaSet } from '../../lib/api/types';
-import { selectorMatches } from '../../lib/api/labels';
-import { canonicalJson, controllerRefOf, deepCopy, isPodActive, isPodAvailable, isPodReady, ownerRefFor } from '../common/pod-utils';
+import { canonicalJson, deepCopy, isPodActive, isPodAvailable, isPodReady, ownerRefFor } from '../common/pod-utils';
 
-export interface PodClaim {
-  /** Active pods this RS controls and that still match (after adoption). */
-  owned: Pod[];
-  /** Orphans that match the selector: adopt by adding our controller reference. */
-  adopt: Pod[];
-  /** Pods we control that no longer match: release by removing our reference. */
-  release: Pod[];
-}
-
-export function claimPods(rs: ReplicaSet, pods: Pod[]): PodClaim {
-  const out: PodClaim = { owned: [], adopt: [], release: [] };
-  const uid = rs.metadata.uid;
-  for (const p of pods) {
-    if (p.metadata.namespace !== rs.metadata.namespace) continue;
-    const ref = controllerRefOf(p);
-    const matches = selectorMatches(rs.spec.selector, p.metadata.labels);
-    if (ref) {
-      if (ref.uid !== uid) continue;
-      if (matches) out.owned.push(p);
-      else if (!p.metadata.deletionTimestamp) out.release.push(p);
-      continue;
-    }
-    // Never adopt pods on their way out, nor adopt for an RS that is itself being deleted.
-    if (matches && isPodActive(p) && !rs.metadata.deletionTimestamp) out.adopt.push(p);
-  }
-  return out;
-}
+// Claiming moved to common/controller-ref.ts (the Job controller shares it); re-exported for the importers here.
+export { claimPods, type PodClaim } from '../common/controller-ref';
 
 /** Rank for deletion, lower first: unscheduled < pending < not ready < ready; newer first on ties. */
 export function deletionRank(p: Pod): number {

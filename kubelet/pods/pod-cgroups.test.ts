@@ -4,6 +4,7 @@ import { cgroupValueMatches, cgroupWritesOf, milliCpuToQuota, milliCpuToShares, 
 
 const Mi = 1024 * 1024;
 const c = (limits?: Record<string, string>, requests?: Record<string, string>): Container => ({ name: 'c', image: 'i', resources: { ...(limits ? { limits } : {}), ...(requests ? { requests } : {}) } });
+const side = (limits?: Record<string, string>, requests?: Record<string, string>): Container => ({ ...c(limits, requests), name: 's', restartPolicy: 'Always' });
 const pod = (containers: Container[], initContainers?: Container[]): Pod => ({ metadata: { name: 'p', namespace: 'd', uid: 'u1' }, spec: { containers, ...(initContainers ? { initContainers } : {}) } });
 
 describe('pod cgroups', () => {
@@ -30,6 +31,13 @@ describe('pod cgroups', () => {
     ['Burstable with CPU limits everywhere: quota from the limits', pod([c({ cpu: '1' }, { cpu: '100m' }), c({ cpu: '500m' })]), { cpuShares: 614, cpuPeriodUs: 100_000, cpuQuotaUs: 150_000 }],
     ['a larger init container raises the pod totals', pod([c({ cpu: '100m', memory: '16Mi' })], [c({ cpu: '1', memory: '128Mi' })]), { cpuShares: 1024, cpuPeriodUs: 100_000, cpuQuotaUs: 100_000, memoryLimitBytes: 128 * Mi }],
     ['a smaller init container changes nothing', pod([c({ memory: '64Mi' })], [c({ memory: '8Mi' })]), { cpuShares: 2, memoryLimitBytes: 64 * Mi }],
+    // Sidecars run beside the app containers: their requests and limits add up.
+    ['a sidecar adds to the app containers', pod([c({ cpu: '500m', memory: '64Mi' })], [side({ cpu: '250m', memory: '32Mi' })]), { cpuShares: 768, cpuPeriodUs: 100_000, cpuQuotaUs: 75_000, memoryLimitBytes: 96 * Mi }],
+    // init i2 (1 CPU) runs beside sidecar s (500m): 1.5 CPU beats app + sidecar (600m).
+    ['a later init container runs beside earlier sidecars', pod([c({ cpu: '100m', memory: '16Mi' })], [side({ cpu: '500m', memory: '16Mi' }), c({ cpu: '1', memory: '16Mi' })]), { cpuShares: 1536, cpuPeriodUs: 100_000, cpuQuotaUs: 150_000, memoryLimitBytes: 32 * Mi }],
+    ['an init container without a memory limit leaves the pod unlimited', pod([c({ memory: '64Mi' }, { cpu: '100m' })], [c(undefined, { cpu: '50m' })]), { cpuShares: 102 }],
+    ['a sidecar without a CPU limit leaves the pod without quota', pod([c({ cpu: '1', memory: '64Mi' })], [side({ memory: '8Mi' }, { cpu: '100m' })]), { cpuShares: 1126, memoryLimitBytes: 72 * Mi }],
+    ['overhead adds to the requests and to the set limits', { ...pod([c({ cpu: '1', memory: '64Mi' })]), spec: { containers: [c({ cpu: '1', memory: '64Mi' })], overhead: { cpu: '250m', memory: '16Mi' } } as Pod['spec'] }, { cpuShares: 1280, cpuPeriodUs: 100_000, cpuQuotaUs: 125_000, memoryLimitBytes: 80 * Mi }],
   ];
   for (const [name, p, want] of configs) it(`config: ${name}`, () => assert.deepEqual(podCgroupConfig(p), want));
 

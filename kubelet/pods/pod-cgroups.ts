@@ -5,6 +5,7 @@
 import type { Container, Pod } from '../../lib/api/types';
 import { bytesOf, cpuMillis } from '../../lib/api/quantity';
 import { podQos, type QosClass } from '../../lib/api/qos';
+import { aggregatePodAmounts, type AmountOps } from '../../lib/api/pod-resources';
 
 export type { QosClass };
 
@@ -55,41 +56,50 @@ export function milliCpuToQuota(milli: number, periodUs = CFS_PERIOD_US): number
 }
 
 type Amounts = { cpu: number; memory: number };
+const ZERO: Amounts = { cpu: 0, memory: 0 };
+const amountOps: AmountOps<Amounts> = {
+  zero: () => ({ ...ZERO }),
+  add: (a, b) => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory }),
+  max: (a, b) => ({ cpu: Math.max(a.cpu, b.cpu), memory: Math.max(a.memory, b.memory) }),
+};
 const requestsOf = (c: Container): Amounts => {
   // The apiserver defaults a missing request to the limit; do the same for pods that skipped it.
   const r = { ...(c.resources?.limits ?? {}), ...(c.resources?.requests ?? {}) };
   return { cpu: cpuMillis(r.cpu), memory: bytesOf(r.memory) };
 };
 const limitsOf = (c: Container): Amounts => ({ cpu: cpuMillis(c.resources?.limits?.cpu), memory: bytesOf(c.resources?.limits?.memory) });
+const overheadOf = (pod: Pod): Amounts => {
+  const o = (pod.spec as { overhead?: Record<string, string> }).overhead ?? {};
+  return { cpu: cpuMillis(o.cpu), memory: bytesOf(o.memory) };
+};
 
-/** Kubernetes' pod totals: the app containers' sum, or the largest init container if that is more. */
-function podTotal(pod: Pod, of: (c: Container) => Amounts): Amounts {
-  const sum = { cpu: 0, memory: 0 };
-  for (const c of pod.spec.containers) {
-    const a = of(c);
-    sum.cpu += a.cpu;
-    sum.memory += a.memory;
-  }
-  for (const c of pod.spec.initContainers ?? []) {
-    const a = of(c);
-    sum.cpu = Math.max(sum.cpu, a.cpu);
-    sum.memory = Math.max(sum.memory, a.memory);
-  }
-  return sum;
+/**
+ * Kubernetes' pod requests and limits (PodRequests / PodLimits), by the shared rule of
+ * lib/api/pod-resources.ts: sidecars add to the app containers and to later init containers. The
+ * pod's overhead adds to the requests, and to the limits that are set (a missing limit stays
+ * unlimited).
+ */
+export function podRequestsAndLimits(pod: Pod): { requests: Amounts; limits: Amounts } {
+  const overhead = overheadOf(pod);
+  const requests = amountOps.add(aggregatePodAmounts(pod.spec, requestsOf, amountOps), overhead);
+  const lim = aggregatePodAmounts(pod.spec, limitsOf, amountOps);
+  const limits = { cpu: lim.cpu > 0 ? lim.cpu + overhead.cpu : 0, memory: lim.memory > 0 ? lim.memory + overhead.memory : 0 };
+  return { requests, limits };
 }
 
 /**
- * The pod cgroup's limits (Kubernetes' ResourceConfigForPod): shares from the summed CPU requests
- * (BestEffort: the minimum); CFS quota and memory limit only when every app container declares
- * that limit (always for Guaranteed).
+ * The pod cgroup's limits (Kubernetes' ResourceConfigForPod): shares from the pod's CPU requests
+ * (BestEffort: the minimum); CFS quota and memory limit only when every container, init
+ * containers and sidecars included, declares that limit (always for Guaranteed), since one
+ * unlimited container makes the whole pod unlimited.
  */
 export function podCgroupConfig(pod: Pod): PodCgroupConfig {
   const qos = podQos(pod);
   if (qos === 'BestEffort') return { cpuShares: MIN_SHARES };
-  const req = podTotal(pod, requestsOf);
-  const lim = podTotal(pod, limitsOf);
-  const cpuLimited = pod.spec.containers.every((c) => cpuMillis(c.resources?.limits?.cpu) > 0);
-  const memLimited = pod.spec.containers.every((c) => bytesOf(c.resources?.limits?.memory) > 0);
+  const { requests: req, limits: lim } = podRequestsAndLimits(pod);
+  const all = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+  const cpuLimited = all.every((c) => cpuMillis(c.resources?.limits?.cpu) > 0);
+  const memLimited = all.every((c) => bytesOf(c.resources?.limits?.memory) > 0);
   const out: PodCgroupConfig = { cpuShares: milliCpuToShares(req.cpu) };
   if (qos === 'Guaranteed' || cpuLimited) {
     out.cpuPeriodUs = CFS_PERIOD_US;
@@ -118,8 +128,8 @@ export function cgroupWritesOf(cfg: PodCgroupConfig): CgroupWrite[] {
 /** A pod still holding node resources: Kubernetes' active pods exclude the terminal phases. */
 export const isActivePod = (pod: Pod): boolean => pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
 
-/** The pod's effective CPU request in millicores (Kubernetes' PodRequests: init containers' max counts). */
-export const podCpuRequestMillis = (pod: Pod): number => podTotal(pod, requestsOf).cpu;
+/** The pod's effective CPU request in millicores (Kubernetes' PodRequests: init containers and sidecars as above). */
+export const podCpuRequestMillis = (pod: Pod): number => podRequestsAndLimits(pod).requests.cpu;
 
 /** The settings of the two QoS tiers (Guaranteed pods sit in the root, which the tiers do not own). */
 export interface QosTierConfig {

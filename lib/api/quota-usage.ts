@@ -7,6 +7,7 @@
 import type { KObject } from './types';
 import { computePodQos } from './qos';
 import { addLists, countQuantity, maxLists, parseResourceList, type QuantityList } from './quota-math';
+import { aggregatePodAmounts } from './pod-resources';
 
 export interface GroupResource {
   group: string;
@@ -62,22 +63,7 @@ type Obj = Record<string, any>;
 
 function podRequirements(pod: Obj, which: 'requests' | 'limits'): QuantityList {
   const of = (c: Obj) => parseResourceList(c?.resources?.[which]);
-  let total: QuantityList = {};
-  for (const c of pod.spec?.containers ?? []) total = addLists(total, of(c));
-  // Sidecars (restartable init containers) run beside the app; each ordinary init container runs
-  // alone with the sidecars started before it: the pod needs the larger of the two.
-  let sidecars: QuantityList = {};
-  let initPeak: QuantityList = {};
-  for (const c of pod.spec?.initContainers ?? []) {
-    let need = of(c);
-    if (c?.restartPolicy === 'Always') {
-      total = addLists(total, need);
-      sidecars = addLists(sidecars, need);
-      need = sidecars;
-    } else need = addLists(need, sidecars);
-    initPeak = maxLists(initPeak, need);
-  }
-  total = maxLists(total, initPeak);
+  const total = aggregatePodAmounts<Obj, QuantityList>(pod.spec ?? {}, of, { zero: () => ({}), add: addLists, max: maxLists });
   const overhead = parseResourceList(pod.spec?.overhead);
   return Object.keys(overhead).length ? addLists(total, overhead) : total;
 }

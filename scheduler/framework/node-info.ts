@@ -5,6 +5,7 @@
 // so they add to the app containers and to each later init container.
 import type { Container, Node, Pod } from '../../lib/api/types';
 import { bytesOf, countOf, cpuMillis } from '../../lib/api/quantity';
+import { aggregatePodAmounts, numberAmountOps } from '../../lib/api/pod-resources';
 import type { NodeInfo, Resources } from './types';
 
 /** Defaults the scorer uses for containers without requests, so empty pods still spread. */
@@ -23,31 +24,11 @@ function containerRequests(c: Container, nonZero: boolean): Resources {
 }
 
 export function podRequests(pod: Pod, nonZero = false): Resources {
-  const total: Resources = { milliCpu: 0, memory: 0, pods: 1 };
-  for (const c of pod.spec.containers ?? []) {
+  const total = aggregatePodAmounts(pod.spec, (c) => {
     const r = containerRequests(c, nonZero);
-    total.milliCpu += r.milliCpu;
-    total.memory += r.memory;
-  }
-  const sidecars = { milliCpu: 0, memory: 0 };
-  const initPeak = { milliCpu: 0, memory: 0 };
-  for (const c of pod.spec.initContainers ?? []) {
-    const r = containerRequests(c, nonZero);
-    if (c.restartPolicy === 'Always') {
-      total.milliCpu += r.milliCpu;
-      total.memory += r.memory;
-      sidecars.milliCpu += r.milliCpu;
-      sidecars.memory += r.memory;
-      initPeak.milliCpu = Math.max(initPeak.milliCpu, sidecars.milliCpu);
-      initPeak.memory = Math.max(initPeak.memory, sidecars.memory);
-    } else {
-      initPeak.milliCpu = Math.max(initPeak.milliCpu, r.milliCpu + sidecars.milliCpu);
-      initPeak.memory = Math.max(initPeak.memory, r.memory + sidecars.memory);
-    }
-  }
-  total.milliCpu = Math.max(total.milliCpu, initPeak.milliCpu);
-  total.memory = Math.max(total.memory, initPeak.memory);
-  return total;
+    return { milliCpu: r.milliCpu, memory: r.memory };
+  }, numberAmountOps);
+  return { milliCpu: total.milliCpu ?? 0, memory: total.memory ?? 0, pods: 1 };
 }
 
 export function nodeAllocatable(node: Node): Resources {

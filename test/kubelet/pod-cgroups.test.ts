@@ -16,7 +16,7 @@ describe('pod cgroups on cgroup v1', () => {
   const root = `/k8ts-cgtest-${crypto.randomBytes(3).toString('hex')}`;
   after(() => {
     for (const h of fs.readdirSync(CGROUP_MOUNT)) {
-      for (const rel of [`${root}/burstable/podu1/ctr`, `${root}/burstable/podu1`, `${root}/besteffort/podu2`, `${root}/burstable`, `${root}/besteffort`, root]) {
+      for (const rel of [`${root}/burstable/podu1/ctr`, `${root}/burstable/podu1`, `${root}/burstable/podu3`, `${root}/besteffort/podu2`, `${root}/burstable`, `${root}/besteffort`, root]) {
         try {
           fs.rmdirSync(path.join(CGROUP_MOUNT, h, rel));
         } catch {
@@ -31,7 +31,7 @@ describe('pod cgroups on cgroup v1', () => {
     spec: { containers: [{ name: 'c', image: 'i', resources: { requests: { cpu: '250m' }, limits: { cpu: '500m', memory: '48Mi' } } }] },
   };
   const ensure = (p: Pod) => {
-    const qos = p.metadata.uid === 'u1' ? 'Burstable' : 'BestEffort';
+    const qos = p.metadata.uid === 'u2' ? 'BestEffort' : 'Burstable';
     return ensurePodCgroup({ podPath: podCgroupPath(root, p), tierPath: qosCgroupPath(root, qos), qos, config: podCgroupConfig(p) });
   };
 
@@ -47,6 +47,28 @@ describe('pod cgroups on cgroup v1', () => {
     assert.equal(read('cpu', rel, 'cpu.cfs_quota_us'), '50000');
     assert.equal(read('memory', rel, 'memory.limit_in_bytes'), String(48 * 1024 * 1024));
     assert.deepEqual(ensure(burstable), { created: false, written: [] });
+  });
+
+  it('sizes a pod with a sidecar by the sidecar rule: the sidecar adds to the app, a later init container to the sidecar', () => {
+    const lim = (cpu: string, memory: string) => ({ requests: { cpu: '100m' }, limits: { cpu, memory } });
+    const p: Pod = {
+      metadata: { name: 's', namespace: 'd', uid: 'u3' },
+      spec: {
+        containers: [{ name: 'app', image: 'i', resources: lim('300m', '32Mi') }],
+        initContainers: [
+          { name: 'proxy', image: 'i', restartPolicy: 'Always', resources: lim('200m', '16Mi') },
+          { name: 'setup', image: 'i', resources: lim('600m', '8Mi') },
+        ],
+      },
+    };
+    const rel = podCgroupPath(root, p);
+    ensure(p);
+    // cpu: max(app 300m + sidecar 200m, setup 600m + sidecar 200m) = 800m; memory: max(48Mi, 24Mi).
+    assert.equal(read('cpu', rel, 'cpu.cfs_quota_us'), '80000');
+    assert.equal(read('memory', rel, 'memory.limit_in_bytes'), String(48 * 1024 * 1024));
+    // requests: app 100m + sidecar 100m = 200m beats setup + sidecar (200m): 204 shares.
+    assert.equal(read('cpu', rel, 'cpu.shares'), '204');
+    removeCgroupDirs(rel);
   });
 
   it('gives the BestEffort tier and pod the minimum shares', () => {
