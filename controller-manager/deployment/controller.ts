@@ -17,7 +17,7 @@ import {
   computeDeploymentStatus, deploymentStatusEqual, fenceposts, findNewRS, planReplicas, replicasOf,
   planPausedScale, revisionOf, rsToCleanup, templateHash, templatesEqual,
 } from './rollout';
-import { newReplicaSetConditions, pausedConditions, rolloutConditions, stuckRequeueMs } from './progress';
+import { newReplicaSetConditions, pausedConditions, rolloutConditions, stuckRequeueMs, withReplicaFailure } from './progress';
 
 export class DeploymentController {
   private readonly log = componentLogger('deployment-controller');
@@ -111,7 +111,10 @@ export class DeploymentController {
     const status = computeDeploymentStatus(withConds, newRS ? all[0] : undefined, all, now);
     // The Progressing condition follows the rollout only while it is not paused (upstream's sync
     // path for paused Deployments leaves it as pausedConditions set it).
-    if (!d.spec.paused) status.conditions = rolloutConditions({ ...current, status: { ...(current.status ?? {}), conditions: conds } }, status, newRS?.metadata.name, nowMs);
+    if (!d.spec.paused) {
+      status.conditions = rolloutConditions({ ...current, status: { ...(current.status ?? {}), conditions: conds } }, status, newRS?.metadata.name, nowMs);
+      status.conditions = withReplicaFailure(status.conditions, newRS ? all[0] : undefined, all);
+    }
     if (!deploymentStatusEqual(current.status, status)) {
       await this.client.updateStatus(Resources.deployments, { ...current, status });
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Deployment } from '../../lib/api/types';
 import { mkDeployment } from '../../test/fixtures/controller-manager/objects';
-import { newReplicaSetConditions, pausedConditions, rolloutConditions, stuckRequeueMs, type Condition, type DeploymentStatus } from './progress';
+import { newReplicaSetConditions, pausedConditions, rolloutConditions, stuckRequeueMs, withReplicaFailure, type Condition, type DeploymentStatus } from './progress';
 
 const T0 = Date.parse('2024-05-01T00:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -106,5 +106,22 @@ describe('deployment progress', () => {
     assert.equal(stuckRequeueMs(dep(), counts(3, 3, 3, [prog('NewReplicaSetAvailable', 'True')]), T0), undefined);
     assert.equal(stuckRequeueMs(dep(), counts(4, 1, 2, [prog('ProgressDeadlineExceeded', 'False')]), T0), undefined);
     assert.equal(stuckRequeueMs(dep({ paused: true }), s, T0), undefined);
+  });
+
+  describe('a ReplicaSet\'s ReplicaFailure moves up to the Deployment', () => {
+    const fail = (reason: string, at: string) => ({ status: { conditions: [{ type: 'ReplicaFailure', status: 'True', reason, message: `${reason} msg`, lastTransitionTime: at }] } });
+    const ok = { status: { conditions: [] } };
+    const avail: Condition = { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' };
+    const cases: { name: string; conds: Condition[]; newRS?: object; all: object[]; want: Condition[] }[] = [
+      { name: 'none anywhere: nothing added', conds: [avail], newRS: ok, all: [ok, ok], want: [avail] },
+      { name: 'the new set failing', conds: [avail], newRS: fail('FailedCreate', 't1'), all: [fail('FailedCreate', 't1')],
+        want: [avail, { type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'FailedCreate msg', lastUpdateTime: 't1', lastTransitionTime: 't1' }] },
+      { name: 'the new set wins over an old one', conds: [], newRS: fail('FailedCreate', 't2'), all: [fail('FailedCreate', 't2'), fail('FailedDelete', 't1')],
+        want: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'FailedCreate msg', lastUpdateTime: 't2', lastTransitionTime: 't2' }] },
+      { name: 'an old set failing when the new one is fine', conds: [], newRS: ok, all: [ok, fail('FailedDelete', 't1')],
+        want: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedDelete', message: 'FailedDelete msg', lastUpdateTime: 't1', lastTransitionTime: 't1' }] },
+      { name: 'gone from every set: removed', conds: [avail, { type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate' }], newRS: ok, all: [ok], want: [avail] },
+    ];
+    for (const c of cases) it(c.name, () => assert.deepEqual(withReplicaFailure(c.conds, c.newRS, c.all), c.want));
   });
 });

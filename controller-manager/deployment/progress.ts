@@ -9,6 +9,7 @@ export type DeploymentStatus = NonNullable<Deployment['status']>;
 export type Condition = NonNullable<DeploymentStatus['conditions']>[number];
 
 export const PROGRESSING = 'Progressing';
+export const REPLICA_FAILURE = 'ReplicaFailure';
 export const REASONS = {
   newRSCreated: 'NewReplicaSetCreated',
   foundNewRS: 'FoundNewReplicaSet',
@@ -134,4 +135,19 @@ export function stuckRequeueMs(d: Deployment, s: DeploymentStatus, nowMs: number
   if (!Number.isFinite(at)) return undefined;
   // A second past the deadline, so the check sees it passed.
   return Math.max(0, at - nowMs) + 1000;
+}
+
+type RSLike = { status?: { conditions?: { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }[] } };
+
+/**
+ * The conditions after moving a ReplicaSet's ReplicaFailure up to the Deployment (upstream's
+ * getReplicaFailures): the new set's failure wins over an old set's; none left removes it. The
+ * condition keeps the set's transition time as both of its times, as upstream converts it.
+ */
+export function withReplicaFailure(conds: Condition[], newRS: RSLike | undefined, all: RSLike[]): Condition[] {
+  const failureOf = (rs: RSLike | undefined) => rs?.status?.conditions?.find((c) => c.type === REPLICA_FAILURE);
+  const f = failureOf(newRS) ?? all.map(failureOf).find((c) => c !== undefined);
+  const rest = removeCondition(conds, REPLICA_FAILURE);
+  if (!f) return rest;
+  return [...rest, { type: REPLICA_FAILURE, status: f.status, reason: f.reason, message: f.message, lastUpdateTime: f.lastTransitionTime, lastTransitionTime: f.lastTransitionTime } as Condition];
 }
