@@ -224,6 +224,18 @@ function validateStatefulSetUpdate(o: KObject, old: KObject): FieldError[] {
   return [forbidden('spec', `updates to statefulset spec for fields other than ${STS_MUTABLE.slice(0, -1).map((f) => `'${f}'`).join(', ')} and 'minReadySeconds' are forbidden`)];
 }
 
+/**
+ * `rollingUpdate.maxUnavailable` of a StatefulSet is behind upstream's MaxUnavailableStatefulSet
+ * feature gate (alpha, off by default in 1.32): kube-apiserver drops it unless the stored object
+ * already uses it. k8ts does the same, so the field is never stored and silently ignored.
+ */
+function dropMaxUnavailable(s: W, old: W | undefined): void {
+  const ru = s.spec?.updateStrategy?.rollingUpdate;
+  if (!ru || ru.maxUnavailable === undefined) return;
+  if (old?.spec?.updateStrategy?.rollingUpdate?.maxUnavailable !== undefined) return;
+  delete ru.maxUnavailable;
+}
+
 export const statefulsets = defineResource({
   group: 'apps',
   version: 'v1',
@@ -292,7 +304,9 @@ export const statefulsets = defineResource({
   },
   prepareForCreate: (o) => {
     (o as W).status = { replicas: 0, availableReplicas: 0 };
+    dropMaxUnavailable(o as W, undefined);
   },
+  prepareForUpdate: (o, old) => dropMaxUnavailable(o as W, old as W),
   validate: validateStatefulSet,
   validateStatus: (o) => statusCounters((o as W).status, STS_COUNTERS),
   validateUpdate: validateStatefulSetUpdate,
