@@ -2,11 +2,12 @@
 // project's one cron parser (lib/api/cron-schedule.ts), whose errors are robfig/cron/v3's own
 // texts; here are the rules validation adds: TZ= / CRON_TZ= in the schedule refused (unless the
 // stored schedule already had one), and a time zone that must be a real IANA zone.
-import { bareTimeZonePrefix, CronScheduleError, knownZone, parseCronSchedule, parseGoDuration } from '../../lib/api/cron-schedule';
+import { bareTimeZonePrefix, CronScheduleError, knownZone, parseCronSchedule } from '../../lib/api/cron-schedule';
+import { goDurationNs, GoDurationError } from '../../lib/go-duration';
 
 /** time.ParseDuration's error for s, or '' when it parses. */
 export function goDurationError(s: string): string {
-  return errorOf(() => parseGoDuration(s));
+  return errorOf(() => goDurationNs(s));
 }
 
 function errorOf(fn: () => unknown): string {
@@ -14,7 +15,7 @@ function errorOf(fn: () => unknown): string {
     fn();
     return '';
   } catch (e) {
-    if (e instanceof CronScheduleError) return e.message;
+    if (e instanceof CronScheduleError || e instanceof GoDurationError) return e.message;
     throw e;
   }
 }

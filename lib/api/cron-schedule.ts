@@ -5,6 +5,8 @@
 // returns as they are (apiserver/resources/cron.ts). The controller evaluates what it parses:
 // "the next minute after t" in a time zone. A day matches when both day fields match if either is
 // a bare * or ?, else when either matches (cron's classic rule).
+import { goDurationNs, GoDurationError } from '../go-duration';
+
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const DESCRIPTORS: Record<string, string> = {
@@ -98,33 +100,6 @@ function parseField(field: string, b: Bounds): FieldSet {
   return set;
 }
 
-const DURATION_UNITS = new Set(['ns', 'us', 'µs', 'μs', 'ms', 's', 'm', 'h']);
-const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-
-/** time.ParseDuration: the duration in nanoseconds, or a CronScheduleError with Go's message. */
-export function parseGoDuration(orig: string): number {
-  const invalid = () => new CronScheduleError(`time: invalid duration ${quote(orig)}`);
-  let s = orig;
-  const negative = s[0] === '-';
-  if (s[0] === '-' || s[0] === '+') s = s.slice(1);
-  if (s === '0') return 0;
-  if (s === '') throw invalid();
-  let total = 0;
-  while (s !== '') {
-    if (!(s[0] === '.' || (s[0] >= '0' && s[0] <= '9'))) throw invalid();
-    const m = /^(\d*)(?:\.(\d*))?/.exec(s)!;
-    if (m[1] === '' && (m[2] ?? '') === '') throw invalid();
-    s = s.slice(m[0].length);
-    const u = /^[^.0-9]*/.exec(s)![0];
-    if (u === '') throw new CronScheduleError(`time: missing unit in duration ${quote(orig)}`);
-    if (!DURATION_UNITS.has(u)) throw new CronScheduleError(`time: unknown unit ${quote(u)} in duration ${quote(orig)}`);
-    s = s.slice(u.length);
-    total += Number(`${m[1] || '0'}.${m[2] ?? ''}`) * UNIT_NS[u];
-    if (total > 9223372036854775807) throw invalid();
-  }
-  return negative ? -total : total;
-}
-
 /** Whether Go's time.LoadLocation would find this zone: Intl knows it, spelled as the zone database spells it. */
 export function knownZone(name: string): boolean {
   if (name === 'UTC') return true;
@@ -163,9 +138,9 @@ export function parseCronSchedule(schedule: string, timeZone = ''): CronSchedule
     const text = spec.slice('@every '.length);
     let ns: number;
     try {
-      ns = parseGoDuration(text);
+      ns = goDurationNs(text);
     } catch (e) {
-      throw e instanceof CronScheduleError ? new CronScheduleError(`failed to parse duration ${spec}: ${e.message}`) : e;
+      throw e instanceof GoDurationError ? new CronScheduleError(`failed to parse duration ${spec}: ${e.message}`) : e;
     }
     // cron's ConstantDelaySchedule rounds down to whole seconds, and below a second up to one.
     return { kind: 'every', everyMs: Math.max(1000, Math.floor(ns / 1e9) * 1000) };
