@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Kubectl } from '../test/harness/kubectl';
 import { waitFor } from '../test/harness/exec';
+import { isReady } from '../test/harness/readiness';
 
 export interface DaemonSetRolloutOptions {
   kubectl: Kubectl;
@@ -57,14 +58,14 @@ const daemonSet = (name: string, ns: string, image: string) => ({
   },
 });
 
-const ready = (p: PodList['items'][number]) => !p.metadata.deletionTimestamp && !!p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+const ready = (p: PodList['items'][number]) => !p.metadata.deletionTimestamp && isReady(p);
 
 /** Nodes a DaemonSet without tolerations runs on: Ready, and no NoSchedule/NoExecute taint. */
 async function eligibleNodes(k: Kubectl): Promise<string[]> {
   type N = { metadata: { name: string }; spec: { taints?: { effect: string }[] }; status: { conditions?: { type: string; status: string }[] } };
   const nodes = (await k.json<{ items: N[] }>(['get', 'nodes'])).items;
   return nodes
-    .filter((n) => n.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+    .filter(isReady)
     .filter((n) => !(n.spec.taints ?? []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'))
     .map((n) => n.metadata.name);
 }

@@ -6,7 +6,6 @@
 // (grace period 20 s, default tolerations 10 s). One JSON line.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { downNodes, upNodes } from '../deploy/cluster/multi-node';
@@ -17,6 +16,8 @@ import { ensureBundle } from '../deploy/remote/bundle';
 import { repoRoot } from '../lib/repo-root';
 import { Kubectl } from '../test/harness/kubectl';
 import { waitFor } from '../test/harness/exec';
+import { isReady } from '../test/harness/readiness';
+import { httpOk, WEB_MANIFEST } from '../test/cluster/web';
 
 const SETTINGS = { nodeMonitorGracePeriodSeconds: 20, defaultNotReadyTolerationSeconds: 10, defaultUnreachableTolerationSeconds: 10 };
 const BULK_MIB = 500;
@@ -100,40 +101,13 @@ async function podNetwork(k: Kubectl): Promise<Record<string, number>> {
   };
 }
 
-function httpOk(url: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.get(url, { timeout: 1000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode === 200));
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
-  });
-}
-
 /** A worker killed: how long until the Service answers every request again (ten in a row). */
 async function nodeKill(k: Kubectl, machines: Machine[]): Promise<{ served_again_after_kill_ms: number; replacements_running_after_kill_ms: number }> {
-  await k.out(['apply', '-f', '-'], `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 6
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: web, image: 'k8ts/web:1.0', resources: {requests: {cpu: 10m, memory: 8Mi}}}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {type: NodePort, selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}
-`);
+  await k.out(['apply', '-f', '-'], WEB_MANIFEST);
   type P = { metadata: { deletionTimestamp?: string; labels?: Record<string, string> }; spec: { nodeName?: string }; status: { conditions?: { type: string; status: string }[] } };
   const web = async () => (await k.json<{ items: P[] }>(['get', 'pods', '-l', 'app=web'])).items.filter((p) => !p.metadata.deletionTimestamp);
-  const ready = (p: P) => p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
   await waitFor('6 web pods Ready on both workers', async () => {
-    const ps = (await web()).filter(ready);
+    const ps = (await web()).filter(isReady);
     return ps.length === 6 && new Set(ps.map((p) => p.spec.nodeName)).size === 2;
   }, 240_000);
   const port = (await k.out(['get', 'svc', 'web', '-o', 'jsonpath={.spec.ports[0].nodePort}'])).trim();
@@ -146,14 +120,14 @@ spec: {type: NodePort, selector: {app: web}, ports: [{port: 80, targetPort: 8080
   let servedAt = 0;
   while (!servedAt) {
     const t = performance.now();
-    if (await httpOk(url)) {
+    if (await httpOk(url, 1000)) {
       if (streak++ === 0) streakStart = t;
       if (streak === 10) servedAt = streakStart;
     } else streak = 0;
     await new Promise((r) => setTimeout(r, 200));
     if (performance.now() - killedAt > 300_000) throw new Error('the Service was not fully served again within 5 minutes');
   }
-  await waitFor('6 web pods Ready on the surviving worker', async () => (await web()).filter((p) => ready(p) && p.spec.nodeName !== victim.name).length === 6, 300_000);
+  await waitFor('6 web pods Ready on the surviving worker', async () => (await web()).filter((p) => isReady(p) && p.spec.nodeName !== victim.name).length === 6, 300_000);
   const replacedAt = performance.now();
   return { served_again_after_kill_ms: Math.round(servedAt - killedAt), replacements_running_after_kill_ms: Math.round(replacedAt - killedAt) };
 }

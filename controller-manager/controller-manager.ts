@@ -1,12 +1,14 @@
-// Runs every controller of the skeleton over one set of shared informers: each resource is listed
-// and watched once, and the controllers register their handlers on the same caches.
+// Runs every controller of the skeleton over one set of shared informers (SharedInformers): each
+// view of a resource is listed and watched once — the garbage collector's included — and the
+// controllers register their handlers on the same caches.
 import type { Deployment, Endpoints, KObject, Lease, Node, Pod, ReplicaSet, ReplicationController, Service } from '../lib/api/types';
 import { Resources } from '../lib/api/resources';
 import type { ApiClient } from '../lib/client/api-client';
-import { Informer } from '../lib/client/informer';
+import type { Informer } from '../lib/client/informer';
 import { EventRecorder } from '../lib/client/event-recorder';
 import { componentLogger } from '../lib/log';
 import { warnInvalid } from './common/invalid-objects';
+import { SharedInformers } from './common/shared-informers';
 import { DeploymentController } from './deployment/controller';
 import { EndpointsController } from './endpoints/controller';
 import { GarbageCollector } from './garbage-collector/controller';
@@ -71,7 +73,7 @@ export { ALL_CONTROLLERS };
 
 export class Controllers {
   private readonly log = componentLogger('controller-manager');
-  private readonly informers: Informer<KObject>[] = [];
+  private informers?: SharedInformers;
   private readonly running: { stop(): Promise<void> }[] = [];
   private synced = false;
 
@@ -84,11 +86,8 @@ export class Controllers {
   async start(): Promise<void> {
     const { client } = this.opts;
     const enabled = new Set(this.opts.controllers ?? ALL_CONTROLLERS);
-    const inf = <T extends KObject>(rt: (typeof Resources)[keyof typeof Resources], namespace?: string) => {
-      const i = new Informer<T>(client, rt, { namespace, name: `controller-manager-${rt.resource}` });
-      this.informers.push(i as unknown as Informer<KObject>);
-      return i;
-    };
+    const shared = (this.informers = new SharedInformers(client));
+    const inf = <T extends KObject>(rt: (typeof Resources)[keyof typeof Resources], namespace?: string) => shared.get<T>(rt, { namespace });
     const pods = inf<Pod>(Resources.pods);
     const replicaSets = inf<ReplicaSet>(Resources.replicasets);
     const deployments = inf<Deployment>(Resources.deployments);
@@ -97,33 +96,22 @@ export class Controllers {
     const nodes = inf<Node>(Resources.nodes);
     const leases = inf<Lease>(Resources.leases, NODE_LEASE_NAMESPACE);
     const recorder = (component: string) => new EventRecorder(client, { component });
-    // CertificateSigningRequests are listed and watched only when a certificate controller runs.
-    let csrInformer: Informer<CsrObject> | undefined;
-    let nsInformer: Informer<KObject> | undefined;
-    const namespaces = () => (nsInformer ??= inf<KObject>(Resources.namespaces));
-    const rootCaConfigMaps = () => {
-      const i = new Informer<KObject>(client, Resources.configmaps, { fieldSelector: `metadata.name=${ROOT_CA_CONFIGMAP}`, name: 'controller-manager-root-ca-configmaps' });
-      this.informers.push(i);
-      return i;
-    };
-    const csrs = () => (csrInformer ??= inf<CsrObject>(Resources.certificatesigningrequests));
-    // Informers more than one controller may need are made once, when the first asks.
-    const shared = new Map<string, Informer<KObject>>();
-    const once = <T extends KObject>(rt: (typeof Resources)[keyof typeof Resources]) => {
-      if (!shared.has(rt.resource)) shared.set(rt.resource, inf<KObject>(rt));
-      return shared.get(rt.resource)! as unknown as Informer<T>;
-    };
-    // DaemonSets and ControllerRevisions: listed once, for their controllers and the collector.
-    const daemonSets = () => once<DaemonSet>(Resources.daemonsets);
-    const revisions = () => once<ControllerRevision>(Resources.controllerrevisions);
+    // The informers below are made when a controller asks (CertificateSigningRequests, say, are
+    // listed and watched only when a certificate controller runs), once whoever asks.
+    const namespaces = () => inf<KObject>(Resources.namespaces);
+    const rootCaConfigMaps = () =>
+      shared.get<KObject>(Resources.configmaps, { fieldSelector: `metadata.name=${ROOT_CA_CONFIGMAP}`, name: 'controller-manager-root-ca-configmaps' });
+    const csrs = () => inf<CsrObject>(Resources.certificatesigningrequests);
+    const daemonSets = () => inf<DaemonSet>(Resources.daemonsets);
+    const revisions = () => inf<ControllerRevision>(Resources.controllerrevisions);
     // Invalid objects never reach the controllers (the informers skip them); the owners of the
     // kinds users edit say so on the object.
     const warnings: [Informer<KObject>, (typeof Resources)[keyof typeof Resources], string, string][] = [
       [deployments as unknown as Informer<KObject>, Resources.deployments, 'deployment', 'deployment-controller'],
       [replicaSets as unknown as Informer<KObject>, Resources.replicasets, 'replicaset', 'replicaset-controller'],
       [services as unknown as Informer<KObject>, Resources.services, 'endpoints', 'endpoints-controller'],
-      [once<KObject>(Resources.statefulsets), Resources.statefulsets, 'statefulset', 'statefulset-controller'],
-      [once<KObject>(Resources.replicationcontrollers), Resources.replicationcontrollers, 'replicationcontroller', 'replication-controller'],
+      [inf<KObject>(Resources.statefulsets), Resources.statefulsets, 'statefulset', 'statefulset-controller'],
+      [inf<KObject>(Resources.replicationcontrollers), Resources.replicationcontrollers, 'replicationcontroller', 'replication-controller'],
     ];
     for (const [informer, rt, controller, component] of warnings) {
       if (!enabled.has(controller)) continue;
@@ -133,7 +121,7 @@ export class Controllers {
 
     const controllers: Record<string, () => { start(): void; stop(): Promise<void> }> = {
       replicaset: () => new ReplicaSetController(client, replicaSets, pods, recorder('replicaset-controller')),
-      replicationcontroller: () => new ReplicaSetController(client, once<ReplicationController>(Resources.replicationcontrollers), pods, recorder('replication-controller'), REPLICATION_CONTROLLER),
+      replicationcontroller: () => new ReplicaSetController(client, inf<ReplicationController>(Resources.replicationcontrollers), pods, recorder('replication-controller'), REPLICATION_CONTROLLER),
       daemonset: () => new DaemonSetController(client, daemonSets(), pods, nodes, revisions(), recorder('daemonset-controller')),
       deployment: () => new DeploymentController(client, deployments, replicaSets, recorder('deployment-controller')),
       endpoints: () => new EndpointsController(client, services, pods, endpoints),
@@ -158,7 +146,7 @@ export class Controllers {
           inf<KObject & { spec?: { replicas?: number } }>(Resources.statefulsets),
           events,
           Date.now,
-          once<KObject & { spec?: { replicas?: number } }>(Resources.replicationcontrollers),
+          inf<KObject & { spec?: { replicas?: number } }>(Resources.replicationcontrollers),
         );
       },
       // Every kind the apiserver serves, learnt by discovery (no list of kinds here).
@@ -166,16 +154,18 @@ export class Controllers {
         new GarbageCollector(client, {
           discover: () => (client.discover ? client.discover() : Promise.reject(new Error('this client serves no discovery'))),
           recorder: recorder('garbage-collector-controller'),
+          // The kinds other controllers watch are not listed and watched a second time.
+          informers: { informer: (rt) => shared.get<KObject>(rt), synced: (i) => shared.synced(i) },
         }),
       'invalid-pods': () => new InvalidPodsController(client, pods as unknown as Informer<KObject>),
-      'pv-binder': () => new PVBinderController(client, inf<PV>(Resources.persistentvolumes), once<PVC>(Resources.persistentvolumeclaims), recorder('persistentvolume-controller'), inf<KObject>(Resources.storageclasses)),
+      'pv-binder': () => new PVBinderController(client, inf<PV>(Resources.persistentvolumes), inf<PVC>(Resources.persistentvolumeclaims), recorder('persistentvolume-controller'), inf<KObject>(Resources.storageclasses)),
       statefulset: () =>
         new StatefulSetController(
           client,
-          once<StatefulSet>(Resources.statefulsets),
+          inf<StatefulSet>(Resources.statefulsets),
           pods,
-          once<Claim>(Resources.persistentvolumeclaims),
-          once<ControllerRevision>(Resources.controllerrevisions),
+          inf<Claim>(Resources.persistentvolumeclaims),
+          inf<ControllerRevision>(Resources.controllerrevisions),
           recorder('statefulset-controller'),
         ),
       csrapproving: () => new CsrApprovingController(client, csrs(), nodes),
@@ -198,7 +188,7 @@ export class Controllers {
       resourcequota: () =>
         new ResourceQuotaController(client, inf<ResourceQuotaLike>(Resources.resourcequotas), pods, services as unknown as Informer<KObject>, {
           resyncMs: this.opts.resourceQuotaSyncMs ?? 5 * 60_000,
-        }, [Resources.persistentvolumeclaims, Resources.configmaps, Resources.secrets].map((rt) => ({ rt, informer: inf<KObject>(rt) }))),
+        }, [Resources.persistentvolumeclaims, Resources.configmaps, Resources.secrets, Resources.replicationcontrollers].map((rt) => ({ rt, informer: inf<KObject>(rt) }))),
     };
     const idle = (name: string, why: string) => {
       this.log.info({ controller: name, why }, 'controller not started');
@@ -210,7 +200,7 @@ export class Controllers {
       if (!enabled.has(name)) continue;
       started.push(controllers[name]());
     }
-    await Promise.all(this.informers.map((i) => i.start()));
+    await shared.start();
     for (const c of started) {
       c.start();
       this.running.push(c);
@@ -220,7 +210,7 @@ export class Controllers {
   }
 
   async stop(): Promise<void> {
-    for (const i of this.informers) i.stop();
+    this.informers?.stop();
     await Promise.all(this.running.map((c) => c.stop()));
   }
 }

@@ -3,6 +3,7 @@
 import type { KObject } from '../../lib/api/types';
 import type { PrinterColumn } from '../registry/types';
 import type { ResourceSpec } from './types';
+import { humanDuration } from '../../lib/human-duration';
 
 export const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
@@ -30,36 +31,7 @@ export const col = (name: string, type: PrinterColumn['type'], description: stri
 export const NAME_COLUMN = col('Name', 'string', 'Name must be unique within a namespace.', 0, 'name');
 export const AGE_COLUMN = col('Age', 'string', 'CreationTimestamp is a timestamp representing the server time when this object was created.');
 
-/** Kubernetes' short human duration: 45s, 5m30s, 3h, 2d4h, 1y30d. */
-export function humanDuration(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
-  if (seconds < -1) return '<invalid>';
-  if (seconds < 0) return '0s';
-  if (seconds < 120) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 10) {
-    const s = seconds % 60;
-    return s === 0 ? `${minutes}m` : `${minutes}m${s}s`;
-  }
-  if (minutes < 180) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 8) {
-    const m = minutes % 60;
-    return m === 0 ? `${hours}h` : `${hours}h${m}m`;
-  }
-  if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) {
-    const h = hours % 24;
-    return h === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${h}h`;
-  }
-  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
-  if (hours < 24 * 365 * 8) {
-    const dy = Math.floor(hours / 24) % 365;
-    const y = Math.floor(hours / 24 / 365);
-    return dy === 0 ? `${y}y` : `${y}y${dy}d`;
-  }
-  return `${Math.floor(hours / 24 / 365)}y`;
-}
+export { humanDuration };
 
 /** Age of a timestamp relative to now, "<unknown>" when it is missing. */
 export function age(ts: string | undefined, now = Date.now()): string {
@@ -70,21 +42,7 @@ export function age(ts: string | undefined, now = Date.now()): string {
 
 export const objAge = (o: KObject, now?: number) => age(o.metadata.creationTimestamp, now);
 
-/** Deep equality of JSON values (key order ignored), used for generation and immutability checks. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => jsonEqual(v, bb[i]));
-  }
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  return ak.length === bk.length && ak.every((k) => jsonEqual(ao[k], bo[k]));
-}
+export { jsonEqual } from '../../lib/api/json-equal';
 
 /** A plain object at obj[key], created when missing, for defaulting code. */
 export function ensureObject(obj: Record<string, unknown>, key: string): Record<string, unknown> {

@@ -1,6 +1,7 @@
 // Tables the kubectl way: the server's meta.k8s.io Table turned into aligned text columns
 // (cells separated by at least three spaces, header upper-cased), priority-1 columns only with
 // -o wide, NAMESPACE first with -A, LABELS last with --show-labels, timestamps shown as ages.
+import { humanDuration } from '../../lib/human-duration';
 
 export interface ColumnDefinition {
   name: string;
@@ -32,25 +33,7 @@ export interface TableOptions {
   now: number;
 }
 
-/** kubectl's compact age: 45s, 3m20s, 15m, 5h10m, 20h, 3d4h, 40d, 2y30d. */
-export function humanDuration(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
-  if (seconds < -1) return '<invalid>';
-  if (seconds < 0) return '0s';
-  if (seconds < 120) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
-  if (minutes < 180) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
-  if (hours < 48) return `${hours}h`;
-  const days = Math.floor(hours / 24);
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${days}d` : `${days}d${hours % 24}h`;
-  if (hours < 24 * 365 * 2) return `${days}d`;
-  const years = Math.floor(days / 365);
-  if (hours < 24 * 365 * 8) return days % 365 === 0 ? `${years}y` : `${years}y${days % 365}d`;
-  return `${years}y`;
-}
+export { humanDuration };
 
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/;
 

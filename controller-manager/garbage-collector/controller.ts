@@ -13,7 +13,7 @@ import { WorkQueue } from '../../lib/client/workqueue';
 import { isConflict, isNotFound } from '../../lib/errors';
 import { componentLogger } from '../../lib/log';
 import { deepCopy } from '../common/pod-utils';
-import { Monitors, resourceKey, type Monitor } from './monitors';
+import { Monitors, ownInformers, resourceKey, type InformerSource, type Monitor } from './monitors';
 import {
   FOREGROUND_FINALIZER, ORPHAN_FINALIZER, hasFinalizer, invalidNamespaceMessage, isDeletingDependents, planDeletingOwner, planDependent, unblocked,
   withoutOwner, type DependentAction, type OwnerState,
@@ -35,6 +35,8 @@ export interface GarbageCollectorOptions {
   /** How often discovery runs again to pick up new kinds (ms). */
   discoveryPeriodMs?: number;
   workers?: number;
+  /** The informers to use (the controller-manager's shared ones); by default the collector's own. */
+  informers?: InformerSource;
 }
 
 const keyOf = (rt: ServedResource, ns: string | undefined, name: string) => `${resourceKey(rt)}|${ns ?? ''}|${name}`;
@@ -45,7 +47,7 @@ export class GarbageCollector {
   readonly monitors: Monitors;
 
   constructor(private readonly client: ApiClient, private readonly opts: GarbageCollectorOptions) {
-    this.monitors = new Monitors(client, opts.discover, (m) => this.handlers(m), opts.discoveryPeriodMs);
+    this.monitors = new Monitors(opts.informers ?? ownInformers(client), opts.discover, (m) => this.handlers(m), opts.discoveryPeriodMs);
   }
 
   start(): void {

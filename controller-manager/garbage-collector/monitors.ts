@@ -1,7 +1,9 @@
 // The collector's view of the cluster: one informer per collectable kind the apiserver serves,
 // learnt from discovery (the apiserver's kind registry) at start and again every period, so a
 // kind added later (a new built-in, a kind another controller brings) is covered without a line
-// here. Each informer indexes its objects by their owners' uids and by their own uid.
+// here. Each informer indexes its objects by their owners' uids and by their own uid. In the
+// controller-manager the informers are the ones every other controller shares (InformerSource),
+// so a kind is listed and watched once per process; alone (tests) the collector makes its own.
 import type { KObject } from '../../lib/api/types';
 import type { ServedResource } from '../../lib/client/api-client';
 import type { ApiClient } from '../../lib/client/api-client';
@@ -17,6 +19,35 @@ export interface Monitor {
   informer: Informer<KObject>;
 }
 
+/** Where the collector's informers come from. */
+export interface InformerSource {
+  /** The informer of a served resource: made on the first ask, the same one afterwards. */
+  informer(rt: ServedResource): Informer<KObject>;
+  /** Resolves once the informer has listed (starting it if it is not yet). */
+  synced(informer: Informer<KObject>): Promise<void>;
+  /** Stops what the source made for the collector alone (a shared source stops nothing). */
+  stop?(): void;
+}
+
+/** A source of informers the collector owns (it stops them): used when nothing is shared. */
+export function ownInformers(client: ApiClient): InformerSource {
+  const made: Informer<KObject>[] = [];
+  const started = new Map<Informer<KObject>, Promise<void>>();
+  return {
+    // Only metadata matters here: every object is seen, whatever its kind's own checks say.
+    informer: (rt) => {
+      const i = new Informer<KObject>(client, rt, { name: `garbage-collector-${rt.resource}`, check: false });
+      made.push(i);
+      return i;
+    },
+    synced: (i) => {
+      if (!started.has(i)) started.set(i, i.start());
+      return started.get(i)!;
+    },
+    stop: () => made.forEach((i) => i.stop()),
+  };
+}
+
 export const resourceKey = (r: { apiVersion: string; resource: string }) => `${r.apiVersion}|${r.resource}`;
 export const kindKey = (apiVersion: string, kind: string) => `${apiVersion}|${kind}`;
 
@@ -28,7 +59,7 @@ export class Monitors {
   private stopped = false;
 
   constructor(
-    private readonly client: ApiClient,
+    private readonly source: InformerSource,
     private readonly discover: () => Promise<ServedResource[]>,
     /** Handlers each new informer gets, given its monitor. */
     private readonly handlers: (m: Monitor) => InformerHandlers<KObject>,
@@ -49,7 +80,7 @@ export class Monitors {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    for (const m of this.byResource.values()) m.informer.stop();
+    this.source.stop?.();
   }
 
   /** Starts informers for collectable kinds not watched yet. */
@@ -58,8 +89,7 @@ export class Monitors {
     for (const rt of collectableResources(await this.discover())) {
       this.byKind.set(kindKey(rt.apiVersion, rt.kind), rt);
       if (this.stopped || this.byResource.has(resourceKey(rt))) continue;
-      // Only metadata matters here: every object is seen, whatever its kind's own checks say.
-      const informer = new Informer<KObject>(this.client, rt, { name: `garbage-collector-${rt.resource}`, check: false });
+      const informer = this.source.informer(rt);
       informer.addIndex(OWNER_INDEX, (o) => (o.metadata.ownerReferences ?? []).map((r) => r.uid));
       informer.addIndex(UID_INDEX, (o) => (o.metadata.uid ? [o.metadata.uid] : []));
       const m = { rt, informer };
@@ -68,7 +98,7 @@ export class Monitors {
       fresh.push(m);
     }
     if (fresh.length) {
-      await Promise.all(fresh.map((m) => m.informer.start()));
+      await Promise.all(fresh.map((m) => this.source.synced(m.informer)));
       this.log.info({ resources: fresh.map((m) => resourceKey(m.rt)) }, 'watching resources');
     }
   }

@@ -13,7 +13,7 @@ import { isConflict, isNotFound } from '../../lib/errors';
 import { componentLogger } from '../../lib/log';
 import { podChargesCompute, type GroupResource, type ResourceQuotaLike } from '../../lib/api/quota-usage';
 import { desiredQuotaStatus, grKey, quotaStatusDiffers, trackedKinds } from './usage-plan';
-import { jsonEqual } from './json-equal';
+import { jsonEqual } from '../../lib/api/json-equal';
 
 const groupOf = (rt: ResourceType): string => (rt.apiVersion.includes('/') ? rt.apiVersion.split('/')[0] : '');
 /** Every kind a quota can count, by group/resource, from the client's resource table. */

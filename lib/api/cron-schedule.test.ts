@@ -33,7 +33,19 @@ describe('cron schedules', () => {
   it('refuses what it cannot parse', () => {
     assert.throws(() => parseCronSchedule('* * *'), /expected exactly 5 fields/);
     assert.throws(() => parseCronSchedule('@sometimes'), /unrecognized descriptor/);
-    assert.throws(() => parseCronSchedule('61 * * * *', 'UTC'), /out of range/);
+    assert.throws(() => parseCronSchedule('61 * * * *', 'UTC'), /^CronScheduleError: end of range \(61\) above maximum \(59\): 61$/);
+    assert.throws(() => parseCronSchedule('0 * * * *', 'Mars/Olympus'), /unknown time zone Mars\/Olympus/);
+  });
+
+  it('reads what the apiserver accepts: signed numbers, a TZ prefix, any Go duration', () => {
+    assert.equal(iso(nextAfter(parseCronSchedule('+5 * * * *', 'UTC'), at('2026-01-01T00:00:00Z'))), '2026-01-01T00:05:00.000Z');
+    // A schedule stored with TZ= before timeZone existed keeps its zone.
+    assert.equal(iso(nextAfter(parseCronSchedule('TZ=America/New_York 30 2 * * *', 'UTC'), at('2026-01-01T00:00:00Z'))), '2026-01-01T07:30:00.000Z');
+    assert.equal(iso(nextAfter(parseCronSchedule('CRON_TZ= 0 0 * * *', 'Europe/Berlin'), at('2026-01-01T00:00:00Z'))), '2026-01-02T00:00:00.000Z');
+    // cron rounds @every down to whole seconds, and below one second up to one.
+    assert.deepEqual(parseCronSchedule('@every 1m30.9s'), { kind: 'every', everyMs: 90_000 });
+    assert.deepEqual(parseCronSchedule('@every -5m'), { kind: 'every', everyMs: 1000 });
+    assert.throws(() => parseCronSchedule('TZ=UTC'), /no schedule after the time zone/);
   });
 });
 

@@ -1,16 +1,32 @@
-// CronJob schedules evaluated as upstream's robfig/cron ParseStandard schedules are: five fields
-// (minute, hour, day of month, month, day of week) or an @ descriptor, in a time zone. The
-// apiserver has already validated the text (apiserver/resources/cron.ts gives the errors); this
-// only turns valid text into sets and answers "the next minute after t". A day matches when both
-// day fields match if either is a bare * or ?, else when either matches (cron's classic rule).
+// The one cron parser of the project: CronJob schedules read as upstream's robfig/cron/v3
+// ParseStandard reads them (five fields — minute 0-59, hour 0-23, day of month 1-31, month 1-12 or
+// jan-dec, day of week 0-6 or sun-sat — or an @ descriptor, @every taking a Go duration, an
+// optional TZ=/CRON_TZ= prefix), failing with the library's own error texts, which the apiserver
+// returns as they are (apiserver/resources/cron.ts). The controller evaluates what it parses:
+// "the next minute after t" in a time zone. A day matches when both day fields match if either is
+// a bare * or ?, else when either matches (cron's classic rule).
+import { goDurationNs, GoDurationError } from '../go-duration';
+
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-const BOUNDS: [number, number, string[]?][] = [[0, 59], [0, 23], [1, 31], [1, 12, MONTHS], [0, 6, DAYS]];
 const DESCRIPTORS: Record<string, string> = {
   '@yearly': '0 0 1 1 *', '@annually': '0 0 1 1 *', '@monthly': '0 0 1 * *', '@weekly': '0 0 * * 0',
   '@daily': '0 0 * * *', '@midnight': '0 0 * * *', '@hourly': '0 * * * *',
 };
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
+const INT64_MAX = (1n << 63n) - 1n;
+
+interface Bounds {
+  min: number;
+  max: number;
+  names?: string[];
+}
+const FIELDS: Bounds[] = [
+  { min: 0, max: 59 },
+  { min: 0, max: 23 },
+  { min: 1, max: 31 },
+  { min: 1, max: 12, names: MONTHS },
+  { min: 0, max: 6, names: DAYS },
+];
 
 export class CronScheduleError extends Error {
   readonly code = 'CRON_SCHEDULE_INVALID';
@@ -30,76 +46,122 @@ export type CronSchedule =
   | { kind: 'fields'; minute: FieldSet; hour: FieldSet; dom: FieldSet; month: FieldSet; dow: FieldSet; timeZone: string }
   | { kind: 'every'; everyMs: number };
 
-function num(s: string, names?: string[], min = 0): number {
-  const i = names?.indexOf(s.toLowerCase()) ?? -1;
-  if (i >= 0) return i + min;
-  if (!/^\d+$/.test(s)) throw new CronScheduleError(`not a number: ${s}`);
-  return Number(s);
+/** Go's %q of a string (printable ASCII kept, the rest escaped like JSON does). */
+const quote = (s: string) => JSON.stringify(s);
+
+/** strconv.Atoi then the non-negative check of mustParseInt. */
+function parseInt_(expr: string): number {
+  if (!/^[+-]?\d+$/.test(expr)) throw new CronScheduleError(`failed to parse int from ${expr}: strconv.Atoi: parsing ${quote(expr)}: invalid syntax`);
+  const v = BigInt(expr);
+  if (v > INT64_MAX || v < -INT64_MAX - 1n) throw new CronScheduleError(`failed to parse int from ${expr}: strconv.Atoi: parsing ${quote(expr)}: value out of range`);
+  if (v < 0n) throw new CronScheduleError(`negative number (${v}) not allowed: ${expr}`);
+  return Number(v);
 }
 
-function parseField(text: string, [min, max, names]: [number, number, string[]?]): FieldSet {
-  const values = new Set<number>();
-  let star = false;
-  for (const part of text.split(',').filter((x) => x !== '')) {
-    const [range, stepText, extra] = part.split('/');
-    if (extra !== undefined) throw new CronScheduleError(`too many slashes: ${part}`);
-    const [lo, hi, more] = range.split('-');
-    if (more !== undefined) throw new CronScheduleError(`too many hyphens: ${part}`);
-    let start: number;
-    let end: number;
-    const isStar = lo === '*' || lo === '?';
-    if (isStar) [start, end] = [min, max];
-    else {
-      start = num(lo, names, min);
-      end = hi === undefined ? start : num(hi, names, min);
-    }
-    let step = 1;
-    if (stepText !== undefined) {
-      step = num(stepText);
-      if (hi === undefined) end = max;
-    }
-    if (isStar && step === 1) star = true;
-    if (start < min || end > max || start > end || step < 1) throw new CronScheduleError(`out of range: ${part}`);
-    for (let v = start; v <= end; v += step) values.add(v);
+function parseIntOrName(expr: string, b: Bounds): number {
+  const i = b.names?.indexOf(expr.toLowerCase()) ?? -1;
+  return i >= 0 ? i + b.min : parseInt_(expr);
+}
+
+/** getRange: "*", "?", n, n-m, each with an optional /step, added to the field's set. */
+function addRange(expr: string, b: Bounds, into: FieldSet): void {
+  const rangeAndStep = expr.split('/');
+  const lowAndHigh = rangeAndStep[0].split('-');
+  const isStar = lowAndHigh[0] === '*' || lowAndHigh[0] === '?';
+  let start: number;
+  let end: number;
+  if (isStar) {
+    start = b.min;
+    end = b.max;
+  } else {
+    start = parseIntOrName(lowAndHigh[0], b);
+    if (lowAndHigh.length === 1) end = start;
+    else if (lowAndHigh.length === 2) end = parseIntOrName(lowAndHigh[1], b);
+    else throw new CronScheduleError(`too many hyphens: ${expr}`);
   }
-  return { values, star };
+  let step = 1;
+  if (rangeAndStep.length === 2) {
+    step = parseInt_(rangeAndStep[1]);
+    // "N/step" means "N-max/step".
+    if (lowAndHigh.length === 1) end = b.max;
+  } else if (rangeAndStep.length > 2) throw new CronScheduleError(`too many slashes: ${expr}`);
+  if (start < b.min) throw new CronScheduleError(`beginning of range (${start}) below minimum (${b.min}): ${expr}`);
+  if (end > b.max) throw new CronScheduleError(`end of range (${end}) above maximum (${b.max}): ${expr}`);
+  if (start > end) throw new CronScheduleError(`beginning of range (${start}) beyond end of range (${end}): ${expr}`);
+  if (step === 0) throw new CronScheduleError(`step of range should be a positive number: ${expr}`);
+  // cron keeps the star bit only for a step of 1 (*/2 is a list, not "any").
+  if (isStar && step === 1) into.star = true;
+  for (let v = start; v <= end; v += step) into.values.add(v);
 }
 
-function everyMs(text: string): number {
-  let total = 0;
-  let s = text.trim();
-  if (!s) throw new CronScheduleError(`bad duration: ${text}`);
-  while (s) {
-    const m = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/.exec(s);
-    if (!m) throw new CronScheduleError(`bad duration: ${text}`);
-    total += Number(m[1]) * UNIT_MS[m[2]];
-    s = s.slice(m[0].length);
+function parseField(field: string, b: Bounds): FieldSet {
+  const set: FieldSet = { values: new Set(), star: false };
+  for (const r of field.split(',')) if (r !== '') addRange(r, b, set);
+  return set;
+}
+
+/** Whether Go's time.LoadLocation would find this zone: Intl knows it, spelled as the zone database spells it. */
+export function knownZone(name: string): boolean {
+  if (name === 'UTC') return true;
+  let resolved: string;
+  try {
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return false;
   }
-  // cron's ConstantDelaySchedule rounds below a second up to one second.
-  return Math.max(1000, Math.floor(total / 1000) * 1000);
+  // Intl also takes offsets and ignores case; the zone database does neither.
+  if (/^[+-]\d/.test(resolved)) return false;
+  return resolved.toLowerCase() !== name.toLowerCase() || resolved === name;
 }
 
-/** Parses a schedule already valid by the apiserver's rules; timeZone '' is the process's zone. */
+/** A TZ=/CRON_TZ= prefix with no schedule after it (upstream's parser cannot take one). */
+export const bareTimeZonePrefix = (spec: string) => (spec.startsWith('TZ=') || spec.startsWith('CRON_TZ=')) && !spec.includes(' ');
+
+/**
+ * Parses a schedule as ParseStandard does; timeZone is the CronJob's spec.timeZone ('' is the
+ * process's zone), a TZ= prefix in the schedule taking its place.
+ */
 export function parseCronSchedule(schedule: string, timeZone = ''): CronSchedule {
-  let spec = schedule.trim();
-  if (spec.startsWith('@every ')) return { kind: 'every', everyMs: everyMs(spec.slice('@every '.length)) };
+  let spec = schedule;
+  if (spec.length === 0) throw new CronScheduleError('empty spec string');
+  let zone = timeZone;
+  if (spec.startsWith('TZ=') || spec.startsWith('CRON_TZ=')) {
+    if (bareTimeZonePrefix(spec)) throw new CronScheduleError(`no schedule after the time zone: ${spec}`);
+    const i = spec.indexOf(' ');
+    const name = spec.slice(spec.indexOf('=') + 1, i);
+    if (name !== '' && !knownZone(name)) throw new CronScheduleError(`provided bad location ${name}: unknown time zone ${name}`);
+    // Go's LoadLocation("") is UTC.
+    zone = name || 'UTC';
+    spec = spec.slice(i).trim();
+  }
+  if (spec.startsWith('@every ')) {
+    const text = spec.slice('@every '.length);
+    let ns: number;
+    try {
+      ns = goDurationNs(text);
+    } catch (e) {
+      throw e instanceof GoDurationError ? new CronScheduleError(`failed to parse duration ${spec}: ${e.message}`) : e;
+    }
+    // cron's ConstantDelaySchedule rounds down to whole seconds, and below a second up to one.
+    return { kind: 'every', everyMs: Math.max(1000, Math.floor(ns / 1e9) * 1000) };
+  }
   if (spec.startsWith('@')) {
     const d = DESCRIPTORS[spec];
     if (!d) throw new CronScheduleError(`unrecognized descriptor: ${spec}`);
     spec = d;
   }
-  const f = spec.split(/\s+/).filter((x) => x !== '');
+  // Go's strings.Fields splits on Unicode white space, NEL and NBSP included.
+  const f = spec.split(/[\s\u0085\u00a0]+/).filter((x) => x !== '');
   if (f.length !== 5) throw new CronScheduleError(`expected exactly 5 fields, found ${f.length}: [${f.join(' ')}]`);
-  const zone = timeZone || Intl.DateTimeFormat().resolvedOptions().timeZone;
+  zone ||= Intl.DateTimeFormat().resolvedOptions().timeZone;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
   } catch {
     throw new CronScheduleError(`unknown time zone ${zone}`);
   }
-  const [minute, hour, dom, month, dow] = f.map((x, i) => parseField(x, BOUNDS[i]));
+  const [minute, hour, dom, month, dow] = f.map((x, i) => parseField(x, FIELDS[i]));
   return { kind: 'fields', minute, hour, dom, month, dow, timeZone: zone };
 }
-
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** The wall clock of an instant in a zone. */

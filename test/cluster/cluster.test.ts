@@ -10,36 +10,13 @@ import * as http from 'node:http';
 import type { Machine } from '../../deploy/machines/machines';
 import { waitFor } from '../harness/exec';
 import { MachineCluster } from './machine-cluster';
+import { WEB_MANIFEST } from './web';
 
 interface PodView {
   metadata: { name: string; labels?: Record<string, string> };
   spec: { nodeName?: string };
   status: { phase?: string; podIP?: string };
 }
-
-const WEB = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 6
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: web
-          image: k8ts/web:1.0
-          ports: [{containerPort: 8080}]
-          resources: {requests: {cpu: 10m, memory: 8Mi}}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  type: NodePort
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080}]
-`;
 
 /** A pod pinned to a node (the control plane's taint tolerated), to run commands from. */
 const clientPod = (node: string) => `apiVersion: v1
@@ -99,7 +76,7 @@ describe('a three-machine cluster installed by k8ts deploy', function () {
   });
 
   it('spreads a Deployment of 6 over both workers, none on the tainted control plane', async () => {
-    await c.kubectl.out(['apply', '-f', '-'], WEB);
+    await c.kubectl.out(['apply', '-f', '-'], WEB_MANIFEST);
     const web = await waitFor('6 web pods Running', async () => {
       const ps = running(await pods('app=web'));
       return ps.length === 6 && ps;

@@ -7,10 +7,11 @@
 // (re-adopted). Finally `kubectl drain` with a PodDisruptionBudget of minAvailable 5 for 6
 // replicas moves the pods one at a time.
 import { strict as assert } from 'node:assert';
-import * as http from 'node:http';
 import type { Machine } from '../../deploy/machines/machines';
 import { waitFor } from '../harness/exec';
 import { MachineCluster } from './machine-cluster';
+import { httpOk, WEB_MANIFEST } from './web';
+import { conditionTrue, isReady } from '../harness/readiness';
 
 interface PodView {
   metadata: { name: string; labels?: Record<string, string>; deletionTimestamp?: string };
@@ -21,27 +22,6 @@ interface NodeView {
   spec: { taints?: { key: string; effect: string }[] };
   status: { conditions: { type: string; status: string }[] };
 }
-
-const WEB = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 6
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - {name: web, image: 'k8ts/web:1.0', ports: [{containerPort: 8080}], resources: {requests: {cpu: 10m, memory: 8Mi}}}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  type: NodePort
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080}]
-`;
 
 /** A pod on a node that tolerates the node's failure forever (no tolerationSeconds). */
 const steadyPod = (node: string) => `apiVersion: v1
@@ -63,19 +43,6 @@ spec:
   selector: {matchLabels: {app: web}}
 `;
 
-const isReady = (conds: { type: string; status: string }[] | undefined) => conds?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-
-function httpOk(url: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.get(url, { timeout: 1500 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode === 200));
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
-  });
-}
-
 /** Asks the Service (a NodePort on the control plane's address) every 200 ms from this host. */
 class Prober {
   readonly results: { at: number; ok: boolean }[] = [];
@@ -85,7 +52,7 @@ class Prober {
   start(): void {
     this.loop = (async () => {
       while (!this.stopped) {
-        this.results.push({ at: Date.now(), ok: await httpOk(this.url) });
+        this.results.push({ at: Date.now(), ok: await httpOk(this.url, 1500) });
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
@@ -109,7 +76,7 @@ describe('machines failing under a cluster installed by k8ts deploy', function (
   const pods = async (selector: string): Promise<PodView[]> => (await c.kubectl.json<{ items: PodView[] }>(['get', 'pods', '-l', selector])).items;
   const node = (name: string) => c.kubectl.json<NodeView>(['get', 'node', name]);
   const liveWeb = async () => (await pods('app=web')).filter((p) => !p.metadata.deletionTimestamp);
-  const readyWebOn = async (nodes: string[]) => (await liveWeb()).filter((p) => isReady(p.status.conditions) && nodes.includes(p.spec.nodeName ?? ''));
+  const readyWebOn = async (nodes: string[]) => (await liveWeb()).filter((p) => isReady(p) && nodes.includes(p.spec.nodeName ?? ''));
 
   before(async () => {
     c = await MachineCluster.create('f', {
@@ -118,11 +85,11 @@ describe('machines failing under a cluster installed by k8ts deploy', function (
     });
     [w1, w2] = c.workers;
     await c.deploy();
-    await c.kubectl.out(['apply', '-f', '-'], WEB);
+    await c.kubectl.out(['apply', '-f', '-'], WEB_MANIFEST);
     for (const m of [w1, w2]) await c.kubectl.out(['apply', '-f', '-'], steadyPod(m.name));
     await waitFor('6 web pods Ready on both workers, the steady pods Running', async () => {
       const web = await readyWebOn(['w1', 'w2']);
-      const steady = (await pods('app=steady')).filter((p) => isReady(p.status.conditions));
+      const steady = (await pods('app=steady')).filter((p) => isReady(p));
       return web.length === 6 && new Set(web.map((p) => p.spec.nodeName)).size === 2 && steady.length === 2;
     }, 180_000);
     const port = (await c.kubectl.out(['get', 'svc', 'web', '-o', 'jsonpath={.spec.ports[0].nodePort}'])).trim();
@@ -144,13 +111,13 @@ describe('machines failing under a cluster installed by k8ts deploy', function (
     const failedAt = Date.now();
     assert.equal(prober.failuresBetween(answering, failedAt), 0, 'answering before the failure');
     await fail();
-    await waitFor(`${victim.name} NotReady`, async () => !isReady((await node(victim.name)).status.conditions), 180_000);
+    await waitFor(`${victim.name} NotReady`, async () => !isReady(await node(victim.name)), 180_000);
     await waitFor(`${victim.name} tainted unreachable:NoExecute`, async () => (await node(victim.name)).spec.taints?.some((t) => t.key === 'node.kubernetes.io/unreachable' && t.effect === 'NoExecute'), 120_000);
     await waitFor(`6 web pods Ready on ${survivor.name}`, async () => (await readyWebOn([survivor.name])).length === 6, 240_000);
     const evicted = (await pods('app=web')).filter((p) => before.includes(p.metadata.name));
     for (const p of evicted) {
       assert.ok(p.metadata.deletionTimestamp, `${p.metadata.name} is being deleted`);
-      assert.ok(p.status.conditions?.some((k) => k.type === 'DisruptionTarget' && k.status === 'True'), `${p.metadata.name}: DisruptionTarget`);
+      assert.ok(conditionTrue(p, 'DisruptionTarget'), `${p.metadata.name}: DisruptionTarget`);
     }
     const steady = (await pods('app=steady')).find((p) => p.spec.nodeName === victim.name)!;
     assert.equal(steady.metadata.deletionTimestamp, undefined, 'a pod tolerating the failure forever stays');
@@ -169,12 +136,12 @@ describe('machines failing under a cluster installed by k8ts deploy', function (
     // no deploy: the machine's boot starts the node's supervisor again
     await waitFor('w2 Ready again, untainted', async () => {
       const n = await node('w2');
-      return isReady(n.status.conditions) && !n.spec.taints?.some((t) => t.key.startsWith('node.kubernetes.io/'));
+      return isReady(n) && !n.spec.taints?.some((t) => t.key.startsWith('node.kubernetes.io/'));
     }, 180_000);
     await waitFor('the evicted pods gone, the steady pod Running on w2 again', async () => {
       const all = await pods('app=web');
       const steady = (await pods('app=steady')).find((p) => p.spec.nodeName === 'w2');
-      return all.every((p) => !p.metadata.deletionTimestamp) && isReady(steady?.status.conditions) && steady;
+      return all.every((p) => !p.metadata.deletionTimestamp) && isReady(steady) && steady;
     }, 180_000);
   });
 
@@ -187,7 +154,7 @@ describe('machines failing under a cluster installed by k8ts deploy', function (
     await w1.connect();
     await waitFor('w1 Ready again, untainted', async () => {
       const n = await node('w1');
-      return isReady(n.status.conditions) && !n.spec.taints?.some((t) => t.key.startsWith('node.kubernetes.io/'));
+      return isReady(n) && !n.spec.taints?.some((t) => t.key.startsWith('node.kubernetes.io/'));
     }, 180_000);
     await prober.stop();
     assert.equal(prober.failuresBetween(servedAgainAt, Date.now()), 0, 'answering once the pods run elsewhere');

@@ -13,6 +13,7 @@ import { controllerManagerFlags } from '../../controller-manager/flags';
 import { startControllerManager } from '../../controller-manager/start';
 import { schedulerFlags } from '../../scheduler/flags';
 import { startScheduler } from '../../scheduler/start';
+import { isReady } from '../harness/readiness';
 
 const get = (port: number, path: string) =>
   new Promise<{ code: number; body: string }>((resolve, reject) => {
@@ -39,7 +40,7 @@ describe('control plane (scheduler + controller-manager over a fake apiserver)',
   };
   const pods = () => client.all<Pod>(Resources.pods, 'default').filter((p) => !p.metadata.deletionTimestamp);
   const endpointsIps = () => (client.peek<Endpoints>(Resources.endpoints, 'default', 'web')?.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.ip)).sort();
-  const readyIps = () => pods().filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).map((p) => p.status!.podIP!).sort();
+  const readyIps = () => pods().filter(isReady).map((p) => p.status!.podIP!).sort();
   let cmPort = 0;
   let schedPort = 0;
 

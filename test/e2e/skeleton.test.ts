@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { up, down, restartComponent, stopComponent, type ClusterInfo, type ClusterOptions } from '../../deploy/cluster/cluster';
 import { Kubectl } from '../harness/kubectl';
 import { run, waitFor } from '../harness/exec';
+import { isReady, isRunningReady } from '../harness/readiness';
 import { webApp } from './manifests';
 
 interface PodJson {
@@ -19,8 +20,6 @@ interface PodJson {
     containerStatuses?: { containerID?: string; restartCount: number }[];
   };
 }
-
-const isReady = (p: PodJson) => p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 describe('walking skeleton (end to end)', function () {
   const opts: ClusterOptions = {
@@ -42,7 +41,7 @@ describe('walking skeleton (end to end)', function () {
   async function runningPods(n: number): Promise<PodJson[]> {
     return waitFor(`${n} running web pods`, async () => {
       const ps = await pods();
-      return ps.length === n && ps.every((p) => p.status.phase === 'Running' && isReady(p) && p.status.podIP) && ps;
+      return ps.length === n && ps.every((p) => isRunningReady(p) && p.status.podIP) && ps;
     }, 180_000, 1000);
   }
 

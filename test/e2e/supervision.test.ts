@@ -16,6 +16,7 @@ import { DEFAULT_RESTART_POLICY } from '../../deploy/supervisor/unit';
 import { repoRoot } from '../../lib/repo-root';
 import { Kubectl } from '../harness/kubectl';
 import { run, waitFor } from '../harness/exec';
+import { isRunningReady } from '../harness/readiness';
 import { webApp } from './manifests';
 
 interface PodJson {
@@ -24,7 +25,6 @@ interface PodJson {
 }
 
 const KILL_ORDER: ComponentName[] = ['etcd', 'apiserver', 'controller-manager', 'scheduler', 'containerd', 'kubelet', 'kube-proxy', 'registry'];
-const isReady = (p: PodJson) => p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 describe('supervision (end to end)', function () {
   const opts: ClusterOptions = {
@@ -48,7 +48,7 @@ describe('supervision (end to end)', function () {
   async function runningPods(n: number): Promise<PodJson[]> {
     return waitFor(`${n} running web pods`, async () => {
       const ps = await webPods();
-      return ps.length === n && ps.every((p) => p.status.phase === 'Running' && isReady(p)) && ps;
+      return ps.length === n && ps.every(isRunningReady) && ps;
     }, 240_000, 1000);
   }
 

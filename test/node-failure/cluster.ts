@@ -17,6 +17,7 @@ import { schedulerFlags } from '../../scheduler/flags';
 import { startScheduler } from '../../scheduler/start';
 import { startTestApiserver, type TestApiserver } from '../helpers/apiserver';
 import { run, type RunResult } from '../harness/exec';
+import { isRunningReady } from '../harness/readiness';
 import { runningStatus } from '../compat/control-plane';
 
 export const GRACE_PERIOD_SECONDS = 3;
@@ -177,7 +178,7 @@ class StandInKubelets {
     if (!node || !this.alive.has(node)) return;
     const key = `${p.metadata.namespace}/${p.metadata.name}/${p.metadata.uid}`;
     if (this.busy.has(key)) return;
-    const ready = p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+    const ready = isRunningReady(p);
     if (!p.metadata.deletionTimestamp && ready) return;
     this.busy.add(key);
     const work = p.metadata.deletionTimestamp

@@ -10,11 +10,12 @@ import { Resources } from '../../lib/api/resources';
 import { ApiError } from '../../lib/errors';
 import { Informer } from '../../lib/client/informer';
 import { waitFor } from '../harness/exec';
+import { isReady } from '../harness/readiness';
 import { rawRequest } from '../apiserver-rest/https-request';
 import { startNodeFailureCluster, type NodeFailureCluster } from './cluster';
 
 const taintKeys = (n: Node | undefined) => ((n?.spec.taints ?? []) as { key: string; effect: string }[]).map((t) => `${t.key}:${t.effect}`);
-const ready = (p: Pod) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+const ready = (p: Pod) => isReady(p);
 const UNSCHEDULABLE = 'node.kubernetes.io/unschedulable:NoSchedule';
 
 describe('cordon, uncordon and drain with a PodDisruptionBudget', function () {
@@ -24,7 +25,7 @@ describe('cordon, uncordon and drain with a PodDisruptionBudget', function () {
   before(async () => {
     c = await startNodeFailureCluster('drain');
     for (const n of ['dr-a', 'dr-b', 'dr-c']) await c.addNode(n);
-    await waitFor('three Ready nodes', async () => ['dr-a', 'dr-b', 'dr-c'].every((n) => c.node(n)?.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')));
+    await waitFor('three Ready nodes', async () => ['dr-a', 'dr-b', 'dr-c'].every((n) => isReady(c.node(n))));
   });
   after(async () => {
     await c?.stop();

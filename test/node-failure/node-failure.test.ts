@@ -8,11 +8,12 @@ import assert from 'node:assert/strict';
 import type { Deployment, KEvent, Node, Pod } from '../../lib/api/types';
 import { Resources } from '../../lib/api/resources';
 import { waitFor } from '../harness/exec';
+import { isReady } from '../harness/readiness';
 import { GRACE_PERIOD_SECONDS, startNodeFailureCluster, TOLERATION_SECONDS, type NodeFailureCluster } from './cluster';
 
 const UNREACHABLE = 'node.kubernetes.io/unreachable';
 const taintsOf = (n: Node | undefined) => ((n?.spec.taints ?? []) as { key: string; effect: string; timeAdded?: string }[]);
-const ready = (p: Pod) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+const ready = (p: Pod) => isReady(p);
 const seconds = (ts: string | undefined) => Date.parse(ts ?? '') / 1000;
 
 describe('node failure: taints, tolerations and eviction', function () {
@@ -23,7 +24,7 @@ describe('node failure: taints, tolerations and eviction', function () {
   before(async () => {
     c = await startNodeFailureCluster('node-failure');
     for (const n of ['nf-a', 'nf-b', 'nf-c']) await c.addNode(n);
-    await waitFor('three Ready nodes without taints', async () => ['nf-a', 'nf-b', 'nf-c'].every((n) => c.node(n)?.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') && taintsOf(c.node(n)).length === 0));
+    await waitFor('three Ready nodes without taints', async () => ['nf-a', 'nf-b', 'nf-c'].every((n) => isReady(c.node(n)) && taintsOf(c.node(n)).length === 0));
   });
   after(async () => {
     await c?.stop();
@@ -124,7 +125,7 @@ describe('node failure: taints, tolerations and eviction', function () {
     c.setAlive(victim, true);
     await waitFor('the node Ready without taints', async () => {
       const n = c.node(victim);
-      return n?.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') && taintsOf(n).length === 0;
+      return isReady(n) && taintsOf(n).length === 0;
     }, 60_000, 200);
     await waitFor('the evicted pod finished by the returned kubelet', async () => web().filter((p) => p.spec.nodeName === victim).length === 0);
     await waitFor('the cancelled eviction recorded', async () => {

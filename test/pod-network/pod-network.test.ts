@@ -16,6 +16,7 @@ import { down, up, type ClusterInfo, type ClusterOptions } from '../../deploy/cl
 import { clusterLayout, CLUSTER_CIDR, SERVICE_CIDR, cgroupRootFor } from '../../deploy/cluster/layout';
 import { VTEP_MAC_ANNOTATION, vtepMacFor } from '../../kube-proxy/pod-network/vtep';
 import { run, waitFor } from '../harness/exec';
+import { isReady } from '../harness/readiness';
 import { Kubectl } from '../harness/kubectl';
 import { MachineNetwork, type Machine } from './machine-network';
 import { WorkerNode } from './node-launcher';
@@ -73,7 +74,7 @@ describe('pod network across nodes (network namespaces as machines)', function (
     await w.start();
     await waitFor(`${name} Ready with a pod CIDR`, async () => {
       const n = await nodeJson(name);
-      return n.spec.podCIDR && n.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+      return n.spec.podCIDR && isReady(n);
     }, 120_000, 1000);
   }
 

@@ -6,11 +6,8 @@
 // cluster serves stores the object kubectl meant (they send protobuf bodies).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { up, down, type ClusterInfo, type ClusterOptions } from '../../deploy/cluster/cluster';
-import { Kubectl } from '../harness/kubectl';
+import { singleNodeCluster } from '../harness/single-node';
 import { run, waitFor } from '../harness/exec';
 import { loadKubeconfig } from '../../lib/client/kubeconfig';
 
@@ -27,17 +24,12 @@ ${resources}`;
 const cpuRequest = (cpu: string) => `    resources: {requests: {cpu: ${cpu}}}\n`;
 
 describe('accounts and quota: service accounts, root CA, quotas, limit ranges, priority classes, generators', function () {
-  const opts: ClusterOptions = {
-    home: fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-aq-')),
-    netns: `k8ts-aq-${randomBytes(3).toString('hex')}`,
-    nodeName: 'aq-node-1',
-  };
-  let info: ClusterInfo;
-  let k: Kubectl;
+  const cluster = singleNodeCluster('aq');
+  const { opts, k } = cluster;
 
   /** kubectl that is expected to fail: its stderr. */
   const fails = async (args: string[], input?: string): Promise<string> => {
-    const r = await run(['kubectl', '--kubeconfig', info.kubeconfig, ...args], { netns: info.netns, input, check: false, timeoutMs: 120_000 });
+    const r = await run(['kubectl', '--kubeconfig', cluster.info.kubeconfig, ...args], { netns: cluster.info.netns, input, check: false, timeoutMs: 120_000 });
     assert.notEqual(r.code, 0, `expected kubectl ${args.join(' ')} to fail, it printed ${r.stdout}`);
     return r.stderr.trim();
   };
@@ -48,20 +40,12 @@ describe('accounts and quota: service accounts, root CA, quotas, limit ranges, p
       return !!used && Object.entries(want).every(([r, v]) => used[r] === v) && used;
     }, 60_000, 300);
 
-  before(async function () {
-    info = await up(opts);
-    k = new Kubectl(info.kubeconfig, info.netns);
-  });
 
-  after(async function () {
-    await down(opts, { purge: true }).catch(() => undefined);
-    fs.rmSync(opts.home, { recursive: true, force: true });
-  });
 
   it('a new namespace gets the default ServiceAccount and kube-root-ca.crt with the cluster CA, and gets them back', async () => {
     await k.run(['create', 'namespace', 'accounts']);
     const sa = await waitFor('default service account', () => k.json(['get', 'serviceaccount', 'default', '-n', 'accounts']).catch(() => undefined), 60_000, 300);
-    const ca = loadKubeconfig(info.kubeconfig).ca!.toString('utf8');
+    const ca = loadKubeconfig(cluster.info.kubeconfig).ca!.toString('utf8');
     const cm = await waitFor('kube-root-ca.crt', () => k.json(['get', 'configmap', 'kube-root-ca.crt', '-n', 'accounts']).catch(() => undefined), 60_000, 300);
     assert.equal(cm.data['ca.crt'], ca);
     assert.match(cm.metadata.annotations['kubernetes.io/description'], /^Contains a CA bundle that can be used to verify the kube-apiserver/);
@@ -142,7 +126,7 @@ describe('accounts and quota: service accounts, root CA, quotas, limit ranges, p
     // kube-root-ca.crt already uses one of the two.
     await waitUsed('race', 'one', { 'count/configmaps': '1' });
     const results = await Promise.all(
-      ['a', 'b', 'c', 'd'].map((n) => run(['kubectl', '--kubeconfig', info.kubeconfig, 'create', 'configmap', n, '-n', 'race'], { netns: info.netns, check: false })),
+      ['a', 'b', 'c', 'd'].map((n) => run(['kubectl', '--kubeconfig', cluster.info.kubeconfig, 'create', 'configmap', n, '-n', 'race'], { netns: cluster.info.netns, check: false })),
     );
     assert.equal(results.filter((r) => r.code === 0).length, 1, results.map((r) => r.stderr).join('\n'));
     for (const r of results.filter((x) => x.code !== 0)) assert.match(r.stderr, /exceeded quota: one, requested: count\/configmaps=1, used: count\/configmaps=2, limited: count\/configmaps=2/);

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { down, up, type ClusterOptions } from '../../deploy/cluster/cluster';
 import { clusterLayout, CLUSTER_CIDR, SERVICE_CIDR } from '../../deploy/cluster/layout';
 import { run, waitFor, type RunResult } from '../harness/exec';
+import { isReady, isRunningReady, type WithConditions } from '../harness/readiness';
 import { MachineNetwork, type Machine } from '../pod-network/machine-network';
 import { WorkerNode } from '../pod-network/node-launcher';
 
@@ -80,7 +81,7 @@ describe('DaemonSet across nodes (network namespaces as machines), with kubectl 
   const json = async <T>(args: string[]) => JSON.parse(await ok([...args, '-o', 'json'])) as T;
   const agents = async () => (await json<{ items: PodJson[] }>(['get', 'pods', '-l', 'app=agent'])).items.filter((p) => !p.metadata.deletionTimestamp);
   const status = async () => (await json<{ status: DsStatus; metadata: { generation: number } }>(['get', 'ds', 'agent']));
-  const running = (p: PodJson) => p.status.phase === 'Running' && !!p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+  const running = isRunningReady;
   const nodesOf = (ps: PodJson[]) => ps.map((p) => p.spec.nodeName).sort();
   const envOf = (p: PodJson) => Object.fromEntries((p.spec.containers[0].env ?? []).map((e) => [e.name, e.value]));
 
@@ -98,8 +99,7 @@ describe('DaemonSet across nodes (network namespaces as machines), with kubectl 
     workers.set(name, w);
     await w.start();
     await waitFor(`${name} Ready`, async () => {
-      const n = await json<{ status: { conditions?: { type: string; status: string }[] } }>(['get', 'node', name]);
-      return n.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+      return isReady(await json<WithConditions>(['get', 'node', name]));
     }, 180_000, 1000);
   }
 

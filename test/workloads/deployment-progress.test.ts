@@ -3,12 +3,7 @@
 // upstream's message; `kubectl rollout pause` keeps a template change from rolling out while
 // scaling still works, and `kubectl rollout resume` rolls it out.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { up, down, type ClusterInfo, type ClusterOptions } from '../../deploy/cluster/cluster';
-import { Kubectl } from '../harness/kubectl';
+import { singleNodeCluster } from '../harness/single-node';
 import { run, waitFor } from '../harness/exec';
 
 const deployment = (name: string, image: string, extra = '') => `
@@ -29,30 +24,17 @@ ${extra}
 interface Dep { spec: { paused?: boolean }; status: { conditions?: { type: string; status: string; reason: string; message: string }[]; replicas?: number; readyReplicas?: number } }
 
 describe('workloads: deployment progress, pause and resume', function () {
-  const opts: ClusterOptions = {
-    home: fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-dp-')),
-    netns: `k8ts-dp-${randomBytes(3).toString('hex')}`,
-    nodeName: 'dp-node-1',
-  };
-  let info: ClusterInfo;
-  let k: Kubectl;
+  const cluster = singleNodeCluster('dp');
+  const { k } = cluster;
   const progressing = async (name: string) => (await k.json<Dep>(['get', 'deployment', name])).status.conditions?.find((c) => c.type === 'Progressing');
-  const rsNames = async (app: string) => (await k.out(['get', 'rs', '-l', `app=${app}`, '-o', 'jsonpath={.items[*].metadata.name}'])).split(/\s+/).filter(Boolean);
+  const rsNames = (app: string) => k.names('rs', `app=${app}`);
 
-  before(async function () {
-    info = await up(opts);
-    k = new Kubectl(info.kubeconfig, info.netns);
-  });
 
-  after(async function () {
-    await down(opts, { purge: true }).catch(() => undefined);
-    fs.rmSync(opts.home, { recursive: true, force: true });
-  });
 
   it('a rollout that cannot progress exceeds its deadline and kubectl rollout status says so', async () => {
     // Nothing listens on port 1: every pull fails, no pod ever becomes available.
     await k.run(['apply', '-f', '-'], deployment('stuck', '127.0.0.1:1/nope:1', '  progressDeadlineSeconds: 10'));
-    const r = await run(['kubectl', '--kubeconfig', info.kubeconfig, 'rollout', 'status', 'deployment/stuck', '--timeout=180s'], { netns: info.netns, check: false, timeoutMs: 200_000 });
+    const r = await run(['kubectl', '--kubeconfig', cluster.info.kubeconfig, 'rollout', 'status', 'deployment/stuck', '--timeout=180s'], { netns: cluster.info.netns, check: false, timeoutMs: 200_000 });
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /error: deployment "stuck" exceeded its progress deadline/);
     const c = await progressing('stuck');

@@ -3,12 +3,7 @@
 // this repository lists (a Job owning a Pod, a ConfigMap owning a Secret and a PVC), and a
 // reference to a uid that never existed.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { up, down, type ClusterInfo, type ClusterOptions } from '../../deploy/cluster/cluster';
-import { Kubectl } from '../harness/kubectl';
+import { singleNodeCluster } from '../harness/single-node';
 import { waitFor } from '../harness/exec';
 
 const deployment = (name: string, replicas: number) => `
@@ -28,28 +23,15 @@ spec:
 interface Meta { metadata: { name: string; uid: string; ownerReferences?: { kind: string; name: string; uid: string }[] } }
 
 describe('workloads: garbage collection', function () {
-  const opts: ClusterOptions = {
-    home: fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-gc-')),
-    netns: `k8ts-gc-${randomBytes(3).toString('hex')}`,
-    nodeName: 'gc-node-1',
-  };
-  let info: ClusterInfo;
-  let k: Kubectl;
-  const names = async (kind: string, selector: string) => (await k.out(['get', kind, '-l', selector, '-o', 'jsonpath={.items[*].metadata.name}'])).split(/\s+/).filter(Boolean);
+  const cluster = singleNodeCluster('gc');
+  const { k } = cluster;
+  const names = (kind: string, selector: string) => k.names(kind, selector);
   const items = async (kind: string, selector: string) => (await k.json<{ items: Meta[] }>(['get', kind, '-l', selector])).items;
-  const gone = async (kind: string, name: string) => (await k.out(['get', kind, name, '--ignore-not-found', '-o', 'name'])).trim() === '';
+  const gone = async (kind: string, name: string) => !(await k.exists(kind, name));
   const rolledOut = (name: string, replicas: number) =>
     waitFor(`${name} has ${replicas} pods`, async () => (await names('pods', `app=${name}`)).length === replicas && (await names('rs', `app=${name}`)).length === 1, 180_000, 1000);
 
-  before(async function () {
-    info = await up(opts);
-    k = new Kubectl(info.kubeconfig, info.netns);
-  });
 
-  after(async function () {
-    await down(opts, { purge: true }).catch(() => undefined);
-    fs.rmSync(opts.home, { recursive: true, force: true });
-  });
 
   it('--cascade=foreground: the ReplicaSet and its pods are gone before the Deployment', async () => {
     await k.run(['apply', '-f', '-'], deployment('fg', 2));

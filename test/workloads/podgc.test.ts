@@ -4,13 +4,9 @@
 // are deleted oldest first (a second controller-manager in the cluster's namespace runs only
 // podgc with a threshold of 2, without leader election, beside the cluster's own).
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { up, down, type ClusterInfo, type ClusterOptions } from '../../deploy/cluster/cluster';
-import { Kubectl } from '../harness/kubectl';
+import { singleNodeCluster } from '../harness/single-node';
 import { waitFor } from '../harness/exec';
 import { repoRoot } from '../../lib/repo-root';
 
@@ -32,39 +28,27 @@ spec:
 `;
 
 describe('workloads: pod garbage collection', function () {
-  const opts: ClusterOptions = {
-    home: fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-pgc-')),
-    netns: `k8ts-pgc-${randomBytes(3).toString('hex')}`,
-    nodeName: 'pgc-node-1',
-  };
-  let info: ClusterInfo;
-  let k: Kubectl;
   let extra: ChildProcess | undefined;
   let extraLog = '';
-  const names = async (selector: string) => (await k.out(['get', 'pods', '-l', selector, '-o', 'jsonpath={.items[*].metadata.name}'])).split(/\s+/).filter(Boolean).sort();
-
-  before(async function () {
-    info = await up(opts);
-    k = new Kubectl(info.kubeconfig, info.netns);
-  });
-
+  // Registered before the cluster's own after(), so the extra controller-manager stops first.
   after(async function () {
     if (extra && extra.exitCode === null) {
       const exited = new Promise((r) => extra!.once('exit', r));
       extra.kill('SIGTERM');
       await exited;
     }
-    await down(opts, { purge: true }).catch(() => undefined);
-    fs.rmSync(opts.home, { recursive: true, force: true });
   });
+  const cluster = singleNodeCluster('pgc');
+  const { opts, k } = cluster;
+  const names = async (selector: string) => (await k.names('pods', selector)).sort();
 
   it('kubectl delete of a pod bound to a node that does not exist returns, and its sibling is collected too', async () => {
     await k.run(['apply', '-f', '-'], boundPod('ghost-1', 'ghost-node'));
     await k.run(['apply', '-f', '-'], boundPod('ghost-2', 'ghost-node'));
     // No kubelet will ever confirm these: only podgc (40 s quarantine, 20 s passes) finishes them.
     await k.run(['delete', 'pod', 'ghost-1', '--wait=true', '--timeout=150s']);
-    await waitFor('ghost-2 collected', async () => (await k.run(['get', 'pod', 'ghost-2', '--ignore-not-found', '-o', 'name'])).stdout.trim() === '', 150_000, 1000);
-    assert.equal((await k.out(['get', 'pod', 'ghost-1', '--ignore-not-found', '-o', 'name'])).trim(), '');
+    await waitFor('ghost-2 collected', async () => !(await k.exists('pod', 'ghost-2')), 150_000, 1000);
+    assert.equal(await k.exists('pod', 'ghost-1'), false);
   });
 
   it('terminated pods beyond --terminated-pod-gc-threshold are deleted oldest first', async () => {
@@ -75,8 +59,8 @@ describe('workloads: pod garbage collection', function () {
     }, 180_000, 1000);
     const main = path.join(repoRoot(), 'dist', 'controller-manager', 'main.js');
     extra = spawn('ip', [
-      'netns', 'exec', info.netns!, process.execPath, main,
-      `--kubeconfig=${path.join(opts.home, 'controller-manager.kubeconfig')}`, `--apiserver-grpc=${info.grpcAddress}`,
+      'netns', 'exec', cluster.info.netns!, process.execPath, main,
+      `--kubeconfig=${path.join(opts.home, 'controller-manager.kubeconfig')}`, `--apiserver-grpc=${cluster.info.grpcAddress}`,
       '--controllers=podgc', '--terminated-pod-gc-threshold=2', '--leader-elect=false', '--health-port=10357',
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     extra.stdout!.on('data', (d) => (extraLog += d));

@@ -5,11 +5,8 @@
 // order, when the pod is deleted.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { up, down, type ClusterInfo, type ClusterOptions } from '../../deploy/cluster/cluster';
-import { Kubectl } from '../harness/kubectl';
+import { singleNodeCluster } from '../harness/single-node';
 import { waitFor } from '../harness/exec';
 
 interface CStatus { name: string; ready: boolean; started?: boolean; restartCount: number; state: { running?: unknown; terminated?: { exitCode: number; reason: string; finishedAt: string }; waiting?: { reason: string } } }
@@ -70,28 +67,14 @@ spec:
 `;
 
 describe('workloads: sidecar containers', function () {
-  const opts: ClusterOptions = {
-    home: fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-sc-')),
-    netns: `k8ts-sc-${randomBytes(3).toString('hex')}`,
-    nodeName: 'sc-node-1',
-  };
+  const cluster = singleNodeCluster('sc');
+  const { opts, k } = cluster;
   const hostDir = path.join(opts.home, 'order');
-  let info: ClusterInfo;
-  let k: Kubectl;
   const pod = (name: string) => k.json<PodJson>(['get', 'pod', name]);
   const byName = (list: CStatus[] | undefined, name: string) => list?.find((c) => c.name === name);
   const cond = (p: PodJson, type: string) => p.status.conditions?.find((c) => c.type === type)?.status;
 
-  before(async function () {
-    fs.mkdirSync(hostDir);
-    info = await up(opts);
-    k = new Kubectl(info.kubeconfig, info.netns);
-  });
-
-  after(async function () {
-    await down(opts, { purge: true }).catch(() => undefined);
-    fs.rmSync(opts.home, { recursive: true, force: true });
-  });
+  before(() => fs.mkdirSync(hostDir));
 
   it('a sidecar gates the next init container, outlives it, runs beside the app and lets the pod complete', async () => {
     await k.run(['apply', '-f', '-'], finishingPod);

@@ -4,11 +4,9 @@
 // update with a partition, rollout status|history|undo, and deletion under both retention policies.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { up, down, type ClusterInfo, type ClusterOptions } from '../../deploy/cluster/cluster';
-import { Kubectl } from '../harness/kubectl';
+import { singleNodeCluster } from '../harness/single-node';
+import { isRunningReady } from '../harness/readiness';
 import { waitFor } from '../harness/exec';
 
 const setYaml = (name: string, replicas: number, whenDeleted: 'Retain' | 'Delete', whenScaled: 'Retain' | 'Delete' = 'Retain') => `
@@ -54,33 +52,19 @@ interface List<T> {
 }
 
 describe('StatefulSet with local-path volumes (real cluster, real kubectl)', function () {
-  const opts: ClusterOptions = {
-    home: fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-sts-')),
-    netns: `k8ts-sts-${randomBytes(3).toString('hex')}`,
-    nodeName: 'sts-node-1',
-  };
-  let info: ClusterInfo;
-  let k: Kubectl;
+  const cluster = singleNodeCluster('sts');
+  const { opts, k } = cluster;
 
   const pods = async (app: string) => (await k.json<List<PodJ>>(['get', 'pods', '-l', `app=${app}`])).items;
-  const ready = (p: PodJ) => p.status.phase === 'Running' && !!p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-  const readyNames = async (app: string) => (await pods(app)).filter(ready).map((p) => p.metadata.name).sort();
+  const readyNames = async (app: string) => (await pods(app)).filter(isRunningReady).map((p) => p.metadata.name).sort();
   const pvOfClaim = async (claim: string) => {
     const c = await k.json<{ spec: { volumeName?: string; storageClassName?: string }; status: { phase?: string } }>(['get', 'pvc', claim]);
     if (c.status.phase !== 'Bound' || !c.spec.volumeName) return undefined;
     return k.json<{ metadata: { name: string }; spec: { hostPath: { path: string }; persistentVolumeReclaimPolicy: string; nodeAffinity: unknown } }>(['get', 'pv', c.spec.volumeName]);
   };
-  const exists = async (kind: string, name: string) => (await k.run(['get', kind, name, '--ignore-not-found', '-o', 'name'])).stdout.trim() !== '';
+  const exists = (kind: string, name: string) => k.exists(kind, name);
 
-  before(async function () {
-    info = await up(opts);
-    k = new Kubectl(info.kubeconfig, info.netns);
-  });
 
-  after(async function () {
-    await down(opts, { purge: true }).catch(() => undefined);
-    fs.rmSync(opts.home, { recursive: true, force: true });
-  });
 
   it('serves the default local-path StorageClass', async () => {
     const out = await k.out(['get', 'storageclass']);
@@ -121,7 +105,7 @@ describe('StatefulSet with local-path volumes (real cluster, real kubectl)', fun
     await k.run(['delete', 'pod', 'web-1', '--wait=false']);
     await waitFor('web-1 back', async () => {
       const p = (await pods('web')).find((x) => x.metadata.name === 'web-1');
-      return p && p.metadata.uid !== before.metadata.uid && ready(p);
+      return p && p.metadata.uid !== before.metadata.uid && isRunningReady(p);
     }, 120_000, 1000);
     assert.equal(await k.out(['exec', 'web-1', '--', 'cat', '/data/file']), 'kept\n');
     assert.equal(await k.out(['exec', 'web-1', '--', 'cat', '/data/log']), 'started web-1\nstarted web-1\n');
@@ -170,7 +154,7 @@ describe('StatefulSet with local-path volumes (real cluster, real kubectl)', fun
 
     await k.run(['rollout', 'undo', 'sts/web']);
     await k.run(['rollout', 'status', 'sts/web', '--timeout=180s']);
-    await waitFor('rolled back', async () => (await pods('web')).every((p) => ready(p) && envOf(p) === undefined), 60_000, 1000);
+    await waitFor('rolled back', async () => (await pods('web')).every((p) => isRunningReady(p) && envOf(p) === undefined), 60_000, 1000);
     // The old template came back as revision 3.
     assert.match(await k.out(['rollout', 'history', 'sts/web']), /REVISION\s+CHANGE-CAUSE\n2\s+<none>\n3\s+<none>\n/);
   });
