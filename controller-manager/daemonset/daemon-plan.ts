@@ -3,8 +3,8 @@
 // (manage), the pod it creates for a node, whether a pod is of the current template, and the
 // status it reports. The rolling update is in rolling-update.ts.
 import type { Node, OwnerReference, Pod } from '../../lib/api/types';
-import { selectorMatches } from '../../lib/api/labels';
-import { controllerRefOf, deepCopy, isPodAvailable, isPodReady } from '../common/pod-utils';
+import { claimByControllerRef, type Claim, type ClaimRules } from '../common/controller-ref';
+import { deepCopy, isPodAvailable, isPodReady } from '../common/pod-utils';
 import { REVISION_HASH_LABEL } from '../history/revisions';
 import { DS_API_VERSION, DS_KIND, TEMPLATE_GENERATION_LABEL, type DaemonSet, type DaemonSetStatus } from './daemon-set';
 import { nodeShouldRunDaemonPod, pinToNode, targetNodeName, withDaemonTolerations } from './node-eligibility';
@@ -234,30 +234,17 @@ const STATUS_FIELDS: (keyof DaemonSetStatus)[] = [
 
 export const statusEqual = (a: DaemonSetStatus | undefined, b: DaemonSetStatus): boolean => !!a && STATUS_FIELDS.every((k) => (a[k] ?? 0) === (b[k] ?? 0));
 
-export interface PodClaim {
+export interface PodClaim extends Claim<Pod> {
   /** Pods this DaemonSet controls that still match its selector (adopted ones included). */
   owned: Pod[];
-  /** Orphans matching the selector: adopt by adding our controller reference. */
-  adopt: Pod[];
-  /** Pods we control that no longer match: release by removing our reference. */
-  release: Pod[];
 }
 
-/** ClaimPods: by controller reference, adopting matching orphans and releasing mismatches. */
+/** Pods being deleted are neither adopted nor released. */
+const DAEMON_CLAIM_RULES: ClaimRules<Pod> = { adoptable: (p) => !p.metadata.deletionTimestamp, releasable: (p) => !p.metadata.deletionTimestamp };
+
+/** ClaimPods: by controller reference, adopting matching orphans and releasing mismatches; the adopted count as owned at once. */
 export function claimDaemonPods(ds: DaemonSet, pods: Pod[]): PodClaim {
-  const out: PodClaim = { owned: [], adopt: [], release: [] };
-  for (const p of pods) {
-    if (p.metadata.namespace !== ds.metadata.namespace) continue;
-    const ref = controllerRefOf(p);
-    const matches = selectorMatches(ds.spec.selector, p.metadata.labels);
-    if (ref) {
-      if (ref.uid !== ds.metadata.uid) continue;
-      if (matches) out.owned.push(p);
-      else if (!p.metadata.deletionTimestamp) out.release.push(p);
-    } else if (matches && !p.metadata.deletionTimestamp && !ds.metadata.deletionTimestamp) {
-      out.adopt.push(p);
-      out.owned.push(p);
-    }
-  }
-  return out;
+  const c = claimByControllerRef(ds, ds.spec.selector, pods, DAEMON_CLAIM_RULES);
+  const mine = new Set([...c.owned, ...c.adopt]);
+  return { ...c, owned: pods.filter((p) => mine.has(p)) };
 }

@@ -4,8 +4,8 @@
 // revision number, which old revisions a history limit lets go, and the revision `kubectl rollout
 // undo` returns to.
 import type { KObject, LabelSelector, OwnerReference, PodTemplateSpec } from '../../lib/api/types';
-import { selectorMatches } from '../../lib/api/labels';
-import { canonicalJson, controllerRefOf, deepCopy } from '../common/pod-utils';
+import { claimByControllerRef, type Claim, type ClaimRules } from '../common/controller-ref';
+import { canonicalJson, deepCopy } from '../common/pod-utils';
 
 /** The label carrying a revision's hash, on the revision and on the pods made from it. */
 export const REVISION_HASH_LABEL = 'controller-revision-hash';
@@ -85,33 +85,14 @@ export function newRevision(n: NewRevision): ControllerRevision {
   };
 }
 
-export interface RevisionClaim {
-  /** Revisions the owner controls whose labels still match its selector. */
-  owned: ControllerRevision[];
-  /** Orphans matching the selector: adopt by adding a controller reference. */
-  adopt: ControllerRevision[];
-  /** Revisions the owner controls that no longer match: release by removing the reference. */
-  release: ControllerRevision[];
-}
+export type RevisionClaim = Claim<ControllerRevision>;
 
-/** ClaimControllerRevisions: by controller reference UID, adopting and releasing by selector. */
-export function claimRevisions(owner: RevisionOwner, revisions: ControllerRevision[]): RevisionClaim {
-  const out: RevisionClaim = { owned: [], adopt: [], release: [] };
-  const uid = owner.metadata.uid;
-  for (const r of revisions) {
-    if (r.metadata.namespace !== owner.metadata.namespace) continue;
-    const ref = controllerRefOf(r);
-    const matches = !!owner.spec.selector && selectorMatches(owner.spec.selector, r.metadata.labels);
-    if (ref) {
-      if (ref.uid !== uid) continue;
-      if (matches) out.owned.push(r);
-      else if (!r.metadata.deletionTimestamp) out.release.push(r);
-      continue;
-    }
-    if (matches && !r.metadata.deletionTimestamp && !owner.metadata.deletionTimestamp) out.adopt.push(r);
-  }
-  return out;
-}
+/** Revisions being deleted are neither adopted nor released. */
+const REVISION_CLAIM_RULES: ClaimRules<ControllerRevision> = { adoptable: (r) => !r.metadata.deletionTimestamp, releasable: (r) => !r.metadata.deletionTimestamp };
+
+/** ClaimControllerRevisions: by controller reference UID, adopting and releasing by selector (an owner without one adopts nothing). */
+export const claimRevisions = (owner: RevisionOwner, revisions: ControllerRevision[]): RevisionClaim =>
+  claimByControllerRef(owner, owner.spec.selector, revisions, REVISION_CLAIM_RULES);
 
 const created = (r: ControllerRevision) => Date.parse(r.metadata.creationTimestamp ?? '') || 0;
 

@@ -1,7 +1,8 @@
 // Deployment, finished, on a real single-node cluster with the real kubectl: a rollout that
 // cannot progress gets ProgressDeadlineExceeded and `kubectl rollout status` fails with
 // upstream's message; `kubectl rollout pause` keeps a template change from rolling out while
-// scaling still works, and `kubectl rollout resume` rolls it out.
+// scaling still works, and `kubectl rollout resume` rolls it out; a quota that refuses the
+// ReplicaSet's pods shows as the Deployment's ReplicaFailure condition, gone once it fits.
 import assert from 'node:assert/strict';
 import { singleNodeCluster } from '../harness/single-node';
 import { run, waitFor } from '../harness/exec';
@@ -72,5 +73,22 @@ describe('workloads: deployment progress, pause and resume', function () {
     }, 120_000, 1000);
     const events = await k.out(['get', 'events', '--field-selector', 'involvedObject.name=pz', '-o', 'jsonpath={.items[*].reason}']);
     assert.match(events, /ScalingReplicaSet/);
+  });
+
+  it('a quota that refuses its pods: the ReplicaSet\'s ReplicaFailure moves up to the Deployment, gone once it fits', async () => {
+    await k.run(['create', 'namespace', 'dq']);
+    await k.run(['create', 'quota', 'pods', '-n', 'dq', '--hard=pods=1']);
+    await waitFor('the quota measured', async () => (await k.json<{ status?: { used?: Record<string, string> } }>(['get', 'quota', 'pods', '-n', 'dq'])).status?.used?.pods === '0', 60_000, 500);
+    await k.run(['apply', '-n', 'dq', '-f', '-'], deployment('capped', 'k8ts/web:1.0').replace('replicas: 1', 'replicas: 2'));
+    const failure = async () => (await k.json<Dep>(['get', 'deployment', 'capped', '-n', 'dq'])).status.conditions?.find((c) => c.type === 'ReplicaFailure');
+    const failing = await waitFor('the Deployment\'s ReplicaFailure', async () => {
+      const c = await failure();
+      return c?.status === 'True' && c;
+    }, 90_000, 500);
+    assert.equal(failing.reason, 'FailedCreate');
+    assert.match(failing.message, /exceeded quota: pods, requested: pods=1, used: pods=1, limited: pods=1/);
+    await k.run(['scale', 'deployment/capped', '-n', 'dq', '--replicas=1']);
+    await waitFor('ReplicaFailure gone from the Deployment', async () => (await failure()) === undefined, 120_000, 1000);
+    await k.run(['delete', 'namespace', 'dq', '--wait=false']);
   });
 });
