@@ -187,11 +187,11 @@ function readName(r: Cursor, limit = r.buf.length): string {
   let jumped = false;
   for (;;) {
     const end = jumped ? buf.length : limit;
-    if (pos >= end) throw truncatedOrRdata(pos, buf.length, 'name');
+    if (pos >= end) throw truncatedOrRdata(pos, end === buf.length, 'name');
     const len = buf[pos];
     const kind = len & 0xc0;
     if (kind === 0xc0) {
-      if (pos + 1 >= end) throw truncatedOrRdata(pos + 1, buf.length, 'compression pointer');
+      if (pos + 1 >= end) throw truncatedOrRdata(pos + 1, end === buf.length, 'compression pointer');
       const target = ((len & 0x3f) << 8) | buf[pos + 1];
       if (target >= floor) {
         throw new DnsDecodeError('BAD_POINTER', pos, `compression pointer to ${target} does not point before ${floor}`);
@@ -209,14 +209,15 @@ function readName(r: Cursor, limit = r.buf.length): string {
     }
     wireLength += 1 + len;
     if (wireLength > MAX_NAME_WIRE_BYTES) throw new DnsDecodeError('NAME_TOO_LONG', pos, `name longer than ${MAX_NAME_WIRE_BYTES} bytes`);
-    if (pos + 1 + len > end) throw truncatedOrRdata(pos, buf.length, `label of ${len} bytes`);
+    if (pos + 1 + len > end) throw truncatedOrRdata(pos, end === buf.length, `label of ${len} bytes`);
     labels.push(buf.subarray(pos + 1, pos + 1 + len));
     pos += 1 + len;
   }
 }
 
-function truncatedOrRdata(pos: number, total: number, what: string): DnsDecodeError {
-  return pos >= total
+/** Running off the packet is TRUNCATED; running off an rdata whose rdlength was in bounds is BAD_RDATA. */
+function truncatedOrRdata(pos: number, atPacketEnd: boolean, what: string): DnsDecodeError {
+  return atPacketEnd
     ? new DnsDecodeError('TRUNCATED', pos, `packet ends inside a ${what}`)
     : new DnsDecodeError('BAD_RDATA', pos, `${what} runs past the end of its rdata`);
 }
