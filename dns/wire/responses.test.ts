@@ -44,6 +44,15 @@ describe('dns/wire responses', () => {
     assert.deepEqual([r.header.rcode, r.header.opcode, r.header.aa], [Rcode.NotImp, 5, false]);
   });
 
+  it('a QUERY with zero or two questions gets FORMERR', () => {
+    for (const n of [0, 2]) {
+      const q = decodeMessage(BUSYBOX_A_QUERY);
+      q.questions = Array.from({ length: n }, () => ({ ...q.questions[0] }));
+      const r = responseFor(q);
+      assert.deepEqual([r.header.rcode, r.header.aa, r.questions.length], [Rcode.FormErr, false, n]);
+    }
+  });
+
   it('errorResponse sets the rcode and clears AA', () => {
     const r = errorResponse(decodeMessage(BUSYBOX_A_QUERY), Rcode.ServFail);
     assert.deepEqual(flags(r.header), { qr: true, aa: false, rd: true, ra: true, tc: false, rcode: 2, opcode: 0 });

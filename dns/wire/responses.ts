@@ -18,7 +18,9 @@ export interface ResponseOptions {
  * The empty response to `query`: same id, opcode, RD and CD, the question echoed with its case,
  * QR set, AA and RA per options, rcode NOERROR. When the query carried EDNS the response does too
  * (RFC 6891 §7), echoing DO (RFC 3225 §3); an EDNS version above 0 gets BADVERS (RFC 6891
- * §6.1.3), after which the caller must add no records. Unknown opcodes get NOTIMP.
+ * §6.1.3), after which the caller must add no records. Unknown opcodes get NOTIMP, and a QUERY
+ * without exactly one question FORMERR (RFC 9619: QDCOUNT > 1 was never defined). Any rcode
+ * other than NOERROR means: send the skeleton as it is.
  */
 export function responseFor(query: DnsMessage, opts: ResponseOptions = {}): DnsMessage {
   const q = query.header;
@@ -46,6 +48,9 @@ export function responseFor(query: DnsMessage, opts: ResponseOptions = {}): DnsM
     response.header.aa = false;
   } else if (q.opcode !== Opcode.Query) {
     response.header.rcode = Rcode.NotImp;
+    response.header.aa = false;
+  } else if (query.questions.length !== 1) {
+    response.header.rcode = Rcode.FormErr;
     response.header.aa = false;
   }
   return response;

@@ -78,7 +78,10 @@ export type RData =
   | { kind: 'NS'; target: string }
   | { kind: 'PTR'; target: string }
   | { kind: 'SRV'; priority: number; weight: number; port: number; target: string }
-  /** Each string is one <character-string>, at most 255 bytes once UTF-8 encoded. */
+  /**
+   * Each string is one <character-string>, at most 255 bytes once UTF-8 encoded. Decoded as UTF-8:
+   * bytes that are not become U+FFFD, which is fine for the ASCII TXT records the cluster serves.
+   */
   | { kind: 'TXT'; strings: string[] }
   | {
       kind: 'SOA';
