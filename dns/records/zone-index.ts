@@ -11,7 +11,7 @@ import type { Pod, Service } from '../../lib/api/types';
 import { rr, type AnswerRecord, type RecordData, type SoaData } from './answer-types';
 import type { EndpointSlice } from './endpoint-slice';
 import { SERVICE_NAME_LABEL } from './endpoint-slice';
-import { canonicalIp, dashedIp, parseIp, reverseName, type ParsedIp } from './ip-names';
+import { canonicalIp, dashedIp, formatIp, parseIp, reverseName, type ParsedIp } from './ip-names';
 
 /** The version of the spec's schema this index implements, served as `dns-version.<zone>` TXT. */
 export const SCHEMA_VERSION = '1.1.0';
@@ -70,20 +70,41 @@ function stripDot(name: string): string {
   return name.endsWith('.') ? name.slice(0, -1) : name;
 }
 
+/** What makes two records of one owner the same (priority/weight are filled in after building). */
+function dataKey(data: RecordData): string {
+  switch (data.kind) {
+    case 'A':
+    case 'AAAA':
+      return data.address;
+    case 'CNAME':
+    case 'NS':
+    case 'PTR':
+      return `${data.kind} ${data.target}`;
+    case 'SRV':
+      return `SRV ${data.port} ${data.target}`;
+    default:
+      return JSON.stringify(data);
+  }
+}
+
 /** Accumulates records per owner without duplicates (an address in two slices is one record). */
 class RecordSet {
   readonly records = new Map<string, AnswerRecord[]>();
-  private readonly seen = new Set<string>();
+  private readonly seen = new Map<string, Set<string>>();
 
   touch(owner: string): void {
-    if (!this.records.has(owner)) this.records.set(owner, []);
+    if (!this.records.has(owner)) {
+      this.records.set(owner, []);
+      this.seen.set(owner, new Set());
+    }
   }
 
   add(owner: string, ttl: number, data: RecordData): void {
-    const key = `${owner}|${JSON.stringify(data)}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
     this.touch(owner);
+    const seen = this.seen.get(owner)!;
+    const key = dataKey(data);
+    if (seen.has(key)) return;
+    seen.add(key);
     this.records.get(owner)!.push(rr(owner, ttl, data));
   }
 }
@@ -103,7 +124,7 @@ function serviceIps(svc: Service): { ip: ParsedIp; text: string }[] {
   const out: { ip: ParsedIp; text: string }[] = [];
   for (const raw of listed) {
     const ip = parseIp(raw);
-    if (ip) out.push({ ip, text: canonicalIp(raw)! });
+    if (ip) out.push({ ip, text: formatIp(ip) });
   }
   return out;
 }
@@ -143,7 +164,7 @@ function addHeadlessService(ctx: Ctx, svc: Service, fqdn: string, slices: Endpoi
       for (const raw of ep.addresses ?? []) {
         const ip = parseIp(raw);
         if (!ip) continue;
-        const text = canonicalIp(raw)!;
+        const text = formatIp(ip);
         // The spec's _hostname_: the endpoint's hostname, else a unique identifier of our choosing —
         // the dashed address, as CoreDNS, so that it is stable and an SRV target always resolves.
         const host = `${(ep.hostname || dashedIp(ip)).toLowerCase()}.${fqdn}`;
@@ -172,8 +193,12 @@ function spreadSrvWeights(records: Map<string, AnswerRecord[]>): void {
   }
 }
 
-const byNamespacedName = (a: { metadata: { namespace?: string; name?: string } }, b: typeof a) =>
-  `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`);
+/** Plain code-unit order (not localeCompare): deterministic on every host and cheap. */
+function byNamespacedName(a: { metadata: { namespace?: string; name?: string } }, b: typeof a): number {
+  const x = `${a.metadata.namespace}/${a.metadata.name}`;
+  const y = `${b.metadata.namespace}/${b.metadata.name}`;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
 
 export function buildZoneIndex(snapshot: ClusterSnapshot, options: ZoneOptions = {}): ZoneIndex {
   const zone = stripDot(options.zone ?? 'cluster.local').toLowerCase();
