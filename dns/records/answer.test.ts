@@ -12,7 +12,7 @@ const RCODE_NAMES: Record<number, string> = { 0: 'NOERROR', 2: 'SERVFAIL', 3: 'N
 interface Row {
   why: string;
   q: string;
-  type: keyof typeof RecordType;
+  type: keyof typeof RecordType | number;
   class?: number;
   forward?: true;
   rcode?: 'NOERROR' | 'NXDOMAIN' | 'REFUSED';
@@ -53,7 +53,7 @@ function runTable(title: string, rows: Row[], options?: ZoneOptions, snapshot = 
     const index = buildZoneIndex(snapshot, options);
     for (const row of rows) {
       it(`${row.why}: ${row.q} ${row.type}`, () => {
-        const got = answer({ name: row.q, type: RecordType[row.type], class: row.class ?? RecordClass.IN }, index);
+        const got = answer({ name: row.q, type: typeof row.type === 'number' ? row.type : RecordType[row.type], class: row.class ?? RecordClass.IN }, index);
         assert.deepEqual(view(got), expected(row));
       });
     }
@@ -256,6 +256,9 @@ describe('dns/records answer', () => {
     { why: 'short forms are the resolver search path’s job', q: 'kubernetes.default.cluster.local', type: 'A', rcode: 'NXDOMAIN', authority: [SOA] },
     { why: 'wildcards are deprecated and not implemented', q: '*.default.svc.cluster.local', type: 'A', rcode: 'NXDOMAIN', authority: [SOA] },
     { why: 'a class other than IN is refused', q: 'kubernetes.default.svc.cluster.local', type: 'A', class: 3, rcode: 'REFUSED', authoritative: false },
+    { why: 'a zone transfer (AXFR) is refused', q: 'cluster.local', type: 252, rcode: 'REFUSED', authoritative: false },
+    { why: 'so is IXFR', q: 'cluster.local', type: 251, rcode: 'REFUSED', authoritative: false },
+    { why: 'a type we hold nowhere (MX): NODATA', q: 'kubernetes.default.svc.cluster.local', type: 15, authority: [SOA] },
     { why: 'class ANY is served', q: 'kubernetes.default.svc.cluster.local', type: 'A', class: 255, answers: ['kubernetes.default.svc.cluster.local 5 A 10.3.0.1'] },
   ]);
 

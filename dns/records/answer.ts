@@ -14,6 +14,7 @@
 // - Reverse names are ours only where we hold a PTR: the Corefile kubeadm ships serves in-addr.arpa
 //   and ip6.arpa with `fallthrough`, so everything else there goes upstream.
 // - Other classes than IN (and ANY) in our zone are REFUSED: the zone exists only in class IN.
+//   So are zone transfers (AXFR/IXFR): the zone is synthesised per question, never transferred.
 import {
   RecordClass,
   RecordType,
@@ -29,6 +30,9 @@ import type { ZoneIndex } from './zone-index';
 
 /** Bound on in-zone CNAME hops: ExternalName Services may point at each other in a loop. */
 const MAX_CHAIN = 8;
+
+/** IXFR (RFC 1995) and AXFR (RFC 5936). */
+const TRANSFER_TYPES = new Set([251, 252]);
 
 function stripDot(name: string): string {
   return name.endsWith('.') ? name.slice(0, -1) : name;
@@ -112,7 +116,7 @@ export function answer(question: DnsQuestion, index: ZoneIndex): Answer {
   const lower = name.toLowerCase();
   const reverseZone = reverseZoneOf(lower);
   if (!inZone(lower, index.zone) && !reverseZone) return { forward: true };
-  if (question.class !== RecordClass.IN && question.class !== RecordClass.ANY) {
+  if ((question.class !== RecordClass.IN && question.class !== RecordClass.ANY) || TRANSFER_TYPES.has(question.type)) {
     if (reverseZone) return { forward: true };
     return { forward: false, rcode: ResponseCode.Refused, authoritative: false, answers: [], authority: [], additionals: [] };
   }
