@@ -202,6 +202,13 @@ describe('dns/records answer', () => {
       answers: ['alias.default.svc.cluster.local 5 CNAME my-svc.my-namespace.svc.cluster.local', 'my-svc.my-namespace.svc.cluster.local 5 A 10.96.5.5'],
     },
     {
+      why: 'a chain ending at a name without the type is NODATA, the CNAME kept (RFC 2308 §2.2)',
+      q: 'alias.default.svc.cluster.local',
+      type: 'TXT',
+      answers: ['alias.default.svc.cluster.local 5 CNAME my-svc.my-namespace.svc.cluster.local'],
+      authority: [SOA],
+    },
+    {
       why: 'a chain ending at a missing name is NXDOMAIN (RFC 6604)',
       q: 'dangling.default.svc.cluster.local',
       type: 'A',

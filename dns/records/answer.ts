@@ -92,7 +92,7 @@ function srvAdditionals(index: ZoneIndex, answers: AnswerRecord[]): AnswerRecord
     if (a.data.kind !== 'SRV' || seen.has(a.data.target)) continue;
     seen.add(a.data.target);
     for (const r of index.records.get(a.data.target) ?? []) {
-      if (r.type === RecordType.A || r.type === RecordType.AAAA) out.push(r);
+      if (r.type === RecordType.A || r.type === RecordType.AAAA) out.push({ ...r });
     }
   }
   return out;
