@@ -1,20 +1,10 @@
-// The records a cluster-DNS answer is made of, as plain values independent of the wire encoding.
-// The shapes deliberately follow dns/wire/types.ts (names without the trailing dot, one data shape
-// per type, numeric type codes) so the server maps one onto the other field by field; this file
-// exists so dns/records compiles and is tested on its own until both pieces are merged.
+// The records a cluster-DNS answer is made of, as plain values: the wire format's own shapes
+// (dns/wire/types.ts) without the ones a zone never holds (Unknown), so the server puts them in a
+// message as they are.
+import { RRType, type RData, type ResourceRecord } from '../wire/types';
 
-/** Record type codes (RFC 1035 §3.2.2, RFC 3596 AAAA, RFC 2782 SRV, RFC 1035 §3.2.3 ANY). */
-export const RecordType = {
-  A: 1,
-  NS: 2,
-  CNAME: 5,
-  SOA: 6,
-  PTR: 12,
-  TXT: 16,
-  AAAA: 28,
-  SRV: 33,
-  ANY: 255,
-} as const;
+/** Record type codes: the wire format's. */
+export const RecordType = RRType;
 
 /** Class codes: the cluster zone is class IN only; ANY (255) is accepted in questions. */
 export const RecordClass = { IN: 1, ANY: 255 } as const;
@@ -22,30 +12,11 @@ export const RecordClass = { IN: 1, ANY: 255 } as const;
 /** Response codes an answer can carry (RFC 1035 §4.1.1). */
 export const ResponseCode = { NoError: 0, ServFail: 2, NXDomain: 3, Refused: 5 } as const;
 
-export interface SoaData {
-  kind: 'SOA';
-  mname: string;
-  rname: string;
-  serial: number;
-  refresh: number;
-  retry: number;
-  expire: number;
-  /** RFC 2308 §4: the TTL of negative answers is min(SOA TTL, this). */
-  minimum: number;
-}
-
-export type RecordData =
-  | { kind: 'A'; address: string }
-  | { kind: 'AAAA'; address: string }
-  | { kind: 'CNAME'; target: string }
-  | { kind: 'NS'; target: string }
-  | { kind: 'PTR'; target: string }
-  | { kind: 'SRV'; priority: number; weight: number; port: number; target: string }
-  | { kind: 'TXT'; strings: string[] }
-  | SoaData;
+export type RecordData = Exclude<RData, { kind: 'Unknown' }>;
+export type SoaData = Extract<RecordData, { kind: 'SOA' }>;
 
 /** One resource record of class IN. `name` has no trailing dot. */
-export interface AnswerRecord {
+export interface AnswerRecord extends ResourceRecord {
   name: string;
   type: number;
   class: typeof RecordClass.IN;
