@@ -36,6 +36,16 @@ export interface DaemonSetRolloutFigures {
   ratio_daemonset_to_direct: number;
   /** A template change to the rollout done: observed, every pod updated and available (median). */
   daemonset_rolling_update_ms: number;
+  /** Create → all pods exist: the client's creates beside the controller's revision and pod writes. */
+  direct_create_to_pods_created_ms: number;
+  daemonset_create_to_pods_created_ms: number;
+  /** All the DaemonSet's pods Ready → its status available (the controller's status write). */
+  daemonset_pods_ready_to_available_ms: number;
+  /**
+   * What the controller adds, apart from the pods' start-up (whose spread dominates the ratio):
+   * the difference of the two create figures above plus the status write, from their medians.
+   */
+  daemonset_controller_overhead_ms: number;
   direct_pods_to_ready_samples_ms: number[];
   daemonset_create_to_available_samples_ms: number[];
   daemonset_rolling_update_samples_ms: number[];
@@ -90,19 +100,34 @@ export async function eligibleNodes(client: GrpcApiClient): Promise<string[]> {
 const SETTLE_MS = 2000;
 const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
 
-async function directSample(client: GrpcApiClient, nodes: string[], ns: string, image: string, label: string, timeoutMs: number): Promise<number> {
-  const left = new Set(nodes.map((_, i) => `${label}-${i}`));
+/**
+ * Watches the pods of one sample: when all `count` exist (their first event) and when all are
+ * Ready, as performance.now() instants; `finished` resolves at the latter.
+ */
+async function podMilestones(client: GrpcApiClient, ns: string, selector: string, count: number, timeoutMs: number) {
+  const seen = new Set<string>();
+  const ready = new Set<string>();
+  const at = { created: NaN, ready: NaN };
   const { finished } = await watchUntil<Pod>(client, Resources.pods, (p) => {
-    if (liveReady(p)) left.delete(p.metadata.name!);
-    if (p.status?.phase === 'Failed') throw new Error(`direct pod ${p.metadata.name} failed`);
-    return left.size === 0;
-  }, { namespace: ns, labelSelector: `bench-direct=${label}`, timeoutMs });
+    const name = p.metadata.name!;
+    seen.add(name);
+    if (seen.size === count && Number.isNaN(at.created)) at.created = performance.now();
+    if (p.status?.phase === 'Failed') throw new Error(`bench pod ${name} failed`);
+    if (liveReady(p)) ready.add(name);
+    if (ready.size < count) return false;
+    at.ready = performance.now();
+    return true;
+  }, { namespace: ns, labelSelector: selector, timeoutMs });
+  return { at, finished };
+}
+
+async function directSample(client: GrpcApiClient, nodes: string[], ns: string, image: string, label: string, timeoutMs: number): Promise<{ readyMs: number; createdMs: number }> {
+  const pods = await podMilestones(client, ns, `bench-direct=${label}`, nodes.length, timeoutMs);
   const t0 = performance.now();
   await Promise.all(nodes.map((n, i) => client.create(Resources.pods, pinned(`${label}-${i}`, n, ns, image, label))));
-  await finished;
-  const ms = performance.now() - t0;
+  await pods.finished;
   await removeDirect(client, ns, label, timeoutMs);
-  return ms;
+  return { readyMs: pods.at.ready - t0, createdMs: pods.at.created - t0 };
 }
 
 async function removeDirect(client: GrpcApiClient, ns: string, label: string, timeoutMs: number): Promise<void> {
@@ -117,13 +142,27 @@ const rolledOut = (ds: DaemonSet, nodes: number, generation: number) => {
   return (s?.observedGeneration ?? 0) >= generation && s?.desiredNumberScheduled === nodes && s.updatedNumberScheduled === nodes && s.numberAvailable === nodes;
 };
 
-async function daemonSetSample(client: GrpcApiClient, nodes: number, ns: string, image: string, name: string, timeoutMs: number): Promise<{ createMs: number; updateMs: number }> {
+interface DaemonSetSample {
+  createMs: number;
+  /** DaemonSet create → all its pods exist (the controller's revision and pod writes). */
+  podsCreatedMs: number;
+  /** All its pods Ready → the status says available (the controller's status write). */
+  readyToAvailableMs: number;
+  updateMs: number;
+}
+
+async function daemonSetSample(client: GrpcApiClient, nodes: number, ns: string, image: string, name: string, timeoutMs: number): Promise<DaemonSetSample> {
   const mine = (ds: DaemonSet) => ds.metadata.name === name;
+  const pods = await podMilestones(client, ns, `bench-ds=${name}`, nodes, timeoutMs);
   const available = await watchUntil<DaemonSet>(client, Resources.daemonsets, (ds) => mine(ds) && rolledOut(ds, nodes, 1), { namespace: ns, timeoutMs });
   let t0 = performance.now();
   const created = await client.create(Resources.daemonsets, daemonSet(name, ns, image));
   await available.finished;
-  const createMs = performance.now() - t0;
+  const t1 = performance.now();
+  await pods.finished;
+  const createMs = t1 - t0;
+  const podsCreatedMs = pods.at.created - t0;
+  const readyToAvailableMs = t1 - pods.at.ready;
 
   // A template change: a new revision, old pods replaced one node at a time.
   const generation = (created.metadata.generation ?? 1) + 1;
@@ -133,7 +172,7 @@ async function daemonSetSample(client: GrpcApiClient, nodes: number, ns: string,
   await updated.finished;
   const updateMs = performance.now() - t0;
   await removeDaemonSet(client, ns, name, timeoutMs);
-  return { createMs, updateMs };
+  return { createMs, podsCreatedMs, readyToAvailableMs, updateMs };
 }
 
 async function removeDaemonSet(client: GrpcApiClient, ns: string, name: string, timeoutMs: number): Promise<void> {
@@ -150,40 +189,57 @@ export async function daemonSetRollout(o: DaemonSetRolloutOptions): Promise<Daem
   const id = randomBytes(3).toString('hex');
   const nodes = await eligibleNodes(client);
   if (nodes.length === 0) throw new Error('no Ready, untainted node to run a DaemonSet on');
-  const direct: number[] = [];
-  const create: number[] = [];
-  const update: number[] = [];
+  const direct: { readyMs: number; createdMs: number }[] = [];
+  const ds: DaemonSetSample[] = [];
   const used: { direct: string[]; ds: string[] } = { direct: [], ds: [] };
+  const runDirect = async (i: number) => {
+    const label = `bench-direct-${id}-${i}`;
+    used.direct.push(label);
+    direct.push(await directSample(client, nodes, ns, image, label, timeout));
+    await settle();
+  };
+  const runDaemonSet = async (i: number) => {
+    const name = `bench-ds-${id}-${i}`;
+    used.ds.push(name);
+    ds.push(await daemonSetSample(client, nodes.length, ns, image, name, timeout));
+    await settle();
+  };
   try {
+    // Alternating, and each pair in the other order than the last (ABBA), so a drift of the
+    // machine's load over the run weighs on both sides alike.
     for (let i = 0; i < samples; i++) {
-      const label = `bench-direct-${id}-${i}`;
-      used.direct.push(label);
-      direct.push(await directSample(client, nodes, ns, image, label, timeout));
-      await settle();
-      const name = `bench-ds-${id}-${i}`;
-      used.ds.push(name);
-      const ds = await daemonSetSample(client, nodes.length, ns, image, name, timeout);
-      create.push(ds.createMs);
-      update.push(ds.updateMs);
-      await settle();
+      if (i % 2 === 0) {
+        await runDirect(i);
+        await runDaemonSet(i);
+      } else {
+        await runDaemonSet(i);
+        await runDirect(i);
+      }
     }
   } finally {
     // What a failed sample left behind; a no-op after a clean run.
     for (const label of used.direct) await removeDirect(client, ns, label, timeout).catch(() => undefined);
     for (const name of used.ds) await removeDaemonSet(client, ns, name, timeout).catch(() => undefined);
   }
-  const directMs = median(direct);
-  const createMs = median(create);
+  const directMs = median(direct.map((d) => d.readyMs));
+  const createMs = median(ds.map((d) => d.createMs));
+  const directCreated = median(direct.map((d) => d.createdMs));
+  const dsCreated = median(ds.map((d) => d.podsCreatedMs));
+  const readyToAvailable = median(ds.map((d) => d.readyToAvailableMs));
   return {
     daemonset_nodes: nodes.length,
     daemonset_samples: samples,
     direct_pods_to_ready_ms: round(directMs),
     daemonset_create_to_available_ms: round(createMs),
     ratio_daemonset_to_direct: Number((createMs / directMs).toFixed(2)),
-    daemonset_rolling_update_ms: round(median(update)),
-    direct_pods_to_ready_samples_ms: direct.map(round),
-    daemonset_create_to_available_samples_ms: create.map(round),
-    daemonset_rolling_update_samples_ms: update.map(round),
+    daemonset_rolling_update_ms: round(median(ds.map((d) => d.updateMs))),
+    direct_create_to_pods_created_ms: round(directCreated),
+    daemonset_create_to_pods_created_ms: round(dsCreated),
+    daemonset_pods_ready_to_available_ms: round(readyToAvailable),
+    daemonset_controller_overhead_ms: round(dsCreated - directCreated + readyToAvailable),
+    direct_pods_to_ready_samples_ms: direct.map((d) => round(d.readyMs)),
+    daemonset_create_to_available_samples_ms: ds.map((d) => round(d.createMs)),
+    daemonset_rolling_update_samples_ms: ds.map((d) => round(d.updateMs)),
   };
 }
 
