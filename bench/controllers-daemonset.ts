@@ -21,7 +21,7 @@ export interface DaemonSetRolloutOptions {
   /** Namespace to work in (default "default"); what the bench creates there is deleted after. */
   namespace?: string;
   image?: string;
-  /** Samples of each side (default 5). */
+  /** Samples of each side (default 7). */
   samples?: number;
   timeoutMs?: number;
 }
@@ -185,7 +185,7 @@ export async function daemonSetRollout(o: DaemonSetRolloutOptions): Promise<Daem
   const ns = o.namespace ?? 'default';
   const image = o.image ?? 'k8ts/web:1.0';
   const timeout = o.timeoutMs ?? 300_000;
-  const samples = o.samples ?? 5;
+  const samples = o.samples ?? 7;
   const id = randomBytes(3).toString('hex');
   const nodes = await eligibleNodes(client);
   if (nodes.length === 0) throw new Error('no Ready, untainted node to run a DaemonSet on');

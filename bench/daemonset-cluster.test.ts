@@ -3,10 +3,10 @@ import { parseBenchArgs, type BenchArgs } from './daemonset-cluster';
 
 describe('bench controllers-daemonset: command line', () => {
   const ok: { argv: string[]; want: BenchArgs }[] = [
-    { argv: [], want: { nodes: 1, samples: 5 } },
-    { argv: ['--nodes', '3'], want: { nodes: 3, samples: 5 } },
+    { argv: [], want: { nodes: 1, samples: 7 } },
+    { argv: ['--nodes', '3'], want: { nodes: 3, samples: 7 } },
     { argv: ['--samples', '9', '--nodes', '2'], want: { nodes: 2, samples: 9 } },
-    { argv: ['--worker', '/k/admin.kubeconfig', '--nodes', '3'], want: { nodes: 3, samples: 5, worker: '/k/admin.kubeconfig' } },
+    { argv: ['--worker', '/k/admin.kubeconfig', '--nodes', '3'], want: { nodes: 3, samples: 7, worker: '/k/admin.kubeconfig' } },
   ];
   for (const c of ok) {
     it(`reads ${JSON.stringify(c.argv)}`, () => assert.deepEqual(parseBenchArgs(c.argv), c.want));

@@ -25,7 +25,7 @@ export interface BenchArgs {
 
 /** Pure: the command line of the standalone bench. */
 export function parseBenchArgs(argv: string[]): BenchArgs {
-  const out: BenchArgs = { nodes: 1, samples: 5 };
+  const out: BenchArgs = { nodes: 1, samples: 7 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
