@@ -21,11 +21,12 @@ export async function watchUntil<T extends KObject>(client: GrpcApiClient, rt: R
   const ns = o.namespace ?? 'default';
   const list = await client.list(rt, ns, { labelSelector: o.labelSelector, fieldSelector: o.fieldSelector });
   const finished = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      w.stop();
-      reject(new Error(`timed out watching ${rt.resource}`));
-    }, o.timeoutMs);
+    const timer = setTimeout(() => finish(new Error(`timed out watching ${rt.resource}`)), o.timeoutMs);
+    let settled = false;
     const finish = (err?: Error) => {
+      // stop() below calls onClose again: only the first outcome counts.
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       w.stop();
       if (err) reject(err);
@@ -43,9 +44,8 @@ export async function watchUntil<T extends KObject>(client: GrpcApiClient, rt: R
         }
         if (ok) finish();
       },
-      onClose: (err) => {
-        if (err) finish(err);
-      },
+      // Our own stop() reports no error; a stream the server ends first fails the wait.
+      onClose: (err) => finish(err ?? new Error(`the watch of ${rt.resource} ended before the condition held`)),
     });
   });
   // Nobody may be awaiting it yet: keep a rejection from being reported as unhandled.
@@ -60,24 +60,23 @@ export async function untilNone(client: GrpcApiClient, rt: ResourceType, o: Watc
   const left = new Set(list.items.map((i) => i.metadata.name!));
   if (left.size === 0) return;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    let settled = false;
+    const finish = (err?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
       w.stop();
-      reject(new Error(`timed out waiting for ${rt.resource} ${[...left].join(', ')} to go`));
-    }, o.timeoutMs);
+      if (err) reject(err);
+      else resolve();
+    };
+    const timer = setTimeout(() => finish(new Error(`timed out waiting for ${rt.resource} ${[...left].join(', ')} to go`)), o.timeoutMs);
     const w = client.watch(rt, ns, { resourceVersion: list.metadata.resourceVersion, labelSelector: o.labelSelector, fieldSelector: o.fieldSelector }, {
       onEvent: (ev) => {
         if (ev.type === 'ADDED') left.add(ev.object.metadata.name!);
         if (ev.type === 'DELETED') left.delete(ev.object.metadata.name!);
-        if (left.size > 0) return;
-        clearTimeout(timer);
-        w.stop();
-        resolve();
+        if (left.size === 0) finish();
       },
-      onClose: (err) => {
-        if (!err) return;
-        clearTimeout(timer);
-        reject(err);
-      },
+      onClose: (err) => finish(err ?? new Error(`the watch of ${rt.resource} ended before ${[...left].join(', ')} went`)),
     });
   });
 }
