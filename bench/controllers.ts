@@ -4,7 +4,7 @@
 //   same 100 pods created directly by a client in waves of 10 (each wave waits for its pods to
 //   succeed) in the same run, and the ratio (goal ≤ 1.2);
 // - a DaemonSet created to available beside the same pods created by a client, and its rolling
-//   update (bench/controllers-daemonset.ts);
+//   update: medians of alternating samples, timed by watches (bench/controllers-daemonset.ts);
 // - the HPA's reaction from CPU load to the new replica Running (bench/controllers-hpa.ts).
 // The parent brings the cluster up and runs this same file again inside the namespace as the worker.
 import * as fs from 'node:fs';
