@@ -4,7 +4,7 @@
 //   same 100 pods created directly by a client in waves of 10 (each wave waits for its pods to
 //   succeed) in the same run, and the ratio (goal ≤ 1.2);
 // - a DaemonSet created to available beside the same pods created by a client, and its rolling
-//   update (bench/controllers-daemonset.ts);
+//   update: medians of alternating samples, timed by watches (bench/controllers-daemonset.ts);
 // - the HPA's reaction from CPU load to the new replica Running (bench/controllers-hpa.ts).
 // The parent brings the cluster up and runs this same file again inside the namespace as the worker.
 import * as fs from 'node:fs';
@@ -17,8 +17,8 @@ import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-cli
 import { Resources } from '../lib/api/resources';
 import type { Pod } from '../lib/api/types';
 import type { Job } from '../lib/api/batch';
-import { Kubectl } from '../test/harness/kubectl';
 import { daemonSetRollout } from './controllers-daemonset';
+import { watchUntil } from './watch-until';
 import { hpaReaction } from './controllers-hpa';
 
 const COMPLETIONS = 100;
@@ -31,43 +31,17 @@ const podSpec = () => ({
   containers: [{ name: 'work', image: 'k8ts/web:1.0', command: ['sh', '-c', 'exit 0'] }],
 });
 
-/** Resolves when fn(event object) says so, watching from the current state. */
-async function watchUntil<T extends Pod | Job>(client: GrpcApiClient, rt: typeof Resources.pods | typeof Resources.jobs, labelSelector: string | undefined, done: (o: T) => boolean, timeoutMs: number): Promise<void> {
-  const list = await client.list(rt, 'default');
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out watching ${rt.resource}`)), timeoutMs);
-    const w = client.watch<T>(rt, 'default', { resourceVersion: list.metadata.resourceVersion, labelSelector }, {
-      onEvent: (ev) => {
-        let finished: boolean;
-        try {
-          finished = ev.type !== 'DELETED' && done(ev.object);
-        } catch (err) {
-          clearTimeout(timer);
-          w.stop();
-          reject(err);
-          return;
-        }
-        if (!finished) return;
-        clearTimeout(timer);
-        w.stop();
-        resolve();
-      },
-      onClose: (err) => err && reject(err),
-    });
-  });
-}
-
 /** The baseline: the same pods created by a client, ten at a time, each wave waiting for success. */
 async function rawWaves(client: GrpcApiClient): Promise<number> {
   const t0 = performance.now();
   for (let wave = 0; wave < COMPLETIONS / PARALLELISM; wave++) {
     const names = Array.from({ length: PARALLELISM }, (_, i) => `raw-${wave}-${i}`);
     const left = new Set(names);
-    const finished = watchUntil<Pod>(client, Resources.pods, `bench=raw-${wave}`, (p) => {
+    const { finished } = await watchUntil<Pod>(client, Resources.pods, (p) => {
       if (p.status?.phase === 'Succeeded') left.delete(p.metadata.name!);
       if (p.status?.phase === 'Failed') throw new Error(`raw pod ${p.metadata.name} failed`);
       return left.size === 0;
-    }, 300_000);
+    }, { labelSelector: `bench=raw-${wave}`, timeoutMs: 300_000 });
     await Promise.all(names.map((name) => client.create(Resources.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { bench: `raw-${wave}` } }, spec: podSpec() } as Pod)));
     await finished;
   }
@@ -81,7 +55,7 @@ async function jobRun(client: GrpcApiClient): Promise<number> {
     metadata: { name: 'bench-job', namespace: 'default' },
     spec: { completions: COMPLETIONS, parallelism: PARALLELISM, template: { spec: podSpec() } },
   };
-  const complete = watchUntil<Job>(client, Resources.jobs, undefined, (j) => (j.status?.conditions ?? []).some((c) => c.type === 'Complete' && c.status === 'True'), 600_000);
+  const { finished: complete } = await watchUntil<Job>(client, Resources.jobs, (j) => (j.status?.conditions ?? []).some((c) => c.type === 'Complete' && c.status === 'True'), { timeoutMs: 600_000 });
   const t0 = performance.now();
   await client.create(Resources.jobs, job);
   await complete;
@@ -112,7 +86,7 @@ async function worker(kubeconfig: string): Promise<void> {
   };
   // The DaemonSet rollout and the HPA's reaction, on this same cluster after the Job measure.
   await clearPods(client);
-  Object.assign(result, await daemonSetRollout({ kubectl: new Kubectl(kubeconfig) }));
+  Object.assign(result, await daemonSetRollout({ client }));
   await clearPods(client);
   Object.assign(result, await hpaReaction({ kubeconfig }));
   console.log(JSON.stringify(result));
