@@ -92,7 +92,11 @@ export class Forwarder {
     return new Promise((resolve, reject) => {
       const socket = dgram.createSocket(net.isIPv6(upstream.host) ? 'udp6' : 'udp4');
       let lastBad: string | undefined;
+      let settled = false;
+      // Once: a send error can arrive after the timeout fired, and closing twice would throw.
       const done = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         socket.close();
         fn();

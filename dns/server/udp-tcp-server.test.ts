@@ -22,10 +22,11 @@ describe('dns/server UDP+TCP server (loopback)', function () {
   let metrics: DnsMetrics;
   let zone: ZoneIndex | undefined;
 
-  async function start(upstreams: Upstream[] = [], tcpIdleTimeoutMs = 10_000): Promise<number> {
+  async function start(upstreams: Upstream[] = [], tcpIdleTimeoutMs = 10_000, maxConcurrentForwards?: number): Promise<number> {
     metrics = new DnsMetrics();
     zone = buildZoneIndex(specSnapshot);
-    server = new DnsServer({ host: '127.0.0.1', port: 0, index: () => zone, forwarder: new Forwarder({ upstreams, timeoutMs: 500 }), metrics, log, tcpIdleTimeoutMs });
+    const forwarder = new Forwarder({ upstreams, timeoutMs: 500 });
+    server = new DnsServer({ host: '127.0.0.1', port: 0, index: () => zone, forwarder, metrics, log, tcpIdleTimeoutMs, maxConcurrentForwards });
     await server.start();
     return server.port;
   }
@@ -108,5 +109,19 @@ describe('dns/server UDP+TCP server (loopback)', function () {
     const [t] = await tcpSession(port, [frameTcp(buildQuery('www.example.com', RRType.A))]);
     for (const r of [u, t]) assert.deepEqual([r.header.rcode, r.header.aa, r.answers.map((a) => a.data)], [Rcode.NoError, false, [{ kind: 'A', address: '192.0.2.44' }]]);
     assert.equal(metrics.forwards.get({ result: 'ok' }), 2);
+  });
+
+  it('past the forwarding cap: SERVFAIL at once, nothing sent upstream', async () => {
+    upstream = await startFakeUpstream(() => undefined);
+    const port = await start([{ host: '127.0.0.1', port: upstream.port }], 10_000, 0);
+    const r = await udpExchange(port, buildQuery('www.example.com', RRType.A));
+    assert.deepEqual([r.header.rcode, upstream.received.length, metrics.forwards.get({ result: 'OVERLOADED' })], [Rcode.ServFail, 0, 1]);
+  });
+
+  it('a response packet sent to the server is never answered', async () => {
+    const port = await start();
+    const response = Buffer.from('beef81000001000000000000c00c00010001', 'hex');
+    await assert.rejects(udpExchange(port, response, 300), /no UDP reply/);
+    assert.equal(metrics.dropped.get({ reason: 'response' }), 1);
   });
 });

@@ -24,6 +24,8 @@ export interface DnsServerOptions {
   /** Default 10 s. */
   tcpIdleTimeoutMs?: number;
   maxUdpSize?: number;
+  /** Forwards in flight at most; default 1024. */
+  maxConcurrentForwards?: number;
 }
 
 export class DnsServer {
@@ -31,6 +33,7 @@ export class DnsServer {
   private tcp?: net.Server;
   private readonly connections = new Set<net.Socket>();
   private boundPort = 0;
+  private forwarding = 0;
 
   constructor(private readonly opts: DnsServerOptions) {}
 
@@ -75,7 +78,9 @@ export class DnsServer {
       let d: Decision;
       if (!index) {
         const r = errorResponseForPacket(packet, Rcode.ServFail);
-        d = r ? { action: 'reply', bytes: encodeResponse(r, 512).buffer, truncated: false, labels: { rcode: Rcode.ServFail } } : { action: 'drop', reason: 'too-short' };
+        d = r
+          ? { action: 'reply', bytes: encodeResponse(r, 512).buffer, truncated: false, labels: { rcode: Rcode.ServFail } }
+          : { action: 'drop', reason: packet.length < 4 ? 'too-short' : 'response' };
       } else {
         d = handleQuery(packet, index, hopts);
       }
@@ -99,7 +104,19 @@ export class DnsServer {
   }
 
   private async forward(query: DnsMessage, hopts: HandlerOptions): Promise<Decision & { action: 'reply' }> {
-    const result = await this.opts.forwarder.forward(query);
+    // Each forward holds a socket until its upstream answers or times out: a flood of
+    // out-of-zone names must not exhaust file descriptors, so past the cap it is SERVFAIL at once.
+    if (this.forwarding >= (this.opts.maxConcurrentForwards ?? 1024)) {
+      this.opts.metrics.forwards.inc({ result: 'OVERLOADED' });
+      return replyServfail(query, hopts);
+    }
+    this.forwarding++;
+    let result: Awaited<ReturnType<Forwarder['forward']>>;
+    try {
+      result = await this.opts.forwarder.forward(query);
+    } finally {
+      this.forwarding--;
+    }
     if (result.ok) {
       this.opts.metrics.forwards.inc({ result: 'ok' });
       return replyFromUpstream(query, result.reply, hopts);
