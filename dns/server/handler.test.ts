@@ -5,7 +5,7 @@ import { fmt, specSnapshot } from '../records/test-fixtures';
 import { buildZoneIndex } from '../records/zone-index';
 import { BUSYBOX_A_QUERY, BUSYBOX_A_RESPONSE } from '../wire/golden-packets';
 import { decodeMessage, emptyHeader, encodeMessage, Opcode, Rcode, RRClass, RRType, record, type DnsMessage, type Edns } from '../wire';
-import { handleQuery, replyFromUpstream, replyServfail, type Decision, type HandlerOptions } from './handler';
+import { handleQuery, replyAfterChase, replyFromUpstream, replyServfail, type Decision, type HandlerOptions } from './handler';
 
 const index = buildZoneIndex(specSnapshot, { serial: 1 });
 const UDP: HandlerOptions = { transport: 'udp' };
@@ -60,7 +60,6 @@ const rows: Row[] = [
   { why: 'NODATA: exists, no AAAA', packet: query('single.default.svc.cluster.local', RRType.AAAA), authority: [SOA_NEG] },
   { why: 'NODATA: empty non-terminal', packet: query('default.svc.cluster.local', RRType.A), authority: [SOA_NEG] },
   { why: 'zone transfer refused', packet: query('cluster.local', RRType.AXFR), rcode: 'REFUSED', aa: false },
-  { why: 'ExternalName: the CNAME alone', packet: query('foo.default.svc.cluster.local', RRType.A), answers: ['foo.default.svc.cluster.local 5 CNAME www.example.com'] },
   { why: 'two questions: FORMERR', packet: query('single.default.svc.cluster.local', RRType.A, { questions: 2 }), rcode: 'FORMERR', aa: false },
   { why: 'opcode STATUS: NOTIMP', packet: query('single.default.svc.cluster.local', RRType.A, { opcode: Opcode.Status }), rcode: 'NOTIMP', aa: false },
   { why: 'EDNS version 1: BADVERS', packet: query('single.default.svc.cluster.local', RRType.A, { edns: { ...EDNS, version: 1 } }), rcode: 'BADVERS', aa: false },
@@ -101,6 +100,29 @@ describe('dns/server handler: query packet → reply', () => {
     const d = handleQuery(BUSYBOX_A_QUERY, buildZoneIndex(snap), UDP);
     assert.equal(d.action, 'reply');
     assert.deepEqual((d as Decision & { action: 'reply' }).bytes, BUSYBOX_A_RESPONSE);
+  });
+
+  it('ExternalName leaving the zone: a chase of its target; the CNAME alone when no upstream answers', () => {
+    const d = handleQuery(query('foo.default.svc.cluster.local', RRType.A), index, UDP);
+    assert.equal(d.action, 'chase');
+    const chase = d as Decision & { action: 'chase' };
+    assert.equal(chase.target, 'www.example.com');
+    const alone = reply(replyAfterChase(chase, undefined, UDP));
+    assert.deepEqual([alone.header.rcode, alone.answers.map((x) => fmt(x as never))], [Rcode.NoError, ['foo.default.svc.cluster.local 5 CNAME www.example.com']]);
+    const upstream: DnsMessage = {
+      header: { ...emptyHeader(1), qr: true, rcode: Rcode.NoError },
+      questions: [{ name: 'www.example.com', type: RRType.A, class: RRClass.IN }],
+      answers: [record('www.example.com', 300, { kind: 'A', address: '192.0.2.7' })],
+      authority: [],
+      additional: [],
+    };
+    const chased = reply(replyAfterChase(chase, upstream, UDP));
+    assert.deepEqual(
+      [chased.header.aa, chased.answers.map((x) => fmt(x as never))],
+      [true, ['foo.default.svc.cluster.local 5 CNAME www.example.com', 'www.example.com 300 A 192.0.2.7']],
+    );
+    const nx = reply(replyAfterChase(chase, { ...upstream, header: { ...upstream.header, rcode: Rcode.NXDomain }, answers: [] }, UDP));
+    assert.deepEqual([RCODE[nx.header.rcode], nx.answers.length], ['NXDOMAIN', 1]);
   });
 
   it('names outside the zone and unknown reverse names are forwarded with the decoded query', () => {

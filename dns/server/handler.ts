@@ -9,8 +9,10 @@
 // - Over UDP the reply is fitted to the query's EDNS size (512 without EDNS) with TC set when
 //   answers were cut, so the client retries over TCP; over TCP it may use the full 65535 bytes.
 // - A zone answer whose records cannot be encoded (bad data on our side) is SERVFAIL, never a crash.
-// - An ExternalName CNAME leaving the zone is answered with the CNAME alone: stub resolvers
-//   (glibc, musl) follow it themselves with a second query, which this server forwards.
+// - An ExternalName CNAME leaving the zone is a `chase`: the server asks the upstreams for the
+//   target and appends their records (as CoreDNS does), so one round trip gives the address. With
+//   no upstream answering, the CNAME alone is still a correct reply: stub resolvers (glibc, musl)
+//   then follow it themselves with a second query.
 import {
   decodeMessage,
   encodeResponse,
@@ -39,6 +41,8 @@ export type Decision =
   | { action: 'reply'; bytes: Buffer; labels: QueryLabels; truncated: boolean }
   /** The question is outside the cluster zone: resolve it upstream, then call replyFromUpstream/replyServfail. */
   | { action: 'forward'; query: DnsMessage }
+  /** A zone reply ending in a CNAME to `target` outside the zone: finish it with replyAfterChase. */
+  | { action: 'chase'; query: DnsMessage; response: DnsMessage; target: string }
   | { action: 'drop'; reason: 'too-short' | 'response' };
 
 export interface HandlerOptions {
@@ -110,7 +114,19 @@ export function handleQuery(packet: Buffer, index: ZoneIndex, opts: HandlerOptio
   response.answers = result.answers;
   response.authority = result.authority;
   response.additional = result.additionals;
+  if (result.externalTarget !== undefined) return { action: 'chase', query, response, target: result.externalTarget };
   return encodeReply(query, response, opts);
+}
+
+/**
+ * A chased reply: the zone's CNAME chain plus the upstream's answer for its target (its rcode,
+ * by RFC 6604 §2.1 the last name's). `upstream` undefined (none answered): the chain alone.
+ */
+export function replyAfterChase(d: Decision & { action: 'chase' }, upstream: DnsMessage | undefined, opts: HandlerOptions): Decision & { action: 'reply' } {
+  if (!upstream) return encodeReply(d.query, d.response, opts);
+  const r: DnsMessage = { ...d.response, header: { ...d.response.header, rcode: upstream.header.rcode }, answers: [...d.response.answers, ...upstream.answers] };
+  if (r.header.rcode > 15 && !r.edns) r.header.rcode = Rcode.ServFail;
+  return encodeReply(d.query, r, opts);
 }
 
 function formErr(packet: Buffer, opts: HandlerOptions): Decision {

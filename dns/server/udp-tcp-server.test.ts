@@ -109,6 +109,10 @@ describe('dns/server UDP+TCP server (loopback)', function () {
     const [t] = await tcpSession(port, [frameTcp(buildQuery('www.example.com', RRType.A))]);
     for (const r of [u, t]) assert.deepEqual([r.header.rcode, r.header.aa, r.answers.map((a) => a.data)], [Rcode.NoError, false, [{ kind: 'A', address: '192.0.2.44' }]]);
     assert.equal(metrics.forwards.get({ result: 'ok' }), 2);
+
+    // An ExternalName Service (foo → www.example.com): the CNAME and the upstream's address.
+    const ext = await udpExchange(port, buildQuery('foo.default.svc.cluster.local', RRType.A));
+    assert.deepEqual(ext.answers.map((a) => a.data), [{ kind: 'CNAME', target: 'www.example.com' }, { kind: 'A', address: '192.0.2.44' }]);
   });
 
   it('past the forwarding cap: SERVFAIL at once, nothing sent upstream', async () => {

@@ -8,7 +8,7 @@ import * as net from 'node:net';
 import { errorResponseForPacket, encodeResponse, frameTcp, Rcode, TcpMessageSplitter, type DnsMessage } from '../wire';
 import type { ZoneIndex } from '../records/zone-index';
 import type { Logger } from '../../lib/log';
-import { handleQuery, replyFromUpstream, replyServfail, type Decision, type HandlerOptions, type Transport } from './handler';
+import { handleQuery, replyAfterChase, replyFromUpstream, replyServfail, type Decision, type HandlerOptions, type Transport } from './handler';
 import type { Forwarder } from './forwarder';
 import type { DnsMetrics } from './metrics';
 
@@ -88,7 +88,7 @@ export class DnsServer {
         metrics.dropped.inc({ reason: d.reason });
         return undefined;
       }
-      const reply = d.action === 'forward' ? await this.forward(d.query, hopts) : d;
+      const reply = d.action === 'forward' ? await this.forward(d.query, hopts) : d.action === 'chase' ? await this.chase(d, hopts) : d;
       metrics.answered(transport, reply.labels.qtype, reply.labels.rcode, reply.truncated, start);
       return reply.bytes;
     } catch (err) {
@@ -124,6 +124,20 @@ export class DnsServer {
     this.opts.metrics.forwards.inc({ result: result.failures[result.failures.length - 1].code });
     this.opts.log.debug({ question: query.questions[0], failures: result.failures }, 'forward failed: SERVFAIL');
     return replyServfail(query, hopts);
+  }
+
+  private async chase(d: Decision & { action: 'chase' }, hopts: HandlerOptions): Promise<Decision & { action: 'reply' }> {
+    if (this.forwarding >= (this.opts.maxConcurrentForwards ?? 1024)) return replyAfterChase(d, undefined, hopts);
+    const q = d.query.questions[0];
+    const target: DnsMessage = { ...d.query, questions: [{ name: d.target, type: q.type, class: q.class }] };
+    this.forwarding++;
+    try {
+      const result = await this.opts.forwarder.forward(target);
+      this.opts.metrics.forwards.inc({ result: result.ok ? 'ok' : result.failures[result.failures.length - 1].code });
+      return replyAfterChase(d, result.ok ? result.reply : undefined, hopts);
+    } finally {
+      this.forwarding--;
+    }
   }
 
   private bindUdp(port: number): Promise<dgram.Socket> {
