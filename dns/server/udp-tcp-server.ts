@@ -149,7 +149,9 @@ export class DnsServer {
         socket.on('error', (err) => this.opts.log.error({ err: err.message }, 'udp socket error'));
         socket.on('message', (msg, rinfo) => {
           void this.answer(msg, 'udp').then((bytes) => {
-            if (bytes) socket.send(bytes, rinfo.port, rinfo.address, (err) => err && this.opts.log.debug({ err: err.message }, 'udp send failed'));
+            // A forward can outlive stop(): sending on the closed socket would throw.
+            if (!bytes || this.udp !== socket) return;
+            socket.send(bytes, rinfo.port, rinfo.address, (err) => err && this.opts.log.debug({ err: err.message }, 'udp send failed'));
           });
         });
         resolve(socket);
