@@ -16,6 +16,7 @@ const failingStart: Record<string, string[]> = {
   'controller-manager': [`--kubeconfig=${missing}.conf`],
   kubelet: [`--kubeconfig=${missing}.conf`, '--node-ip=10.0.0.5', `--root-dir=${missing}`],
   'kube-proxy': [`--kubeconfig=${missing}.conf`, '--node-ip=10.0.0.5', '--healthz-port=0', '--metrics-port=0'],
+  dns: [`--kubeconfig=${missing}.conf`, '--port=0', '--health-port=0', '--metrics-port=0', '--upstream=none'],
 };
 
 function run(component: string, args: string[]): Promise<{ code: number | null; out: string; err: string }> {

@@ -1,0 +1,41 @@
+// Flags → config: defaults, upstreams from resolv.conf, and typed errors for bad values.
+import assert from 'node:assert/strict';
+import { DNS_FLAGS, DnsConfigError, dnsConfigFromFlags } from './config';
+
+const RESOLV = 'nameserver 127.0.0.53\nnameserver 10.0.0.2\n';
+const read = (f: string) => {
+  if (f === '/etc/resolv.conf') return RESOLV;
+  throw new Error(`ENOENT ${f}`);
+};
+
+describe('dns config from flags', () => {
+  it('defaults: 0.0.0.0:53, cluster.local, resolv.conf upstreams without loopback', () => {
+    const c = dnsConfigFromFlags({ ...DNS_FLAGS, kubeconfig: '/k' }, read);
+    assert.deepEqual(
+      [c.bindAddress, c.port, c.clusterDomain, c.upstreams, c.podMode, c.health.port, c.metrics.port],
+      ['0.0.0.0', 53, 'cluster.local', [{ host: '10.0.0.2', port: 53 }], 'insecure', 8080, 9153],
+    );
+  });
+
+  const rows: { why: string; flags: Partial<typeof DNS_FLAGS>; upstreams?: string[]; error?: RegExp }[] = [
+    { why: 'explicit upstreams', flags: { upstream: '1.1.1.1,10.0.0.9:5353' }, upstreams: ['1.1.1.1:53', '10.0.0.9:5353'] },
+    { why: 'none', flags: { upstream: 'none' }, upstreams: [] },
+    { why: 'missing resolv.conf: no upstream', flags: { resolvConf: '/nope' }, upstreams: [] },
+    { why: 'bad upstream', flags: { upstream: 'dns.google' }, error: /not an IP address/ },
+    { why: 'no kubeconfig', flags: { kubeconfig: '' }, error: /--kubeconfig is required/ },
+    { why: 'bad bind address', flags: { bindAddress: 'localhost' }, error: /--bind-address/ },
+    { why: 'bad port', flags: { port: 70000 }, error: /--port 70000/ },
+    { why: 'bad domain', flags: { clusterDomain: 'clu ster' }, error: /--cluster-domain/ },
+    { why: 'bad pod mode', flags: { podMode: 'open' }, error: /--pod-mode/ },
+  ];
+  for (const r of rows) {
+    it(r.why, () => {
+      const flags = { ...DNS_FLAGS, kubeconfig: '/k', ...r.flags };
+      if (r.error) {
+        assert.throws(() => dnsConfigFromFlags(flags, read), (e: unknown) => e instanceof DnsConfigError && e.code === 'DNS_CONFIG_INVALID' && r.error!.test(e.message));
+        return;
+      }
+      assert.deepEqual(dnsConfigFromFlags(flags, read).upstreams.map((u) => `${u.host}:${u.port}`), r.upstreams);
+    });
+  }
+});

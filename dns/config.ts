@@ -1,0 +1,96 @@
+// The cluster DNS's flags and the validated configuration built from them. Loaded by main.ts
+// before logging is configured: imports nothing that creates a logger.
+import * as fs from 'node:fs';
+import { isIP } from 'node:net';
+import type { PodMode } from './records/zone-index';
+import { upstreamsFromFlag, type Upstream } from './server/upstreams';
+
+export const DNS_FLAGS = {
+  kubeconfig: '',
+  /** host:port of the apiserver's gRPC door; empty: the kubeconfig's host, port 6444. */
+  apiserverGrpc: '',
+  bindAddress: '0.0.0.0',
+  port: 53,
+  clusterDomain: 'cluster.local',
+  /** Comma-separated `ip[:port]`; empty: the non-loopback nameservers of --resolv-conf; `none`: no forwarding. */
+  upstream: '',
+  resolvConf: '/etc/resolv.conf',
+  /** Per upstream attempt, milliseconds. */
+  upstreamTimeoutMs: 1000,
+  /** TTL of positive answers, seconds. */
+  ttl: 5,
+  /** insecure | verified | disabled: how <a-b-c-d>.<ns>.pod.<zone> is answered. */
+  podMode: 'insecure',
+  tcpIdleTimeoutMs: 10_000,
+  /** /healthz /livez /readyz; 0 disables. */
+  healthPort: 8080,
+  /** /metrics (and /healthz); 0 disables. CoreDNS' port. */
+  metricsPort: 9153,
+  healthBindAddress: '0.0.0.0',
+};
+
+export interface DnsConfig {
+  kubeconfig: string;
+  apiserverGrpc?: string;
+  bindAddress: string;
+  port: number;
+  clusterDomain: string;
+  upstreams: Upstream[];
+  upstreamTimeoutMs: number;
+  ttl: number;
+  podMode: PodMode;
+  tcpIdleTimeoutMs: number;
+  health: { host: string; port: number };
+  metrics: { host: string; port: number };
+}
+
+export class DnsConfigError extends Error {
+  override name = 'DnsConfigError';
+  readonly code = 'DNS_CONFIG_INVALID';
+}
+
+const POD_MODES: readonly PodMode[] = ['insecure', 'verified', 'disabled'];
+
+function port(flag: string, p: number, allowZero: boolean): number {
+  if (!Number.isInteger(p) || p < (allowZero ? 0 : 1) || p > 65535) throw new DnsConfigError(`--${flag} ${p} is not a port`);
+  return p;
+}
+
+/** Parsed flags → config. `readFile` is injectable for tests (resolv.conf). */
+export function dnsConfigFromFlags(o: typeof DNS_FLAGS, readFile: (f: string) => string = (f) => fs.readFileSync(f, 'utf8')): DnsConfig {
+  if (!o.kubeconfig) throw new DnsConfigError('--kubeconfig is required');
+  if (!isIP(o.bindAddress)) throw new DnsConfigError(`--bind-address "${o.bindAddress}" is not an IP address`);
+  const domain = o.clusterDomain.replace(/\.$/, '').toLowerCase();
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(domain)) throw new DnsConfigError(`--cluster-domain "${o.clusterDomain}" is not a domain name`);
+  if (!POD_MODES.includes(o.podMode as PodMode)) throw new DnsConfigError(`--pod-mode "${o.podMode}": one of ${POD_MODES.join(', ')}`);
+  if (!(o.upstreamTimeoutMs > 0)) throw new DnsConfigError('--upstream-timeout-ms must be positive');
+  if (!(Number.isInteger(o.ttl) && o.ttl >= 0)) throw new DnsConfigError('--ttl must be a whole number of seconds');
+  if (!(o.tcpIdleTimeoutMs > 0)) throw new DnsConfigError('--tcp-idle-timeout-ms must be positive');
+  let upstreams: Upstream[];
+  try {
+    upstreams = upstreamsFromFlag(o.upstream, () => {
+      try {
+        return readFile(o.resolvConf);
+      } catch {
+        // No resolv.conf (a minimal container): no upstream, out-of-zone names get SERVFAIL.
+        return '';
+      }
+    });
+  } catch (err) {
+    throw new DnsConfigError((err as Error).message);
+  }
+  return {
+    kubeconfig: o.kubeconfig,
+    apiserverGrpc: o.apiserverGrpc || undefined,
+    bindAddress: o.bindAddress,
+    port: port('port', o.port, true),
+    clusterDomain: domain,
+    upstreams,
+    upstreamTimeoutMs: o.upstreamTimeoutMs,
+    ttl: o.ttl,
+    podMode: o.podMode as PodMode,
+    tcpIdleTimeoutMs: o.tcpIdleTimeoutMs,
+    health: { host: o.healthBindAddress, port: port('health-port', o.healthPort, true) },
+    metrics: { host: o.healthBindAddress, port: port('metrics-port', o.metricsPort, true) },
+  };
+}
