@@ -92,6 +92,7 @@ export interface PodSpec {
   nodeName?: string;
   nodeSelector?: Record<string, string>;
   hostname?: string;
+  subdomain?: string;
   terminationGracePeriodSeconds?: number;
   hostNetwork?: boolean;
   schedulerName?: string;
@@ -191,6 +192,7 @@ export interface Service extends KObject {
     clusterIPs?: string[];
     sessionAffinity?: string;
     externalTrafficPolicy?: string;
+    publishNotReadyAddresses?: boolean;
     [key: string]: unknown;
   };
   status?: Record<string, unknown>;
