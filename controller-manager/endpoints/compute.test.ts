@@ -83,6 +83,9 @@ describe('endpoints computation', () => {
     ['no subdomain', 'web-0', undefined, 'default', false],
     ['subdomain but no hostname', undefined, 'web', 'default', false],
     ['empty hostname', '', 'web', 'default', false],
+    ['hostname that is no DNS label (the apiserver would reject the Endpoints)', 'Web_0', 'web', 'default', false],
+    ['hostname of 64 characters', 'a'.repeat(64), 'web', 'default', false],
+    ['hostname of 63 characters', 'a'.repeat(63), 'web', 'default', true],
     ['same names in another namespace', 'web-0', 'web', 'other', false],
   ];
   for (const [name, hostname, subdomain, namespace, want] of hostnames) {

@@ -37,9 +37,16 @@ export const isHeadless = (svc: Service): boolean => !svc.spec.clusterIP || svc.
 
 export const publishesNotReady = (svc: Service): boolean => svc.spec.publishNotReadyAddresses === true;
 
-/** Whether an endpoint of this pod gets the pod's hostname (its subdomain names the Service). */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * Whether an endpoint of this pod gets the pod's hostname (its subdomain names the Service).
+ * Upstream's pod validation guarantees a DNS-label hostname; k8ts' apiserver does not check it
+ * yet, and one bad hostname would make the apiserver reject the whole Endpoints update, so a
+ * hostname that is not a DNS label is left off rather than blocking the Service.
+ */
 export const shouldSetHostname = (pod: Pod, svc: Service): boolean =>
-  !!pod.spec.hostname && pod.spec.subdomain === svc.metadata.name && pod.metadata.namespace === svc.metadata.namespace;
+  !!pod.spec.hostname && DNS_LABEL.test(pod.spec.hostname) && pod.spec.subdomain === svc.metadata.name && pod.metadata.namespace === svc.metadata.namespace;
 
 /**
  * Selected pods that belong in endpoints at all: with an IP, not terminal, and — unless
