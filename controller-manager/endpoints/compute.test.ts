@@ -98,6 +98,11 @@ describe('endpoints computation', () => {
     });
   }
 
+  it('endpoint ports keep the service port\'s name, protocol and appProtocol; unresolvable ones are dropped', () => {
+    const [subset] = computeSubsets(svc([{ name: 'web', port: 80, targetPort: 'http', appProtocol: 'http' }, { name: 'dns', port: 53, protocol: 'UDP' }, { name: 'x', port: 81, targetPort: 'nope' }]), [pod('a', 'ready')]);
+    assert.deepEqual(subset.ports, [{ name: 'web', port: 8080, protocol: 'TCP', appProtocol: 'http' }, { name: 'dns', port: 53, protocol: 'UDP' }]);
+  });
+
   it('pods resolving named ports differently get separate subsets', () => {
     const a = mkPod('a', 'ready', { ip: '10.244.0.2' });
     const b = mkPod('b', 'ready', { ip: '10.244.0.3' });

@@ -11,7 +11,8 @@
 //   `<hostname>.<service>.<ns>.svc` DNS names;
 // - each service port's targetPort is resolved per pod (a named targetPort looks up the pod's
 //   container port of that name and protocol); a pod that resolves none of them is left out, and
-//   pods that resolve to the same port set share one subset. A Service without ports gets
+//   pods that resolve to the same port set share one subset; name, protocol and appProtocol come
+//   from the service port. A Service without ports gets
 //   portless addresses only when it is headless (clusterIP None).
 import type { EndpointAddress, EndpointPort, EndpointSubset, Pod, Service } from '../../lib/api/types';
 import { mapSelectorMatches } from '../../lib/api/labels';
@@ -76,6 +77,7 @@ export function podPorts(svc: Service, pod: Pod): EndpointPort[] | undefined {
     if (port === undefined) continue;
     const ep: EndpointPort = { port, protocol };
     if (sp.name) ep.name = sp.name;
+    if (sp.appProtocol) ep.appProtocol = sp.appProtocol;
     ports.push(ep);
   }
   return ports.length ? ports : undefined;

@@ -101,6 +101,11 @@ describe('endpoint slices from pods', () => {
     ]);
   });
 
+  it('ports keep the service port\'s name, protocol and appProtocol', () => {
+    const [s] = desiredSlices(mkSvc({ ports: [{ name: 'web', port: 80, targetPort: 'http', appProtocol: 'http' }, { name: 'dns', port: 53, protocol: 'UDP' }] }), [pod('a', '10.244.0.2', true)]);
+    assert.deepEqual(s.ports, [{ name: 'web', port: 8080, protocol: 'TCP', appProtocol: 'http' }, { name: 'dns', port: 53, protocol: 'UDP' }]);
+  });
+
   it('a service without endpoints still has one empty slice; names are stable', () => {
     const [s] = desiredSlices(svc, []);
     assert.deepEqual(s.endpoints, []);

@@ -32,7 +32,7 @@ export interface SliceEndpoint {
 export interface EndpointSlice extends KObject {
   addressType: 'IPv4';
   endpoints: SliceEndpoint[];
-  ports?: { name: string; port: number; protocol: string }[];
+  ports?: { name: string; port: number; protocol: string; appProtocol?: string }[];
 }
 
 /** A node's topology zone (label topology.kubernetes.io/zone), undefined when unknown. */
@@ -79,7 +79,7 @@ export function desiredSlices(svc: Service, pods: Pod[], zoneOf?: ZoneOf): Endpo
       addressType: 'IPv4',
       endpoints: g.pods.map((p) => sliceEndpoint(svc, p, zoneOf)),
     };
-    if (g.ports.length) slice.ports = g.ports.map((p) => ({ name: p.name ?? '', port: p.port, protocol: p.protocol ?? 'TCP' }));
+    if (g.ports.length) slice.ports = g.ports.map((p) => ({ name: p.name ?? '', port: p.port, protocol: p.protocol ?? 'TCP', ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}) }));
     return slice;
   });
 }

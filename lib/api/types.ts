@@ -181,6 +181,7 @@ export interface ServicePort {
   port: number;
   targetPort?: number | string;
   nodePort?: number;
+  appProtocol?: string;
 }
 
 export interface Service extends KObject {
@@ -209,6 +210,7 @@ export interface EndpointPort {
   name?: string;
   port: number;
   protocol?: 'TCP' | 'UDP' | 'SCTP';
+  appProtocol?: string;
 }
 
 export interface EndpointSubset {
