@@ -124,7 +124,7 @@ export class Controllers {
       replicationcontroller: () => new ReplicaSetController(client, inf<ReplicationController>(Resources.replicationcontrollers), pods, recorder('replication-controller'), REPLICATION_CONTROLLER),
       daemonset: () => new DaemonSetController(client, daemonSets(), pods, nodes, revisions(), recorder('daemonset-controller')),
       deployment: () => new DeploymentController(client, deployments, replicaSets, recorder('deployment-controller')),
-      endpoints: () => new EndpointsController(client, services, pods, endpoints),
+      endpoints: () => new EndpointsController(client, services, pods, endpoints, nodes),
       'node-ipam': () => new NodeIpamController(client, nodes, recorder('node-ipam-controller'), this.opts.clusterCidr, this.opts.nodeCidrMaskSize),
       'node-lifecycle': () =>
         new NodeLifecycleController(client, nodes, leases, pods, recorder('node-controller'), {

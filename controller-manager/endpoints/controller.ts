@@ -1,8 +1,9 @@
 // The Endpoints controller: for every Service with a selector, an Endpoints object of the same
 // name listing exactly the selected pods (ready ones as addresses). Endpoints of services without
-// a selector (the apiserver's own `kubernetes` Endpoints) are never touched; an Endpoints whose
-// Service is gone is deleted.
-import type { Endpoints, Pod, Service } from '../../lib/api/types';
+// a selector (the apiserver's own `kubernetes` Endpoints) and ExternalName Services are never
+// touched; an Endpoints whose Service is gone is deleted. Which pods appear, how (ready or not,
+// hostname) and with what labels is compute.ts; the slices beside them are slices.ts.
+import type { Endpoints, Node, Pod, Service } from '../../lib/api/types';
 import { Resources } from '../../lib/api/resources';
 import type { ApiClient } from '../../lib/client/api-client';
 import type { Informer } from '../../lib/client/informer';
@@ -10,8 +11,8 @@ import { WorkQueue, keyOf, splitKey } from '../../lib/client/workqueue';
 import { isAlreadyExists, isNotFound } from '../../lib/errors';
 import { componentLogger } from '../../lib/log';
 import { mapSelectorMatches } from '../../lib/api/labels';
-import { deepCopy } from '../common/pod-utils';
-import { computeSubsets, subsetsEqual } from './compute';
+import { canonicalJson, deepCopy } from '../common/pod-utils';
+import { computeSubsets, endpointsLabels, subsetsEqual } from './compute';
 import { SERVICE_NAME_LABEL, desiredSlices, sliceUpToDate, type EndpointSlice } from './slices';
 
 /** Never managed here: the apiserver maintains it and its Service has no selector. */
@@ -26,6 +27,8 @@ export class EndpointsController {
     private readonly services: Informer<Service>,
     private readonly pods: Informer<Pod>,
     private readonly endpoints: Informer<Endpoints>,
+    /** For the slices' zones; without it slice endpoints carry no zone. */
+    private readonly nodes?: Informer<Node>,
   ) {}
 
   start(workers = 2): void {
@@ -64,11 +67,14 @@ export class EndpointsController {
     }
     // Services without a selector have hand-managed Endpoints.
     if (!svc.spec.selector || Object.keys(svc.spec.selector).length === 0) return;
+    // An ExternalName Service is a DNS alias: upstream gives it no endpoints even with a selector.
+    if (svc.spec.type === 'ExternalName') return;
 
-    const subsets = computeSubsets(svc, this.pods.list(namespace));
-    const labels = svc.metadata.labels ?? {};
+    const pods = this.pods.list(namespace);
+    const subsets = computeSubsets(svc, pods);
+    const labels = endpointsLabels(svc);
     if (current) {
-      const labelsSame = JSON.stringify(current.metadata.labels ?? {}) === JSON.stringify(labels);
+      const labelsSame = canonicalJson(current.metadata.labels ?? {}) === canonicalJson(labels);
       if (!subsetsEqual(current.subsets, subsets) || !labelsSame) {
         const next = deepCopy(current);
         next.subsets = subsets;
@@ -85,16 +91,18 @@ export class EndpointsController {
       }
     }
     this.log.debug({ service: key, ready: subsets.reduce((n, s) => n + (s.addresses?.length ?? 0), 0) }, 'endpoints updated');
-    await this.syncSlices(svc, subsets);
+    await this.syncSlices(svc, pods);
   }
 
-  /** Mirrors the subsets into the Service's EndpointSlices (create, update, drop the extra ones). */
-  private async syncSlices(svc: Service, subsets: ReturnType<typeof computeSubsets>): Promise<void> {
+  private zoneOf = (nodeName: string): string | undefined => this.nodes?.get(undefined, nodeName)?.metadata.labels?.['topology.kubernetes.io/zone'];
+
+  /** Brings the Service's EndpointSlices to what its pods say (create, update, drop the extra ones). */
+  private async syncSlices(svc: Service, pods: Pod[]): Promise<void> {
     const namespace = svc.metadata.namespace;
     const existing = (await this.client.list<EndpointSlice>(Resources.endpointslices, namespace, {
       labelSelector: `${SERVICE_NAME_LABEL}=${svc.metadata.name}`,
     })).items.filter((e) => e.metadata.ownerReferences?.some((r) => r.uid === svc.metadata.uid));
-    const want = desiredSlices(svc, subsets);
+    const want = desiredSlices(svc, pods, this.zoneOf);
     for (const d of want) {
       const cur = existing.find((e) => e.metadata.name === d.metadata.name);
       if (!cur) {

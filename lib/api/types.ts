@@ -92,6 +92,7 @@ export interface PodSpec {
   nodeName?: string;
   nodeSelector?: Record<string, string>;
   hostname?: string;
+  subdomain?: string;
   terminationGracePeriodSeconds?: number;
   hostNetwork?: boolean;
   schedulerName?: string;
@@ -180,6 +181,7 @@ export interface ServicePort {
   port: number;
   targetPort?: number | string;
   nodePort?: number;
+  appProtocol?: string;
 }
 
 export interface Service extends KObject {
@@ -191,6 +193,7 @@ export interface Service extends KObject {
     clusterIPs?: string[];
     sessionAffinity?: string;
     externalTrafficPolicy?: string;
+    publishNotReadyAddresses?: boolean;
     [key: string]: unknown;
   };
   status?: Record<string, unknown>;
@@ -207,6 +210,7 @@ export interface EndpointPort {
   name?: string;
   port: number;
   protocol?: 'TCP' | 'UDP' | 'SCTP';
+  appProtocol?: string;
 }
 
 export interface EndpointSubset {

@@ -99,6 +99,24 @@ describe('StatefulSet with local-path volumes (real cluster, real kubectl)', fun
     assert.match(await k.out(['exec', 'web-1', '--', 'hostname']), /^web-1\n$/);
   });
 
+  it('the headless governing Service\'s Endpoints and EndpointSlice give each pod its hostname (for <pod>.web DNS names)', async () => {
+    interface Addr { ip: string; hostname?: string; targetRef?: { name: string } }
+    interface SliceJ { metadata: { labels: Record<string, string> }; endpoints: { addresses: string[]; hostname?: string; conditions: { ready: boolean }; targetRef?: { name: string } }[] }
+    const want = [['web-0', 'web-0'], ['web-1', 'web-1'], ['web-2', 'web-2']];
+    const fromEndpoints = async () => {
+      const ep = await k.json<{ metadata: { labels?: Record<string, string> }; subsets?: { addresses?: Addr[] }[] }>(['get', 'endpoints', 'web']);
+      return (ep.subsets ?? []).flatMap((s) => s.addresses ?? []).map((a) => [a.targetRef?.name, a.hostname]).sort();
+    };
+    const slices = async () => (await k.json<List<SliceJ>>(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web'])).items;
+    const fromSlices = async () =>
+      (await slices()).flatMap((s) => s.endpoints ?? []).filter((e) => e.conditions.ready).map((e) => [e.targetRef?.name, e.hostname]).sort();
+    await waitFor('Endpoints with hostnames', async () => JSON.stringify(await fromEndpoints()) === JSON.stringify(want), 30_000, 500);
+    await waitFor('EndpointSlice with hostnames', async () => JSON.stringify(await fromSlices()) === JSON.stringify(want), 30_000, 500);
+    const ep = await k.json<{ metadata: { labels?: Record<string, string> } }>(['get', 'endpoints', 'web']);
+    assert.equal(ep.metadata.labels?.['service.kubernetes.io/headless'], '');
+    for (const s of await slices()) assert.equal(s.metadata.labels['service.kubernetes.io/headless'], '');
+  });
+
   it('keeps a pod\'s data when the pod is deleted and comes back', async () => {
     await k.run(['exec', 'web-1', '--', 'sh', '-c', 'echo kept > /data/file']);
     const before = (await pods('web')).find((p) => p.metadata.name === 'web-1')!;
