@@ -1,6 +1,6 @@
-// discovery.k8s.io/v1 EndpointSlice as the DNS index reads it. lib/api/types.ts has no slice type
-// (controller-manager/endpoints/slices.ts has a narrower one that omits `hostname`, which DNS needs
-// for StatefulSet pods); the lead may move this one into lib/ at merge.
+// discovery.k8s.io/v1 EndpointSlice as the DNS index reads it: the whole API shape (every address
+// type, nullable conditions), wider than the one controller-manager/endpoints/slices.ts writes.
+// Both belong in lib/api once a third reader (kube-proxy, issue 11) needs it.
 import type { KObject } from '../../lib/api/types';
 
 /** The label tying a slice to its Service (discovery.k8s.io/v1). */
