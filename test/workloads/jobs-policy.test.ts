@@ -6,12 +6,7 @@
 // bare pod that ran before it and counts it. The controller-manager runs with
 // --job-backoff-base=1s so retries take seconds.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { up, down, type ClusterInfo, type ClusterOptions } from '../../deploy/cluster/cluster';
-import { Kubectl } from '../harness/kubectl';
+import { singleNodeCluster } from '../harness/single-node';
 import { waitFor } from '../harness/exec';
 
 type Cond = { type: string; status: string; reason?: string; message?: string };
@@ -50,14 +45,7 @@ const policy = (action: string, code: number) => `  podFailurePolicy:
       onExitCodes: {containerName: main, operator: In, values: [${code}]}`;
 
 describe('workloads: Job podFailurePolicy, suspend and adoption', function () {
-  const opts: ClusterOptions = {
-    home: fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-jobpol-')),
-    netns: `k8ts-jobpol-${randomBytes(3).toString('hex')}`,
-    nodeName: 'jobpol-node-1',
-    extraFlags: { 'controller-manager': ['--job-backoff-base=1s'] },
-  };
-  let info: ClusterInfo;
-  let k: Kubectl;
+  const { k } = singleNodeCluster('jobpol', { extraFlags: { 'controller-manager': ['--job-backoff-base=1s'] } });
 
   const job = (name: string) => k.json<JobJson>(['get', 'job', name]);
   const podsOf = async (name: string) => (await k.json<{ items: PodJson[] }>(['get', 'pods', '-l', `batch.kubernetes.io/job-name=${name}`])).items;
@@ -69,16 +57,6 @@ describe('workloads: Job podFailurePolicy, suspend and adoption', function () {
     }, timeoutMs, 500);
   const finished = (name: string, type: 'Complete' | 'Failed') => untilJob(name, type, (j) => !!condition(j, type));
   const sleepUntil = (t: number) => new Promise((r) => setTimeout(r, Math.max(0, t - Date.now())));
-
-  before(async function () {
-    info = await up(opts);
-    k = new Kubectl(info.kubeconfig, info.netns);
-  });
-
-  after(async function () {
-    await down(opts, { purge: true }).catch(() => undefined);
-    fs.rmSync(opts.home, { recursive: true, force: true });
-  });
 
   it('podFailurePolicy FailJob on exit code 42 fails the Job at once, with upstream reason and message', async () => {
     await k.run(['apply', '-f', '-'], jobYaml('failjob', `  backoffLimit: 6\n${policy('FailJob', 42)}`, 'exit 42'));

@@ -5,12 +5,7 @@
 // (also --from=cronjob) and `kubectl create cronjob` (protobuf bodies), and one real CronJob tick
 // deciding Forbid against Replace. The schedule arithmetic itself is unit-tested with a fake clock.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { up, down, type ClusterInfo, type ClusterOptions } from '../../deploy/cluster/cluster';
-import { Kubectl } from '../harness/kubectl';
+import { singleNodeCluster } from '../harness/single-node';
 import { waitFor } from '../harness/exec';
 
 type Cond = { type: string; status: string; reason?: string; message?: string };
@@ -61,14 +56,7 @@ spec:
 `;
 
 describe('workloads: Jobs, CronJobs and TTL-after-finished', function () {
-  const opts: ClusterOptions = {
-    home: fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-jobs-')),
-    netns: `k8ts-jobs-${randomBytes(3).toString('hex')}`,
-    nodeName: 'jobs-node-1',
-    extraFlags: { 'controller-manager': ['--job-backoff-base=1s'] },
-  };
-  let info: ClusterInfo;
-  let k: Kubectl;
+  const { k } = singleNodeCluster('jobs', { extraFlags: { 'controller-manager': ['--job-backoff-base=1s'] } });
 
   const job = (name: string) => k.json<JobJson>(['get', 'job', name]);
   const podsOf = async (name: string) => (await k.json<{ items: PodJson[] }>(['get', 'pods', '-l', `batch.kubernetes.io/job-name=${name}`])).items;
@@ -78,16 +66,6 @@ describe('workloads: Jobs, CronJobs and TTL-after-finished', function () {
       const j = await job(name);
       return condition(j, type) ? j : undefined;
     }, timeoutMs, 500);
-
-  before(async function () {
-    info = await up(opts);
-    k = new Kubectl(info.kubeconfig, info.netns);
-  });
-
-  after(async function () {
-    await down(opts, { purge: true }).catch(() => undefined);
-    fs.rmSync(opts.home, { recursive: true, force: true });
-  });
 
   it('runs a parallel Job to completion, counting each pod once', async () => {
     await k.run(['apply', '-f', '-'], jobYaml('par', '  completions: 4\n  parallelism: 2', 'echo working; sleep 1'));
