@@ -7,7 +7,8 @@ import { Informer } from '../../lib/client/informer';
 import { EventRecorder } from '../../lib/client/event-recorder';
 import { selectorToString } from '../../lib/api/labels';
 import { FakeApiClient } from '../../test/fixtures/client/fake-client';
-import { mkDeployment, mkPod, settle, waitFor } from '../../test/fixtures/controller-manager/objects';
+import { mkDeployment, settle, waitFor } from '../../test/fixtures/controller-manager/objects';
+import { busyPod, usage } from '../../test/fixtures/controller-manager/hpa-pods';
 import { HpaController } from './controller';
 import type { Hpa, PodMetrics } from './types';
 
@@ -38,22 +39,7 @@ const hpa: Hpa = {
   },
 };
 
-function busyPod(name: string): Pod {
-  const p = mkPod(name, 'ready');
-  p.spec.containers[0].resources = { requests: { cpu: '100m' } };
-  p.status!.startTime = '2026-01-01T00:00:00Z';
-  p.status!.conditions![0].lastTransitionTime = '2026-01-01T00:00:01Z';
-  return p;
-}
 
-const usage = (name: string, cpu: string): PodMetrics => ({
-  apiVersion: 'metrics.k8s.io/v1beta1',
-  kind: 'PodMetrics',
-  metadata: { name, namespace: 'default' },
-  timestamp: '2026-01-01T00:59:50Z',
-  window: '15s',
-  containers: [{ name: 'web', usage: { cpu, memory: '10Mi' } }],
-});
 
 describe('hpa controller', () => {
   let client: MetricsFake;

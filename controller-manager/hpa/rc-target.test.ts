@@ -8,7 +8,8 @@ import type { ListOptions } from '../../lib/client/api-client';
 import { Informer } from '../../lib/client/informer';
 import { EventRecorder } from '../../lib/client/event-recorder';
 import { FakeApiClient } from '../../test/fixtures/client/fake-client';
-import { mkPod, settle } from '../../test/fixtures/controller-manager/objects';
+import { settle } from '../../test/fixtures/controller-manager/objects';
+import { busyPod, usage } from '../../test/fixtures/controller-manager/hpa-pods';
 import { HpaController } from './controller';
 import { targetResource, type Hpa, type PodMetrics } from './types';
 
@@ -30,21 +31,6 @@ class RcScaleFake extends FakeApiClient {
 
 const NOW = Date.parse('2026-01-01T01:00:00Z');
 
-function busyPod(name: string, labels: Record<string, string>): Pod {
-  const p = mkPod(name, 'ready', { labels });
-  p.spec.containers[0].resources = { requests: { cpu: '100m' } };
-  p.status!.startTime = '2026-01-01T00:00:00Z';
-  p.status!.conditions![0].lastTransitionTime = '2026-01-01T00:00:01Z';
-  return p;
-}
-const usage = (name: string, cpu: string): PodMetrics => ({
-  apiVersion: 'metrics.k8s.io/v1beta1',
-  kind: 'PodMetrics',
-  metadata: { name, namespace: 'default' },
-  timestamp: '2026-01-01T00:59:50Z',
-  window: '15s',
-  containers: [{ name: 'web', usage: { cpu, memory: '10Mi' } }],
-});
 
 describe('hpa controller: a ReplicationController target', () => {
   it('maps v1 ReplicationController to replicationcontrollers', () => {
