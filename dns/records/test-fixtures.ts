@@ -3,7 +3,7 @@
 // the spec implies (dual stack, not-ready endpoints, in-zone CNAME chains and loops).
 import type { Pod, Service } from '../../lib/api/types';
 import type { AnswerRecord } from './answer-types';
-import type { EndpointSlice, SliceEndpoint, SlicePort } from './endpoint-slice';
+import type { EndpointSlice, SliceEndpoint, SlicePort } from '../../lib/api/endpoint-slice';
 import type { ClusterSnapshot } from './zone-index';
 
 export function service(ns: string, name: string, spec: Service['spec'], annotations?: Record<string, string>): Service {

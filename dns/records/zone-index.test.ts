@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Service } from '../../lib/api/types';
 import { answer } from './answer';
 import { RecordClass, RecordType, type ZoneAnswer } from './answer-types';
-import type { EndpointSlice } from './endpoint-slice';
+import type { EndpointSlice } from '../../lib/api/endpoint-slice';
 import { fmt, service, slice, specSnapshot } from './test-fixtures';
 import { buildZoneIndex, type ClusterSnapshot } from './zone-index';
 

@@ -9,8 +9,8 @@
 // wiring to "rebuild on any event, coalesced".
 import type { Pod, Service } from '../../lib/api/types';
 import { rr, type AnswerRecord, type RecordData, type SoaData } from './answer-types';
-import type { EndpointSlice } from './endpoint-slice';
-import { SERVICE_NAME_LABEL } from './endpoint-slice';
+import type { EndpointSlice } from '../../lib/api/endpoint-slice';
+import { SERVICE_NAME_LABEL } from '../../lib/api/endpoint-slice';
 import { canonicalIp, dashedIp, formatIp, parseIp, reverseName, type ParsedIp } from './ip-names';
 
 /** The version of the spec's schema this index implements, served as `dns-version.<zone>` TXT. */

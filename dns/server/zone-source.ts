@@ -11,7 +11,7 @@ import type { KObject, Pod, Service } from '../../lib/api/types';
 import type { ApiClient } from '../../lib/client/api-client';
 import { Informer } from '../../lib/client/informer';
 import type { Logger } from '../../lib/log';
-import type { EndpointSlice } from '../records/endpoint-slice';
+import type { EndpointSlice } from '../../lib/api/endpoint-slice';
 import { buildZoneIndex, type ZoneIndex, type ZoneOptions } from '../records/zone-index';
 
 /**

@@ -192,11 +192,17 @@ export interface Service extends KObject {
     clusterIP?: string;
     clusterIPs?: string[];
     sessionAffinity?: string;
+    sessionAffinityConfig?: { clientIP?: { timeoutSeconds?: number } };
     externalTrafficPolicy?: string;
+    internalTrafficPolicy?: string;
+    externalIPs?: string[];
+    healthCheckNodePort?: number;
+    loadBalancerIP?: string;
+    loadBalancerClass?: string;
     publishNotReadyAddresses?: boolean;
     [key: string]: unknown;
   };
-  status?: Record<string, unknown>;
+  status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string; ipMode?: string }[] }; [key: string]: unknown };
 }
 
 export interface EndpointAddress {

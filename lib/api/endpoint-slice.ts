@@ -1,7 +1,7 @@
-// discovery.k8s.io/v1 EndpointSlice as the DNS index reads it: the whole API shape (every address
-// type, nullable conditions), wider than the one controller-manager/endpoints/slices.ts writes.
-// Both belong in lib/api once a third reader (kube-proxy, issue 11) needs it.
-import type { KObject } from '../../lib/api/types';
+// discovery.k8s.io/v1 EndpointSlice as its readers (cluster DNS, kube-proxy) see it: the whole API
+// shape (every address type, nullable conditions), wider than the one
+// controller-manager/endpoints/slices.ts writes.
+import type { KObject } from './types';
 
 /** The label tying a slice to its Service (discovery.k8s.io/v1). */
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -20,6 +20,7 @@ export interface SliceEndpoint {
   /** Set by the endpoints controller from pod.spec.hostname when pod.spec.subdomain names the Service. */
   hostname?: string;
   nodeName?: string;
+  zone?: string;
   targetRef?: { kind?: string; namespace?: string; name?: string; uid?: string };
 }
 
@@ -28,6 +29,7 @@ export interface SlicePort {
   name?: string;
   port?: number;
   protocol?: 'TCP' | 'UDP' | 'SCTP';
+  appProtocol?: string;
 }
 
 export interface EndpointSlice extends KObject {
