@@ -11,6 +11,7 @@ export const REQUIRED_PACKAGES = [
   'iptables',
   'conntrack',
   'ipvsadm',
+  'nftables',
   'busybox-static',
   'gcc',
   'libc6-dev',

@@ -27,6 +27,7 @@ export const NODE_PACKAGES = [
   'iptables',
   'ipvsadm',
   'mount',
+  'nftables',
   'openssh-server',
   'openssl',
   'procps',
