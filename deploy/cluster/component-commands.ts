@@ -21,6 +21,8 @@ export interface CommandContext {
   /** Pod and Service CIDRs (defaults CLUSTER_CIDR, SERVICE_CIDR). */
   clusterCidr?: string;
   serviceCidr?: string;
+  /** kube-proxy's --proxy-mode (default iptables). */
+  proxyMode?: string;
   /** Flags appended to a component's command line (a deploy's cluster options). */
   extraFlags?: Partial<Record<ComponentName, string[]>>;
 }
@@ -143,7 +145,7 @@ function kubeProxyFlags(ctx: CommandContext): string[] {
     `--node-ip=${ctx.nodeIp}`,
     `--cluster-cidr=${clusterCidr(ctx)}`,
     `--service-cidr=${serviceCidr(ctx)}`,
-    '--proxy-mode=iptables',
+    `--proxy-mode=${ctx.proxyMode ?? 'iptables'}`,
     '--min-sync-period=1',
     '--sync-period=30',
     `--healthz-port=${ctx.ports.kubeProxyHealthz}`,

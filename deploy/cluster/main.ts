@@ -4,6 +4,7 @@
 // launcher's own JSON log goes to <home>/logs/cluster.log in text mode.
 import * as path from 'node:path';
 import { FlagError, parseFlags, usage } from '../../lib/flags';
+import { PROXY_MODES } from '../remote/inventory';
 import { configureLogging, parseLogFormat } from '../../lib/log';
 import { renderStatus } from '../supervisor/status';
 import { clusterStatus, down, restartComponent, startComponent, stopComponent, up, type ComponentAction } from './cluster';
@@ -14,7 +15,7 @@ import { repoRoot } from '../../lib/repo-root';
 import { jsonDeployReporter, textDeployReporter } from '../remote/deploy-report';
 import { downNodes, readMachinesRecord, upNodes, type UpNodesResult } from './multi-node';
 
-const spec = { purge: false, nodeIp: '', nodeName: '', netns: '', home: '', logFormat: 'text', nodes: 0, name: '', help: false };
+const spec = { purge: false, nodeIp: '', nodeName: '', netns: '', home: '', logFormat: 'text', nodes: 0, name: '', proxyMode: '', help: false };
 const COMMANDS = ['up', 'down', 'status', 'start', 'stop', 'restart'] as const;
 /** ` --home=<dir>` when one was given, for the hints printed after a failure too. */
 let homeHint = '';
@@ -97,6 +98,7 @@ async function main(argv: string[]): Promise<void> {
     throw new FlagError(`${cmd}: unknown component "${component}" (one of ${COMPONENTS.join(', ')})`);
   }
 
+  if (f.proxyMode && !(PROXY_MODES as readonly string[]).includes(f.proxyMode)) throw new FlagError(`--proxy-mode "${f.proxyMode}": one of ${PROXY_MODES.join(', ')}`);
   const machines = readMachinesRecord(home);
   if (f.nodes || (machines && cmd !== 'down')) {
     // a cluster of machines (containers): up --nodes N, and down
@@ -107,7 +109,7 @@ async function main(argv: string[]): Promise<void> {
     process.noDeprecation = true;
     const dr = json ? jsonDeployReporter(log) : textDeployReporter(out, (line) => console.error(line));
     if (!json) out(`k8ts: bringing up ${f.nodes} machine${f.nodes === 1 ? '' : 's'} in ${home}`);
-    const res = await upNodes({ home, nodes: f.nodes, ...(f.name ? { name: f.name } : {}), progress: dr });
+    const res = await upNodes({ home, nodes: f.nodes, ...(f.name ? { name: f.name } : {}), ...(f.proxyMode ? { settings: { proxyMode: f.proxyMode } } : {}), progress: dr });
     if (json) log.info({ kubeconfig: res.kubeconfig, apiserver: res.apiserver, machines: res.machines, inventory: res.inventory }, 'summary');
     else out(nodesSummary(res, homeFlag));
     return;
@@ -116,7 +118,8 @@ async function main(argv: string[]): Promise<void> {
   switch (cmd) {
     case 'up': {
       if (!json) out(`k8ts: bringing up the local cluster in ${home}`);
-      const info = await up({ ...o, progress: reporter, env });
+      const proxyFlags = f.proxyMode ? { extraFlags: { 'kube-proxy': [`--proxy-mode=${f.proxyMode}`] } } : {};
+      const info = await up({ ...o, ...proxyFlags, progress: reporter, env });
       if (json) log.info({ ...info }, 'summary');
       else out(upSummary(info, homeFlag));
       return;

@@ -110,6 +110,7 @@ export function hostCommandContext(i: Pick<HostPlanInput, 'cluster' | 'nodeName'
     apiserverHost: i.controlPlaneIp,
     clusterCidr: c.podCIDR,
     serviceCidr: c.serviceCIDR,
+    proxyMode: c.proxyMode,
     extraFlags: {
       apiserver: [
         `--default-not-ready-toleration-seconds=${c.defaultNotReadyTolerationSeconds}`,

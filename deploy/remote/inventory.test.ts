@@ -19,6 +19,7 @@ const GOOD = `# a lab cluster
 cluster:
   podCIDR: 10.200.0.0/16
   podNetworkMode: vxlan
+  proxyMode: nftables
   nodeMonitorGracePeriodSeconds: 20
 ssh:
   user: deploy
@@ -49,6 +50,7 @@ describe('deploy/remote inventory', () => {
       podCIDR: '10.200.0.0/16',
       serviceCIDR: '10.96.0.0/16',
       podNetworkMode: 'vxlan',
+      proxyMode: 'nftables',
       nodeMonitorGracePeriodSeconds: 20,
       defaultNotReadyTolerationSeconds: 300,
       defaultUnreachableTolerationSeconds: 300,
@@ -57,9 +59,9 @@ describe('deploy/remote inventory', () => {
     assert.deepEqual(
       inv.hosts.map((h) => [h.address, h.nodeIp, h.role, h.name, h.labels, h.ssh, h.line]),
       [
-        ['192.0.2.10', '192.0.2.10', 'control-plane', 'cp-1', {}, { user: 'deploy', port: 22, key: '/srv/clusters/keys/id_ed25519' }, 10],
-        ['192.0.2.11', '192.0.2.11', 'worker', undefined, { zone: 'a', tier: '1' }, { user: 'deploy', port: 2222, key: '/srv/clusters/keys/id_ed25519' }, 13],
-        ['node-c.lab.example', '192.0.2.12', 'worker', undefined, {}, { user: 'root', port: 22, key: '/home/op/.ssh/lab' }, 20],
+        ['192.0.2.10', '192.0.2.10', 'control-plane', 'cp-1', {}, { user: 'deploy', port: 22, key: '/srv/clusters/keys/id_ed25519' }, 11],
+        ['192.0.2.11', '192.0.2.11', 'worker', undefined, { zone: 'a', tier: '1' }, { user: 'deploy', port: 2222, key: '/srv/clusters/keys/id_ed25519' }, 14],
+        ['node-c.lab.example', '192.0.2.12', 'worker', undefined, {}, { user: 'root', port: 22, key: '/home/op/.ssh/lab' }, 21],
       ],
     );
   });
@@ -122,13 +124,14 @@ describe('deploy/remote inventory', () => {
     },
     {
       name: 'cluster options: CIDRs, overlap, mode, seconds',
-      text: 'cluster:\n  podCIDR: 10.244.0.1/16\n  serviceCIDR: 10.0.0.0/8\n  podNetworkMode: flannel\n  nodeMonitorGracePeriodSeconds: 0\n  defaultNotReadyTolerationSeconds: 1.5\nssh: {key: k}\nhosts:\n  - {address: 192.0.2.1, role: control-plane}\n',
+      text: 'cluster:\n  podCIDR: 10.244.0.1/16\n  serviceCIDR: 10.0.0.0/8\n  podNetworkMode: flannel\n  proxyMode: userspace\n  nodeMonitorGracePeriodSeconds: 0\n  defaultNotReadyTolerationSeconds: 1.5\nssh: {key: k}\nhosts:\n  - {address: 192.0.2.1, role: control-plane}\n',
       want: [
         `${FILE}:2:12: cluster.podCIDR: CIDR "10.244.0.1/16" has host bits set (did you mean 10.244.0.0/16?)`,
         `${FILE}:3:16: cluster.serviceCIDR: 10.0.0.0/8: the prefix must be from /12 to /28`,
         `${FILE}:4:19: cluster.podNetworkMode: must be one of host-gw, vxlan, auto, not "flannel"`,
-        `${FILE}:5:34: cluster.nodeMonitorGracePeriodSeconds: must be a whole number of seconds, at least 1`,
-        `${FILE}:6:37: cluster.defaultNotReadyTolerationSeconds: must be a whole number of seconds, at least 0`,
+        `${FILE}:5:14: cluster.proxyMode: must be one of iptables, nftables, ipvs, not "userspace"`,
+        `${FILE}:6:34: cluster.nodeMonitorGracePeriodSeconds: must be a whole number of seconds, at least 1`,
+        `${FILE}:7:37: cluster.defaultNotReadyTolerationSeconds: must be a whole number of seconds, at least 0`,
       ],
     },
     {

@@ -12,6 +12,9 @@ export const ROLES = ['control-plane', 'worker'] as const;
 export type Role = (typeof ROLES)[number];
 export const POD_NETWORK_MODES = ['host-gw', 'vxlan', 'auto'] as const;
 export type PodNetworkMode = (typeof POD_NETWORK_MODES)[number];
+/** kube-proxy's --proxy-mode on every host (ipvs fails at start-up where the kernel has no ip_vs). */
+export const PROXY_MODES = ['iptables', 'nftables', 'ipvs'] as const;
+export type ProxyMode = (typeof PROXY_MODES)[number];
 
 export interface SshTarget {
   user: string;
@@ -39,6 +42,7 @@ export interface ClusterSettings {
   podCIDR: string;
   serviceCIDR: string;
   podNetworkMode: PodNetworkMode;
+  proxyMode: ProxyMode;
   nodeMonitorGracePeriodSeconds: number;
   defaultNotReadyTolerationSeconds: number;
   defaultUnreachableTolerationSeconds: number;
@@ -76,6 +80,7 @@ export const CLUSTER_DEFAULTS: Omit<ClusterSettings, 'name'> = {
   podCIDR: '10.244.0.0/16',
   serviceCIDR: '10.96.0.0/16',
   podNetworkMode: 'auto',
+  proxyMode: 'iptables',
   nodeMonitorGracePeriodSeconds: 40,
   defaultNotReadyTolerationSeconds: 300,
   defaultUnreachableTolerationSeconds: 300,
@@ -177,6 +182,8 @@ export function parseInventory(text: string, file: string, o: ParseOptions = {})
   }
   const mode = str(['cluster', 'podNetworkMode'], cl.podNetworkMode, CLUSTER_DEFAULTS.podNetworkMode);
   if (!(POD_NETWORK_MODES as readonly string[]).includes(mode)) at(['cluster', 'podNetworkMode'], `must be one of ${POD_NETWORK_MODES.join(', ')}, not "${mode}"`);
+  const proxyMode = str(['cluster', 'proxyMode'], cl.proxyMode, CLUSTER_DEFAULTS.proxyMode);
+  if (!(PROXY_MODES as readonly string[]).includes(proxyMode)) at(['cluster', 'proxyMode'], `must be one of ${PROXY_MODES.join(', ')}, not "${proxyMode}"`);
   const logLevel = str(['cluster', 'logLevel'], cl.logLevel, CLUSTER_DEFAULTS.logLevel);
   if (!LOG_LEVELS.includes(logLevel)) at(['cluster', 'logLevel'], `must be one of ${LOG_LEVELS.join(', ')}`);
   const cluster: ClusterSettings = {
@@ -184,6 +191,7 @@ export function parseInventory(text: string, file: string, o: ParseOptions = {})
     podCIDR: podCIDR ?? CLUSTER_DEFAULTS.podCIDR,
     serviceCIDR: serviceCIDR ?? CLUSTER_DEFAULTS.serviceCIDR,
     podNetworkMode: mode as PodNetworkMode,
+    proxyMode: proxyMode as ProxyMode,
     nodeMonitorGracePeriodSeconds: seconds('nodeMonitorGracePeriodSeconds', 1),
     defaultNotReadyTolerationSeconds: seconds('defaultNotReadyTolerationSeconds', 0),
     defaultUnreachableTolerationSeconds: seconds('defaultUnreachableTolerationSeconds', 0),
