@@ -44,6 +44,8 @@ import { ROOT_CA_CONFIGMAP } from './serviceaccounts/plan';
 import { ResourceQuotaController } from './resourcequota/controller';
 import type { ResourceQuotaLike } from '../lib/api/quota-usage';
 import { PodGcController } from './podgc/controller';
+import { ServiceLbController } from './service-lb/controller';
+import { parseLbPool } from './service-lb/pool';
 
 export interface ControllersOptions {
   client: ApiClient;
@@ -67,6 +69,8 @@ export interface ControllersOptions {
   signing?: SigningOptions;
   /** The Job controller's first pod-failure backoff (--job-backoff-base); upstream's 10 s when unset. */
   jobBackoffBaseMs?: number;
+  /** --load-balancer-ip-pool; empty or unset: the service-lb-controller idles. */
+  loadBalancerIpPool?: string;
 }
 
 export { ALL_CONTROLLERS };
@@ -177,6 +181,10 @@ export class Controllers {
           downscaleStabilizationMs: 300_000,
           ...this.opts.hpa,
         }),
+      'service-lb-controller': () => {
+        const pool = parseLbPool(this.opts.loadBalancerIpPool ?? '');
+        return pool.ranges.length ? new ServiceLbController(client, services, recorder('service-lb-controller'), pool) : idle('service-lb-controller', 'no --load-balancer-ip-pool');
+      },
       podgc: () => new PodGcController(client, pods, nodes, { terminatedPodThreshold: this.opts.terminatedPodGcThreshold }),
       tokencleaner: () => new TokenCleaner(client, inf<KObject>(Resources.secrets, BOOTSTRAP_TOKEN_NAMESPACE)),
       ...batchControllers({ client, pods, inf, recorder, jobBackoffBaseMs: this.opts.jobBackoffBaseMs }),

@@ -7,6 +7,7 @@ import type { ApiClient } from '../lib/client/api-client';
 import { LEADER_GATED_FLAGS, requireKubeconfig } from '../lib/leader-gated-flags';
 import { parseCidr } from './node-ipam/cidr';
 import { parseGoDuration } from '../lib/go-duration';
+import { DEFAULT_LB_POOL, LbPoolError, parseLbPool } from './service-lb/pool';
 
 /** csrapproving, csrsigning (needs --cluster-signing-cert-file/-key-file), csrcleaner and tokencleaner. */
 export const CERTIFICATE_CONTROLLERS = ['csrapproving', 'csrsigning', 'csrcleaner', 'tokencleaner'];
@@ -30,6 +31,8 @@ ALL_CONTROLLERS.push('serviceaccount', 'root-ca-cert-publisher', 'resourcequota'
 ALL_CONTROLLERS.push('podgc');
 // core/v1 ReplicationControllers, kept by the ReplicaSet controller through a kind adapter.
 ALL_CONTROLLERS.push('replicationcontroller');
+// LoadBalancer addresses from --load-balancer-ip-pool (issue 11).
+ALL_CONTROLLERS.push('service-lb-controller');
 
 export const controllerManagerFlags = {
   ...LEADER_GATED_FLAGS,
@@ -72,6 +75,11 @@ export const controllerManagerFlags = {
   resourceQuotaSyncPeriod: '5m',
   /** Terminated pods kept before the oldest are deleted by podgc; 0 or less: never. */
   terminatedPodGcThreshold: 12500,
+  /**
+   * Addresses for LoadBalancer Services: a comma list of IPv4 CIDRs and a.b.c.d-a.b.c.e ranges;
+   * empty: no addresses are handed out (the service-lb-controller idles).
+   */
+  loadBalancerIpPool: DEFAULT_LB_POOL,
 };
 
 export type ControllerManagerConfig = Parsed<typeof controllerManagerFlags> & {
@@ -120,6 +128,12 @@ export function checkControllerManagerConfig<C extends ControllerManagerConfig>(
   if (!(config.horizontalPodAutoscalerTolerance >= 0)) throw new ControllerManagerConfigError(`--horizontal-pod-autoscaler-tolerance ${config.horizontalPodAutoscalerTolerance} must be 0 or more`);
   if (!Number.isInteger(config.terminatedPodGcThreshold))
     throw new ControllerManagerConfigError(`--terminated-pod-gc-threshold ${config.terminatedPodGcThreshold} must be a whole number of pods`);
+  try {
+    parseLbPool(config.loadBalancerIpPool);
+  } catch (e) {
+    if (!(e instanceof LbPoolError)) throw e;
+    throw new ControllerManagerConfigError(`--load-balancer-ip-pool: ${e.message}`);
+  }
   const unknown = config.controllers.filter((c) => !ALL_CONTROLLERS.includes(c));
   if (unknown.length) throw new ControllerManagerConfigError(`unknown controllers: ${unknown.join(', ')} (known: ${ALL_CONTROLLERS.join(', ')})`);
   return config;

@@ -41,6 +41,17 @@ export function parsePortRange(r: string): { min: number; max: number } {
 const owner = (s: KObject) => `${s.metadata.namespace}/${s.metadata.name}`;
 const needsNodePorts = (s: Service) => s.spec?.type === 'NodePort' || s.spec?.type === 'LoadBalancer';
 const needsClusterIp = (s: Service) => s.spec?.type !== 'ExternalName' && s.spec?.clusterIP !== 'None';
+/** A LoadBalancer with externalTrafficPolicy Local gets a node port for its health check. */
+export const needsHealthCheckNodePort = (s: Service) => s.spec?.type === 'LoadBalancer' && s.spec?.externalTrafficPolicy === 'Local';
+/** allocateLoadBalancerNodePorts: false — a LoadBalancer keeps only the node ports the user asked for. */
+const autoNodePorts = (s: Service) => !(s.spec?.type === 'LoadBalancer' && s.spec.allocateLoadBalancerNodePorts === false);
+
+/** Every node port a stored Service holds: its ports' and its health check's. */
+function heldPorts(s: Service | undefined): number[] {
+  const ports = (s?.spec?.ports ?? []).map((p) => p.nodePort ?? 0);
+  if (s && needsHealthCheckNodePort(s)) ports.push(s.spec.healthCheckNodePort ?? 0);
+  return ports.filter((p) => p > 0);
+}
 
 /** Undo list for a partly done allocation. */
 type Undo = () => Promise<void>;
@@ -134,6 +145,10 @@ export class ServiceAllocator {
       const port = p.nodePort;
       undo.push(() => this.store.release(PORT_PREFIX + port));
     }
+    if (!autoNodePorts(svc)) return;
+    // A requested health check port is claimed after these: never pick it for a service port.
+    const hc = needsHealthCheckNodePort(svc) ? svc.spec.healthCheckNodePort ?? 0 : 0;
+    if (hc) used.add(hc);
     for (const p of ports) {
       if (p.nodePort) continue;
       p.nodePort = await this.pickPort(svc, used);
@@ -141,6 +156,34 @@ export class ServiceAllocator {
       const port = p.nodePort;
       undo.push(() => this.store.release(PORT_PREFIX + port));
     }
+  }
+
+  /**
+   * The health check node port of a LoadBalancer with externalTrafficPolicy Local: the requested
+   * one claimed, or one picked; on update the one already held is kept and may not change.
+   */
+  private async allocateHealthCheck(svc: Service, prev: Service | undefined, alreadyOwned: Set<number>, undo: Undo[]): Promise<void> {
+    if (!needsHealthCheckNodePort(svc)) return;
+    const held = prev && needsHealthCheckNodePort(prev) ? prev.spec.healthCheckNodePort : undefined;
+    const asked = svc.spec.healthCheckNodePort;
+    const f = 'spec.healthCheckNodePort';
+    if (held && asked === held) return;
+    if (held && asked && asked !== held)
+      this.fail(svc, [invalid(f, asked, 'cannot change healthCheckNodePort on loadBalancer service with externalTraffic=Local during update')]);
+    if (asked) {
+      if ((svc.spec.ports ?? []).some((p) => p.nodePort === asked))
+        this.fail(svc, [invalid(f, asked, `failed to allocate requested HealthCheck NodePort ${asked}: provided port is already allocated`)]);
+      if (asked < this.ports.min || asked > this.ports.max)
+        this.fail(svc, [invalid(f, asked, `failed to allocate requested HealthCheck NodePort ${asked}: provided port is not in the valid range. The range of valid ports is ${this.ports.min}-${this.ports.max}`)]);
+      if (alreadyOwned.has(asked)) return;
+      if (!(await this.store.claim(PORT_PREFIX + asked, owner(svc))))
+        this.fail(svc, [invalid(f, asked, `failed to allocate requested HealthCheck NodePort ${asked}: provided port is already allocated`)]);
+    } else {
+      const used = new Set((svc.spec.ports ?? []).map((p) => p.nodePort ?? 0).filter((p) => p > 0));
+      svc.spec.healthCheckNodePort = await this.pickPort(svc, used);
+    }
+    const port = svc.spec.healthCheckNodePort!;
+    undo.push(() => this.store.release(PORT_PREFIX + port));
   }
 
   private static async rollback(undo: Undo[]): Promise<void> {
@@ -158,6 +201,7 @@ export class ServiceAllocator {
       if (needsClusterIp(svc)) await this.allocateIp(svc, undo);
       else if (svc.spec.clusterIP === 'None') svc.spec.clusterIPs = ['None'];
       if (needsNodePorts(svc)) await this.allocatePorts(svc, new Set(), undo);
+      await this.allocateHealthCheck(svc, undefined, new Set(), undo);
     } catch (e) {
       await ServiceAllocator.rollback(undo);
       throw e;
@@ -176,9 +220,10 @@ export class ServiceAllocator {
     try {
       if (needsClusterIp(next) && !next.spec.clusterIP) await this.allocateIp(next, undo);
       else if (needsClusterIp(next) && next.spec.clusterIP !== prev.spec?.clusterIP) await this.allocateIp(next, undo);
-      const owned = new Set((prev.spec?.ports ?? []).map((p) => p.nodePort ?? 0).filter((p) => p > 0));
+      const owned = new Set(heldPorts(prev));
       if (needsNodePorts(next)) await this.allocatePorts(next, owned, undo);
       else for (const p of next.spec.ports ?? []) delete p.nodePort;
+      await this.allocateHealthCheck(next, prev, owned, undo);
     } catch (e) {
       await ServiceAllocator.rollback(undo);
       throw e;
@@ -186,8 +231,8 @@ export class ServiceAllocator {
     return {
       undo: () => ServiceAllocator.rollback(undo),
       commit: async () => {
-        const keepPorts = new Set((next.spec.ports ?? []).map((p) => p.nodePort));
-        for (const p of prev.spec?.ports ?? []) if (p.nodePort && !keepPorts.has(p.nodePort)) await this.store.release(PORT_PREFIX + p.nodePort);
+        const keepPorts = new Set(heldPorts(next));
+        for (const p of heldPorts(prev)) if (!keepPorts.has(p)) await this.store.release(PORT_PREFIX + p);
         if (prev.spec?.clusterIP && prev.spec.clusterIP !== 'None' && prev.spec.clusterIP !== next.spec.clusterIP)
           await this.store.release(IP_PREFIX + prev.spec.clusterIP);
       },
@@ -198,7 +243,7 @@ export class ServiceAllocator {
   async release(obj: KObject): Promise<void> {
     const svc = obj as Service;
     if (svc.spec?.clusterIP && svc.spec.clusterIP !== 'None') await this.store.release(IP_PREFIX + svc.spec.clusterIP);
-    for (const p of svc.spec?.ports ?? []) if (p.nodePort) await this.store.release(PORT_PREFIX + p.nodePort);
+    for (const p of heldPorts(svc)) await this.store.release(PORT_PREFIX + p);
   }
 
   /**
@@ -219,7 +264,7 @@ export class ServiceAllocator {
     const wantPorts = new Map<string, string>();
     for (const s of services as Service[]) {
       if (s.spec?.clusterIP && s.spec.clusterIP !== 'None') wantIps.set(s.spec.clusterIP, owner(s));
-      for (const p of s.spec?.ports ?? []) if (p.nodePort) wantPorts.set(String(p.nodePort), owner(s));
+      for (const p of heldPorts(s)) wantPorts.set(String(p), owner(s));
     }
     for (const [prefix, want] of [[IP_PREFIX, wantIps], [PORT_PREFIX, wantPorts]] as const) {
       const have = await this.store.claimedKeys(prefix);

@@ -3,10 +3,11 @@
 import type { KObject, Service, ServicePort } from '../../lib/api/types';
 import { defineResource, col, objAge, NAME_COLUMN, AGE_COLUMN } from './common';
 import { kindSchema, Str, Int, Bool, StrMap, IntOrString, obj, opt, req, list, named, conditionSchema } from './schemas';
-import { immutable, type FieldError } from './validation';
+import { prepareServiceUpdate, validateServiceUpdate } from './service-update';
 import { externallyAccessible, loadBalancerStatus as loadBalancerStatusErrors, validateService } from './validation-service';
 
 export { validateService } from './validation-service';
+export { keepAllocations } from './service-update';
 
 
 const ServicePort = named(
@@ -178,32 +179,6 @@ export function defaultService(o: KObject): void {
   }
 }
 
-/** On update, keep what was allocated when the client left it out (kubectl replace, PUT without it). */
-export function keepAllocations(o: KObject, old: KObject): void {
-  const s = o as Service;
-  const prev = old as Service;
-  if (!s.spec || !prev.spec) return;
-  if ((s.spec.clusterIP === undefined || s.spec.clusterIP === '') && prev.spec.clusterIP && s.spec.type !== 'ExternalName') {
-    s.spec.clusterIP = prev.spec.clusterIP;
-    s.spec.clusterIPs = prev.spec.clusterIPs ?? [prev.spec.clusterIP];
-  }
-  if ((s.spec.type === 'NodePort' || s.spec.type === 'LoadBalancer')) {
-    for (const p of s.spec.ports ?? []) {
-      if (p.nodePort) continue;
-      const match = (prev.spec.ports ?? []).find((q) => q.nodePort && q.port === p.port && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
-      if (match) p.nodePort = match.nodePort;
-    }
-  }
-}
-
-function validateServiceUpdate(o: KObject, old: KObject): FieldError[] {
-  const a = (old as Service).spec ?? {};
-  const b = (o as Service).spec ?? {};
-  if (a.type === 'ExternalName' || b.type === 'ExternalName') return [];
-  if (a.clusterIP && b.clusterIP !== a.clusterIP) return [immutable('spec.clusterIPs[0]', b.clusterIP ?? '')];
-  return [];
-}
-
 export const services = defineResource({
   group: '',
   version: 'v1',
@@ -248,7 +223,7 @@ export const services = defineResource({
   prepareForCreate: (o) => {
     (o as Service).status = { loadBalancer: {} };
   },
-  prepareForUpdate: keepAllocations,
+  prepareForUpdate: prepareServiceUpdate,
   validate: validateService,
   validateStatus: (o) => loadBalancerStatusErrors((o as Service).status?.loadBalancer, 'status.loadBalancer', true),
   validateUpdate: validateServiceUpdate,
