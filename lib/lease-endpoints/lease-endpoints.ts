@@ -9,7 +9,7 @@
 // NTP; skew shortens or lengthens a dead member's stay by the skew, never keeps it for good.
 import type { Endpoints, EndpointPort, Lease, Service } from '../api/types';
 import type { EndpointSlice } from '../api/endpoint-slice';
-import { Resources } from '../api/resources';
+import { Resources, type ResourceType } from '../api/resources';
 import type { ApiClient } from '../client/api-client';
 import { isAlreadyExists, isConflict, isNotFound } from '../errors';
 import { componentLogger } from '../log';
@@ -73,7 +73,6 @@ export function startLeaseEndpoints(cfg: LeaseEndpointsConfig): LeaseEndpoints {
   const { client, service } = cfg;
   const now = cfg.now ?? Date.now;
   const log = componentLogger('lease-endpoints', { service: `${service.namespace}/${service.name}`, identity: cfg.identity });
-  const lease = { ...cfg, leaseNamespace: cfg.leaseNamespace };
   const ownLease = leaseName(service.name, cfg.identity);
   let written: Member[] = [];
   let stopped = false;
@@ -87,7 +86,7 @@ export function startLeaseEndpoints(cfg: LeaseEndpointsConfig): LeaseEndpoints {
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
-    const body = memberLease(lease, now(), cur);
+    const body = memberLease(cfg, now(), cur);
     if (cur) await client.update<Lease>(Resources.leases, body);
     else await client.create<Lease>(Resources.leases, body);
   };
@@ -102,7 +101,7 @@ export function startLeaseEndpoints(cfg: LeaseEndpointsConfig): LeaseEndpoints {
   };
 
   /** get → decide → create/update, again on a conflict (someone else wrote in between). */
-  const converge = async <T extends Endpoints | EndpointSlice>(rt: typeof Resources.endpoints, name: string, want: T, update: (cur: T, want: T) => T | undefined) => {
+  const converge = async <T extends Endpoints | EndpointSlice>(rt: ResourceType, name: string, want: T, update: (cur: T, want: T) => T | undefined) => {
     for (let attempt = 0; ; attempt++) {
       try {
         let cur: T | undefined;
