@@ -27,6 +27,10 @@ describe('dns config from flags', () => {
     { why: 'bad port', flags: { port: 70000 }, error: /--port 70000/ },
     { why: 'bad domain', flags: { clusterDomain: 'clu ster' }, error: /--cluster-domain/ },
     { why: 'bad pod mode', flags: { podMode: 'open' }, error: /--pod-mode/ },
+    { why: 'member on 0.0.0.0 without an address', flags: { nodeName: 'n1' }, error: /--advertise-address "0.0.0.0"/ },
+    { why: 'member with a bad node name', flags: { nodeName: 'N_1', bindAddress: '10.0.0.1' }, error: /--node-name/ },
+    { why: 'member with a bad service IP', flags: { nodeName: 'n1', bindAddress: '10.0.0.1', serviceIp: '10.96.0' }, error: /--service-ip/ },
+    { why: 'lease shorter than its renewal', flags: { nodeName: 'n1', bindAddress: '10.0.0.1', leaseDurationSeconds: 5, leaseRenewMs: 10_000 }, error: /--lease-duration-seconds/ },
   ];
   for (const r of rows) {
     it(r.why, () => {
@@ -38,4 +42,16 @@ describe('dns config from flags', () => {
       assert.deepEqual(dnsConfigFromFlags(flags, read).upstreams.map((u) => `${u.host}:${u.port}`), r.upstreams);
     });
   }
+
+  it('membership: none without --node-name; the bind address, or --advertise-address, is the endpoint', () => {
+    assert.equal(dnsConfigFromFlags({ ...DNS_FLAGS, kubeconfig: '/k' }, read).membership, undefined);
+    assert.deepEqual(dnsConfigFromFlags({ ...DNS_FLAGS, kubeconfig: '/k', nodeName: 'n1', bindAddress: '172.31.4.1' }, read).membership, {
+      nodeName: 'n1',
+      address: '172.31.4.1',
+      service: { namespace: 'kube-system', name: 'kube-dns', clusterIP: '10.96.0.10' },
+      renewMs: 10_000,
+      leaseDurationSeconds: 30,
+    });
+    assert.equal(dnsConfigFromFlags({ ...DNS_FLAGS, kubeconfig: '/k', nodeName: 'n1', advertiseAddress: '10.1.2.3' }, read).membership?.address, '10.1.2.3');
+  });
 });

@@ -27,6 +27,17 @@ export const DNS_FLAGS = {
   /** /metrics (and /healthz); 0 disables. CoreDNS' port. */
   metricsPort: 9153,
   healthBindAddress: '0.0.0.0',
+  /** This instance's node: with it, the instance holds a Lease making it an endpoint of --service-name. Empty: no Service membership. */
+  nodeName: '',
+  /** The address the Service's endpoints list for this instance; empty: --bind-address (which must then not be 0.0.0.0). */
+  advertiseAddress: '',
+  /** The DNS Service, created when absent: kube-system/kube-dns at 10.96.0.10. */
+  serviceName: 'kube-dns',
+  serviceNamespace: 'kube-system',
+  serviceIp: '10.96.0.10',
+  /** Membership Lease: renewed this often (ms), valid this long (s). */
+  leaseRenewMs: 10_000,
+  leaseDurationSeconds: 30,
 };
 
 export interface DnsConfig {
@@ -42,6 +53,16 @@ export interface DnsConfig {
   tcpIdleTimeoutMs: number;
   health: { host: string; port: number };
   metrics: { host: string; port: number };
+  /** Present when the instance is an endpoint of the DNS Service (--node-name given). */
+  membership?: DnsMembership;
+}
+
+export interface DnsMembership {
+  nodeName: string;
+  address: string;
+  service: { namespace: string; name: string; clusterIP: string };
+  renewMs: number;
+  leaseDurationSeconds: number;
 }
 
 export class DnsConfigError extends Error {
@@ -80,6 +101,7 @@ export function dnsConfigFromFlags(o: typeof DNS_FLAGS, readFile: (f: string) =>
     throw new DnsConfigError((err as Error).message);
   }
   return {
+    ...membershipFromFlags(o),
     kubeconfig: o.kubeconfig,
     apiserverGrpc: o.apiserverGrpc || undefined,
     bindAddress: o.bindAddress,
@@ -92,5 +114,31 @@ export function dnsConfigFromFlags(o: typeof DNS_FLAGS, readFile: (f: string) =>
     tcpIdleTimeoutMs: o.tcpIdleTimeoutMs,
     health: { host: o.healthBindAddress, port: port('health-port', o.healthPort, true) },
     metrics: { host: o.healthBindAddress, port: port('metrics-port', o.metricsPort, true) },
+  };
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function membershipFromFlags(o: typeof DNS_FLAGS): { membership?: DnsMembership } {
+  if (!o.nodeName) return {};
+  if (!/^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/.test(o.nodeName)) throw new DnsConfigError(`--node-name "${o.nodeName}" is not a node name`);
+  const address = o.advertiseAddress || o.bindAddress;
+  if (isIP(address) !== 4 || address === '0.0.0.0') {
+    throw new DnsConfigError(`--advertise-address "${address}": the Service endpoint needs this instance's IPv4 address (give it, or a specific --bind-address)`);
+  }
+  if (!DNS1123_LABEL.test(o.serviceName)) throw new DnsConfigError(`--service-name "${o.serviceName}" is not a Service name`);
+  if (!DNS1123_LABEL.test(o.serviceNamespace)) throw new DnsConfigError(`--service-namespace "${o.serviceNamespace}" is not a namespace name`);
+  if (isIP(o.serviceIp) !== 4) throw new DnsConfigError(`--service-ip "${o.serviceIp}" is not an IPv4 address`);
+  if (!(o.leaseRenewMs > 0) || !(o.leaseDurationSeconds * 1000 > o.leaseRenewMs)) {
+    throw new DnsConfigError('--lease-duration-seconds must be longer than --lease-renew-ms');
+  }
+  return {
+    membership: {
+      nodeName: o.nodeName,
+      address,
+      service: { namespace: o.serviceNamespace, name: o.serviceName, clusterIP: o.serviceIp },
+      renewMs: o.leaseRenewMs,
+      leaseDurationSeconds: o.leaseDurationSeconds,
+    },
   };
 }

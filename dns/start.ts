@@ -11,6 +11,8 @@ import { Forwarder } from './server/forwarder';
 import { DnsMetrics } from './server/metrics';
 import { DnsServer } from './server/udp-tcp-server';
 import { ZoneSource } from './server/zone-source';
+import { startLeaseEndpoints, type LeaseEndpoints } from '../lib/lease-endpoints/lease-endpoints';
+import { ensureKubeDnsService, kubeDnsEndpointPorts } from './kube-dns-service';
 
 export interface RunningDns {
   /** The DNS port bound (UDP and TCP): --port, or the one picked for port 0. */
@@ -18,6 +20,8 @@ export interface RunningDns {
   readonly healthPort?: number;
   readonly metricsPort?: number;
   readonly metrics: DnsMetrics;
+  /** The Service membership (--node-name): its Lease and the Service's endpoints. */
+  readonly membership?: LeaseEndpoints;
   stop(): Promise<void>;
 }
 
@@ -45,7 +49,10 @@ export async function startDns(config: DnsConfig, deps: DnsDeps = {}): Promise<R
     tcpIdleTimeoutMs: config.tcpIdleTimeoutMs,
   });
   const servers: HealthServer[] = [];
+  let membership: LeaseEndpoints | undefined;
   const stop = async () => {
+    // First leave the Service, so no client is sent here while the sockets close.
+    await membership?.stop();
     zone.stop();
     await server.stop();
     await Promise.all(servers.map((s) => s.stop()));
@@ -59,6 +66,26 @@ export async function startDns(config: DnsConfig, deps: DnsDeps = {}): Promise<R
     if (config.health.port) servers.push(await startHealthServer({ ...config.health, probes }));
     if (config.metrics.port) servers.push(await startHealthServer({ ...config.metrics, probes: { '/healthz': probes['/healthz'] }, metrics: metrics.registry }));
     await zone.start();
+    // Only once the zone is built: an endpoint of the Service answers.
+    const m = config.membership;
+    if (m) {
+      const service = { namespace: m.service.namespace, name: m.service.name };
+      membership = startLeaseEndpoints({
+        client,
+        service,
+        leaseNamespace: m.service.namespace,
+        identity: m.nodeName,
+        address: m.address,
+        nodeName: m.nodeName,
+        ports: kubeDnsEndpointPorts(server.port, config.metrics.port ? servers[servers.length - 1]?.port : undefined),
+        renewMs: m.renewMs,
+        leaseDurationSeconds: m.leaseDurationSeconds,
+        ensureService: async () => {
+          const r = await ensureKubeDnsService(client, { ...service, clusterIP: m.service.clusterIP });
+          if (r === 'created') log.info({ service: `${service.namespace}/${service.name}`, clusterIP: m.service.clusterIP }, 'dns service created');
+        },
+      });
+    }
   } catch (err) {
     await stop();
     throw err;
@@ -78,6 +105,7 @@ export async function startDns(config: DnsConfig, deps: DnsDeps = {}): Promise<R
     healthPort: config.health.port ? servers[0]?.port : undefined,
     metricsPort: config.metrics.port ? servers[servers.length - 1]?.port : undefined,
     metrics,
+    ...(membership ? { membership } : {}),
     stop,
   };
 }

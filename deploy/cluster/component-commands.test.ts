@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { componentCommand, healthPort, inNetns, kubeProxyCleanupCommand, type CommandContext } from './component-commands';
+import { clusterDnsIp, componentCommand, healthPort, inNetns, kubeProxyCleanupCommand, type CommandContext } from './component-commands';
 import { clusterLayout, COMPONENTS, resolvePorts } from './layout';
 
 const ctx = (over: Partial<CommandContext> = {}): CommandContext => ({
@@ -50,11 +50,38 @@ describe('component-commands', () => {
         },
       ],
       ['kube-proxy', { 'node-name': 'node-a', 'proxy-mode': 'iptables', 'service-cidr': '10.96.0.0/16', 'healthz-port': '10256', 'metrics-port': '10249' }],
+      [
+        'dns',
+        {
+          kubeconfig: '/state/dns.kubeconfig',
+          'apiserver-grpc': '127.0.0.1:7444',
+          'node-name': 'node-a',
+          'bind-address': '172.31.5.1',
+          port: '53',
+          'health-port': '8181',
+          'metrics-port': '9153',
+          'service-ip': '10.96.0.10',
+        },
+      ],
     ];
     for (const [c, flags] of table) {
       const argv = componentCommand(c as (typeof COMPONENTS)[number], ctx());
       for (const [k, v] of Object.entries(flags)) assert.equal(flag(argv, k), v, `${c} --${k}`);
     }
+  });
+
+  it('puts the cluster DNS on its own address when given one, and its Service IP at the tenth of the service CIDR', () => {
+    assert.equal(flag(componentCommand('dns', ctx({ dnsAddress: '198.19.255.53' })), 'bind-address'), '198.19.255.53');
+    assert.equal(flag(componentCommand('dns', ctx({ serviceCidr: '10.100.0.0/16' })), 'service-ip'), '10.100.0.10');
+    const table: [string, string][] = [
+      ['10.96.0.0/16', '10.96.0.10'],
+      ['10.0.0.0/12', '10.0.0.10'],
+      ['172.20.1.7/24', '172.20.1.10'],
+      ['192.168.255.240/28', '192.168.255.250'],
+    ];
+    for (const [cidr, ip] of table) assert.equal(clusterDnsIp(cidr), ip, cidr);
+    assert.throws(() => clusterDnsIp('192.168.255.248/29'), /too small/);
+    assert.throws(() => clusterDnsIp('10.96.0/16'), /not an IPv4 CIDR/);
   });
 
   it('runs TypeScript components with node from dist and containerd with its config', () => {

@@ -23,6 +23,8 @@ export interface CommandContext {
   serviceCidr?: string;
   /** kube-proxy's --proxy-mode (default iptables). */
   proxyMode?: string;
+  /** Where the cluster DNS listens and is listed as the kube-dns endpoint (default: nodeIp). */
+  dnsAddress?: string;
   /** Flags appended to a component's command line (a deploy's cluster options). */
   extraFlags?: Partial<Record<ComponentName, string[]>>;
 }
@@ -43,6 +45,21 @@ const pki = (l: Layout, f: string) => path.join(l.pkiDir, f);
 
 export function grpcAddress(ctx: CommandContext): string {
   return `${ctx.apiserverHost ?? CONTROL_PLANE_HOST}:${ctx.ports.apiserverGrpc}`;
+}
+
+/** The DNS Service's address: the tenth of the service CIDR (10.96.0.10 in 10.96.0.0/16), as kubeadm picks it. */
+export function clusterDnsIp(serviceCidr: string): string {
+  const [base, bitsText] = serviceCidr.split('/');
+  const bits = Number(bitsText);
+  const octets = base.split('.').map(Number);
+  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255) || !Number.isInteger(bits) || bits < 0 || bits > 32) {
+    throw new Error(`service CIDR "${serviceCidr}" is not an IPv4 CIDR`);
+  }
+  if (2 ** (32 - bits) <= 11) throw new Error(`service CIDR "${serviceCidr}" is too small for the DNS Service address (its tenth)`);
+  const size = 2 ** (32 - bits);
+  const network = Math.floor(octets.reduce((a, o) => a * 256 + o, 0) / size) * size;
+  const n = network + 10;
+  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
 }
 
 const clusterCidr = (ctx: CommandContext) => ctx.clusterCidr ?? CLUSTER_CIDR;
@@ -134,6 +151,19 @@ function baseArgv(c: ComponentName, ctx: CommandContext): string[] {
       ]);
     case 'kube-proxy':
       return nodeComponent(ctx, 'kube-proxy', kubeProxyFlags(ctx));
+    case 'dns': {
+      const address = ctx.dnsAddress ?? ctx.nodeIp;
+      return nodeComponent(ctx, 'dns', [
+        `--kubeconfig=${l.kubeconfig('dns')}`,
+        grpc,
+        `--node-name=${ctx.nodeName}`,
+        `--bind-address=${address}`,
+        `--port=${p.dns}`,
+        `--health-port=${p.dnsHealth}`,
+        `--metrics-port=${p.dnsMetrics}`,
+        `--service-ip=${clusterDnsIp(serviceCidr(ctx))}`,
+      ]);
+    }
   }
 }
 
@@ -174,6 +204,7 @@ export function healthPort(c: ComponentName, p: Ports): number | undefined {
     scheduler: p.scheduler,
     kubelet: p.kubelet,
     'kube-proxy': p.kubeProxyHealthz,
+    dns: p.dnsHealth,
   };
   return map[c];
 }

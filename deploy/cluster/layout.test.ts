@@ -24,7 +24,8 @@ describe('layout', () => {
     assert.equal(COMPONENTS[0], 'etcd');
     assert.ok(COMPONENTS.indexOf('containerd') < COMPONENTS.indexOf('kubelet'));
     assert.ok(isComponentName('kube-proxy'));
-    assert.ok(!isComponentName('dns'));
+    assert.ok(isComponentName('dns'));
+    assert.ok(!isComponentName('coredns'));
   });
 
   it('gives netns clusters their own address and cgroup root', () => {

@@ -14,6 +14,10 @@ export interface Ports {
   kubeProxyMetrics: number;
   /** The node's local image registry (docker-registry), plain HTTP on loopback. */
   registry: number;
+  /** Cluster DNS: queries (UDP and TCP, on the node's DNS address), /healthz /readyz, /metrics. */
+  dns: number;
+  dnsHealth: number;
+  dnsMetrics: number;
 }
 
 export const DEFAULT_PORTS: Ports = {
@@ -27,6 +31,11 @@ export const DEFAULT_PORTS: Ports = {
   kubeProxyHealthz: 10256,
   kubeProxyMetrics: 10249,
   registry: 5000,
+  dns: 53,
+  // CoreDNS' readiness and metrics ports: 8080 (the DNS binary's default) is what ordinary
+  // services (the demo web image too) listen on, so not on a node.
+  dnsHealth: 8181,
+  dnsMetrics: 9153,
 };
 
 export interface ClusterOptions {
@@ -56,7 +65,7 @@ export interface ClusterInfo {
 }
 
 /** Start order; down stops in reverse. */
-export const COMPONENTS = ['etcd', 'apiserver', 'registry', 'containerd', 'controller-manager', 'scheduler', 'kubelet', 'kube-proxy'] as const;
+export const COMPONENTS = ['etcd', 'apiserver', 'registry', 'containerd', 'controller-manager', 'scheduler', 'kubelet', 'kube-proxy', 'dns'] as const;
 export type ComponentName = (typeof COMPONENTS)[number];
 
 export function isComponentName(s: string): s is ComponentName {
@@ -67,6 +76,9 @@ export const CLUSTER_CIDR = '10.244.0.0/16';
 export const SERVICE_CIDR = '10.96.0.0/16';
 export const NODE_PORT_RANGE = '30000-32767';
 export const CGROUP_ROOT = '/k8ts';
+
+/** The components that authenticate with a kubeconfig of their own. */
+export type KubeconfigOwner = 'scheduler' | 'controller-manager' | 'kube-proxy' | 'kubelet' | 'dns';
 
 export interface Layout {
   home: string;
@@ -86,7 +98,7 @@ export interface Layout {
   registryDir: string;
   registryConfig: string;
   adminKubeconfig: string;
-  kubeconfig(component: 'scheduler' | 'controller-manager' | 'kube-proxy' | 'kubelet'): string;
+  kubeconfig(component: KubeconfigOwner): string;
   logFile(c: ComponentName): string;
   pidFile(c: ComponentName): string;
 }
@@ -136,6 +148,17 @@ export function defaultNetnsNodeIp(netns: string): string {
   for (const ch of netns) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
   return `172.31.${h % 256}.1`;
 }
+
+/**
+ * Where the cluster DNS listens when the cluster runs on the host (no netns): not the node IP —
+ * that is the machine's own interface, and a resolver there would answer the machine's whole
+ * network — but an address only this cluster has, on an interface of its own (an empty bridge:
+ * these kernels have no dummy link type). 198.18.0.0/15 is reserved for benchmark networks and
+ * never routed; the machine networks (deploy/machines) take /24s from its bottom, this is its
+ * top. Pods reach it through the Service's DNAT; nothing outside the machine can.
+ */
+export const HOST_DNS_ADDRESS = '198.19.255.53';
+export const HOST_DNS_IFACE = 'k8ts-dns0';
 
 /** Where a netns cluster's node address lives (the kernel here has no dummy interfaces). */
 export const NETNS_NODE_IFACE = 'lo';

@@ -3,11 +3,11 @@
 import * as fs from 'node:fs';
 import { apiserverSans, ensureCa, ensureClientCert, ensureServingCert, type CertPair } from '../../lib/pki';
 import { renderKubeconfig } from '../../lib/client/kubeconfig';
-import type { Layout } from './layout';
+import type { KubeconfigOwner, Layout } from './layout';
 
 export interface ClientIdentity {
   /** file base name under pki/ and the kubeconfig it goes into */
-  base: 'admin' | 'scheduler' | 'controller-manager' | 'kube-proxy' | 'kubelet';
+  base: 'admin' | KubeconfigOwner;
   cn: string;
   orgs: string[];
 }
@@ -19,6 +19,7 @@ export function clientIdentities(nodeName: string): ClientIdentity[] {
     { base: 'scheduler', cn: 'system:kube-scheduler', orgs: [] },
     { base: 'controller-manager', cn: 'system:kube-controller-manager', orgs: [] },
     { base: 'kube-proxy', cn: 'system:kube-proxy', orgs: [] },
+    { base: 'dns', cn: 'system:k8ts-dns', orgs: [] },
     { base: 'kubelet', cn: `system:node:${nodeName}`, orgs: ['system:nodes'] },
   ];
 }

@@ -27,6 +27,10 @@ export function portNeeds(p: Ports): PortNeed[] {
     { port: p.kubeProxyHealthz, what: 'kube-proxy healthz', unit: 'kube-proxy' },
     { port: p.kubeProxyMetrics, what: 'kube-proxy metrics', unit: 'kube-proxy' },
     { port: p.registry, what: 'registry', unit: 'registry' },
+    // The DNS port itself is bound on one address only (the node's, or HOST_DNS_ADDRESS), so a
+    // host resolver on 53 elsewhere (systemd-resolved's 127.0.0.53) is no conflict: not listed.
+    { port: p.dnsHealth, what: 'cluster DNS health', unit: 'dns' },
+    { port: p.dnsMetrics, what: 'cluster DNS metrics', unit: 'dns' },
   ];
 }
 

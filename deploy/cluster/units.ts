@@ -14,6 +14,7 @@ export const DEPENDENCIES: Record<ComponentName, ComponentName[]> = {
   scheduler: ['apiserver'],
   kubelet: ['apiserver', 'containerd'],
   'kube-proxy': ['apiserver'],
+  dns: ['apiserver'],
 };
 
 const PATH_TAIL = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

@@ -21,6 +21,8 @@ export interface ClusterPki {
   schedulerClient: Pem;
   controllerManagerClient: Pem;
   kubeProxyClient: Pem;
+  /** The cluster DNS on every node (its Service, Lease and endpoints). */
+  dnsClient: Pem;
   admin: Pem;
   /** The control plane's own kubelet: as kubeadm init does, its client certificate is issued here. */
   controlPlaneKubeletClient: Pem;
@@ -43,6 +45,7 @@ export const IDENTITIES = {
   scheduler: { cn: 'system:kube-scheduler', orgs: [] as string[] },
   controllerManager: { cn: 'system:kube-controller-manager', orgs: [] as string[] },
   kubeProxy: { cn: 'system:kube-proxy', orgs: [] as string[] },
+  dns: { cn: 'system:k8ts-dns', orgs: [] as string[] },
   apiserverKubeletClient: { cn: 'kube-apiserver-kubelet-client', orgs: ['kube-apiserver-kubelet-client'] },
   node: (name: string) => ({ cn: `system:node:${name}`, orgs: ['system:nodes'] }),
 };
@@ -65,6 +68,7 @@ export async function ensureClusterPki(dir: string, o: { serviceIp: string; cont
     schedulerClient: await client('scheduler-client', IDENTITIES.scheduler),
     controllerManagerClient: await client('controller-manager-client', IDENTITIES.controllerManager),
     kubeProxyClient: await client('kube-proxy-client', IDENTITIES.kubeProxy),
+    dnsClient: await client('dns-client', IDENTITIES.dns),
     admin: await client('admin-client', IDENTITIES.admin),
     controlPlaneKubeletClient: await client(`kubelet-client-${cp.name}`, IDENTITIES.node(cp.name)),
     kubeletServing,

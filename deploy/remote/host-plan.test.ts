@@ -32,6 +32,7 @@ describe('deploy/remote host plan', () => {
           'admin.kubeconfig',
           'containerd.toml',
           'controller-manager.kubeconfig',
+          'dns.kubeconfig',
           'kube-proxy.kubeconfig',
           'kubelet.kubeconfig',
           'pki/apiserver-kubelet-client.crt',
@@ -50,8 +51,8 @@ describe('deploy/remote host plan', () => {
         ],
       ],
       // a worker that joined: no client certificate of its kubelet, no CA key, no admin
-      ['joined worker', worker(), ['containerd.toml', 'kube-proxy.kubeconfig', 'pki/ca.crt', 'pki/kubelet.crt', 'pki/kubelet.key']],
-      ['joining worker', worker({ bootstrapToken: 'abcdef.0123456789abcdef' }), ['bootstrap-kubelet.kubeconfig', 'containerd.toml', 'kube-proxy.kubeconfig', 'pki/ca.crt', 'pki/kubelet.crt', 'pki/kubelet.key']],
+      ['joined worker', worker(), ['containerd.toml', 'dns.kubeconfig', 'kube-proxy.kubeconfig', 'pki/ca.crt', 'pki/kubelet.crt', 'pki/kubelet.key']],
+      ['joining worker', worker({ bootstrapToken: 'abcdef.0123456789abcdef' }), ['bootstrap-kubelet.kubeconfig', 'containerd.toml', 'dns.kubeconfig', 'kube-proxy.kubeconfig', 'pki/ca.crt', 'pki/kubelet.crt', 'pki/kubelet.key']],
     ];
     for (const [name, i, want] of table) assert.deepEqual(fileNames(planHost(i)), want, name);
     const w = planHost(worker({ bootstrapToken: 'abcdef.0123456789abcdef' }));
@@ -86,6 +87,8 @@ describe('deploy/remote host plan', () => {
     const proxy = w.units.find((u) => u.name === 'kube-proxy')!;
     assert.equal(flag(proxy.argv, 'pod-network-mode'), 'vxlan');
     assert.equal(flag(proxy.argv, 'cluster-cidr'), '10.200.0.0/16');
+    const dns = w.units.find((u) => u.name === 'dns')!;
+    assert.deepEqual([flag(dns.argv, 'node-name'), flag(dns.argv, 'bind-address'), flag(dns.argv, 'service-ip'), flag(dns.argv, 'kubeconfig')], ['w1', '192.0.2.11', '10.96.0.10', '/etc/k8ts/node/dns.kubeconfig']);
     const cp = planHost(input());
     const api = cp.units.find((u) => u.name === 'apiserver')!;
     assert.equal(flag(api.argv, 'default-not-ready-toleration-seconds'), '10');
@@ -104,8 +107,10 @@ describe('deploy/remote host plan', () => {
     const rotated = planHost(worker({ pki: { ...PKI, kubeProxyClient: pem('kube-proxy-2') } }));
     const moved = base.units.filter((u) => hashes(rotated)[u.name] !== u.hash).map((u) => u.name);
     assert.deepEqual(moved, ['kube-proxy']);
+    const dnsRotated = planHost(worker({ pki: { ...PKI, dnsClient: pem('dns-2') } }));
+    assert.deepEqual(base.units.filter((u) => hashes(dnsRotated)[u.name] !== u.hash).map((u) => u.name), ['dns']);
     const newBundle = planHost(worker({ bundle: 'c1c1c1' }));
-    assert.deepEqual(base.units.filter((u) => hashes(newBundle)[u.name] !== u.hash).map((u) => u.name), ['kubelet', 'kube-proxy'], 'containerd does not run from the bundle');
+    assert.deepEqual(base.units.filter((u) => hashes(newBundle)[u.name] !== u.hash).map((u) => u.name), ['kubelet', 'kube-proxy', 'dns'], 'containerd does not run from the bundle');
   });
 
   it('marks the control plane as kubeadm does and keeps the inventory’s labels', () => {
@@ -116,7 +121,7 @@ describe('deploy/remote host plan', () => {
 
   it('uninstalls with kube-proxy --cleanup and every directory the deploy owns', () => {
     const u = uninstallPlan('worker', 'b0b0b0');
-    assert.deepEqual(u.units.map((x) => x.name), ['containerd', 'kubelet', 'kube-proxy']);
+    assert.deepEqual(u.units.map((x) => x.name), ['containerd', 'kubelet', 'kube-proxy', 'dns']);
     assert.ok(u.uninstall.kubeProxyCleanup.includes('--cleanup'));
     assert.equal(u.uninstall.kubeProxyCleanup[1], '/opt/k8ts/bundles/b0b0b0/dist/kube-proxy/main.js');
     assert.deepEqual(u.uninstall.dirs, ['/opt/k8ts', '/etc/k8ts/node', '/var/lib/k8ts', '/var/log/k8ts', '/run/k8ts/containerd']);

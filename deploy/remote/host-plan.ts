@@ -9,17 +9,17 @@ import { renderKubeconfig } from '../../lib/client/kubeconfig';
 import { renderBootstrapKubeconfig } from '../../lib/client/bootstrap-join';
 import { PAUSE_IMAGE_REF } from '../images/image-specs';
 import { componentCommand, kubeProxyCleanupCommand, type CommandContext } from '../cluster/component-commands';
-import { cgroupRootFor, resolvePorts, type ComponentName } from '../cluster/layout';
+import { cgroupRootFor, resolvePorts, type ComponentName, type KubeconfigOwner } from '../cluster/layout';
 import { DEPENDENCIES, readinessProbes, unitEnv } from '../cluster/units';
 import type { UnitSpec } from '../supervisor/unit';
-import type { ClusterPki, Pem } from './cluster-pki';
+import { IDENTITIES, type ClusterPki, type Pem } from './cluster-pki';
 import { BOOTSTRAP_KUBECONFIG, bundleDir, CONFIG_DIR, hostLayout, KUBELET_CERT_DIR, OWNED_DIRS } from './host-layout';
 import { CLUSTER_DEFAULTS, type ClusterSettings, type Role } from './inventory';
 
 /** The components of each role, in start order. */
 export const ROLE_COMPONENTS: Record<Role, ComponentName[]> = {
-  'control-plane': ['etcd', 'apiserver', 'containerd', 'controller-manager', 'scheduler', 'kubelet', 'kube-proxy'],
-  worker: ['containerd', 'kubelet', 'kube-proxy'],
+  'control-plane': ['etcd', 'apiserver', 'containerd', 'controller-manager', 'scheduler', 'kubelet', 'kube-proxy', 'dns'],
+  worker: ['containerd', 'kubelet', 'kube-proxy', 'dns'],
 };
 
 /** kubeadm's mark for control-plane nodes: a label, and a taint that keeps ordinary pods away. */
@@ -134,7 +134,7 @@ export function planHost(i: HostPlanInput): HostPlan {
     pkiFile(`${base}.crt`, p.cert, usedBy);
     pkiFile(`${base}.key`, p.key, usedBy);
   };
-  const kubeconfig = (c: 'scheduler' | 'controller-manager' | 'kube-proxy' | 'kubelet', p: Pem, user: string) =>
+  const kubeconfig = (c: KubeconfigOwner, p: Pem, user: string) =>
     files.push({ path: l.kubeconfig(c), mode: 0o600, content: renderKubeconfig({ server, ca: i.pki.ca.cert, cert: p.cert, key: p.key, user }), usedBy: [c] });
 
   const cp = i.role === 'control-plane';
@@ -143,6 +143,7 @@ export function planHost(i: HostPlanInput): HostPlan {
   if (!serving) throw new Error(`no kubelet serving certificate for node ${i.nodeName}`);
   pair('kubelet', serving, ['kubelet']);
   kubeconfig('kube-proxy', i.pki.kubeProxyClient, 'system:kube-proxy');
+  kubeconfig('dns', i.pki.dnsClient, IDENTITIES.dns.cn);
   files.push({
     path: l.containerdConfig,
     mode: 0o644,
