@@ -66,6 +66,14 @@ export interface KubeletConfig {
   rotateCertificates?: boolean;
   /** Without --tls-cert-file: obtain and renew the serving certificate through kubelet-serving CSRs. */
   rotateServerCertificates?: boolean;
+  /**
+   * Pod DNS (kubelet/pods/pod-dns.ts): the nameservers of ClusterFirst pods (empty: they fall
+   * back to the node's resolver), the cluster domain, and the node's resolv.conf ('' disables it).
+   * Defaults: none, cluster.local, /etc/resolv.conf.
+   */
+  clusterDNS?: string[];
+  clusterDomain?: string;
+  resolvConf?: string;
 }
 
 const SANDBOX_IMAGE = 'k8ts/pause:1.0';
@@ -169,6 +177,8 @@ export class Kubelet {
       probes: this.probes,
       images: this.images,
       beforePodCgroup: () => this.updateQosTiers(),
+      clusterDomain: cfg.clusterDomain ?? 'cluster.local',
+      dns: { clusterDNS: cfg.clusterDNS ?? [], resolvConf: cfg.resolvConf ?? '/etc/resolv.conf' },
     });
     this.workers = new PodWorkers(syncer, (uid) => this.podByUid(uid));
     this.pods.addHandler({

@@ -1,7 +1,7 @@
 // Applies computePodActions to CRI, step by step, then writes the pod status when it changed.
 // Every step is idempotent: a failed sync is simply run again.
 import * as fs from 'node:fs';
-import type { Pod } from '../../lib/api/types';
+import type { KObject, Pod } from '../../lib/api/types';
 import { Resources } from '../../lib/api/resources';
 import type { ApiClient } from '../../lib/client/api-client';
 import type { EventRecorder } from '../../lib/client/event-recorder';
@@ -25,6 +25,10 @@ import type { ProbeManager } from '../probes/probe-manager';
 import { runHandler } from '../probes/handlers';
 import { cleanupVolumes, prepareVolumes, type PreparedVolumes } from '../volumes';
 import { ImageManager } from '../images/image-manager';
+import type { PodSandboxConfig } from '../cri/types';
+import { podDnsConfig, type DnsConfig } from './pod-dns';
+import { PodHostnameError } from './pod-hostname';
+import { readResolvConf, ResolvConfError } from './resolv-conf';
 
 export interface PodSyncConfig extends PodConfigContext {
   nodeName: string;
@@ -39,6 +43,15 @@ export interface PodSyncConfig extends PodConfigContext {
    * brought up to date first (upstream's QoS manager does the same before a pod cgroup appears).
    */
   beforePodCgroup?: () => void;
+  /** Pod DNS (pod-dns.ts); without it sandboxes get no DNS config and containerd copies the node's resolv.conf. */
+  dns?: PodDnsSettings;
+}
+
+export interface PodDnsSettings {
+  /** --cluster-dns: the nameservers of ClusterFirst pods; empty makes them fall back to Default. */
+  clusterDNS: string[];
+  /** --resolv-conf: the node's resolver file, read at each sandbox creation; '' disables host DNS. */
+  resolvConf: string;
 }
 
 export interface SyncResult {
@@ -48,6 +61,9 @@ export interface SyncResult {
 }
 
 const log = componentLogger('kubelet', { part: 'pod-sync' });
+
+/** Upstream's reference to the node in events: its name stands in for the UID. */
+const nodeRef = (name: string): KObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, uid: name } });
 
 const roundMarks = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v * 10) / 10]));
 
@@ -213,7 +229,15 @@ export class PodSyncer {
         throw e;
       }
     }
-    const sandboxConfig = sandboxConfigOf(pod, actions.sandboxAttempt, this.cfg);
+    let sandboxConfig: PodSandboxConfig;
+    try {
+      // The resolver config matters only when the sandbox is made (containerd writes it then).
+      sandboxConfig = sandboxConfigOf(pod, actions.sandboxAttempt, this.cfg, actions.createSandbox ? this.podDns(pod, plog) : undefined);
+    } catch (e) {
+      if (!(e instanceof ResolvConfError || e instanceof PodHostnameError)) throw e;
+      this.recorder?.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to generate sandbox config for pod "${pod.metadata.name}_${pod.metadata.namespace}(${uid})": ${e.message}`);
+      throw e;
+    }
     let sandboxId = actions.sandboxId;
     if (actions.createSandbox) {
       fs.mkdirSync(podLogDir(this.cfg.rootDir, pod), { recursive: true });
@@ -409,6 +433,20 @@ export class PodSyncer {
     // Kubernetes grants at least 2 s after the hook so the process still gets its SIGTERM.
     const left = Math.max(2, graceSec - Math.floor((Date.now() - started) / 1000));
     await this.stopContainer(id, graceSec > 0 ? left : 0);
+  }
+
+  /** The pod's DNSConfig from the node's resolv.conf as it is now; the warnings become events. */
+  private podDns(pod: Pod, plog: { warn: (fields: object, msg: string) => void }): DnsConfig | undefined {
+    const dns = this.cfg.dns;
+    if (!dns) return undefined;
+    const hostResolv = readResolvConf(dns.resolvConf);
+    const r = podDnsConfig(pod, { clusterDNS: dns.clusterDNS, clusterDomain: this.cfg.clusterDomain ?? '', hostResolv, nodeIPs: [this.cfg.nodeIP] });
+    for (const w of r.warnings) {
+      plog.warn({ reason: w.reason, detail: w.message }, 'pod DNS config formed with a warning');
+      this.recorder?.event(pod, 'Warning', w.reason, w.message);
+      if (w.nodeMessage) this.recorder?.event(nodeRef(this.cfg.nodeName), 'Warning', w.reason, w.nodeMessage);
+    }
+    return r.config;
   }
 
   private resolveContainer(pod: Pod, spec: Container, src: EnvSources, volumes: PreparedVolumes, backoffStep: number, init: boolean): ResolvedContainer {
