@@ -29,6 +29,7 @@ import type { PodSandboxConfig } from '../cri/types';
 import { podDnsConfig, type DnsConfig } from './pod-dns';
 import { PodHostnameError } from './pod-hostname';
 import { readResolvConf, ResolvConfError } from './resolv-conf';
+import { hostsMount, removePodHostsFile, writePodHostsFile } from './pod-hosts-file';
 
 export interface PodSyncConfig extends PodConfigContext {
   nodeName: string;
@@ -178,7 +179,7 @@ export class PodSyncer {
     const actions = computePodActions(pod, state, now, this.cfg.backoff ?? DEFAULT_BACKOFF, { unhealthy, notStarted });
     const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
     const sandboxIP = currentSandbox(state)?.ip;
-    const podIP = pod.spec.hostNetwork ? this.cfg.nodeIP : sandboxIP;
+    let podIP = pod.spec.hostNetwork ? this.cfg.nodeIP : sandboxIP;
 
     // 1. Whole-pod kill: deletion or a finished pod.
     if (actions.killPod) {
@@ -192,6 +193,7 @@ export class PodSyncer {
         await this.removeAll(uid, stopped);
         this.cleanupPodDirs(pod);
         cleanupVolumes(this.cfg.rootDir, uid);
+        removePodHostsFile(this.cfg.rootDir, uid);
         try {
           await this.client.delete(Resources.pods, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid } });
           plog.info('pod deleted');
@@ -250,6 +252,9 @@ export class PodSyncer {
       }
     }
 
+    // A new sandbox's address (upstream reads it the same way): the pod's line in its hosts file
+    // and status.podIP in the environment of the containers started below.
+    if (actions.createSandbox && !pod.spec.hostNetwork && actions.containersToStart.length) podIP = (await this.cri.podSandboxStatus(sandboxId!)).network?.ip || undefined;
     if (actions.createSandbox) marks.sandbox = performance.now() - t0;
     if (abandoned('after-sandbox')) return { abandoned: true };
     // 4. Containers: image, configuration, create, start.
@@ -264,6 +269,7 @@ export class PodSyncer {
     let envSources: EnvSources | undefined;
     const created: string[] = [];
     let volumes: PreparedVolumes | undefined;
+    let hostsFile: string | undefined | null = null;
     for (const s of actions.containersToStart) {
       const spec = specOf(s.name)!;
       if (abandoned('before-image')) return { abandoned: true };
@@ -284,7 +290,8 @@ export class PodSyncer {
           continue;
         }
         envSources ??= await fetchEnvSources(this.client, pod, specs, podIP, this.cfg.nodeIP);
-        resolved = this.resolveContainer(pod, spec, envSources, volumes, s.backoffStep, !!s.init);
+        if (hostsFile === null) hostsFile = writePodHostsFile(this.cfg.rootDir, pod, podIP ? [podIP] : [], this.cfg.clusterDomain ?? '');
+        resolved = this.resolveContainer(pod, spec, envSources, volumes, s.backoffStep, !!s.init, hostsFile);
         containerConfigOf(pod, spec, s.attempt, resolved); // validates the securityContext
       } catch (e) {
         if (!(e instanceof ContainerConfigError)) throw e;
@@ -373,6 +380,7 @@ export class PodSyncer {
     await this.removeAll(uid, state);
     try {
       cleanupVolumes(this.cfg.rootDir, uid);
+      removePodHostsFile(this.cfg.rootDir, uid);
     } catch (e) {
       log.warn({ uid, err: (e as Error).message }, 'volume cleanup failed');
     }
@@ -449,14 +457,14 @@ export class PodSyncer {
     return r.config;
   }
 
-  private resolveContainer(pod: Pod, spec: Container, src: EnvSources, volumes: PreparedVolumes, backoffStep: number, init: boolean): ResolvedContainer {
+  private resolveContainer(pod: Pod, spec: Container, src: EnvSources, volumes: PreparedVolumes, backoffStep: number, init: boolean, hostsFile: string | undefined): ResolvedContainer {
     const envs = resolveEnv(pod, spec, src);
     const mounts = (asX(spec).volumeMounts ?? []).map((m) => {
       const v = volumes.mounts.get(m.name);
       if (!v) throw new ContainerConfigError(`unable to find volume "${m.name}" for container ${spec.name}`);
       return { containerPath: m.mountPath, hostPath: m.subPath ? path.join(v.hostPath, m.subPath) : v.hostPath, readonly: !!m.readOnly || v.readOnly };
     });
-    return { envs, ...expandCommand(spec, envs), mounts, backoffStep, init };
+    return { envs, ...expandCommand(spec, envs), mounts: [...mounts, ...hostsMount(hostsFile, mounts)], backoffStep, init };
   }
 
   private async removeAll(uid: string, state: PodCriState): Promise<void> {
