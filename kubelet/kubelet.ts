@@ -69,7 +69,8 @@ export interface KubeletConfig {
   /**
    * Pod DNS (kubelet/pods/pod-dns.ts): the nameservers of ClusterFirst pods (empty: they fall
    * back to the node's resolver), the cluster domain, and the node's resolv.conf ('' disables it).
-   * Defaults: none, cluster.local, /etc/resolv.conf.
+   * The flags always set clusterDNS; a config built in code without it gives sandboxes no DNS
+   * config at all (containerd then copies the node's resolv.conf, as before pod DNS existed).
    */
   clusterDNS?: string[];
   clusterDomain?: string;
@@ -178,7 +179,7 @@ export class Kubelet {
       images: this.images,
       beforePodCgroup: () => this.updateQosTiers(),
       clusterDomain: cfg.clusterDomain ?? 'cluster.local',
-      dns: { clusterDNS: cfg.clusterDNS ?? [], resolvConf: cfg.resolvConf ?? '/etc/resolv.conf' },
+      dns: cfg.clusterDNS ? { clusterDNS: cfg.clusterDNS, resolvConf: cfg.resolvConf ?? '/etc/resolv.conf' } : undefined,
     });
     this.workers = new PodWorkers(syncer, (uid) => this.podByUid(uid));
     this.pods.addHandler({
