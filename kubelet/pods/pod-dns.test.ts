@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Pod } from '../../lib/api/types';
-import { clusterSearches, fitSearches, mergeDnsOptions, podDnsConfig, podDnsType, type DnsConfig, type PodDnsContext } from './pod-dns';
+import { clusterSearches, fitSearches, hostSearchProblem, mergeDnsOptions, podDnsConfig, podDnsType, type DnsConfig, type PodDnsContext } from './pod-dns';
 
 const pod = (spec: Record<string, unknown> = {}): Pod => ({ metadata: { name: 'p', namespace: 'ns1', uid: 'u1' }, spec: { containers: [], ...spec } });
 const host = { nameservers: ['10.0.0.2', '10.0.0.3'], searches: ['corp.example'], options: ['ndots:2', 'timeout:1'] };
@@ -90,4 +90,15 @@ describe('pod DNS helpers', () => {
     ['too many characters: cut from the end', Array.from({ length: 9 }, (_, i) => String(i).repeat(250)), Array.from({ length: 8 }, (_, i) => String(i).repeat(250)), true],
   ];
   for (const [name, input, want, cut] of fits) it(`search limits: ${name}`, () => assert.deepEqual(fitSearches(input), { searches: want, cut }));
+});
+
+describe("the node's search line against the limits", () => {
+  const cases: [string, string[], string, string | undefined][] = [
+    ['fine', ['a.example'], 'cluster.local', undefined],
+    ['30 paths beside the cluster ones', Array.from({ length: 30 }, (_, i) => `s${i}`), 'cluster.local', "Resolv.conf file '/r' contains search line consisting of more than 29 domains!"],
+    ['30 paths without a cluster domain', Array.from({ length: 30 }, (_, i) => `s${i}`), '', undefined],
+    ['a path over 253 characters', ['x'.repeat(254)], 'cluster.local', 'Resolv.conf file "/r" contains a search path which length is more than allowed 253 chars!'],
+    ['a line over 2048 characters', Array.from({ length: 9 }, () => 'y'.repeat(250)), 'cluster.local', "Resolv.conf file '/r' contains search line which length is more than allowed 2048 chars!"],
+  ];
+  for (const [name, searches, domain, want] of cases) it(name, () => assert.equal(hostSearchProblem('/r', searches, domain), want));
 });

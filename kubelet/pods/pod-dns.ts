@@ -156,3 +156,16 @@ export function podDnsConfig(pod: Pod, ctx: PodDnsContext): PodDnsResult {
   }
   return { config: fitLimits(cfg, warnings), warnings };
 }
+
+/**
+ * What is wrong with the node's search line for pods (checked once at start, reported on the
+ * node): more paths than fit beside the three cluster ones, an over-long path, an over-long line.
+ * Pods still start; their search list is cut as fitLimits says.
+ */
+export function hostSearchProblem(file: string, hostSearches: string[], clusterDomain: string): string | undefined {
+  const limit = MAX_SEARCH_PATHS - (clusterDomain ? 3 : 0);
+  if (hostSearches.length > limit) return `Resolv.conf file '${file}' contains search line consisting of more than ${limit} domains!`;
+  if (hostSearches.some((s) => s.length > MAX_SEARCH_PATH_CHARS)) return `Resolv.conf file "${file}" contains a search path which length is more than allowed ${MAX_SEARCH_PATH_CHARS} chars!`;
+  if (hostSearches.join(' ').length > MAX_SEARCH_LINE_CHARS) return `Resolv.conf file '${file}' contains search line which length is more than allowed ${MAX_SEARCH_LINE_CHARS} chars!`;
+  return undefined;
+}
