@@ -24,7 +24,17 @@ describe('kubelet flags', () => {
     assert.deepEqual([c.bootstrapKubeconfig, c.certDir, c.rotateCertificates, c.rotateServerCertificates], ['/b.conf', '/pki', false, true]);
   });
 
+  it('the pod DNS flags: defaults, a comma list of cluster DNS addresses, resolv-conf disabled by ""', () => {
+    const d = parse(required);
+    assert.deepEqual([d.clusterDNS, d.clusterDomain, d.resolvConf], [['10.96.0.10'], 'cluster.local', '/etc/resolv.conf']);
+    const c = parse([...required, '--cluster-dns=10.0.0.10, fd00::a', '--cluster-domain=example.org.', '--resolv-conf=']);
+    assert.deepEqual([c.clusterDNS, c.clusterDomain, c.resolvConf], [['10.0.0.10', 'fd00::a'], 'example.org', '']);
+    assert.deepEqual(parse([...required, '--cluster-dns=']).clusterDNS, []);
+  });
+
   const bad: [string, string[], RegExp][] = [
+    ['a cluster DNS that is no IP', [...required, '--cluster-dns=10.0.0.10,dns.local'], /--cluster-dns: "dns.local" is not an IP address/],
+    ['a cluster domain that is no domain', [...required, '--cluster-domain=Cluster_Local'], /--cluster-domain: "Cluster_Local" is not a DNS domain/],
     ['no kubeconfig', ['--node-ip=10.0.0.5'], /--kubeconfig is required/],
     ['no node IP', ['--kubeconfig=/k'], /--node-ip is required/],
     ['a port out of range', [...required, '--port=70000'], /--port 70000 is not a port/],

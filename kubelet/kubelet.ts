@@ -40,6 +40,8 @@ import { ProbeManager } from './probes/probe-manager';
 import { KubeletMetrics } from './metrics';
 import { clientCertRenewer, ensureClientCertificate } from './certificates/client-certificates';
 import { obtainServingCert, servingCertRenewer } from './certificates/serving-certificates';
+import { hostSearchProblem } from './pods/pod-dns';
+import { readResolvConf } from './pods/resolv-conf';
 
 export interface KubeletConfig {
   kubeconfig: string;
@@ -66,6 +68,15 @@ export interface KubeletConfig {
   rotateCertificates?: boolean;
   /** Without --tls-cert-file: obtain and renew the serving certificate through kubelet-serving CSRs. */
   rotateServerCertificates?: boolean;
+  /**
+   * Pod DNS (kubelet/pods/pod-dns.ts): the nameservers of ClusterFirst pods (empty: they fall
+   * back to the node's resolver), the cluster domain, and the node's resolv.conf ('' disables it).
+   * The flags always set clusterDNS; a config built in code without it gives sandboxes no DNS
+   * config at all (containerd then copies the node's resolv.conf, as before pod DNS existed).
+   */
+  clusterDNS?: string[];
+  clusterDomain?: string;
+  resolvConf?: string;
 }
 
 const SANDBOX_IMAGE = 'k8ts/pause:1.0';
@@ -169,6 +180,8 @@ export class Kubelet {
       probes: this.probes,
       images: this.images,
       beforePodCgroup: () => this.updateQosTiers(),
+      clusterDomain: cfg.clusterDomain ?? 'cluster.local',
+      dns: cfg.clusterDNS ? { clusterDNS: cfg.clusterDNS, resolvConf: cfg.resolvConf ?? '/etc/resolv.conf' } : undefined,
     });
     this.workers = new PodWorkers(syncer, (uid) => this.podByUid(uid));
     this.pods.addHandler({
@@ -210,6 +223,7 @@ export class Kubelet {
       // 3. The node is registered; status and lease are kept; its podCIDR is watched for the CNI config.
       await this.agent.start();
       this.undo.push(() => this.agent.stop());
+      this.checkResolvConf();
       await this.nodeInformer.start();
       this.undo.push(() => this.nodeInformer.stop());
       // 4. The pods bound to this node: cache, referenced objects, volumes, probes and workers.
@@ -234,6 +248,21 @@ export class Kubelet {
       throw e;
     }
     this.log.info({ port: this.port }, 'kubelet started');
+  }
+
+  /** Upstream's start-up check of the node's resolv.conf: a problem is a warning on the node, pods still start. */
+  private checkResolvConf(): void {
+    const file = this.cfg.resolvConf ?? '/etc/resolv.conf';
+    if (!this.cfg.clusterDNS || !file) return;
+    let problem: string | undefined;
+    try {
+      problem = hostSearchProblem(file, readResolvConf(file)?.searches ?? [], this.cfg.clusterDomain ?? 'cluster.local');
+    } catch (e) {
+      problem = (e as Error).message;
+    }
+    if (!problem) return;
+    this.log.warn({ file, problem }, 'the node resolv.conf exceeds what pods can use');
+    this.recorder.event({ apiVersion: 'v1', kind: 'Node', metadata: { name: this.cfg.nodeName, uid: this.cfg.nodeName } }, 'Warning', 'CheckLimitsForResolvConf', problem);
   }
 
   async stop(): Promise<void> {

@@ -60,6 +60,17 @@ describe('validation of pod specs', () => {
       'spec.dnsConfig.options[0]: Required value: must not be empty',
     ]],
     ['dnsPolicy None needs nameservers', { dnsPolicy: 'None', dnsConfig: {} }, ['spec.dnsConfig.nameservers: Required value: must provide at least one DNS nameserver when `dnsPolicy` is None']],
+    ['dnsPolicy defaults to ClusterFirst', { dnsConfig: { searches: ['trailing.dot.'] } }, []],
+    ['dnsPolicy must be one of four', { dnsPolicy: 'Bogus' }, ['spec.dnsPolicy: Unsupported value: "Bogus": supported values: "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"']],
+    ['dnsPolicy None needs dnsConfig', { dnsPolicy: 'None' }, ['spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None']],
+    ['dnsConfig limits', { dnsConfig: { nameservers: ['1.1.1.1', '1.1.1.2', '1.1.1.3', '1.1.1.4'], searches: Array.from({ length: 33 }, (_, i) => `s${i}.example`) } }, [
+      'spec.dnsConfig.nameservers: Invalid value: ["1.1.1.1","1.1.1.2","1.1.1.3","1.1.1.4"]: must not have more than 3 nameservers',
+      'spec.dnsConfig.searches: Invalid value: ["s0.example",',
+    ]],
+    ['dnsConfig search line length', { dnsConfig: { searches: Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(97 + i)}${'x'.repeat(61)}.${'y'.repeat(63)}.${'z'.repeat(63)}.${'w'.repeat(60)}`) } }, [
+      'spec.dnsConfig.searches: Invalid value: ["axxx',
+    ]],
+    ['hostname longer than a label', { hostname: 'h'.repeat(64) }, [`spec.hostname: Invalid value: "${'h'.repeat(64)}": must be no more than 63 characters`]],
     ['host aliases', { hostAliases: [{ ip: '999.1.1.1', hostnames: ['ok.local'] }] }, ['spec.hostAliases[0].ip: Invalid value: "999.1.1.1": must be a valid IP address']],
     ['readiness gates', { readinessGates: [{ conditionType: 'a/b/c' }] }, ['spec.readinessGates[0].conditionType: Invalid value: "a/b/c": a qualified name']],
     ['os', { os: { name: 'plan9' } }, ['spec.os.name: Unsupported value: "plan9": supported values: "linux", "windows"']],

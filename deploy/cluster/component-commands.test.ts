@@ -47,6 +47,8 @@ describe('component-commands', () => {
           'cgroup-root': '/k8ts',
           port: '10250',
           'tls-cert-file': '/state/pki/kubelet.crt',
+          'cluster-dns': '10.96.0.10',
+          'cluster-domain': 'cluster.local',
         },
       ],
       ['kube-proxy', { 'node-name': 'node-a', 'proxy-mode': 'iptables', 'service-cidr': '10.96.0.0/16', 'healthz-port': '10256', 'metrics-port': '10249' }],
@@ -96,6 +98,11 @@ describe('component-commands', () => {
     }
     assert.equal(flag(componentCommand('kubelet', ctx({ netns: 't1' })), 'cgroup-root'), '/k8ts-t1');
     assert.deepEqual(inNetns(['ls'], undefined), ['ls']);
+  });
+
+  it("gives the kubelet the Service CIDR's 10th address as the cluster DNS", () => {
+    assert.equal(flag(componentCommand('kubelet', ctx({ serviceCidr: '10.100.0.0/16' })), 'cluster-dns'), '10.100.0.10');
+    assert.equal(clusterDnsIp('192.168.255.250/24'), '192.169.0.4');
   });
 
   it('kube-proxy cleanup carries --cleanup and the same identity', () => {

@@ -65,6 +65,13 @@ export function clusterDnsIp(serviceCidr: string): string {
 const clusterCidr = (ctx: CommandContext) => ctx.clusterCidr ?? CLUSTER_CIDR;
 const serviceCidr = (ctx: CommandContext) => ctx.serviceCidr ?? SERVICE_CIDR;
 
+/** The cluster DNS Service's address, the kubelet's --cluster-dns: the 10th of the Service CIDR (kubeadm's choice), 10.96.0.10 by default. */
+export function clusterDnsIp(cidr: string): string {
+  const o = cidr.split('/')[0].split('.').map(Number);
+  const n = ((o[0] << 24) | (o[1] << 16) | (o[2] << 8) | o[3]) + 10;
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
 function nodeComponent(ctx: CommandContext, dir: string, flags: string[]): string[] {
   const level = ctx.logLevel ? [`--log-level=${ctx.logLevel}`] : [];
   return [ctx.nodeBin, path.join(ctx.distDir, dir, 'main.js'), ...flags, ...level];
@@ -148,6 +155,8 @@ function baseArgv(c: ComponentName, ctx: CommandContext): string[] {
         `--port=${p.kubelet}`,
         `--tls-cert-file=${pki(l, 'kubelet.crt')}`,
         `--tls-private-key-file=${pki(l, 'kubelet.key')}`,
+        `--cluster-dns=${clusterDnsIp(serviceCidr(ctx))}`,
+        '--cluster-domain=cluster.local',
       ]);
     case 'kube-proxy':
       return nodeComponent(ctx, 'kube-proxy', kubeProxyFlags(ctx));

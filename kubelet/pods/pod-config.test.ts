@@ -54,4 +54,12 @@ describe('pod config', () => {
     assert.equal(burst.hostname, 'p');
     assert.equal(sandboxConfigOf(pod({ hostNetwork: true, containers: [] }), 0, ctx).hostname, '');
   });
+
+  it('carries the DNS config it is given, and the FQDN as hostname when the pod asks for it', () => {
+    const ctx = { rootDir: '/r', cgroupRoot: '/k8ts', clusterDomain: 'cluster.local' };
+    const dns = { servers: ['10.96.0.10'], searches: ['d.svc.cluster.local'], options: ['ndots:5'] };
+    assert.deepEqual(sandboxConfigOf(pod(), 0, ctx, dns).dnsConfig, dns);
+    assert.equal(sandboxConfigOf(pod(), 0, ctx).dnsConfig, undefined);
+    assert.equal(sandboxConfigOf(pod({ hostname: 'h', subdomain: 's', setHostnameAsFQDN: true }), 0, ctx).hostname, 'h.s.d.svc.cluster.local');
+  });
 });

@@ -7,11 +7,15 @@ import { ANNOTATION_BACKOFF_STEP, ANNOTATION_CONTAINER_KIND, LABEL_CONTAINER_NAM
 import { ContainerConfigError } from './env';
 import { asX, podSecurityContext } from './spec-types';
 import { podCgroupPath } from './pod-cgroups';
+import type { DnsConfig } from './pod-dns';
+import { sandboxHostname } from './pod-hostname';
 
 export interface PodConfigContext {
   rootDir: string;
   /** cgroup root relative to each hierarchy, e.g. /k8ts */
   cgroupRoot: string;
+  /** --cluster-domain: the FQDN of a pod with a subdomain (setHostnameAsFQDN) ends in it. */
+  clusterDomain?: string;
 }
 
 export const podLogDir = (rootDir: string, pod: Pod): string =>
@@ -30,7 +34,11 @@ export function podLabels(pod: Pod): Record<string, string> {
   };
 }
 
-export function sandboxConfigOf(pod: Pod, attempt: number, ctx: PodConfigContext): PodSandboxConfig {
+/**
+ * `dns` is the pod's resolver config (pod-dns.ts); containerd writes it as the sandbox's
+ * resolv.conf, and copies the node's when it is absent or empty.
+ */
+export function sandboxConfigOf(pod: Pod, attempt: number, ctx: PodConfigContext, dns?: DnsConfig): PodSandboxConfig {
   const ps = podSecurityContext(pod);
   const portMappings = pod.spec.containers
     .flatMap((c) => c.ports ?? [])
@@ -39,8 +47,9 @@ export function sandboxConfigOf(pod: Pod, attempt: number, ctx: PodConfigContext
   return {
     metadata: { name: pod.metadata.name!, namespace: pod.metadata.namespace!, uid: pod.metadata.uid!, attempt },
     // A host-network pod keeps the node's UTS namespace: runc refuses to set a hostname there.
-    hostname: pod.spec.hostNetwork ? '' : (pod.spec.hostname ?? pod.metadata.name!).slice(0, 63),
+    hostname: pod.spec.hostNetwork ? '' : sandboxHostname(pod, ctx.clusterDomain ?? ''),
     logDirectory: podLogDir(ctx.rootDir, pod),
+    ...(dns ? { dnsConfig: dns } : {}),
     portMappings,
     labels: podLabels(pod),
     annotations: { ...(pod.metadata.annotations ?? {}) },

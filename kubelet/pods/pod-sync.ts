@@ -1,7 +1,7 @@
 // Applies computePodActions to CRI, step by step, then writes the pod status when it changed.
 // Every step is idempotent: a failed sync is simply run again.
 import * as fs from 'node:fs';
-import type { Pod } from '../../lib/api/types';
+import type { KObject, Pod } from '../../lib/api/types';
 import { Resources } from '../../lib/api/resources';
 import type { ApiClient } from '../../lib/client/api-client';
 import type { EventRecorder } from '../../lib/client/event-recorder';
@@ -25,6 +25,11 @@ import type { ProbeManager } from '../probes/probe-manager';
 import { runHandler } from '../probes/handlers';
 import { cleanupVolumes, prepareVolumes, type PreparedVolumes } from '../volumes';
 import { ImageManager } from '../images/image-manager';
+import type { PodSandboxConfig } from '../cri/types';
+import { podDnsConfig, type DnsConfig } from './pod-dns';
+import { PodHostnameError } from './pod-hostname';
+import { readResolvConf, ResolvConfError } from './resolv-conf';
+import { hostsMount, removePodHostsFile, writePodHostsFile } from './pod-hosts-file';
 
 export interface PodSyncConfig extends PodConfigContext {
   nodeName: string;
@@ -39,6 +44,15 @@ export interface PodSyncConfig extends PodConfigContext {
    * brought up to date first (upstream's QoS manager does the same before a pod cgroup appears).
    */
   beforePodCgroup?: () => void;
+  /** Pod DNS (pod-dns.ts); without it sandboxes get no DNS config and containerd copies the node's resolv.conf. */
+  dns?: PodDnsSettings;
+}
+
+export interface PodDnsSettings {
+  /** --cluster-dns: the nameservers of ClusterFirst pods; empty makes them fall back to Default. */
+  clusterDNS: string[];
+  /** --resolv-conf: the node's resolver file, read at each sandbox creation; '' disables host DNS. */
+  resolvConf: string;
 }
 
 export interface SyncResult {
@@ -48,6 +62,9 @@ export interface SyncResult {
 }
 
 const log = componentLogger('kubelet', { part: 'pod-sync' });
+
+/** Upstream's reference to the node in events: its name stands in for the UID. */
+const nodeRef = (name: string): KObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, uid: name } });
 
 const roundMarks = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v * 10) / 10]));
 
@@ -162,7 +179,7 @@ export class PodSyncer {
     const actions = computePodActions(pod, state, now, this.cfg.backoff ?? DEFAULT_BACKOFF, { unhealthy, notStarted });
     const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
     const sandboxIP = currentSandbox(state)?.ip;
-    const podIP = pod.spec.hostNetwork ? this.cfg.nodeIP : sandboxIP;
+    let podIP = pod.spec.hostNetwork ? this.cfg.nodeIP : sandboxIP;
 
     // 1. Whole-pod kill: deletion or a finished pod.
     if (actions.killPod) {
@@ -176,6 +193,7 @@ export class PodSyncer {
         await this.removeAll(uid, stopped);
         this.cleanupPodDirs(pod);
         cleanupVolumes(this.cfg.rootDir, uid);
+        removePodHostsFile(this.cfg.rootDir, uid);
         try {
           await this.client.delete(Resources.pods, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid } });
           plog.info('pod deleted');
@@ -213,7 +231,15 @@ export class PodSyncer {
         throw e;
       }
     }
-    const sandboxConfig = sandboxConfigOf(pod, actions.sandboxAttempt, this.cfg);
+    let sandboxConfig: PodSandboxConfig;
+    try {
+      // The resolver config matters only when the sandbox is made (containerd writes it then).
+      sandboxConfig = sandboxConfigOf(pod, actions.sandboxAttempt, this.cfg, actions.createSandbox ? this.podDns(pod, plog) : undefined);
+    } catch (e) {
+      if (!(e instanceof ResolvConfError || e instanceof PodHostnameError)) throw e;
+      this.recorder?.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to generate sandbox config for pod "${pod.metadata.name}_${pod.metadata.namespace}(${uid})": ${e.message}`);
+      throw e;
+    }
     let sandboxId = actions.sandboxId;
     if (actions.createSandbox) {
       fs.mkdirSync(podLogDir(this.cfg.rootDir, pod), { recursive: true });
@@ -226,6 +252,9 @@ export class PodSyncer {
       }
     }
 
+    // A new sandbox's address (upstream reads it the same way): the pod's line in its hosts file
+    // and status.podIP in the environment of the containers started below.
+    if (actions.createSandbox && !pod.spec.hostNetwork && actions.containersToStart.length) podIP = (await this.cri.podSandboxStatus(sandboxId!)).network?.ip || undefined;
     if (actions.createSandbox) marks.sandbox = performance.now() - t0;
     if (abandoned('after-sandbox')) return { abandoned: true };
     // 4. Containers: image, configuration, create, start.
@@ -240,6 +269,7 @@ export class PodSyncer {
     let envSources: EnvSources | undefined;
     const created: string[] = [];
     let volumes: PreparedVolumes | undefined;
+    let hostsFile: string | undefined | null = null;
     for (const s of actions.containersToStart) {
       const spec = specOf(s.name)!;
       if (abandoned('before-image')) return { abandoned: true };
@@ -260,7 +290,8 @@ export class PodSyncer {
           continue;
         }
         envSources ??= await fetchEnvSources(this.client, pod, specs, podIP, this.cfg.nodeIP);
-        resolved = this.resolveContainer(pod, spec, envSources, volumes, s.backoffStep, !!s.init);
+        if (hostsFile === null) hostsFile = writePodHostsFile(this.cfg.rootDir, pod, podIP ? [podIP] : [], this.cfg.clusterDomain ?? '');
+        resolved = this.resolveContainer(pod, spec, envSources, volumes, s.backoffStep, !!s.init, hostsFile);
         containerConfigOf(pod, spec, s.attempt, resolved); // validates the securityContext
       } catch (e) {
         if (!(e instanceof ContainerConfigError)) throw e;
@@ -349,6 +380,7 @@ export class PodSyncer {
     await this.removeAll(uid, state);
     try {
       cleanupVolumes(this.cfg.rootDir, uid);
+      removePodHostsFile(this.cfg.rootDir, uid);
     } catch (e) {
       log.warn({ uid, err: (e as Error).message }, 'volume cleanup failed');
     }
@@ -411,14 +443,28 @@ export class PodSyncer {
     await this.stopContainer(id, graceSec > 0 ? left : 0);
   }
 
-  private resolveContainer(pod: Pod, spec: Container, src: EnvSources, volumes: PreparedVolumes, backoffStep: number, init: boolean): ResolvedContainer {
+  /** The pod's DNSConfig from the node's resolv.conf as it is now; the warnings become events. */
+  private podDns(pod: Pod, plog: { warn: (fields: object, msg: string) => void }): DnsConfig | undefined {
+    const dns = this.cfg.dns;
+    if (!dns) return undefined;
+    const hostResolv = readResolvConf(dns.resolvConf);
+    const r = podDnsConfig(pod, { clusterDNS: dns.clusterDNS, clusterDomain: this.cfg.clusterDomain ?? '', hostResolv, nodeIPs: [this.cfg.nodeIP] });
+    for (const w of r.warnings) {
+      plog.warn({ reason: w.reason, detail: w.message }, 'pod DNS config formed with a warning');
+      this.recorder?.event(pod, 'Warning', w.reason, w.message);
+      if (w.nodeMessage) this.recorder?.event(nodeRef(this.cfg.nodeName), 'Warning', w.reason, w.nodeMessage);
+    }
+    return r.config;
+  }
+
+  private resolveContainer(pod: Pod, spec: Container, src: EnvSources, volumes: PreparedVolumes, backoffStep: number, init: boolean, hostsFile: string | undefined): ResolvedContainer {
     const envs = resolveEnv(pod, spec, src);
     const mounts = (asX(spec).volumeMounts ?? []).map((m) => {
       const v = volumes.mounts.get(m.name);
       if (!v) throw new ContainerConfigError(`unable to find volume "${m.name}" for container ${spec.name}`);
       return { containerPath: m.mountPath, hostPath: m.subPath ? path.join(v.hostPath, m.subPath) : v.hostPath, readonly: !!m.readOnly || v.readOnly };
     });
-    return { envs, ...expandCommand(spec, envs), mounts, backoffStep, init };
+    return { envs, ...expandCommand(spec, envs), mounts: [...mounts, ...hostsMount(hostsFile, mounts)], backoffStep, init };
   }
 
   private async removeAll(uid: string, state: PodCriState): Promise<void> {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { Container, KObject, Node, Pod } from '../../lib/api/types';
 import { Resources } from '../../lib/api/resources';
-import { startKubelet } from '../../kubelet/kubelet';
+import { startKubelet, type KubeletConfig } from '../../kubelet/kubelet';
 import { kubeletConfigFor, startNodeEnv, type NodeEnv } from './node-env';
 import { buildTestImages } from './busybox-image';
 import { FakeApi } from './fake-api';
@@ -41,6 +41,8 @@ export interface PodHarnessOptions {
   backoff?: { baseMs: number; maxMs: number };
   /** Put nodeIp on a veth inside the node's netns, so host-network pods see the node address. */
   nodeAddressInNetns?: boolean;
+  /** Further kubelet settings (e.g. the pod DNS flags). */
+  kubelet?: Partial<KubeletConfig>;
 }
 
 export interface PodHarness {
@@ -81,7 +83,7 @@ export async function startPodHarness(o: PodHarnessOptions): Promise<PodHarness>
       ipn('link', 'set', 'k8ts-peer', 'up');
     }
     const web = (await buildTestImages(env.imageDir)).webRef;
-    kubelet = await startKubelet(kubeletConfigFor(env, { nodeName: o.nodeName, nodeIp: o.nodeIp, client: api, backoff: o.backoff ?? { baseMs: 1000, maxMs: 2000 } }));
+    kubelet = await startKubelet({ ...kubeletConfigFor(env, { nodeName: o.nodeName, nodeIp: o.nodeIp, client: api, backoff: o.backoff ?? { baseMs: 1000, maxMs: 2000 } }), ...o.kubelet });
     const node = await api.get<Node>(Resources.nodes, undefined, o.nodeName);
     await api.update(Resources.nodes, { ...node, spec: { podCIDR: o.podCIDR } });
     await waitFor('node Ready', async () => (await api.get<Node>(Resources.nodes, undefined, o.nodeName)).status!.conditions!.find((c) => c.type === 'Ready')!.status === 'True');
