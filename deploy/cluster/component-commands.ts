@@ -47,7 +47,7 @@ export function grpcAddress(ctx: CommandContext): string {
   return `${ctx.apiserverHost ?? CONTROL_PLANE_HOST}:${ctx.ports.apiserverGrpc}`;
 }
 
-/** The DNS Service's address: the tenth of the service CIDR (10.96.0.10 in 10.96.0.0/16), as kubeadm picks it. */
+/** The DNS Service's address (the kubelet's --cluster-dns, kube-dns's clusterIP): the tenth of the service CIDR (10.96.0.10 in 10.96.0.0/16), as kubeadm picks it. */
 export function clusterDnsIp(serviceCidr: string): string {
   const [base, bitsText] = serviceCidr.split('/');
   const bits = Number(bitsText);
@@ -64,13 +64,6 @@ export function clusterDnsIp(serviceCidr: string): string {
 
 const clusterCidr = (ctx: CommandContext) => ctx.clusterCidr ?? CLUSTER_CIDR;
 const serviceCidr = (ctx: CommandContext) => ctx.serviceCidr ?? SERVICE_CIDR;
-
-/** The cluster DNS Service's address, the kubelet's --cluster-dns: the 10th of the Service CIDR (kubeadm's choice), 10.96.0.10 by default. */
-export function clusterDnsIp(cidr: string): string {
-  const o = cidr.split('/')[0].split('.').map(Number);
-  const n = ((o[0] << 24) | (o[1] << 16) | (o[2] << 8) | o[3]) + 10;
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
 
 function nodeComponent(ctx: CommandContext, dir: string, flags: string[]): string[] {
   const level = ctx.logLevel ? [`--log-level=${ctx.logLevel}`] : [];
