@@ -1,0 +1,169 @@
+// The proxy handler on a hand-built route table, with backends as node:http servers on
+// 127.0.0.1 ephemeral ports: forwarding, bodies both ways, round robin, keep-alive to backends,
+// and the answers the controller makes itself (404, 503, 502, 504). Only loopback traffic.
+import assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { componentLogger } from '../../lib/log';
+import { IngressMetrics } from '../metrics';
+import { buildRouteTable, type RouteTable } from '../routes/route-table';
+import { CONTROLLER, ingress, ingressClass, path, service, slice, svcBackend } from '../routes/test-fixtures';
+import { startHttp, type Listener } from '../server/listeners';
+import { proxyHandler, RoundRobin } from './reverse-proxy';
+
+interface Backend {
+  port: number;
+  server: http.Server;
+  connections: number;
+  seen: { method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }[];
+}
+
+async function startBackend(name: string, behaviour: 'echo' | 'hang' = 'echo'): Promise<Backend> {
+  const b: Backend = { port: 0, server: http.createServer(), connections: 0, seen: [] };
+  b.server.on('connection', () => b.connections++);
+  b.server.on('request', (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      b.seen.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() });
+      if (behaviour === 'hang') return;
+      res.writeHead(201, { 'content-type': 'text/plain', 'x-backend': name, 'set-cookie': ['a=1', 'b=2'] });
+      res.end(`${name} ${req.method} ${req.url} ${Buffer.concat(chunks).length}`);
+    });
+  });
+  await new Promise<void>((r) => b.server.listen(0, '127.0.0.1', r));
+  b.port = (b.server.address() as AddressInfo).port;
+  return b;
+}
+
+function request(port: number, o: { host: string; path: string; method?: string; body?: string; agent?: http.Agent }): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: o.path, method: o.method ?? 'GET', headers: { host: o.host }, agent: o.agent ?? false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(o.body);
+  });
+}
+
+describe('ingress reverse proxy (loopback backends)', function () {
+  this.timeout(30_000);
+  const backends: Backend[] = [];
+  let listener: Listener | undefined;
+  let agent: http.Agent | undefined;
+  let table: RouteTable;
+  let metrics: IngressMetrics;
+
+  before(async () => {
+    const [a1, a2, slow] = [await startBackend('a1'), await startBackend('a2'), await startBackend('slow', 'hang')];
+    backends.push(a1, a2, slow);
+    // A port nothing listens on: a server bound and closed again.
+    const dead = await startBackend('dead');
+    await new Promise<void>((r) => dead.server.close(() => r()));
+    table = buildRouteTable(
+      {
+        classes: [ingressClass('k8ts')],
+        ingresses: [
+          ingress('site', {
+            className: 'k8ts',
+            rules: [
+              {
+                host: 'app.example.com',
+                http: {
+                  paths: [
+                    path('/', 'Prefix', svcBackend('app', 80)),
+                    path('/empty', 'Prefix', svcBackend('empty', 80)),
+                    path('/dead', 'Prefix', svcBackend('dead', 80)),
+                    path('/slow', 'Prefix', svcBackend('slow', 80)),
+                  ],
+                },
+              },
+            ],
+          }),
+        ],
+        services: [service('app', [{ port: 80 }]), service('empty', [{ port: 80 }]), service('dead', [{ port: 80 }]), service('slow', [{ port: 80 }])],
+        slices: [
+          slice('app', 'app-1', [{ ip: '127.0.0.1' }], [{ port: a1.port }]),
+          // The second endpoint: the same loopback address at a2's port (a second slice of the Service).
+          slice('app', 'app-2', [{ ip: '127.0.0.1' }], [{ port: a2.port }]),
+          slice('empty', 'empty-1', [{ ip: '127.0.0.1', ready: false }], [{ port: a1.port }]),
+          slice('dead', 'dead-1', [{ ip: '127.0.0.1' }], [{ port: dead.port }]),
+          slice('slow', 'slow-1', [{ ip: '127.0.0.1' }], [{ port: slow.port }]),
+        ],
+        secrets: [],
+      },
+      CONTROLLER,
+    );
+    metrics = new IngressMetrics();
+    agent = new http.Agent({ keepAlive: true });
+    listener = await startHttp('127.0.0.1', 0, proxyHandler({ table: () => table, balancer: new RoundRobin(), agent, upstreamTimeoutMs: 500, metrics, log: componentLogger('ingress-test') }, 'http'));
+  });
+  after(async () => {
+    await listener?.stop();
+    agent?.destroy();
+    for (const b of backends) {
+      b.server.closeAllConnections();
+      await new Promise<void>((r) => b.server.close(() => r()));
+    }
+  });
+
+  it('forwards method, path, headers and body, and returns the response as sent', async () => {
+    const r = await request(listener!.port, { host: 'app.example.com', path: '/items?x=1', method: 'POST', body: 'hello body' });
+    assert.equal(r.status, 201);
+    assert.match(r.body, /^a[12] POST \/items\?x=1 10$/);
+    assert.deepEqual(r.headers['set-cookie'], ['a=1', 'b=2']);
+    const seen = [...backends[0].seen, ...backends[1].seen].at(-1)!;
+    assert.equal(seen.headers.host, 'app.example.com');
+    assert.equal(seen.headers['x-forwarded-for'], '127.0.0.1');
+    assert.equal(seen.headers['x-forwarded-proto'], 'http');
+    assert.equal(seen.headers['x-forwarded-host'], 'app.example.com');
+    assert.equal(seen.body, 'hello body');
+  });
+
+  it('balances round robin over the ready endpoints and reuses backend connections', async () => {
+    const names: string[] = [];
+    for (let i = 0; i < 6; i++) names.push(String((await request(listener!.port, { host: 'app.example.com', path: '/' })).headers['x-backend']));
+    assert.equal(names.filter((n) => n === 'a1').length, 3);
+    assert.equal(names.filter((n) => n === 'a2').length, 3);
+    for (let i = 1; i < names.length; i++) assert.notEqual(names[i], names[i - 1]);
+    // Sequential requests over the keep-alive agent: one connection per backend.
+    assert.deepEqual([backends[0].connections, backends[1].connections], [1, 1]);
+  });
+
+  it('streams a large body both ways', async () => {
+    const body = 'x'.repeat(3 * 1024 * 1024);
+    const r = await request(listener!.port, { host: 'app.example.com', path: '/big', method: 'PUT', body });
+    assert.match(r.body, new RegExp(`^a[12] PUT /big ${body.length}$`));
+  });
+
+  it('answers 404 without a rule, 503 without ready endpoints, 502 when the backend refuses, 504 on timeout', async () => {
+    const cases: [string, string, number][] = [
+      ['other.example.com', '/', 404],
+      ['app.example.com', '/empty', 503],
+      ['app.example.com', '/dead/x', 502],
+      ['app.example.com', '/slow', 504],
+    ];
+    for (const [host, p, want] of cases) assert.equal((await request(listener!.port, { host, path: p })).status, want, `${host}${p}`);
+    assert.equal(metrics.requests.get({ ingress: '', status: '404' }), 1);
+    assert.equal(metrics.requests.get({ ingress: 'web/site', status: '503' }), 1);
+    assert.equal(metrics.upstreamErrors.get({ ingress: 'web/site', reason: 'timeout' }), 1);
+    assert.equal(metrics.upstreamErrors.get({ ingress: 'web/site', reason: 'error' }), 1);
+    assert.ok(metrics.upstreamDuration.count({ ingress: 'web/site' }) >= 8);
+  });
+
+  it('answers 400 to a malformed request and keeps serving', async () => {
+    const net = await import('node:net');
+    const reply = await new Promise<string>((resolve, reject) => {
+      const s = net.connect(listener!.port, '127.0.0.1', () => s.write('NOT HTTP AT ALL\r\n\r\n'));
+      let out = '';
+      s.on('data', (d) => (out += d.toString()));
+      s.on('end', () => resolve(out));
+      s.on('error', reject);
+    });
+    assert.match(reply, /^HTTP\/1.1 400 Bad Request/);
+    assert.equal((await request(listener!.port, { host: 'app.example.com', path: '/' })).status, 201);
+  });
+});
