@@ -18,10 +18,15 @@ interface Backend {
   seen: { method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }[];
 }
 
-async function startBackend(name: string, behaviour: 'echo' | 'hang' = 'echo'): Promise<Backend> {
+async function startBackend(name: string, behaviour: 'echo' | 'hang' | 'drop-reused' = 'echo'): Promise<Backend> {
   const b: Backend = { port: 0, server: http.createServer(), connections: 0, seen: [] };
+  const served = new WeakMap<object, number>();
   b.server.on('connection', () => b.connections++);
   b.server.on('request', (req, res) => {
+    const n = (served.get(req.socket) ?? 0) + 1;
+    served.set(req.socket, n);
+    // A backend that closed a kept-alive connection just as the proxy reused it.
+    if (behaviour === 'drop-reused' && n > 1) return req.socket.destroy();
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -58,8 +63,8 @@ describe('ingress reverse proxy (loopback backends)', function () {
   let metrics: IngressMetrics;
 
   before(async () => {
-    const [a1, a2, slow] = [await startBackend('a1'), await startBackend('a2'), await startBackend('slow', 'hang')];
-    backends.push(a1, a2, slow);
+    const [a1, a2, slow, flaky] = [await startBackend('a1'), await startBackend('a2'), await startBackend('slow', 'hang'), await startBackend('flaky', 'drop-reused')];
+    backends.push(a1, a2, slow, flaky);
     // A port nothing listens on: a server bound and closed again.
     const dead = await startBackend('dead');
     await new Promise<void>((r) => dead.server.close(() => r()));
@@ -78,13 +83,14 @@ describe('ingress reverse proxy (loopback backends)', function () {
                     path('/empty', 'Prefix', svcBackend('empty', 80)),
                     path('/dead', 'Prefix', svcBackend('dead', 80)),
                     path('/slow', 'Prefix', svcBackend('slow', 80)),
+                    path('/flaky', 'Prefix', svcBackend('flaky', 80)),
                   ],
                 },
               },
             ],
           }),
         ],
-        services: [service('app', [{ port: 80 }]), service('empty', [{ port: 80 }]), service('dead', [{ port: 80 }]), service('slow', [{ port: 80 }])],
+        services: [service('app', [{ port: 80 }]), service('empty', [{ port: 80 }]), service('dead', [{ port: 80 }]), service('slow', [{ port: 80 }]), service('flaky', [{ port: 80 }])],
         slices: [
           slice('app', 'app-1', [{ ip: '127.0.0.1' }], [{ port: a1.port }]),
           // The second endpoint: the same loopback address at a2's port (a second slice of the Service).
@@ -92,6 +98,7 @@ describe('ingress reverse proxy (loopback backends)', function () {
           slice('empty', 'empty-1', [{ ip: '127.0.0.1', ready: false }], [{ port: a1.port }]),
           slice('dead', 'dead-1', [{ ip: '127.0.0.1' }], [{ port: dead.port }]),
           slice('slow', 'slow-1', [{ ip: '127.0.0.1' }], [{ port: slow.port }]),
+          slice('flaky', 'flaky-1', [{ ip: '127.0.0.1' }], [{ port: flaky.port }]),
         ],
         secrets: [],
       },
@@ -152,6 +159,15 @@ describe('ingress reverse proxy (loopback backends)', function () {
     assert.equal(metrics.upstreamErrors.get({ ingress: 'web/site', reason: 'timeout' }), 1);
     assert.equal(metrics.upstreamErrors.get({ ingress: 'web/site', reason: 'error' }), 1);
     assert.ok(metrics.upstreamDuration.count({ ingress: 'web/site' }) >= 8);
+  });
+
+  it('retries a body-less request once when a reused backend connection was closed', async () => {
+    const flaky = backends[3];
+    for (let i = 0; i < 3; i++) assert.equal((await request(listener!.port, { host: 'app.example.com', path: '/flaky' })).status, 201, `request ${i}`);
+    // Every request after the first found its kept-alive connection dropped and went again on a new one.
+    assert.deepEqual([flaky.seen.length, flaky.connections], [3, 3]);
+    // ... while a request with a body is not replayed: 502.
+    assert.equal((await request(listener!.port, { host: 'app.example.com', path: '/flaky', method: 'POST', body: 'once' })).status, 502);
   });
 
   it('answers 400 to a malformed request and keeps serving', async () => {

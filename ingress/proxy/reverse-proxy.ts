@@ -80,51 +80,60 @@ export function proxyHandler(o: ProxyOptions, proto: 'http' | 'https'): (req: ht
     upstream = hostPort(ep);
 
     const socket = req.socket as Socket;
-    const up = http.request({
-      host: ep.address,
-      port: ep.port,
-      method: req.method,
-      path: req.url,
-      headers: upstreamRequestHeaders(req.headers, { remoteAddress: socket.remoteAddress, proto, localPort: socket.localPort }),
-      agent: o.agent,
-      setHost: false,
-    });
-    const timer = setTimeout(() => up.destroy(new UpstreamTimeout(`no response from ${upstream} within ${o.upstreamTimeoutMs} ms`)), o.upstreamTimeoutMs);
-    up.on('response', (ur) => {
-      clearTimeout(timer);
-      o.metrics.upstreamDuration.observeSince({ ingress }, start);
-      const status = ur.statusCode ?? 502;
-      res.writeHead(status, ur.statusMessage, downstreamResponseHeaders(ur.headers));
-      ur.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-      });
-      ur.on('end', () => done(status));
-      ur.on('error', () => res.destroy());
-      ur.pipe(res);
-    });
-    up.on('error', (err) => {
-      clearTimeout(timer);
-      const timedOut = err instanceof UpstreamTimeout;
-      o.metrics.upstreamErrors.inc({ ingress, reason: timedOut ? 'timeout' : 'error' });
-      if (res.headersSent) {
-        // Mid-response: the only honest signal left is a broken connection.
-        res.destroy();
-        done(res.statusCode);
-        return;
-      }
-      if (!res.destroyed) {
-        o.log.warn({ upstream, ingress, err: err.message }, 'upstream request failed');
-        answer(timedOut ? 504 : 502, timedOut ? 'upstream timed out\n' : 'bad gateway\n');
-      }
-    });
+    const headers = upstreamRequestHeaders(req.headers, { remoteAddress: socket.remoteAddress, proto, localPort: socket.localPort });
+    let clientGone = false;
+    let current: http.ClientRequest | undefined;
+    let timer: NodeJS.Timeout | undefined;
     // The client went away before the response finished: stop the upstream request too.
     res.on('close', () => {
       clearTimeout(timer);
       if (!res.writableFinished) {
-        up.destroy();
+        clientGone = true;
+        current?.destroy();
         done(499);
       }
     });
-    req.pipe(up);
+
+    const send = (attempt: number) => {
+      const up = http.request({ host: ep.address, port: ep.port, method: req.method, path: req.url, headers, agent: o.agent, setHost: false });
+      current = up;
+      timer = setTimeout(() => up.destroy(new UpstreamTimeout(`no response from ${upstream} within ${o.upstreamTimeoutMs} ms`)), o.upstreamTimeoutMs);
+      up.on('response', (ur) => {
+        clearTimeout(timer);
+        o.metrics.upstreamDuration.observeSince({ ingress }, start);
+        const status = ur.statusCode ?? 502;
+        res.writeHead(status, ur.statusMessage, downstreamResponseHeaders(ur.headers));
+        ur.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+        });
+        ur.on('end', () => done(status));
+        ur.on('error', () => res.destroy());
+        ur.pipe(res);
+      });
+      up.on('error', (err: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        if (clientGone) return;
+        const timedOut = err instanceof UpstreamTimeout;
+        // A keep-alive connection the backend closed while idle fails at once on reuse: that says
+        // nothing about the backend, so a request without a body goes once more on a new one.
+        if (!timedOut && attempt === 0 && up.reusedSocket && !hasBody(req) && !res.headersSent && err.code === 'ECONNRESET') return send(1);
+        o.metrics.upstreamErrors.inc({ ingress, reason: timedOut ? 'timeout' : 'error' });
+        if (res.headersSent) {
+          // Mid-response: the only honest signal left is a broken connection.
+          res.destroy();
+          done(res.statusCode);
+          return;
+        }
+        o.log.warn({ upstream, ingress, err: err.message }, 'upstream request failed');
+        answer(timedOut ? 504 : 502, timedOut ? 'upstream timed out\n' : 'bad gateway\n');
+      });
+      if (attempt === 0) req.pipe(up);
+      else up.end();
+    };
+    send(0);
   };
+}
+
+function hasBody(req: http.IncomingMessage): boolean {
+  return req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 }
