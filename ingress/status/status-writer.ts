@@ -60,6 +60,7 @@ export class StatusWriter {
   private running: Promise<void> = Promise.resolve();
   private pending = false;
   private resync?: NodeJS.Timeout;
+  private stopped = false;
 
   constructor(private readonly o: StatusWriterOptions) {
     if (!o.publishAddresses.length) {
@@ -85,6 +86,8 @@ export class StatusWriter {
   }
 
   async stop(): Promise<void> {
+    if (this.stopped) return this.running;
+    this.stopped = true;
     clearInterval(this.resync);
     this.nodes?.stop();
     await this.election?.stop();
