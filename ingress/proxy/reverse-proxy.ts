@@ -95,14 +95,23 @@ export function proxyHandler(o: ProxyOptions, proto: 'http' | 'https'): (req: ht
     });
 
     const send = (attempt: number) => {
+      const sent = process.hrtime.bigint();
       const up = http.request({ host: ep.address, port: ep.port, method: req.method, path: req.url, headers, agent: o.agent, setHost: false });
       current = up;
       timer = setTimeout(() => up.destroy(new UpstreamTimeout(`no response from ${upstream} within ${o.upstreamTimeoutMs} ms`)), o.upstreamTimeoutMs);
       up.on('response', (ur) => {
         clearTimeout(timer);
-        o.metrics.upstreamDuration.observeSince({ ingress }, start);
+        o.metrics.upstreamDuration.observeSince({ ingress }, sent);
         const status = ur.statusCode ?? 502;
-        res.writeHead(status, ur.statusMessage, downstreamResponseHeaders(ur.headers));
+        try {
+          res.writeHead(status, ur.statusMessage, downstreamResponseHeaders(ur.headers));
+        } catch (err) {
+          // A status line or header node will not send on (a bad status code): the backend's fault.
+          ur.destroy();
+          o.metrics.upstreamErrors.inc({ ingress, reason: 'error' });
+          o.log.warn({ upstream, ingress, err: (err as Error).message }, 'upstream response not forwardable');
+          return answer(502, 'bad gateway\n');
+        }
         ur.on('data', (chunk: Buffer) => {
           bytes += chunk.length;
         });
