@@ -96,7 +96,15 @@ export function proxyHandler(o: ProxyOptions, proto: 'http' | 'https'): (req: ht
 
     const send = (attempt: number) => {
       const sent = process.hrtime.bigint();
-      const up = http.request({ host: ep.address, port: ep.port, method: req.method, path: req.url, headers, agent: o.agent, setHost: false });
+      let up: http.ClientRequest;
+      try {
+        up = http.request({ host: ep.address, port: ep.port, method: req.method, path: req.url, headers, agent: o.agent, setHost: false });
+      } catch (err) {
+        // node refuses to send what the client sent (a path or header it will not write): the
+        // client's request is the problem, and it must never take the process down.
+        o.log.warn({ upstream, ingress, err: (err as Error).message }, 'request not forwardable');
+        return answer(400, 'bad request\n');
+      }
       current = up;
       timer = setTimeout(() => up.destroy(new UpstreamTimeout(`no response from ${upstream} within ${o.upstreamTimeoutMs} ms`)), o.upstreamTimeoutMs);
       up.on('response', (ur) => {
