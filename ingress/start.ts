@@ -11,6 +11,7 @@ import { componentLogger } from '../lib/log';
 import type { IngressConfig } from './config';
 import { IngressMetrics } from './metrics';
 import { proxyHandler, RoundRobin } from './proxy/reverse-proxy';
+import { upgradeHandler } from './proxy/upgrade-proxy';
 import type { RouteTable } from './routes/route-table';
 import { startHttp, startHttps, type Listener } from './server/listeners';
 import { RouteSource } from './source/route-source';
@@ -86,8 +87,9 @@ export async function startIngress(config: IngressConfig, deps: IngressDeps = {}
     if (config.metrics.port) servers.push(await startHealthServer({ ...config.metrics, probes: { '/healthz': probes['/healthz'] }, metrics: metrics.registry }));
     // The table first: listening before it exists would answer 404 for every host.
     await source.start();
-    listeners.push(await startHttp(config.bindAddress, config.httpPort, proxyHandler(handlerOpts, 'http')));
-    if (config.httpsPort >= 0) listeners.push(await startHttps(config.bindAddress, config.httpsPort, contexts, proxyHandler(handlerOpts, 'https')));
+    listeners.push(await startHttp(config.bindAddress, config.httpPort, proxyHandler(handlerOpts, 'http'), upgradeHandler(handlerOpts, 'http')));
+    if (config.httpsPort >= 0)
+      listeners.push(await startHttps(config.bindAddress, config.httpsPort, contexts, proxyHandler(handlerOpts, 'https'), upgradeHandler(handlerOpts, 'https')));
     await status?.start();
   } catch (err) {
     await stop();

@@ -4,22 +4,26 @@
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { componentLogger } from '../../lib/log';
 import { IngressMetrics } from '../metrics';
 import { buildRouteTable, type RouteTable } from '../routes/route-table';
 import { CONTROLLER, ingress, ingressClass, path, service, slice, svcBackend } from '../routes/test-fixtures';
 import { startHttp, type Listener } from '../server/listeners';
 import { proxyHandler, RoundRobin } from './reverse-proxy';
+import { upgradeHandler } from './upgrade-proxy';
 
 interface Backend {
   port: number;
   server: http.Server;
   connections: number;
   seen: { method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }[];
+  /** Upgraded sockets: no longer the HTTP server's, so closed by the test. */
+  upgraded: Duplex[];
 }
 
 async function startBackend(name: string, behaviour: 'echo' | 'hang' | 'drop-reused' = 'echo'): Promise<Backend> {
-  const b: Backend = { port: 0, server: http.createServer(), connections: 0, seen: [] };
+  const b: Backend = { port: 0, server: http.createServer(), connections: 0, seen: [], upgraded: [] };
   const served = new WeakMap<object, number>();
   b.server.on('connection', () => b.connections++);
   b.server.on('request', (req, res) => {
@@ -35,6 +39,13 @@ async function startBackend(name: string, behaviour: 'echo' | 'hang' | 'drop-reu
       res.writeHead(201, { 'content-type': 'text/plain', 'x-backend': name, 'set-cookie': ['a=1', 'b=2'] });
       res.end(`${name} ${req.method} ${req.url} ${Buffer.concat(chunks).length}`);
     });
+  });
+  // An upgrade to the `echo` protocol: upper-cases what it gets.
+  b.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex) => {
+    b.seen.push({ method: req.method, url: req.url, headers: req.headers, body: '' });
+    b.upgraded.push(socket);
+    socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\nX-Backend: ' + name + '\r\n\r\n');
+    socket.on('data', (d: Buffer) => socket.write(d.toString().toUpperCase()));
   });
   await new Promise<void>((r) => b.server.listen(0, '127.0.0.1', r));
   b.port = (b.server.address() as AddressInfo).port;
@@ -106,12 +117,14 @@ describe('ingress reverse proxy (loopback backends)', function () {
     );
     metrics = new IngressMetrics();
     agent = new http.Agent({ keepAlive: true });
-    listener = await startHttp('127.0.0.1', 0, proxyHandler({ table: () => table, balancer: new RoundRobin(), agent, upstreamTimeoutMs: 500, metrics, log: componentLogger('ingress-test') }, 'http'));
+    const opts = { table: () => table, balancer: new RoundRobin(), agent, upstreamTimeoutMs: 500, metrics, log: componentLogger('ingress-test') };
+    listener = await startHttp('127.0.0.1', 0, proxyHandler(opts, 'http'), upgradeHandler(opts, 'http'));
   });
   after(async () => {
     await listener?.stop();
     agent?.destroy();
     for (const b of backends) {
+      for (const u of b.upgraded) u.destroy();
       b.server.closeAllConnections();
       await new Promise<void>((r) => b.server.close(() => r()));
     }
@@ -168,6 +181,33 @@ describe('ingress reverse proxy (loopback backends)', function () {
     assert.deepEqual([flaky.seen.length, flaky.connections], [3, 3]);
     // ... while a request with a body is not replayed: 502.
     assert.equal((await request(listener!.port, { host: 'app.example.com', path: '/flaky', method: 'POST', body: 'once' })).status, 502);
+  });
+
+  it('joins an upgraded connection to the backend byte for byte; 404/503 for upgrades with nowhere to go', async () => {
+    const upgrade = (host: string, p: string) =>
+      new Promise<{ status: number; socket?: Duplex; backend?: string }>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: listener!.port, path: p, headers: { host, connection: 'Upgrade', upgrade: 'echo' }, agent: false });
+        req.on('upgrade', (res, socket) => resolve({ status: res.statusCode ?? 0, socket, backend: String(res.headers['x-backend']) }));
+        req.on('response', (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0 });
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const up = await upgrade('app.example.com', '/ws');
+    assert.equal(up.status, 101);
+    assert.match(up.backend!, /^a[12]$/);
+    const echoed = await new Promise<string>((resolve) => {
+      up.socket!.once('data', (d: Buffer) => resolve(d.toString()));
+      up.socket!.write('ping');
+    });
+    assert.equal(echoed, 'PING');
+    const seen = [...backends[0].seen, ...backends[1].seen].find((x) => x.url === '/ws')!;
+    assert.deepEqual([seen.headers.upgrade, seen.headers.connection, seen.headers.host, seen.headers['x-forwarded-for']], ['echo', 'Upgrade', 'app.example.com', '127.0.0.1']);
+    up.socket!.destroy();
+    assert.equal((await upgrade('nowhere.example.com', '/ws')).status, 404);
+    assert.equal((await upgrade('app.example.com', '/empty')).status, 503);
   });
 
   it('answers 400 to a malformed request and keeps serving', async () => {

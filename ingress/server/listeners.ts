@@ -4,6 +4,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { SecureContexts } from '../tls/secure-contexts';
 
 export interface Listener {
@@ -12,8 +13,9 @@ export interface Listener {
 }
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
 
-async function listen(server: http.Server, host: string, port: number): Promise<Listener> {
+async function listen(server: http.Server, host: string, port: number, upgrade?: UpgradeHandler): Promise<Listener> {
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     sockets.add(s);
@@ -24,10 +26,8 @@ async function listen(server: http.Server, host: string, port: number): Promise<
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
     else socket.destroy();
   });
-  // Upgrade requests (WebSocket) are not proxied yet: say so instead of dropping the socket.
-  server.on('upgrade', (_req, socket: Socket) => {
-    socket.end('HTTP/1.1 501 Not Implemented\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-  });
+  if (upgrade) server.on('upgrade', upgrade);
+  else server.on('upgrade', (_req, socket: Socket) => socket.end('HTTP/1.1 501 Not Implemented\r\nconnection: close\r\ncontent-length: 0\r\n\r\n'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -45,13 +45,13 @@ async function listen(server: http.Server, host: string, port: number): Promise<
   };
 }
 
-export function startHttp(host: string, port: number, handler: Handler): Promise<Listener> {
-  return listen(http.createServer(handler), host, port);
+export function startHttp(host: string, port: number, handler: Handler, upgrade?: UpgradeHandler): Promise<Listener> {
+  return listen(http.createServer(handler), host, port, upgrade);
 }
 
-export function startHttps(host: string, port: number, contexts: SecureContexts, handler: Handler): Promise<Listener> {
+export function startHttps(host: string, port: number, contexts: SecureContexts, handler: Handler, upgrade?: UpgradeHandler): Promise<Listener> {
   const server = https.createServer({ ...contexts.defaultPair, SNICallback: contexts.sniCallback() }, handler);
   // A failed handshake (a scanner, a client that rejects our certificate) is the client's business.
   server.on('tlsClientError', () => undefined);
-  return listen(server, host, port);
+  return listen(server, host, port, upgrade);
 }
