@@ -59,5 +59,7 @@ export interface Secret extends KObject {
 
 /** The annotation that marks an IngressClass as the cluster's default. */
 export const DEFAULT_CLASS_ANNOTATION = 'ingressclass.kubernetes.io/is-default-class';
+/** The class annotation that came before spec.ingressClassName (deprecated, still honoured). */
+export const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 /** Upstream's Secret type for TLS key pairs. */
 export const TLS_SECRET_TYPE = 'kubernetes.io/tls';

@@ -1,10 +1,12 @@
 // Which Ingresses this controller serves. An Ingress is ours when spec.ingressClassName names an
-// IngressClass whose spec.controller is our controller name, or when it names no class and the
-// cluster's default IngressClass is ours (upstream's DefaultIngressClass admission would have
-// written that class into the Ingress at creation; this apiserver does not, so the controller
-// applies the same rule when reading). An Ingress naming a class that does not exist is nobody's.
+// IngressClass whose spec.controller is our controller name. Without spec.ingressClassName: when
+// the deprecated annotation kubernetes.io/ingress.class names one of our classes, or, without that
+// annotation either, when the cluster's default IngressClass is ours (upstream's
+// DefaultIngressClass admission writes the default class into such an Ingress at creation and
+// leaves annotated ones alone; this apiserver has no such admission, so the controller applies the
+// same rule when reading). An Ingress naming a class that does not exist is nobody's.
 import type { Ingress, IngressClass } from './api-types';
-import { DEFAULT_CLASS_ANNOTATION } from './api-types';
+import { CLASS_ANNOTATION, DEFAULT_CLASS_ANNOTATION } from './api-types';
 
 export function isDefaultClass(c: IngressClass): boolean {
   return c.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true';
@@ -21,8 +23,9 @@ export function byAge(a: { metadata: { creationTimestamp?: string; namespace?: s
 }
 
 /**
- * The default class when several are marked: the newest one, as upstream's admission plugin
- * picks since Kubernetes 1.30 (several defaults are allowed during a migration between them).
+ * The default class. Several marked default is a misconfiguration upstream's admission refuses to
+ * default from; here the choice must still be deterministic, and the newest one is taken (what
+ * upstream does for several default StorageClasses), so a migration to a new default works.
  */
 export function defaultClass(classes: readonly IngressClass[]): IngressClass | undefined {
   const defaults = classes.filter(isDefaultClass).sort(byAge);
@@ -38,7 +41,9 @@ export function claimedIngresses(ingresses: readonly Ingress[], classes: readonl
     .filter((i) => !i.metadata.deletionTimestamp)
     .filter((i) => {
       const cls = i.spec?.ingressClassName;
-      return cls ? ours.has(cls) : defaultIsOurs;
+      if (cls) return ours.has(cls);
+      const annotated = i.metadata.annotations?.[CLASS_ANNOTATION];
+      return annotated !== undefined ? ours.has(annotated) : defaultIsOurs;
     })
     .sort(byAge);
 }

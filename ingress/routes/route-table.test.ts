@@ -27,6 +27,11 @@ describe('ingress claims', () => {
     assert.equal(defaultClass([older, newer])?.metadata.name, 'nginx');
     assert.deepEqual(names([older, newer]), ['ours']);
   });
+  it('claims a class-less Ingress by the deprecated annotation naming its class, never through the default', () => {
+    const annotated = (value: string) => ({ ...ings[2], metadata: { ...ings[2].metadata, name: `annotated-${value}`, annotations: { 'kubernetes.io/ingress.class': value } } });
+    const defaultOurs = [ingressClass('k8ts', CONTROLLER, true), classes[1]];
+    assert.deepEqual(claimedIngresses([annotated('k8ts'), annotated('nginx'), annotated('gone')], defaultOurs, CONTROLLER).map((i) => i.metadata.name), ['annotated-k8ts']);
+  });
   it('skips Ingresses being deleted', () => {
     const gone = { ...ings[0], metadata: { ...ings[0].metadata, deletionTimestamp: '2026-03-01T00:00:00Z' } };
     assert.deepEqual(claimedIngresses([gone], classes, CONTROLLER), []);
