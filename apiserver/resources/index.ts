@@ -16,6 +16,7 @@ import { daemonsets, statefulsets } from './daemon-stateful-sets';
 import { jobs, cronjobs } from './jobs';
 import { horizontalpodautoscalers } from './autoscalers';
 import { ingresses } from './ingresses';
+import { ingressclasses } from './ingress-classes';
 import { roles, rolebindings, clusterroles, clusterrolebindings } from './rbac';
 import { poddisruptionbudgets } from './pod-disruption-budgets';
 import { certificatesigningrequests } from './certificate-signing-requests';
@@ -31,7 +32,7 @@ export function allResources(): ResourceSpec[] {
     leases, endpointslices,
     replicasets, deployments, daemonsets, statefulsets,
     controllerrevisions,
-    jobs, cronjobs, horizontalpodautoscalers, ingresses,
+    jobs, cronjobs, horizontalpodautoscalers, ingresses, ingressclasses,
     roles, rolebindings, clusterroles, clusterrolebindings,
     poddisruptionbudgets,
     certificatesigningrequests,
@@ -53,3 +54,4 @@ export { storageclasses };
 export { controllerrevisions };
 export { resourcequotas, limitranges, priorityclasses };
 export { replicationcontrollers };
+export { ingressclasses };

@@ -48,6 +48,7 @@ describe('resource definitions', () => {
       cronjobs: ['batch/v1', 'CronJob', 'cj', 'all', true],
       horizontalpodautoscalers: ['autoscaling/v2', 'HorizontalPodAutoscaler', 'hpa', 'all', true],
       ingresses: ['networking.k8s.io/v1', 'Ingress', 'ing', '', true],
+      ingressclasses: ['networking.k8s.io/v1', 'IngressClass', '', '', false],
       roles: ['rbac.authorization.k8s.io/v1', 'Role', '', '', true],
       rolebindings: ['rbac.authorization.k8s.io/v1', 'RoleBinding', '', '', true],
       clusterroles: ['rbac.authorization.k8s.io/v1', 'ClusterRole', '', '', false],

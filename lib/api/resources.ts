@@ -36,6 +36,7 @@ export const Resources = {
   cronjobs: rt('batch/v1', 'CronJob', 'cronjobs', true),
   horizontalpodautoscalers: rt('autoscaling/v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true),
   ingresses: rt('networking.k8s.io/v1', 'Ingress', 'ingresses', true),
+  ingressclasses: rt('networking.k8s.io/v1', 'IngressClass', 'ingressclasses', false),
   roles: rt('rbac.authorization.k8s.io/v1', 'Role', 'roles', true),
   rolebindings: rt('rbac.authorization.k8s.io/v1', 'RoleBinding', 'rolebindings', true),
   clusterroles: rt('rbac.authorization.k8s.io/v1', 'ClusterRole', 'clusterroles', false),
