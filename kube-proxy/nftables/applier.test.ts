@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import type { CommandResult, CommandRunner } from '../exec';
 import { NftablesApplier, NftablesApplyError, NftablesUnavailableError, nftVersionSupported, parseNftVersion } from './applier';
+import { FEATURE_PLANS } from './fixtures';
 import { NftListingError, parseNftListing } from './listing';
+import { syncNftablesPlan } from './sync-plan';
 
 /** A runner that records calls and answers from a script keyed by "cmd arg0 arg1 ...". */
 function recorder(answer: (line: string, stdin?: string) => Partial<CommandResult> = () => ({})) {
@@ -102,5 +104,22 @@ describe('nftables applier', () => {
     assert.equal(await new NftablesApplier(absent.run).existingState(), undefined);
     const broken = recorder(() => ({ code: 1, stderr: 'Error: Operation not permitted' }));
     await assert.rejects(new NftablesApplier(broken.run).existingState(), /Operation not permitted/);
+  });
+
+  it('syncNftablesPlan: the first sync re-creates the table without reading it; later ones read it and update in place', async () => {
+    const { run, calls } = recorder((line) => (line.startsWith('nft -j') ? { stdout: LISTING } : {}));
+    const applier = new NftablesApplier(run);
+    const opts = { clusterCIDR: '10.244.0.0/16', nodeIPs: ['192.168.50.10'] };
+    const first = await syncNftablesPlan(applier, FEATURE_PLANS['cluster-ip'], opts, true);
+    assert.deepEqual(calls.map((c) => c.line), ['nft -f -']);
+    assert.match(calls[0].stdin ?? '', /^add table ip k8ts-proxy\ndelete table ip k8ts-proxy\n/);
+    assert.deepEqual({ recreated: first.recreated, skipped: first.skipped }, { recreated: true, skipped: [] });
+    assert.equal(first.rules, 19 + 14);
+    const later = await syncNftablesPlan(applier, FEATURE_PLANS['cluster-ip'], opts, false);
+    assert.deepEqual(calls.slice(1).map((c) => c.line), ['nft -j -t list table ip k8ts-proxy', 'nft -f -']);
+    assert.ok(!calls[2].stdin?.includes('delete table'));
+    // The listed chain that the plan does not want is deleted.
+    assert.ok(calls[2].stdin?.includes('delete chain ip k8ts-proxy service-ABCDEFGH-default/web/tcp/http\n'));
+    assert.equal(later.recreated, false);
   });
 });
