@@ -175,6 +175,11 @@ describe('nftables buildNftRuleset', () => {
     });
   });
 
+  it('re-creates the table when the existing state holds a name it cannot write', () => {
+    const payload = build(plan(), { existing: { chains: ['services', 'odd name; flush ruleset'], sets: [], maps: [] } });
+    assert.equal(payload, build(plan()));
+  });
+
   it('leaves out a port that cannot be written safely, reports it, and keeps the others', () => {
     const skipped: string[] = [];
     const bad = [

@@ -119,7 +119,9 @@ export function buildNftRuleset(plan: ProxyPlan, opts: BuildNftOptions): string 
   }
 
   const out: string[] = [];
-  const existing = opts.existing;
+  // An object someone else put into our table under a name that cannot be written unquoted is
+  // swept by re-creating the table rather than by naming it.
+  const existing = opts.existing && nameable(opts.existing) ? opts.existing : undefined;
   if (!existing) out.push(`add table ${T}`, `delete table ${T}`);
   out.push(`add table ${T} { comment "k8ts kube-proxy (nftables mode)"; }`);
 
@@ -161,6 +163,13 @@ export function buildNftRuleset(plan: ProxyPlan, opts: BuildNftOptions): string 
   for (const c of staleChains) out.push(`delete chain ${T} ${c}`);
   out.push('');
   return out.join('\n');
+}
+
+/** nft identifiers as this file writes them: a letter, "_" or "." first, then also digits, "/", "-". */
+const IDENTIFIER = /^[A-Za-z_.][A-Za-z0-9/_.-]*$/;
+
+function nameable(e: NftExistingState): boolean {
+  return [...e.chains, ...e.sets.map((s) => s.name), ...e.maps].every((n) => IDENTIFIER.test(n));
 }
 
 /** Number of rules in a payload (for metrics): every `add rule` line. */
