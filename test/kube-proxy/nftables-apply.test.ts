@@ -72,9 +72,11 @@ describe('kube-proxy nftables mode: rulesets applied with the real nft in a netw
   before(() => {
     sh(['ip', 'netns', 'add', NODE_NS]);
     inNode('ip', 'link', 'set', 'lo', 'up');
-    inNode('ip', 'link', 'add', 'nft-n0', 'type', 'dummy');
+    // The node's own address, on a veth pair kept inside the node namespace (no dummy module here).
+    inNode('ip', 'link', 'add', 'nft-n0', 'type', 'veth', 'peer', 'name', 'nft-n1');
     inNode('ip', 'addr', 'add', `${NODE_IP}/24`, 'dev', 'nft-n0');
     inNode('ip', 'link', 'set', 'nft-n0', 'up');
+    inNode('ip', 'link', 'set', 'nft-n1', 'up');
     POD_NS.forEach((ns, i) => {
       sh(['ip', 'netns', 'add', ns]);
       const host = `nft-h${i}`;
