@@ -182,6 +182,16 @@ describe('kube-proxy nftables mode: rulesets applied with the real nft in a netw
     assert.equal(listTable(), before);
   });
 
+  it('hairpin: a pod reaching itself through its service gets the reply (masqueraded to the node)', async () => {
+    const self = port({ namespace: 'default', service: 'self', clusterIP: '10.96.7.10', port: 80, endpoints: [ep(POD_IP[0], 8080, true)] });
+    await sync(plan(self));
+    // The pod's packets are forwarded by the node namespace (a sysctl of that namespace only).
+    inNode('sysctl', '-q', '-w', 'net.ipv4.ip_forward=1');
+    const res = sh(['nsenter', `--net=/run/netns/${POD_NS[0]}`, 'busybox', 'nc', '-w', '3', '10.96.7.10', '80'], 'GET / HTTP/1.0\r\n\r\n');
+    assert.match(res, /^HTTP\/1\.[01] 200/);
+    assert.equal(res.split('\r\n\r\n').slice(1).join('').trim(), 'pod-0');
+  });
+
   it('clean-up deletes our table only, and is a no-op when it is gone', async () => {
     await applier.cleanup();
     assert.equal(await applier.existingState(), undefined);
