@@ -1,9 +1,10 @@
 // kube-proxy's nftables mode against the real `nft` and kernel, entirely inside network namespaces
-// this test creates: a "node" namespace where the rulesets are applied, and two "pod" namespaces
-// behind veth pairs, each running busybox httpd with its own page. Generated rulesets must load,
-// carry real traffic (cluster IP, node port, reject without endpoints, session affinity), be
-// replaced atomically by a changed plan (stale objects gone, affinity entries kept), and be
-// removed by clean-up without touching another table.
+// this test creates: a "node" namespace where the rulesets are applied, two "pod" namespaces
+// behind veth pairs, each running busybox httpd with its own page, and an outside client on the
+// node's link. Generated rulesets must load, carry real traffic (cluster IP, node port, reject
+// without endpoints, session affinity, hairpin, externalTrafficPolicy Local), be replaced
+// atomically by a changed plan (stale objects gone, affinity entries kept), and be removed by
+// clean-up without touching another table.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -20,6 +21,9 @@ import type { ProxyPlan } from '../../kube-proxy/plan/types';
 const id = randomBytes(3).toString('hex');
 const NODE_NS = `k8ts-nft-${id}`;
 const POD_NS = [`k8ts-nftp1-${id}`, `k8ts-nftp2-${id}`];
+/** A client outside the cluster, on the node's link. */
+const CLIENT_NS = `k8ts-nftc-${id}`;
+const CLIENT_IP = '192.168.251.2';
 const POD_IP = ['10.244.7.2', '10.244.8.2'];
 const NODE_IP = '192.168.251.1';
 const FOREIGN_TABLE = `k8ts-foreign-${id}`;
@@ -29,9 +33,9 @@ const sh = (args: string[], input?: string) => execFileSync(args[0], args.slice(
 const inNode = (...args: string[]) => sh(['nsenter', `--net=/run/netns/${NODE_NS}`, ...args]);
 
 // An HTTP GET with busybox nc from the node namespace; the body, or the error text.
-function fetchVia(host: string, port: number): { ok: boolean; out: string } {
+function fetchVia(host: string, port: number, from = NODE_NS): { ok: boolean; out: string } {
   try {
-    const res = sh(['nsenter', `--net=/run/netns/${NODE_NS}`, 'busybox', 'nc', '-w', '3', host, String(port)], 'GET / HTTP/1.0\r\n\r\n');
+    const res = sh(['nsenter', `--net=/run/netns/${from}`, 'busybox', 'nc', '-w', '3', host, String(port)], 'GET / HTTP/1.0\r\n\r\n');
     const body = res.split('\r\n\r\n').slice(1).join('\r\n\r\n');
     return { ok: res.startsWith('HTTP/1.') && body.length > 0, out: body.trim() };
   } catch (err) {
@@ -72,11 +76,18 @@ describe('kube-proxy nftables mode: rulesets applied with the real nft in a netw
   before(() => {
     sh(['ip', 'netns', 'add', NODE_NS]);
     inNode('ip', 'link', 'set', 'lo', 'up');
-    // The node's own address, on a veth pair kept inside the node namespace (no dummy module here).
-    inNode('ip', 'link', 'add', 'nft-n0', 'type', 'veth', 'peer', 'name', 'nft-n1');
+    // The node's own address, on a veth pair whose other end is the outside client.
+    sh(['ip', 'netns', 'add', CLIENT_NS]);
+    inNode('ip', 'link', 'add', 'nft-n0', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', CLIENT_NS);
     inNode('ip', 'addr', 'add', `${NODE_IP}/24`, 'dev', 'nft-n0');
     inNode('ip', 'link', 'set', 'nft-n0', 'up');
-    inNode('ip', 'link', 'set', 'nft-n1', 'up');
+    const inClient = (...a: string[]) => sh(['nsenter', `--net=/run/netns/${CLIENT_NS}`, ...a]);
+    inClient('ip', 'link', 'set', 'lo', 'up');
+    inClient('ip', 'addr', 'add', `${CLIENT_IP}/24`, 'dev', 'eth0');
+    inClient('ip', 'link', 'set', 'eth0', 'up');
+    inClient('ip', 'route', 'add', 'default', 'via', NODE_IP);
+    // Pods' and the client's packets are forwarded by the node namespace (its own sysctl).
+    inNode('sysctl', '-q', '-w', 'net.ipv4.ip_forward=1');
     POD_NS.forEach((ns, i) => {
       sh(['ip', 'netns', 'add', ns]);
       const host = `nft-h${i}`;
@@ -105,7 +116,7 @@ describe('kube-proxy nftables mode: rulesets applied with the real nft in a netw
   after(() => {
     for (const p of httpd) p.kill('SIGKILL');
     // Deleting the namespaces deletes their interfaces and every nftables table in them.
-    for (const ns of [NODE_NS, ...POD_NS]) {
+    for (const ns of [NODE_NS, ...POD_NS, CLIENT_NS]) {
       try {
         sh(['ip', 'netns', 'del', ns]);
       } catch {
@@ -185,11 +196,25 @@ describe('kube-proxy nftables mode: rulesets applied with the real nft in a netw
   it('hairpin: a pod reaching itself through its service gets the reply (masqueraded to the node)', async () => {
     const self = port({ namespace: 'default', service: 'self', clusterIP: '10.96.7.10', port: 80, endpoints: [ep(POD_IP[0], 8080, true)] });
     await sync(plan(self));
-    // The pod's packets are forwarded by the node namespace (a sysctl of that namespace only).
-    inNode('sysctl', '-q', '-w', 'net.ipv4.ip_forward=1');
     const res = sh(['nsenter', `--net=/run/netns/${POD_NS[0]}`, 'busybox', 'nc', '-w', '3', '10.96.7.10', '80'], 'GET / HTTP/1.0\r\n\r\n');
     assert.match(res, /^HTTP\/1\.[01] 200/);
     assert.equal(res.split('\r\n\r\n').slice(1).join('').trim(), 'pod-0');
+  });
+
+  it('externalTrafficPolicy Local: outside clients reach only local endpoints, and are dropped without one; the node itself uses all', async () => {
+    const etp = (endpoints: ReturnType<typeof ep>[]) =>
+      port({ namespace: 'default', service: 'etp', clusterIP: '10.96.7.11', port: 80, nodePort: 30090, externalPolicyLocal: true, endpoints });
+    await sync(plan(etp([ep(POD_IP[0], 8080, true), ep(POD_IP[1], 8080)])));
+    for (let i = 0; i < 10; i++) assert.equal(fetchVia(NODE_IP, 30090, CLIENT_NS).out, 'pod-0');
+    const fromNode = new Set<string>();
+    for (let i = 0; i < 60 && fromNode.size < 2; i++) fromNode.add(fetchVia(NODE_IP, 30090).out);
+    assert.deepEqual([...fromNode].sort(), ['pod-0', 'pod-1'], 'node-originated traffic short-circuits to every endpoint');
+
+    await sync(plan(etp([ep(POD_IP[1], 8080)])));
+    const dropped = fetchVia(NODE_IP, 30090, CLIENT_NS);
+    assert.equal(dropped.ok, false);
+    assert.doesNotMatch(dropped.out, /refused/i, 'dropped, not rejected: the service has endpoints elsewhere');
+    assert.equal(fetchVia(NODE_IP, 30090).out, 'pod-1');
   });
 
   it('clean-up deletes our table only, and is a no-op when it is gone', async () => {
