@@ -82,11 +82,11 @@ export function servicePortRules(sp: ServicePortPlan, clusterCIDR: string): Port
   const internalChain = sp.internalPolicyLocal ? svl : svc;
   const externalPolicyChain = sp.externalPolicyLocal ? svl : svc;
 
-  const noEndpoints = comment(`${sp.name} has no endpoints`);
-  const noLocal = comment(`${sp.name} has no local endpoints`);
-  const internalFilter = !hasAny ? `${noEndpoints} %MATCH% -j REJECT --reject-with icmp-port-unreachable` : !hasInternal ? `${noLocal} %MATCH% -j DROP` : '';
-  const externalFilter = !hasAny ? `${noEndpoints} %MATCH% -j REJECT --reject-with icmp-port-unreachable` : !hasExternal ? `${noLocal} %MATCH% -j DROP` : '';
-  const withMatch = (tmpl: string, match: string) => tmpl.replace('%MATCH%', match);
+  // What filter does with traffic the nat rules leave alone: nothing anywhere → REJECT (the
+  // client learns at once), nothing on this node under a Local policy → DROP, as upstream.
+  const noEndpoints = (match: string) => `${comment(`${sp.name} has no endpoints`)} ${match} -j REJECT --reject-with icmp-port-unreachable`;
+  const noLocal = (match: string) => `${comment(`${sp.name} has no local endpoints`)} ${match} -j DROP`;
+  const unreachable = hasAny ? noLocal : noEndpoints;
 
   // Cluster IP.
   const dst = `-d ${sp.clusterIP}/32 ${protoMatch(sp)} --dport ${sp.port}`;
@@ -96,7 +96,7 @@ export function servicePortRules(sp: ServicePortPlan, clusterCIDR: string): Port
     nat.push(`-A ${internalChain} ${comment(`${sp.name} cluster IP`)} ${dst} ! -s ${clusterCIDR} -j KUBE-MARK-MASQ`);
     nat.push(`-A KUBE-SERVICES ${comment(`${sp.name} cluster IP`)} ${dst} -j ${internalChain}`);
   } else {
-    filter.push(`-A KUBE-SERVICES ${withMatch(internalFilter, dst)}`);
+    filter.push(`-A KUBE-SERVICES ${unreachable(dst)}`);
   }
 
   // External IPs and load balancer IPs: reachable from anywhere, the node itself included.
@@ -104,14 +104,14 @@ export function servicePortRules(sp: ServicePortPlan, clusterCIDR: string): Port
   for (const [ip, kind] of externalDsts) {
     const m = `-d ${ip}/32 ${protoMatch(sp)} --dport ${sp.port}`;
     if (hasAny) nat.push(`-A KUBE-SERVICES ${comment(`${sp.name} ${kind}`)} ${m} -j ${ext}`);
-    if (!hasExternal) filter.push(`-A KUBE-EXTERNAL-SERVICES ${withMatch(externalFilter, m)}`);
+    if (!hasExternal) filter.push(`-A KUBE-EXTERNAL-SERVICES ${unreachable(m)}`);
   }
 
   // Node port: every local address (KUBE-SERVICES sends only those to KUBE-NODEPORTS).
   if (sp.nodePort) {
     const m = `${protoMatch(sp)} --dport ${sp.nodePort}`;
     if (hasAny) nat.push(`-A KUBE-NODEPORTS ${comment(sp.name)} ${m} -j ${ext}`);
-    if (!hasExternal) filter.push(`-A KUBE-EXTERNAL-SERVICES ${withMatch(externalFilter, `-m addrtype --dst-type LOCAL ${m}`)}`);
+    if (!hasExternal) filter.push(`-A KUBE-EXTERNAL-SERVICES ${unreachable(`-m addrtype --dst-type LOCAL ${m}`)}`);
   }
   if (sp.healthCheckNodePort) {
     filter.push(`-A KUBE-NODEPORTS ${comment(`${sp.name} health check node port`)} -p tcp -m tcp --dport ${sp.healthCheckNodePort} -j ACCEPT`);
