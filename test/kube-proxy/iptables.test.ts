@@ -242,7 +242,7 @@ describe('kube-proxy iptables mode in a network namespace', function () {
     await eventually('route to n2 removed', () => !/10\.244\.9\.0\/24/.test(routes()));
   });
 
-  it('keeps one backend per client with ClientIP affinity, and uses only local endpoints with internalTrafficPolicy Local', async () => {
+  it('keeps one backend per client with ClientIP affinity, uses only local endpoints with internalTrafficPolicy Local, and serves external IPs', async () => {
     await eventually('second backend httpd', () => fetchVia(POD2_IP, 8080).ok);
     const sticky: Service = {
       ...service,
@@ -275,11 +275,27 @@ describe('kube-proxy iptables mode in a network namespace', function () {
     assert.match(nat, /-m recent --set --name KUBE-SEP-\w+ /);
     assert.match(nat, /-A KUBE-SERVICES -d 10\.96\.7\.9\/32 .*-j KUBE-SVL-/);
 
+    // An external IP (an address on the node's link that nobody holds) with externalTrafficPolicy
+    // Local and its only endpoint elsewhere: outside clients would be dropped, but the node itself
+    // is sent to the cluster's endpoints (upstream's "route LOCAL traffic" short cut).
+    const outside: Service = {
+      ...service,
+      metadata: { namespace: 'default', name: 'outside' },
+      spec: { type: 'ClusterIP', clusterIP: '10.96.7.10', externalIPs: ['192.168.250.77'], externalTrafficPolicy: 'Local', ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080 }] },
+    };
+    client.set(Resources.services, outside);
+    client.set(Resources.endpointslices, endpoints([POD2_IP], 'outside', () => 'n2'));
+    const viaExternalIP = await eventually('external IP answer', () => { const r = fetchVia('192.168.250.77', 80); return r.ok && r; });
+    assert.equal(viaExternalIP.out, 'hello from the second backend\n');
+    assert.match(inNode('iptables-save', '-t', 'filter'), /"default\/outside:http has no local endpoints".* -j DROP/);
+
+    client.remove(Resources.services, 'default', 'outside');
+    client.remove(Resources.endpointslices, 'default', 'outside-x7k2p');
     client.remove(Resources.services, 'default', 'sticky');
     client.remove(Resources.services, 'default', 'local-only');
     client.remove(Resources.endpointslices, 'default', 'sticky-x7k2p');
     client.remove(Resources.endpointslices, 'default', 'local-only-x7k2p');
-    await eventually('their chains deleted', () => !/KUBE-SVL-|10\.96\.7\.[89]/.test(inNode('iptables-save', '-t', 'nat')));
+    await eventually('their rules deleted', () => !/default\/(sticky|local-only|outside):|KUBE-SVL-/.test(inNode('iptables-save')));
   });
 
   it('rejects a service without endpoints and deletes its stale chains', async () => {
