@@ -3,7 +3,9 @@
 // behind a veth pair running busybox httpd on two addresses (two backends that answer with different
 // bodies). Connections from the node namespace to the ClusterIP and to the NodePort must reach the
 // pod; ClientIP affinity must keep one backend, internalTrafficPolicy Local must use only this
-// node's; then --cleanup must leave nothing of ours behind.
+// node's; an external IP and a node port with externalTrafficPolicy Local must serve the node itself
+// and drop a client outside the cluster (a third namespace on the node's link) while no endpoint is
+// local; then --cleanup must leave nothing of ours behind.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,6 +24,8 @@ import { FakeClient } from './fake-client';
 const id = randomBytes(3).toString('hex');
 const NODE_NS = `k8ts-kp-${id}`;
 const POD_NS = `k8ts-kpp-${id}`;
+// A client outside the cluster on the node's link (at the other node's address).
+const CLIENT_NS = `k8ts-kpc-${id}`;
 const NODE_IP = '192.168.250.1';
 const OTHER_NODE_IP = '192.168.250.2';
 const POD_IP = '10.244.7.2';
@@ -55,9 +59,9 @@ async function eventually<T>(what: string, fn: () => T | undefined | false): Pro
 }
 
 // An HTTP GET with busybox nc (busybox's static wget crashes resolving here); returns the body.
-function fetchVia(host: string, port: number): { ok: boolean; out: string } {
+function fetchVia(host: string, port: number, netns = NODE_NS): { ok: boolean; out: string } {
   try {
-    const res = sh(['ip', 'netns', 'exec', NODE_NS, 'busybox', 'nc', '-w', '3', host, String(port)], 'GET / HTTP/1.0\r\n\r\n');
+    const res = sh(['ip', 'netns', 'exec', netns, 'busybox', 'nc', '-w', '3', host, String(port)], 'GET / HTTP/1.0\r\n\r\n');
     const body = res.split('\r\n\r\n').slice(1).join('\r\n\r\n');
     return { ok: res.startsWith('HTTP/1.') && body.length > 0, out: body };
   } catch (err) {
@@ -160,7 +164,10 @@ describe('kube-proxy iptables mode in a network namespace', function () {
     inNode('ip', 'link', 'add', 'kp-n0', 'type', 'veth', 'peer', 'name', 'kp-n1');
     inNode('ip', 'addr', 'add', `${NODE_IP}/24`, 'dev', 'kp-n0');
     inNode('ip', 'link', 'set', 'kp-n0', 'up');
-    inNode('ip', 'link', 'set', 'kp-n1', 'up');
+    sh(['ip', 'netns', 'add', CLIENT_NS]);
+    inNode('ip', 'link', 'set', 'kp-n1', 'netns', CLIENT_NS);
+    sh(['ip', 'netns', 'exec', CLIENT_NS, 'ip', 'addr', 'add', `${OTHER_NODE_IP}/24`, 'dev', 'kp-n1']);
+    sh(['ip', 'netns', 'exec', CLIENT_NS, 'ip', 'link', 'set', 'kp-n1', 'up']);
     httpd = spawn('ip', ['netns', 'exec', POD_NS, 'busybox', 'httpd', '-f', '-p', `${POD_IP}:8080`, '-h', webRoot], { stdio: 'ignore' });
     httpd2 = spawn('ip', ['netns', 'exec', POD_NS, 'busybox', 'httpd', '-f', '-p', `${POD2_IP}:8080`, '-h', webRoot2], { stdio: 'ignore' });
   });
@@ -169,7 +176,7 @@ describe('kube-proxy iptables mode in a network namespace', function () {
     await proxy?.stop().catch(() => undefined);
     httpd?.kill('SIGKILL');
     httpd2?.kill('SIGKILL');
-    for (const ns of [NODE_NS, POD_NS]) {
+    for (const ns of [NODE_NS, POD_NS, CLIENT_NS]) {
       try {
         sh(['ip', 'netns', 'del', ns]);
       } catch {
@@ -288,6 +295,18 @@ describe('kube-proxy iptables mode in a network namespace', function () {
     const viaExternalIP = await eventually('external IP answer', () => { const r = fetchVia('192.168.250.77', 80); return r.ok && r; });
     assert.equal(viaExternalIP.out, 'hello from the second backend\n');
     assert.match(inNode('iptables-save', '-t', 'filter'), /"default\/outside:http has no local endpoints".* -j DROP/);
+
+    // Its node port from a client outside the cluster: dropped while no endpoint is on this node,
+    // served (by the local endpoint only) once one is.
+    client.set(Resources.services, { ...outside, spec: { ...outside.spec, type: 'NodePort', ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080, nodePort: 30081 }] } });
+    await eventually('the node port rules', () => /"default\/outside:http has no local endpoints" .*--dport 30081 -j DROP/.test(inNode('iptables-save', '-t', 'filter')));
+    const dropped = fetchVia(NODE_IP, 30081, CLIENT_NS);
+    assert.equal(dropped.ok, false);
+    assert.doesNotMatch(dropped.out, /refused/i, 'dropped, not rejected');
+    client.set(Resources.endpointslices, endpoints([POD_IP, POD2_IP], 'outside', (ip) => (ip === POD_IP ? 'n1' : 'n2')));
+    const fromOutside = await eventually('node port answer from outside', () => { const r = fetchVia(NODE_IP, 30081, CLIENT_NS); return r.ok && r; });
+    assert.equal(fromOutside.out, 'hello from the backend pod\n');
+    for (let i = 0; i < 10; i++) assert.equal(fetchVia(NODE_IP, 30081, CLIENT_NS).out, 'hello from the backend pod\n', 'only the local endpoint');
 
     client.remove(Resources.services, 'default', 'outside');
     client.remove(Resources.endpointslices, 'default', 'outside-x7k2p');
