@@ -1,9 +1,10 @@
-// kube-proxy: start-up checklist, informers on services, endpoints and nodes feeding a
+// kube-proxy: start-up checklist, informers on services, endpointslices and nodes feeding a
 // rate-limited sync loop, /healthz on the healthz port and /metrics (with /healthz) on the metrics
 // port. `--cleanup` undoes everything. main.ts loads this after logging is configured; tests call
 // startKubeProxy and cleanupKubeProxy in-process.
 import { Resources } from '../lib/api/resources';
-import type { Endpoints, Node, Service } from '../lib/api/types';
+import type { EndpointSlice } from '../lib/api/endpoint-slice';
+import type { Node, Service } from '../lib/api/types';
 import type { ApiClient } from '../lib/client/api-client';
 import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-client';
 import { Informer } from '../lib/client/informer';
@@ -71,7 +72,7 @@ export async function startKubeProxy(config: KubeProxyConfig, deps: KubeProxyDep
   const client =
     deps.client ?? new GrpcApiClient(grpcOptionsFromKubeconfig(config.kubeconfig, config.apiserverGrpc));
   const services = new Informer<Service>(client, Resources.services, { name: 'kube-proxy-services' });
-  const endpoints = new Informer<Endpoints>(client, Resources.endpoints, { name: 'kube-proxy-endpoints' });
+  const endpointSlices = new Informer<EndpointSlice>(client, Resources.endpointslices, { name: 'kube-proxy-endpointslices' });
   const nodes = new Informer<Node>(client, Resources.nodes, { name: 'kube-proxy-nodes' });
 
   // This node's VXLAN MAC goes on its Node, read by every other node's kube-proxy. Only when the
@@ -84,7 +85,7 @@ export async function startKubeProxy(config: KubeProxyConfig, deps: KubeProxyDep
     log.info({ mac: mac ?? null }, 'published vxlan mac on node');
   };
   const proxier = new Proxier({
-    state: { services: () => services.list(), endpoints: () => endpoints.list(), nodes: () => nodes.list() },
+    state: { services: () => services.list(), endpointSlices: () => endpointSlices.list(), nodes: () => nodes.list() },
     iptables,
     routes,
     podNetwork: podNetworkFor(config, run, log, publishVtepMac),
@@ -103,7 +104,7 @@ export async function startKubeProxy(config: KubeProxyConfig, deps: KubeProxyDep
   });
   const poke = { onAdd: () => loop.request(), onUpdate: () => loop.request(), onDelete: () => loop.request() };
   services.addHandler(poke);
-  endpoints.addHandler(poke);
+  endpointSlices.addHandler(poke);
   nodes.addHandler({
     onAdd: () => loop.request(),
     onUpdate: (a, b) => nodeRoutingKey(a) !== nodeRoutingKey(b) && loop.request(),
@@ -113,12 +114,12 @@ export async function startKubeProxy(config: KubeProxyConfig, deps: KubeProxyDep
   const servers: HealthServer[] = [];
   const stop = async () => {
     await loop.stop();
-    for (const i of [services, endpoints, nodes]) i.stop();
+    for (const i of [services, endpointSlices, nodes]) i.stop();
     await Promise.all(servers.map((s) => s.stop()));
     if (!deps.client) client.close();
   };
   try {
-    await Promise.all([services.start(), endpoints.start(), nodes.start()]);
+    await Promise.all([services.start(), endpointSlices.start(), nodes.start()]);
     // The first sync waits for full caches: syncing from a partial cache would delete live rules.
     loop.start();
     const health = () => healthz(Date.now(), loop.stats, config.syncPeriodMs);
