@@ -115,6 +115,63 @@ describe('kube-proxy Proxier', () => {
     assert.ok(inserted.length === 2 && inserted.every((l) => l.includes('K8TS-POD-')), inserted.join('\n'));
   });
 
+  it('after the rules: stale UDP conntrack entries cleared against the last applied plan, then the health-check ports synced', async () => {
+    const { run } = fakeHost();
+    const dns: Service = { metadata: { namespace: 'kube-system', name: 'dns' }, spec: { type: 'ClusterIP', clusterIP: '10.96.0.10', ports: [{ port: 53, protocol: 'UDP' }] } };
+    const slice = (ips: string[]): EndpointSlice => ({
+      metadata: { namespace: 'kube-system', name: 'dns-a', labels: { 'kubernetes.io/service-name': 'dns' } },
+      addressType: 'IPv4',
+      endpoints: ips.map((ip) => ({ addresses: [ip], conditions: { ready: true } })),
+      ports: [{ port: 53, protocol: 'UDP' }],
+    });
+    let slices = [slice(['10.244.1.7', '10.244.1.8'])];
+    const cleared: string[][] = [];
+    const healthPlans: number[] = [];
+    const p = new Proxier({
+      state: { services: () => [dns], endpointSlices: () => slices, nodes: () => [node2] },
+      iptables: new IptablesApplier(run),
+      routes: new NodeRoutes(run, 'k8ts-svc'),
+      podNetwork: new PodNetwork({ nodeName: 'n1', nodeIP: '192.168.1.1', clusterCIDR: '10.244.0.0/16', run, mode: 'auto', vxlan: { device: 'k8ts-vxlan', vni: 1, port: 8472 } }),
+      nodeName: 'n1',
+      nodeIP: '192.168.1.1',
+      clusterCIDR: '10.244.0.0/16',
+      serviceCIDR: '10.96.0.0/16',
+      serviceInterface: 'k8ts-svc',
+      sinkCIDRs: ['198.19.254.0/24'],
+      conntrack: { clear: async (entries) => void cleared.push(entries.map((e) => JSON.stringify(e))) },
+      serviceHealth: { sync: async (plan) => void healthPlans.push(plan.servicePorts.length) },
+    });
+    await p.sync();
+    // the first sync: a UDP port that now has endpoints gets its old (REJECT-era) flows flushed
+    assert.equal(cleared.length, 1);
+    assert.ok(cleared[0].every((e) => e.includes('10.96.0.10')), cleared[0].join('\n'));
+    slices = [slice(['10.244.1.8'])];
+    await p.sync();
+    assert.equal(cleared.length, 2);
+    assert.ok(cleared[1].some((e) => e.includes('10.244.1.7')) && !cleared[1].some((e) => e.includes('10.244.1.8')), cleared[1].join('\n'));
+    await p.sync(); // nothing changed: nothing to clear
+    assert.equal(cleared.length, 2);
+    assert.deepEqual(healthPlans, [1, 1, 1]);
+  });
+
+  it('routes the extra sink CIDRs (the LoadBalancer pool) to the sink like the service CIDR', async () => {
+    const { run, calls } = fakeHost();
+    const p = new Proxier({
+      state: { services: () => [], endpointSlices: () => [], nodes: () => [] },
+      iptables: new IptablesApplier(run),
+      routes: new NodeRoutes(run, 'k8ts-svc'),
+      podNetwork: new PodNetwork({ nodeName: 'n1', nodeIP: '192.168.1.1', clusterCIDR: '10.244.0.0/16', run, mode: 'auto', vxlan: { device: 'k8ts-vxlan', vni: 1, port: 8472 } }),
+      nodeName: 'n1',
+      nodeIP: '192.168.1.1',
+      clusterCIDR: '10.244.0.0/16',
+      serviceCIDR: '10.96.0.0/16',
+      serviceInterface: 'k8ts-svc',
+      sinkCIDRs: ['198.19.254.0/24'],
+    });
+    await p.sync();
+    assert.ok(calls.some((c) => c.line === 'ip route replace 198.19.254.0/24 dev k8ts-svc proto 107'), calls.map((c) => c.line).join('\n'));
+  });
+
   it('in vxlan mode: device, forwarding entry and neighbour before the route, then the MAC is published', async () => {
     const { run, calls } = fakeHost();
     const published: (string | undefined)[] = [];

@@ -7,8 +7,10 @@ import type { EndpointSlice } from '../lib/api/endpoint-slice';
 import type { Node, Service } from '../lib/api/types';
 import type { Logger } from '../lib/log';
 import type { IptablesApplier } from './applier';
+import { staleConntrackEntries, type ConntrackEntry } from './conntrack/stale';
 import type { NodeRoutes } from './node-routes';
 import { planServices } from './plan/plan-services';
+import type { ProxyPlan } from './plan/types';
 import type { PodNetwork } from './pod-network/pod-network';
 import { VTEP_MAC_ANNOTATION } from './pod-network/vtep';
 import { desiredRoutes } from './route-plan';
@@ -33,6 +35,12 @@ export interface ProxierOptions {
   clusterCIDR: string;
   serviceCIDR: string;
   serviceInterface: string;
+  /** More CIDRs routed to the sink like the service CIDR (the LoadBalancer pool). */
+  sinkCIDRs?: string[];
+  /** Health-check node ports of externalTrafficPolicy: Local LoadBalancers (synced after the rules). */
+  serviceHealth?: { sync(plan: ProxyPlan): Promise<unknown> };
+  /** Clears UDP conntrack entries that the new rules made stale (after the rules are in). */
+  conntrack?: { clear(entries: ConntrackEntry[]): Promise<unknown> };
   log?: Logger;
 }
 
@@ -52,6 +60,8 @@ export class Proxier {
   private skipped = new Set<string>();
 
   private readonly serviceRules: ServiceRules;
+  /** The plan the kernel holds since the last successful apply (conntrack diffs against it). */
+  private applied?: ProxyPlan;
 
   constructor(private readonly opts: ProxierOptions) {
     this.serviceRules = opts.serviceRules ?? new IptablesServiceRules(opts.iptables, { clusterCIDR: opts.clusterCIDR, nodeIPs: [opts.nodeIP] });
@@ -74,6 +84,7 @@ export class Proxier {
         serviceCIDR: o.serviceCIDR,
         clusterCIDR: o.clusterCIDR,
         serviceDevice: o.serviceInterface,
+        sinkCIDRs: o.sinkCIDRs,
         podRoutes: pods.routes,
       });
       await o.routes.sync(desired);
@@ -87,6 +98,12 @@ export class Proxier {
     this.reportSkipped(plan.skipped);
     const { rules } = await this.serviceRules.apply(plan);
     if (!this.serviceRules.includesPodNetwork) await applyPodNetworkIptables(o.iptables, o.clusterCIDR);
+    // Only now that the rules are in: a UDP flow still pinned to a removed endpoint (or to the
+    // REJECT a port had before it got endpoints) would otherwise keep going nowhere.
+    const stale = staleConntrackEntries(this.applied, plan);
+    this.applied = plan;
+    if (stale.length && o.conntrack) await o.conntrack.clear(stale);
+    await o.serviceHealth?.sync(plan);
     this.rules = rules;
     o.log?.debug({ mode: this.serviceRules.mode, rules: this.rules, servicePorts: plan.servicePorts.length, routes: this.routeCount }, 'synced proxy rules');
     if (routeError) throw routeError;
