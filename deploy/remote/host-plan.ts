@@ -18,8 +18,8 @@ import { CLUSTER_DEFAULTS, type ClusterSettings, type Role } from './inventory';
 
 /** The components of each role, in start order. */
 export const ROLE_COMPONENTS: Record<Role, ComponentName[]> = {
-  'control-plane': ['etcd', 'apiserver', 'containerd', 'controller-manager', 'scheduler', 'kubelet', 'kube-proxy', 'dns'],
-  worker: ['containerd', 'kubelet', 'kube-proxy', 'dns'],
+  'control-plane': ['etcd', 'apiserver', 'containerd', 'controller-manager', 'scheduler', 'kubelet', 'kube-proxy', 'dns', 'ingress'],
+  worker: ['containerd', 'kubelet', 'kube-proxy', 'dns', 'ingress'],
 };
 
 /** kubeadm's mark for control-plane nodes: a label, and a taint that keeps ordinary pods away. */
@@ -144,6 +144,7 @@ export function planHost(i: HostPlanInput): HostPlan {
   pair('kubelet', serving, ['kubelet']);
   kubeconfig('kube-proxy', i.pki.kubeProxyClient, 'system:kube-proxy');
   kubeconfig('dns', i.pki.dnsClient, IDENTITIES.dns.cn);
+  kubeconfig('ingress', i.pki.ingressClient, IDENTITIES.ingress.cn);
   files.push({
     path: l.containerdConfig,
     mode: 0o644,
