@@ -23,15 +23,23 @@ describe('EndpointSlice mirroring of selector-less Services (real controller-man
   let api: TestApiserver | undefined;
   let cm: { stop(): Promise<void> } | undefined;
 
-  before(async () => {
-    api = await startTestApiserver({ name: 'slice-mirroring' });
+  const startCm = async () => {
     cm = await startControllerManager({
-      ...controllerManagerFlags, leaderElect: false, healthPort: 0, bindAddress: '127.0.0.1', client: api.client,
+      ...controllerManagerFlags, leaderElect: false, healthPort: 0, bindAddress: '127.0.0.1', client: api!.client,
       controllers: ['endpoints', 'endpointslice-mirroring-controller'],
     });
+  };
+  const stopCm = async () => {
+    await cm?.stop();
+    cm = undefined;
+  };
+
+  before(async () => {
+    api = await startTestApiserver({ name: 'slice-mirroring' });
+    await startCm();
   });
   after(async () => {
-    await cm?.stop();
+    await stopCm();
     await api?.stop();
   });
 
@@ -113,6 +121,21 @@ describe('EndpointSlice mirroring of selector-less Services (real controller-man
     await mirroredWhen('gone-svc', 'mirrored', (s) => s.length === 1);
     await api!.client.delete(Resources.services, NS, 'gone-svc');
     await noMirror('gone-svc');
+  });
+
+  it('a restarted controller removes the slices of Endpoints deleted while it was down, and mirrors new ones', async () => {
+    await service('while-down');
+    await endpoints('while-down', subsets);
+    await mirroredWhen('while-down', 'mirrored', (s) => s.length === 1);
+    await stopCm();
+    // No garbage collector runs here: only the mirroring controller removes them.
+    await api!.client.delete(Resources.endpoints, NS, 'while-down');
+    await service('new-while-down');
+    await endpoints('new-while-down', subsets);
+    assert.equal((await mirrored('while-down')).length, 1);
+    await startCm();
+    await noMirror('while-down');
+    await mirroredWhen('new-while-down', 'mirrored', (s) => s.length === 1);
   });
 
   it('an Endpoints without addresses is one empty slice', async () => {
