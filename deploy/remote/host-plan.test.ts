@@ -106,6 +106,16 @@ describe('deploy/remote host plan', () => {
     assert.equal(flag(cp.units.find((u) => u.name === 'kubelet')!.argv, 'bootstrap-kubeconfig'), undefined, 'the control plane’s kubelet has its certificate from the deploy, as kubeadm init does');
   });
 
+  it('passes the cluster options to their components: proxyMode to kube-proxy, dnsUpstream to the DNS', () => {
+    const plain = planHost(worker());
+    const unit = (p: ReturnType<typeof planHost>, name: string) => p.units.find((u) => u.name === name)!;
+    assert.equal(flag(unit(plain, 'kube-proxy').argv, 'proxy-mode'), 'iptables');
+    assert.equal(flag(unit(plain, 'dns').argv, 'upstream'), undefined, "default: the host's resolv.conf");
+    const set = planHost(worker({ cluster: { ...input().cluster, proxyMode: 'nftables', dnsUpstream: 'none' } }));
+    assert.equal(flag(unit(set, 'kube-proxy').argv, 'proxy-mode'), 'nftables');
+    assert.equal(flag(unit(set, 'dns').argv, 'upstream'), 'none');
+  });
+
   it('hashes each unit over its definition and the files it reads: a change moves only those', () => {
     const base = planHost(worker());
     const hashes = (p: ReturnType<typeof planHost>) => Object.fromEntries(p.units.map((u) => [u.name, u.hash]));

@@ -119,6 +119,7 @@ export function hostCommandContext(i: Pick<HostPlanInput, 'cluster' | 'nodeName'
       'controller-manager': [`--cluster-signing-cert-file=${pki('ca.crt')}`, `--cluster-signing-key-file=${pki('ca.key')}`],
       kubelet,
       'kube-proxy': [`--pod-network-mode=${c.podNetworkMode}`],
+      ...(c.dnsUpstream ? { dns: [`--upstream=${c.dnsUpstream}`] } : {}),
     },
   };
 }
