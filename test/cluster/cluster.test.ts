@@ -1,11 +1,14 @@
 // A real three-machine cluster (a control plane and two workers, containers of the node image)
 // installed by `k8ts deploy`: a Deployment spreads over the workers; pods reach pods on the other
 // node by IP; the ClusterIP answers from a pod on every node; the NodePort answers on every
-// node's address and reaches pods on the other nodes; a re-run changes nothing; a fourth machine
+// node's address and reaches pods on the other nodes; ClientIP affinity keeps one backend for 50
+// requests, externalTrafficPolicy Local keeps the client's address and drops on a node without
+// endpoints, a LoadBalancer address answers from every node; a re-run changes nothing; a fourth machine
 // joins through TLS bootstrapping when the inventory lists it and leaves when it does not; a
 // DaemonSet runs on every machine, rolls and undoes, reaches the machine that joins and leaves the
 // one removed; and --uninstall leaves the machines clean.
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import * as http from 'node:http';
 import type { Machine } from '../../deploy/machines/machines';
 import { waitFor } from '../harness/exec';
@@ -43,6 +46,33 @@ spec:
         - name: agent
           image: k8ts/web:1.0
           resources: {requests: {cpu: 5m, memory: 4Mi}}
+`;
+
+/** Three Services over the web pods, one per feature the cluster test checks across machines. */
+const SERVICE_FEATURES = `apiVersion: v1
+kind: Service
+metadata: {name: web-sticky}
+spec:
+  selector: {app: web}
+  sessionAffinity: ClientIP
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web-local}
+spec:
+  type: NodePort
+  externalTrafficPolicy: Local
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web-lb}
+spec:
+  type: LoadBalancer
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
 `;
 
 function httpGet(url: string): Promise<string> {
@@ -118,6 +148,41 @@ describe('a three-machine cluster installed by k8ts deploy', function () {
       const others = [...served].filter((n) => n !== m.name);
       assert.ok(others.length > 0, `${m.name}:${port} reached pods on ${[...served].join(', ')}`);
     }
+  });
+
+  it('Service features across machines: ClientIP affinity, externalTrafficPolicy Local, a LoadBalancer address', async () => {
+    await c.kubectl.out(['apply', '-f', '-'], SERVICE_FEATURES);
+    // ClientIP affinity: 50 requests from one pod (by the Service's short name, through the
+    // cluster DNS) reach one backend
+    const sticky = await exec('client-w1', 'for i in $(seq 50); do wget -qO- http://web-sticky/ || echo failed; done | sort | uniq -c');
+    assert.equal(sticky.trim().split('\n').length, 1, sticky);
+    assert.match(sticky, /^\s*50 hello from web-/);
+
+    // externalTrafficPolicy Local: the web pods are on w1 and w2 only. From this host, a node port
+    // on a worker is served by that worker's pods alone, with the client's own address kept; on
+    // the control plane (no endpoint) the connection is dropped.
+    const port = Number((await c.kubectl.out(['get', 'svc', 'web-local', '-o', 'jsonpath={.spec.ports[0].nodePort}'])).trim());
+    const web = running(await pods('app=web'));
+    const w1 = c.machines.find((m) => m.name === 'w1')!;
+    const cp = c.machines.find((m) => m.name === 'cp')!;
+    const onW1 = new Set(web.filter((p) => p.spec.nodeName === 'w1').map((p) => p.metadata.name));
+    const ourAddress = /\bsrc (\S+)/.exec(execFileSync('ip', ['route', 'get', w1.address], { encoding: 'utf8' }))![1];
+    await waitFor('the Local node port served on w1', async () => (await httpGet(`http://${w1.address}:${port}/`).catch(() => '')).startsWith('hello from'), 60_000);
+    for (let i = 0; i < 10; i++) {
+      const pod = (await httpGet(`http://${w1.address}:${port}/`)).replace(/^hello from /, '');
+      assert.ok(onW1.has(pod), `${pod} is not on w1`);
+    }
+    assert.match(await httpGet(`http://${w1.address}:${port}/cgi-bin/client`), new RegExp(`(^|:)${ourAddress.replace(/\./g, '\\.')}\\]?$`), 'the client address is kept');
+    await assert.rejects(httpGet(`http://${cp.address}:${port}/`), /timed out/, 'dropped on the node without endpoints');
+
+    // a LoadBalancer Service gets an address from the pool, served from a pod on every node
+    const lbIP = await waitFor('a LoadBalancer address', async () => (await c.kubectl.out(['get', 'svc', 'web-lb', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}'])).trim(), 60_000);
+    assert.match(lbIP, /^198\.19\.254\.\d+$/);
+    for (const n of ['cp', 'w1', 'w2']) {
+      const reply = await exec(`client-${n}`, `for i in 1 2 3 4 5; do wget -qO- http://${lbIP}/ && exit 0; sleep 1; done; exit 1`);
+      assert.match(reply.trim(), /^hello from web-/, `from ${n}`);
+    }
+    await c.kubectl.out(['delete', '-f', '-'], SERVICE_FEATURES);
   });
 
   it('changes nothing when deployed again', async () => {
