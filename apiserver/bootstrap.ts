@@ -1,6 +1,8 @@
 // What a fresh (or restarted) apiserver makes sure of before serving: the system namespaces, the
-// `kubernetes` Service at the first service IP with its Endpoints pointing at this apiserver, and
+// `kubernetes` Service at the first service IP with its Endpoints and EndpointSlice (what
+// kube-proxy and cluster DNS read) pointing at this apiserver, and
 // allocation claims that match the stored Services.
+import type { EndpointSlice } from '../lib/api/endpoint-slice';
 import type { Endpoints, KObject, Service } from '../lib/api/types';
 import { ApiError, isAlreadyExists, isConflict, isNotFound } from '../lib/errors';
 import { isCorruptObject } from './storage/errors';
@@ -42,6 +44,18 @@ export function kubernetesEndpoints(address: string, securePort: number): Endpoi
     kind: 'Endpoints',
     metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
     subsets: [{ addresses: [{ ip: address }], ports: [{ name: 'https', port: securePort, protocol: 'TCP' }] }],
+  };
+}
+
+/** The slice upstream's apiserver writes beside the Endpoints (they carry skip-mirror for that). */
+export function kubernetesEndpointSlice(address: string, securePort: number): EndpointSlice {
+  return {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [address], conditions: { ready: true } }],
+    ports: [{ name: 'https', port: securePort, protocol: 'TCP' }],
   };
 }
 
@@ -124,6 +138,16 @@ export async function bootstrap(registry: CoreRegistry, o: BootstrapOptions): Pr
     ep,
     (cur) => jsonEqual((cur as Endpoints).subsets, ep.subsets),
     (cur) => ({ ...cur, subsets: ep.subsets }),
+  );
+
+  const sliceDef = registry.resolve('discovery.k8s.io/v1', 'endpointslices')!;
+  const slice = kubernetesEndpointSlice(o.advertiseAddress, o.securePort);
+  await ensure(
+    registry,
+    sliceDef,
+    slice as KObject,
+    (cur) => jsonEqual([(cur as EndpointSlice).endpoints, (cur as EndpointSlice).ports], [slice.endpoints, slice.ports]),
+    (cur) => ({ ...cur, metadata: { ...cur.metadata, labels: { ...cur.metadata.labels, ...slice.metadata.labels } }, endpoints: slice.endpoints, ports: slice.ports } as KObject),
   );
 
   // The default StorageClass: created at a start when it is missing (as k3s re-applies its

@@ -46,6 +46,8 @@ import type { ResourceQuotaLike } from '../lib/api/quota-usage';
 import { PodGcController } from './podgc/controller';
 import { ServiceLbController } from './service-lb/controller';
 import { parseLbPool } from './service-lb/pool';
+import { EndpointSliceMirroringController } from './endpointslice-mirroring/controller';
+import type { MirroredSlice } from './endpointslice-mirroring/plan';
 
 export interface ControllersOptions {
   client: ApiClient;
@@ -185,6 +187,7 @@ export class Controllers {
         const pool = parseLbPool(this.opts.loadBalancerIpPool ?? '');
         return pool.ranges.length ? new ServiceLbController(client, services, recorder('service-lb-controller'), pool) : idle('service-lb-controller', 'no --load-balancer-ip-pool');
       },
+      'endpointslice-mirroring-controller': () => new EndpointSliceMirroringController(client, services, endpoints, inf<MirroredSlice>(Resources.endpointslices)),
       podgc: () => new PodGcController(client, pods, nodes, { terminatedPodThreshold: this.opts.terminatedPodGcThreshold }),
       tokencleaner: () => new TokenCleaner(client, inf<KObject>(Resources.secrets, BOOTSTRAP_TOKEN_NAMESPACE)),
       ...batchControllers({ client, pods, inf, recorder, jobBackoffBaseMs: this.opts.jobBackoffBaseMs }),

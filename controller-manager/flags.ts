@@ -33,6 +33,8 @@ ALL_CONTROLLERS.push('podgc');
 ALL_CONTROLLERS.push('replicationcontroller');
 // LoadBalancer addresses from --load-balancer-ip-pool (issue 11).
 ALL_CONTROLLERS.push('service-lb-controller');
+// Hand-written Endpoints of selector-less Services mirrored into EndpointSlices (issue 11).
+ALL_CONTROLLERS.push('endpointslice-mirroring-controller');
 
 export const controllerManagerFlags = {
   ...LEADER_GATED_FLAGS,

@@ -12,9 +12,13 @@ describe('dns config from flags', () => {
   it('defaults: 0.0.0.0:53, cluster.local, resolv.conf upstreams without loopback', () => {
     const c = dnsConfigFromFlags({ ...DNS_FLAGS, kubeconfig: '/k' }, read);
     assert.deepEqual(
-      [c.bindAddress, c.port, c.clusterDomain, c.upstreams, c.podMode, c.health.port, c.metrics.port],
-      ['0.0.0.0', 53, 'cluster.local', [{ host: '10.0.0.2', port: 53 }], 'insecure', 8080, 9153],
+      [c.bindAddress, c.port, c.clusterDomain, c.upstreams, c.podMode, c.health.port, c.metrics.port, c.cacheSize],
+      ['0.0.0.0', 53, 'cluster.local', [{ host: '10.0.0.2', port: 53 }], 'insecure', 8080, 9153, 10_000],
     );
+  });
+
+  it('--cache-size 0 disables the response cache', () => {
+    assert.equal(dnsConfigFromFlags({ ...DNS_FLAGS, kubeconfig: '/k', cacheSize: 0 }, read).cacheSize, 0);
   });
 
   const rows: { why: string; flags: Partial<typeof DNS_FLAGS>; upstreams?: string[]; error?: RegExp }[] = [
@@ -26,6 +30,7 @@ describe('dns config from flags', () => {
     { why: 'bad bind address', flags: { bindAddress: 'localhost' }, error: /--bind-address/ },
     { why: 'bad port', flags: { port: 70000 }, error: /--port 70000/ },
     { why: 'bad domain', flags: { clusterDomain: 'clu ster' }, error: /--cluster-domain/ },
+    { why: 'bad cache size', flags: { cacheSize: -1 }, error: /--cache-size/ },
     { why: 'bad pod mode', flags: { podMode: 'open' }, error: /--pod-mode/ },
     { why: 'member on 0.0.0.0 without an address', flags: { nodeName: 'n1' }, error: /--advertise-address "0.0.0.0"/ },
     { why: 'member with a bad node name', flags: { nodeName: 'N_1', bindAddress: '10.0.0.1' }, error: /--node-name/ },

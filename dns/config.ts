@@ -22,6 +22,8 @@ export const DNS_FLAGS = {
   /** insecure | verified | disabled: how <a-b-c-d>.<ns>.pod.<zone> is answered. */
   podMode: 'insecure',
   tcpIdleTimeoutMs: 10_000,
+  /** Forwarded answers kept in the response cache at most; 0 disables it. */
+  cacheSize: 10_000,
   /** /healthz /livez /readyz; 0 disables. */
   healthPort: 8080,
   /** /metrics (and /healthz); 0 disables. CoreDNS' port. */
@@ -51,6 +53,8 @@ export interface DnsConfig {
   ttl: number;
   podMode: PodMode;
   tcpIdleTimeoutMs: number;
+  /** Response cache entries; 0: no cache. */
+  cacheSize: number;
   health: { host: string; port: number };
   metrics: { host: string; port: number };
   /** Present when the instance is an endpoint of the DNS Service (--node-name given). */
@@ -87,6 +91,7 @@ export function dnsConfigFromFlags(o: typeof DNS_FLAGS, readFile: (f: string) =>
   if (!(o.upstreamTimeoutMs > 0)) throw new DnsConfigError('--upstream-timeout-ms must be positive');
   if (!(Number.isInteger(o.ttl) && o.ttl >= 0)) throw new DnsConfigError('--ttl must be a whole number of seconds');
   if (!(o.tcpIdleTimeoutMs > 0)) throw new DnsConfigError('--tcp-idle-timeout-ms must be positive');
+  if (!(Number.isInteger(o.cacheSize) && o.cacheSize >= 0)) throw new DnsConfigError('--cache-size must be a whole number (0 disables the cache)');
   let upstreams: Upstream[];
   try {
     upstreams = upstreamsFromFlag(o.upstream, () => {
@@ -112,6 +117,7 @@ export function dnsConfigFromFlags(o: typeof DNS_FLAGS, readFile: (f: string) =>
     ttl: o.ttl,
     podMode: o.podMode as PodMode,
     tcpIdleTimeoutMs: o.tcpIdleTimeoutMs,
+    cacheSize: o.cacheSize,
     health: { host: o.healthBindAddress, port: port('health-port', o.healthPort, true) },
     metrics: { host: o.healthBindAddress, port: port('metrics-port', o.metricsPort, true) },
   };

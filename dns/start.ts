@@ -9,6 +9,7 @@ import { componentLogger } from '../lib/log';
 import type { DnsConfig } from './config';
 import { Forwarder } from './server/forwarder';
 import { DnsMetrics } from './server/metrics';
+import { ResponseCache } from './server/response-cache';
 import { DnsServer } from './server/udp-tcp-server';
 import { ZoneSource } from './server/zone-source';
 import { startLeaseEndpoints, type LeaseEndpoints } from '../lib/lease-endpoints/lease-endpoints';
@@ -44,6 +45,7 @@ export async function startDns(config: DnsConfig, deps: DnsDeps = {}): Promise<R
     port: config.port,
     index: () => zone.index(),
     forwarder: new Forwarder({ upstreams: config.upstreams, timeoutMs: config.upstreamTimeoutMs }),
+    cache: config.cacheSize > 0 ? new ResponseCache({ maxEntries: config.cacheSize }) : undefined,
     metrics,
     log,
     tcpIdleTimeoutMs: config.tcpIdleTimeoutMs,

@@ -5,7 +5,7 @@
 import type { Logger } from '../lib/log';
 import { CommandError, mustRun, type CommandRunner } from './exec';
 import { buildCleanupRules, type ExistingChains } from './iptables/cleanup-rules';
-import { JUMP_RULES, jumpArgv } from './iptables/jumps';
+import { JUMP_RULES, jumpArgv, type JumpRule } from './iptables/jumps';
 import { parseChains } from './iptables/saved-state';
 
 export type IptablesBackend = 'nf_tables' | 'legacy' | 'unknown';
@@ -53,9 +53,9 @@ export class IptablesApplier {
   }
 
   /** Ensures each top-level jump exists exactly where we put it; returns how many were inserted. */
-  async ensureJumps(): Promise<number> {
+  async ensureJumps(jumps: readonly JumpRule[] = JUMP_RULES): Promise<number> {
     let inserted = 0;
-    for (const j of JUMP_RULES) {
+    for (const j of jumps) {
       const check = await this.run('iptables', jumpArgv('-C', j));
       if (check.code === 0) continue;
       await mustRun(this.run, 'iptables', jumpArgv('-I', j));

@@ -49,6 +49,20 @@ describe('kube-proxy config', () => {
     assert.equal(parseKubeProxyConfig([...required, '--pod-network-mode=host-gw']).podNetworkMode, 'host-gw');
   });
 
+  it('takes the nftables mode, the sink CIDRs (the LoadBalancer pool by default) and the health-check address', () => {
+    const d = parseKubeProxyConfig(required);
+    assert.equal(d.proxyMode, 'iptables');
+    assert.deepEqual(d.sinkCIDRs, ['198.19.254.0/24']);
+    assert.equal(d.healthCheckBindAddress, '0.0.0.0');
+    const c = parseKubeProxyConfig([...required, '--proxy-mode=nftables', '--sink-cidrs=198.19.250.0/24, 198.19.251.0/25', '--health-check-bind-address=192.168.1.10']);
+    assert.equal(c.proxyMode, 'nftables');
+    assert.deepEqual(c.sinkCIDRs, ['198.19.250.0/24', '198.19.251.0/25']);
+    assert.equal(c.healthCheckBindAddress, '192.168.1.10');
+    assert.deepEqual(parseKubeProxyConfig([...required, '--sink-cidrs=']).sinkCIDRs, []);
+    assert.throws(() => parseKubeProxyConfig([...required, '--sink-cidrs=198.19.250.0']), /--sink-cidrs: "198.19.250.0" is not an IPv4 CIDR/);
+    assert.throws(() => parseKubeProxyConfig([...required, '--health-check-bind-address=any']), /--health-check-bind-address/);
+  });
+
   it('needs neither kubeconfig nor node IP for --cleanup', () => {
     assert.equal(parseKubeProxyConfig(['--cleanup']).cleanup, true);
   });

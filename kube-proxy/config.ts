@@ -23,6 +23,11 @@ export const KUBE_PROXY_FLAGS = {
   metricsBindAddress: '127.0.0.1',
   /** The local sink interface the service CIDR is routed to (≤ 15 characters). */
   serviceInterface: 'k8ts-svc',
+  /** More CIDRs routed to the sink like the service CIDR: the LoadBalancer pool (the
+   *  controller-manager's default), so an address of it without rules dies here. Comma list; '' = none. */
+  sinkCidrs: '198.19.254.0/24',
+  /** Where the health-check node ports of externalTrafficPolicy: Local LoadBalancers listen. */
+  healthCheckBindAddress: '0.0.0.0',
   /** How pods reach other nodes' pods: host-gw, vxlan, or auto (host-gw when every other node is
    *  on a directly connected network, vxlan otherwise). */
   podNetworkMode: 'auto',
@@ -35,7 +40,8 @@ export const KUBE_PROXY_FLAGS = {
   help: false,
 };
 
-export type ProxyMode = 'iptables' | 'ipvs';
+export const PROXY_MODES = ['iptables', 'nftables', 'ipvs'] as const;
+export type ProxyMode = (typeof PROXY_MODES)[number];
 
 export interface KubeProxyConfig {
   kubeconfig: string;
@@ -52,6 +58,8 @@ export interface KubeProxyConfig {
   healthz: { host: string; port: number };
   metrics: { host: string; port: number };
   serviceInterface: string;
+  sinkCIDRs: string[];
+  healthCheckBindAddress: string;
   podNetworkMode: PodNetworkMode;
   vxlan: { device: string; vni: number; port: number };
   cleanup: boolean;
@@ -99,9 +107,15 @@ export function kubeProxyConfigFromFlags(f: Parsed<typeof KUBE_PROXY_FLAGS>): Ku
   const serviceCIDR = normalizeCidr(f.serviceCidr);
   if (!clusterCIDR || !f.clusterCidr.includes('/')) throw new ConfigError(`--cluster-cidr "${f.clusterCidr}" is not an IPv4 CIDR`);
   if (!serviceCIDR || !f.serviceCidr.includes('/')) throw new ConfigError(`--service-cidr "${f.serviceCidr}" is not an IPv4 CIDR`);
-  if (f.proxyMode !== 'iptables' && f.proxyMode !== 'ipvs') {
-    throw new ConfigError(`--proxy-mode "${f.proxyMode}" is not supported (iptables, ipvs)`);
+  if (!(PROXY_MODES as readonly string[]).includes(f.proxyMode)) {
+    throw new ConfigError(`--proxy-mode "${f.proxyMode}" is not supported (${PROXY_MODES.join(', ')})`);
   }
+  const sinkCIDRs = f.sinkCidrs.split(',').map((c) => c.trim()).filter(Boolean).map((c) => {
+    const n = normalizeCidr(c);
+    if (!n || !c.includes('/')) throw new ConfigError(`--sink-cidrs: "${c}" is not an IPv4 CIDR`);
+    return n;
+  });
+  if (parseIPv4(f.healthCheckBindAddress) === undefined) throw new ConfigError(`--health-check-bind-address "${f.healthCheckBindAddress}" must be an IPv4 address`);
   const minSyncPeriodMs = parseDurationMs(f.minSyncPeriod);
   const syncPeriodMs = parseDurationMs(f.syncPeriod);
   if (syncPeriodMs <= 0) throw new ConfigError('--sync-period must be positive');
@@ -131,12 +145,14 @@ export function kubeProxyConfigFromFlags(f: Parsed<typeof KUBE_PROXY_FLAGS>): Ku
     nodeIP: f.nodeIp,
     clusterCIDR,
     serviceCIDR,
-    proxyMode: f.proxyMode,
+    proxyMode: f.proxyMode as ProxyMode,
     minSyncPeriodMs,
     syncPeriodMs,
     healthz: { host: f.healthzBindAddress, port: port('healthz-port', f.healthzPort) },
     metrics: { host: f.metricsBindAddress, port: port('metrics-port', f.metricsPort) },
     serviceInterface: f.serviceInterface,
+    sinkCIDRs,
+    healthCheckBindAddress: f.healthCheckBindAddress,
     podNetworkMode: f.podNetworkMode as PodNetworkMode,
     vxlan: { device: f.vxlanInterface, vni: f.vxlanVni, port: f.vxlanPort },
     cleanup: f.cleanup,

@@ -7,7 +7,7 @@ import { MetricsRegistry } from '../lib/metrics/prometheus';
 export const SYNC_BUCKETS = Array.from({ length: 15 }, (_, i) => 0.001 * 2 ** i);
 
 export interface ProxyState {
-  rules: { filter: number; nat: number };
+  rules: Record<string, number>;
   routes: number;
 }
 
@@ -37,8 +37,7 @@ export class ProxyMetrics {
     }
     this.syncs.inc();
     this.lastSuccess.set({}, endedAtMs / 1000);
-    this.rules.set({ table: 'filter' }, state.rules.filter);
-    this.rules.set({ table: 'nat' }, state.rules.nat);
+    for (const [table, n] of Object.entries(state.rules)) this.rules.set({ table }, n);
     this.routes.set({}, state.routes);
   }
 

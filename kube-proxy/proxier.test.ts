@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import type { Endpoints, Node, Service } from '../lib/api/types';
+import type { EndpointSlice } from '../lib/api/endpoint-slice';
+import type { Node, Service } from '../lib/api/types';
 import { IptablesApplier } from './applier';
 import type { CommandResult, CommandRunner } from './exec';
 import { healthz } from './health';
@@ -8,16 +9,20 @@ import { NodeRoutes } from './node-routes';
 import type { PodNetworkMode } from './pod-network/plan';
 import { PodNetwork } from './pod-network/pod-network';
 import { VTEP_MAC_ANNOTATION } from './pod-network/vtep';
+import type { ProxyPlan } from './plan/types';
 import { nodeRoutingKey, Proxier } from './proxier';
+import type { ServiceRules } from './service-rules';
 import type { SyncStats } from './sync-loop';
 
 const svc: Service = {
   metadata: { namespace: 'default', name: 'web' },
   spec: { type: 'ClusterIP', clusterIP: '10.96.0.20', ports: [{ port: 80, targetPort: 8080 }] },
 };
-const eps: Endpoints = {
-  metadata: { namespace: 'default', name: 'web' },
-  subsets: [{ addresses: [{ ip: '10.244.1.5' }], ports: [{ port: 8080 }] }],
+const eps: EndpointSlice = {
+  metadata: { namespace: 'default', name: 'web-x1', labels: { 'kubernetes.io/service-name': 'web' } },
+  addressType: 'IPv4',
+  endpoints: [{ addresses: ['10.244.1.5'], conditions: { ready: true }, nodeName: 'n2' }],
+  ports: [{ port: 8080, protocol: 'TCP' }],
 };
 const node2: Node = {
   metadata: { name: 'n2' },
@@ -48,10 +53,11 @@ function fakeHost(opts: { failRoutes?: boolean; failVxlan?: boolean } = {}) {
   return { run, calls };
 }
 
-function proxier(run: CommandRunner, mode: PodNetworkMode = 'auto', nodes: Node[] = [node2], published: (string | undefined)[] = []) {
+function proxier(run: CommandRunner, mode: PodNetworkMode = 'auto', nodes: Node[] = [node2], published: (string | undefined)[] = [], serviceRules?: ServiceRules) {
   const common = { nodeName: 'n1', nodeIP: '192.168.1.1', clusterCIDR: '10.244.0.0/16' };
   return new Proxier({
-    state: { services: () => [svc], endpoints: () => [eps], nodes: () => nodes },
+    state: { services: () => [svc], endpointSlices: () => [eps], nodes: () => nodes },
+    serviceRules,
     iptables: new IptablesApplier(run),
     routes: new NodeRoutes(run, 'k8ts-svc'),
     podNetwork: new PodNetwork({
@@ -90,6 +96,80 @@ describe('kube-proxy Proxier', () => {
     assert.equal(p.routeCount, 3);
     // host-gw: no device, nothing published
     assert.ok(!lines.some((l) => l.startsWith('ip link add')));
+  });
+
+  it('hands the plan to another mode\'s backend and keeps only the pod network in iptables', async () => {
+    const { run, calls } = fakeHost();
+    const plans: ProxyPlan[] = [];
+    const nft: ServiceRules = { mode: 'nftables', includesPodNetwork: false, apply: async (plan) => (plans.push(plan), { rules: { nft: 7 } }) };
+    const p = proxier(run, 'auto', [node2], [], nft);
+    await p.sync();
+    assert.equal(plans.length, 1);
+    assert.deepEqual(plans[0].servicePorts.map((s) => [s.name, s.clusterEndpoints.map((e) => e.endpoint)]), [['default/web', ['10.244.1.5:8080']]]);
+    assert.deepEqual(p.rules, { nft: 7 });
+    const restores = calls.filter((c) => c.line.startsWith('iptables-restore'));
+    assert.equal(restores.length, 1);
+    assert.ok(!/KUBE-/.test(restores[0].stdin ?? ''), 'no Service chains in iptables');
+    assert.match(restores[0].stdin ?? '', /K8TS-POD-EGRESS/);
+    const inserted = calls.map((c) => c.line).filter((l) => l.startsWith('iptables -w') && / -[IA] /.test(l));
+    assert.ok(inserted.length === 2 && inserted.every((l) => l.includes('K8TS-POD-')), inserted.join('\n'));
+  });
+
+  it('after the rules: stale UDP conntrack entries cleared against the last applied plan, then the health-check ports synced', async () => {
+    const { run } = fakeHost();
+    const dns: Service = { metadata: { namespace: 'kube-system', name: 'dns' }, spec: { type: 'ClusterIP', clusterIP: '10.96.0.10', ports: [{ port: 53, protocol: 'UDP' }] } };
+    const slice = (ips: string[]): EndpointSlice => ({
+      metadata: { namespace: 'kube-system', name: 'dns-a', labels: { 'kubernetes.io/service-name': 'dns' } },
+      addressType: 'IPv4',
+      endpoints: ips.map((ip) => ({ addresses: [ip], conditions: { ready: true } })),
+      ports: [{ port: 53, protocol: 'UDP' }],
+    });
+    let slices = [slice(['10.244.1.7', '10.244.1.8'])];
+    const cleared: string[][] = [];
+    const healthPlans: number[] = [];
+    const p = new Proxier({
+      state: { services: () => [dns], endpointSlices: () => slices, nodes: () => [node2] },
+      iptables: new IptablesApplier(run),
+      routes: new NodeRoutes(run, 'k8ts-svc'),
+      podNetwork: new PodNetwork({ nodeName: 'n1', nodeIP: '192.168.1.1', clusterCIDR: '10.244.0.0/16', run, mode: 'auto', vxlan: { device: 'k8ts-vxlan', vni: 1, port: 8472 } }),
+      nodeName: 'n1',
+      nodeIP: '192.168.1.1',
+      clusterCIDR: '10.244.0.0/16',
+      serviceCIDR: '10.96.0.0/16',
+      serviceInterface: 'k8ts-svc',
+      sinkCIDRs: ['198.19.254.0/24'],
+      conntrack: { clear: async (entries) => void cleared.push(entries.map((e) => JSON.stringify(e))) },
+      serviceHealth: { sync: async (plan) => void healthPlans.push(plan.servicePorts.length) },
+    });
+    await p.sync();
+    // the first sync: a UDP port that now has endpoints gets its old (REJECT-era) flows flushed
+    assert.equal(cleared.length, 1);
+    assert.ok(cleared[0].every((e) => e.includes('10.96.0.10')), cleared[0].join('\n'));
+    slices = [slice(['10.244.1.8'])];
+    await p.sync();
+    assert.equal(cleared.length, 2);
+    assert.ok(cleared[1].some((e) => e.includes('10.244.1.7')) && !cleared[1].some((e) => e.includes('10.244.1.8')), cleared[1].join('\n'));
+    await p.sync(); // nothing changed: nothing to clear
+    assert.equal(cleared.length, 2);
+    assert.deepEqual(healthPlans, [1, 1, 1]);
+  });
+
+  it('routes the extra sink CIDRs (the LoadBalancer pool) to the sink like the service CIDR', async () => {
+    const { run, calls } = fakeHost();
+    const p = new Proxier({
+      state: { services: () => [], endpointSlices: () => [], nodes: () => [] },
+      iptables: new IptablesApplier(run),
+      routes: new NodeRoutes(run, 'k8ts-svc'),
+      podNetwork: new PodNetwork({ nodeName: 'n1', nodeIP: '192.168.1.1', clusterCIDR: '10.244.0.0/16', run, mode: 'auto', vxlan: { device: 'k8ts-vxlan', vni: 1, port: 8472 } }),
+      nodeName: 'n1',
+      nodeIP: '192.168.1.1',
+      clusterCIDR: '10.244.0.0/16',
+      serviceCIDR: '10.96.0.0/16',
+      serviceInterface: 'k8ts-svc',
+      sinkCIDRs: ['198.19.254.0/24'],
+    });
+    await p.sync();
+    assert.ok(calls.some((c) => c.line === 'ip route replace 198.19.254.0/24 dev k8ts-svc proto 107'), calls.map((c) => c.line).join('\n'));
   });
 
   it('in vxlan mode: device, forwarding entry and neighbour before the route, then the MAC is published', async () => {

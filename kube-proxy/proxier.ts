@@ -1,27 +1,33 @@
 // One full sync of the node's proxy state: the pod network (VXLAN device when the plan wants one)
-// and the routes for routing safety, then the iptables payload from the current cache (the Service
-// rules and the pod network's), then the jumps into our chains. Level-triggered: it reads
+// and the routes for routing safety, then the proxy plan from the current cache (Services and
+// EndpointSlices) handed to the mode's ServiceRules backend (iptables by default: the Service rules
+// and the pod network's in one restore, then the jumps into our chains). Level-triggered: it reads
 // everything afresh each time, so any missed or coalesced change is repaired by the next sync.
-import type { Endpoints, Node, Service } from '../lib/api/types';
+import type { EndpointSlice } from '../lib/api/endpoint-slice';
+import type { Node, Service } from '../lib/api/types';
 import type { Logger } from '../lib/log';
 import type { IptablesApplier } from './applier';
-import { buildRules, countRules } from './iptables/build-rules';
-import { buildPodNetworkRules } from './iptables/pod-network-rules';
+import { staleConntrackEntries, type ConntrackEntry } from './conntrack/stale';
 import type { NodeRoutes } from './node-routes';
+import { planServices } from './plan/plan-services';
+import type { ProxyPlan } from './plan/types';
 import type { PodNetwork } from './pod-network/pod-network';
 import { VTEP_MAC_ANNOTATION } from './pod-network/vtep';
 import { desiredRoutes } from './route-plan';
+import { applyPodNetworkIptables, IptablesServiceRules, type ServiceRules } from './service-rules';
 
 /** Read access to the cluster state (informer caches in production, arrays in tests). */
 export interface ProxyState {
   services(): Service[];
-  endpoints(): Endpoints[];
+  endpointSlices(): EndpointSlice[];
   nodes(): Node[];
 }
 
 export interface ProxierOptions {
   state: ProxyState;
   iptables: IptablesApplier;
+  /** The proxy mode's backend; default: iptables through `iptables`. */
+  serviceRules?: ServiceRules;
   routes: NodeRoutes;
   podNetwork: PodNetwork;
   nodeName: string;
@@ -29,6 +35,12 @@ export interface ProxierOptions {
   clusterCIDR: string;
   serviceCIDR: string;
   serviceInterface: string;
+  /** More CIDRs routed to the sink like the service CIDR (the LoadBalancer pool). */
+  sinkCIDRs?: string[];
+  /** Health-check node ports of externalTrafficPolicy: Local LoadBalancers (synced after the rules). */
+  serviceHealth?: { sync(plan: ProxyPlan): Promise<unknown> };
+  /** Clears UDP conntrack entries that the new rules made stale (after the rules are in). */
+  conntrack?: { clear(entries: ConntrackEntry[]): Promise<unknown> };
   log?: Logger;
 }
 
@@ -40,13 +52,20 @@ export function nodeRoutingKey(node: Node): string {
 }
 
 export class Proxier {
-  rules = { filter: 0, nat: 0 };
+  /** Rules installed by the last sync, per table (iptables: filter and nat). */
+  rules: Record<string, number> = {};
   routeCount = 0;
 
   /** Service ports left out of the last sync, so each is logged once while it stays broken. */
   private skipped = new Set<string>();
 
-  constructor(private readonly opts: ProxierOptions) {}
+  private readonly serviceRules: ServiceRules;
+  /** The plan the kernel holds since the last successful apply (conntrack diffs against it). */
+  private applied?: ProxyPlan;
+
+  constructor(private readonly opts: ProxierOptions) {
+    this.serviceRules = opts.serviceRules ?? new IptablesServiceRules(opts.iptables, { clusterCIDR: opts.clusterCIDR, nodeIPs: [opts.nodeIP] });
+  }
 
   private reportSkipped(now: string[]): void {
     for (const s of now) if (!this.skipped.has(s)) this.opts.log?.warn({ service: s.slice(0, s.indexOf(':')), reason: s.slice(s.indexOf(':') + 2) }, 'service port cannot be programmed, skipped');
@@ -65,6 +84,7 @@ export class Proxier {
         serviceCIDR: o.serviceCIDR,
         clusterCIDR: o.clusterCIDR,
         serviceDevice: o.serviceInterface,
+        sinkCIDRs: o.sinkCIDRs,
         podRoutes: pods.routes,
       });
       await o.routes.sync(desired);
@@ -74,22 +94,18 @@ export class Proxier {
     } catch (err) {
       routeError = err;
     }
-    const existing = await o.iptables.existingChains();
-    const skipped: string[] = [];
-    const payload = buildRules({
-      services: o.state.services(),
-      endpoints: o.state.endpoints(),
-      nodeIPs: [o.nodeIP],
-      clusterCIDR: o.clusterCIDR,
-      existingChains: existing.nat,
-      skipped,
-    });
-    this.reportSkipped(skipped);
-    // one transaction for both: the pod network's chains are as fixed as the proxy's
-    await o.iptables.restore(payload + buildPodNetworkRules(o.clusterCIDR));
-    await o.iptables.ensureJumps();
-    this.rules = countRules(payload);
-    o.log?.debug({ filter: this.rules.filter, nat: this.rules.nat, routes: this.routeCount }, 'synced proxy rules');
+    const plan = planServices({ services: o.state.services(), endpointSlices: o.state.endpointSlices(), nodeName: o.nodeName });
+    this.reportSkipped(plan.skipped);
+    const { rules } = await this.serviceRules.apply(plan);
+    if (!this.serviceRules.includesPodNetwork) await applyPodNetworkIptables(o.iptables, o.clusterCIDR);
+    // Only now that the rules are in: a UDP flow still pinned to a removed endpoint (or to the
+    // REJECT a port had before it got endpoints) would otherwise keep going nowhere.
+    const stale = staleConntrackEntries(this.applied, plan);
+    this.applied = plan;
+    if (stale.length && o.conntrack) await o.conntrack.clear(stale);
+    await o.serviceHealth?.sync(plan);
+    this.rules = rules;
+    o.log?.debug({ mode: this.serviceRules.mode, rules: this.rules, servicePorts: plan.servicePorts.length, routes: this.routeCount }, 'synced proxy rules');
     if (routeError) throw routeError;
   }
 }

@@ -24,6 +24,8 @@ export interface RoutePlanInput {
   serviceCIDR: string;
   clusterCIDR: string;
   serviceDevice: string;
+  /** More CIDRs routed to the sink like the service CIDR (the LoadBalancer pool). */
+  sinkCIDRs?: string[];
   /** Routes to other nodes' pod subnets, from the pod network plan. */
   podRoutes: RouteSpec[];
 }
@@ -44,6 +46,11 @@ export function desiredRoutes(input: RoutePlanInput): RouteSpec[] {
   if (!cluster) throw new RoutePlanError(`cluster CIDR "${input.clusterCIDR}" is not an IPv4 CIDR`);
   const routes = new Map<string, RouteSpec>();
   routes.set(svc, { type: 'unicast', dst: svc, dev: input.serviceDevice });
+  for (const extra of input.sinkCIDRs ?? []) {
+    const dst = normalizeCidr(extra);
+    if (!dst) throw new RoutePlanError(`sink CIDR "${extra}" is not an IPv4 CIDR`);
+    if (!routes.has(dst)) routes.set(dst, { type: 'unicast', dst, dev: input.serviceDevice });
+  }
   const clusterText = normalizeCidr(input.clusterCIDR) as string;
   routes.set(clusterText, { type: 'blackhole', dst: clusterText });
   for (const r of input.podRoutes) {

@@ -1,24 +1,30 @@
-// kube-proxy: start-up checklist, informers on services, endpoints and nodes feeding a
+// kube-proxy: start-up checklist, informers on services, endpointslices and nodes feeding a
 // rate-limited sync loop, /healthz on the healthz port and /metrics (with /healthz) on the metrics
 // port. `--cleanup` undoes everything. main.ts loads this after logging is configured; tests call
 // startKubeProxy and cleanupKubeProxy in-process.
 import { Resources } from '../lib/api/resources';
-import type { Endpoints, Node, Service } from '../lib/api/types';
+import type { EndpointSlice } from '../lib/api/endpoint-slice';
+import type { Node, Service } from '../lib/api/types';
 import type { ApiClient } from '../lib/client/api-client';
 import { GrpcApiClient, grpcOptionsFromKubeconfig } from '../lib/client/grpc-client';
 import { Informer } from '../lib/client/informer';
 import { startHealthServer, type HealthServer } from '../lib/health-server';
-import { componentLogger } from '../lib/log';
+import { componentLogger, type Logger } from '../lib/log';
 import { IptablesApplier } from './applier';
 import type { KubeProxyConfig } from './config';
 import { localRunner, type CommandRunner } from './exec';
 import { healthz } from './health';
+import { ConntrackCleaner } from './conntrack/cleaner';
+import { ServiceHealthServer } from './healthcheck/service-health-server';
 import { checkIpvsSupport } from './ipvs/ipvs-support';
+import { NftablesApplier } from './nftables/applier';
+import { NftablesServiceRules } from './nftables/service-rules';
 import { ProxyMetrics } from './metrics';
 import { NodeRoutes } from './node-routes';
 import { PodNetwork } from './pod-network/pod-network';
 import { vtepAnnotationPatch } from './pod-network/vtep';
 import { nodeRoutingKey, Proxier } from './proxier';
+import type { ServiceRules } from './service-rules';
 import { SyncLoop } from './sync-loop';
 
 export interface KubeProxy {
@@ -54,8 +60,39 @@ export async function cleanupKubeProxy(config: KubeProxyConfig, runner?: Command
   const run = runner ?? localRunner({ netns: config.netns });
   const iptables = await new IptablesApplier(run, log).cleanup();
   const vxlan = await podNetworkFor(config, run, log).cleanup();
+  const nftTable = await removeNftablesTable(run, log);
   const routes = await new NodeRoutes(run, config.serviceInterface, log).cleanup();
-  log.info({ jumps: iptables.jumps, chains: iptables.chains, routes: routes.routes, device: routes.device, vxlanDevice: vxlan }, 'cleanup done');
+  log.info({ jumps: iptables.jumps, chains: iptables.chains, nftablesTable: nftTable, routes: routes.routes, device: routes.device, vxlanDevice: vxlan }, 'cleanup done');
+}
+
+/** Deletes the nftables mode's table when nft is installed; whether there was nft to ask. */
+async function removeNftablesTable(run: CommandRunner, log: Logger): Promise<boolean> {
+  const v = await run('nft', ['--version']);
+  if (v.code !== 0) return false; // no nft here: the nftables mode never ran on this node
+  await new NftablesApplier(run, {}, log).cleanup();
+  return true;
+}
+
+/**
+ * The mode's ServiceRules, after removing what another mode left (as upstream kube-proxy cleans
+ * up the other modes' rules at start): switching a node from iptables to nftables or back must not
+ * leave two sets of DNAT rules fighting over the same packets.
+ */
+async function serviceRulesFor(config: KubeProxyConfig, run: CommandRunner, iptables: IptablesApplier, log: Logger): Promise<ServiceRules | undefined> {
+  const nodeIPs = [config.nodeIP];
+  if (config.proxyMode === 'nftables') {
+    const nft = new NftablesApplier(run, {}, log);
+    const { version } = await nft.available(); // throws NftablesUnavailableError with the reason
+    if ((await iptables.existingChains()).nat.includes('KUBE-SERVICES')) {
+      // the iptables mode ran here: drop its chains (the pod network's come back with the first sync)
+      const removed = await iptables.cleanup();
+      log.info({ chains: removed.chains, jumps: removed.jumps }, 'removed the iptables mode rules');
+    }
+    log.info({ nftVersion: version }, 'nftables mode');
+    return new NftablesServiceRules(nft, { clusterCIDR: config.clusterCIDR, nodeIPs, log });
+  }
+  if (await removeNftablesTable(run, log)) log.debug({}, 'no nftables mode table left');
+  return undefined; // iptables, the proxier's default
 }
 
 export async function startKubeProxy(config: KubeProxyConfig, deps: KubeProxyDeps = {}): Promise<KubeProxy> {
@@ -64,6 +101,7 @@ export async function startKubeProxy(config: KubeProxyConfig, deps: KubeProxyDep
   const run = deps.runner ?? localRunner({ netns: config.netns });
   const iptables = new IptablesApplier(run, log);
   const { backend, version } = await iptables.detectBackend();
+  const serviceRules = await serviceRulesFor(config, run, iptables, log);
   const routes = new NodeRoutes(run, config.serviceInterface, log);
   const metrics = new ProxyMetrics();
   metrics.setBackend(backend);
@@ -71,7 +109,7 @@ export async function startKubeProxy(config: KubeProxyConfig, deps: KubeProxyDep
   const client =
     deps.client ?? new GrpcApiClient(grpcOptionsFromKubeconfig(config.kubeconfig, config.apiserverGrpc));
   const services = new Informer<Service>(client, Resources.services, { name: 'kube-proxy-services' });
-  const endpoints = new Informer<Endpoints>(client, Resources.endpoints, { name: 'kube-proxy-endpoints' });
+  const endpointSlices = new Informer<EndpointSlice>(client, Resources.endpointslices, { name: 'kube-proxy-endpointslices' });
   const nodes = new Informer<Node>(client, Resources.nodes, { name: 'kube-proxy-nodes' });
 
   // This node's VXLAN MAC goes on its Node, read by every other node's kube-proxy. Only when the
@@ -83,9 +121,17 @@ export async function startKubeProxy(config: KubeProxyConfig, deps: KubeProxyDep
     await client.patch(Resources.nodes, undefined, config.nodeName, 'merge', patch);
     log.info({ mac: mac ?? null }, 'published vxlan mac on node');
   };
+  // Health-check node ports answer whether this node has local endpoints; they say unhealthy
+  // while the proxy's own syncs are failing, as upstream.
+  let proxyHealthy = () => true;
+  const serviceHealth = new ServiceHealthServer({ log, addresses: [config.healthCheckBindAddress], proxyHealthy: () => proxyHealthy() });
   const proxier = new Proxier({
-    state: { services: () => services.list(), endpoints: () => endpoints.list(), nodes: () => nodes.list() },
+    state: { services: () => services.list(), endpointSlices: () => endpointSlices.list(), nodes: () => nodes.list() },
     iptables,
+    ...(serviceRules ? { serviceRules } : {}),
+    sinkCIDRs: config.sinkCIDRs,
+    serviceHealth,
+    conntrack: new ConntrackCleaner(run, log),
     routes,
     podNetwork: podNetworkFor(config, run, log, publishVtepMac),
     nodeName: config.nodeName,
@@ -103,7 +149,7 @@ export async function startKubeProxy(config: KubeProxyConfig, deps: KubeProxyDep
   });
   const poke = { onAdd: () => loop.request(), onUpdate: () => loop.request(), onDelete: () => loop.request() };
   services.addHandler(poke);
-  endpoints.addHandler(poke);
+  endpointSlices.addHandler(poke);
   nodes.addHandler({
     onAdd: () => loop.request(),
     onUpdate: (a, b) => nodeRoutingKey(a) !== nodeRoutingKey(b) && loop.request(),
@@ -113,15 +159,17 @@ export async function startKubeProxy(config: KubeProxyConfig, deps: KubeProxyDep
   const servers: HealthServer[] = [];
   const stop = async () => {
     await loop.stop();
-    for (const i of [services, endpoints, nodes]) i.stop();
+    for (const i of [services, endpointSlices, nodes]) i.stop();
     await Promise.all(servers.map((s) => s.stop()));
+    await serviceHealth.close();
     if (!deps.client) client.close();
   };
   try {
-    await Promise.all([services.start(), endpoints.start(), nodes.start()]);
+    await Promise.all([services.start(), endpointSlices.start(), nodes.start()]);
     // The first sync waits for full caches: syncing from a partial cache would delete live rules.
     loop.start();
     const health = () => healthz(Date.now(), loop.stats, config.syncPeriodMs);
+    proxyHealthy = () => health().code === 200;
     // Two ports as upstream: healthz for load balancers and probes, metrics for scrapers.
     if (config.healthz.port) {
       servers.push(await startHealthServer({ ...config.healthz, probes: { '/healthz': health, '/livez': health } }));

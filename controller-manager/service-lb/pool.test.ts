@@ -5,7 +5,7 @@ import { DEFAULT_LB_POOL, firstFree, parseLbPool, poolContains, poolSize } from 
 
 describe('service-lb pool', () => {
   const ok: [string, string, number, string | undefined][] = [
-    ['the default: the top /24 of 198.18.0.0/15 without .0 and .255', DEFAULT_LB_POOL, 254, '198.19.255.1'],
+    ['the default: the second-highest /24 of 198.18.0.0/15 without .0 and .255', DEFAULT_LB_POOL, 254, '198.19.254.1'],
     ['a CIDR: every address', '192.0.2.0/30', 4, '192.0.2.0'],
     ['a single address', '192.0.2.7', 1, '192.0.2.7'],
     ['a range and a CIDR, in the order given', '192.0.2.10-192.0.2.11, 198.51.100.0/31', 4, '192.0.2.10'],

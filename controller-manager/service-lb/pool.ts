@@ -4,7 +4,7 @@
 // first and last address: machine networks are taken from the bottom of that block upwards
 // (deploy/machines/network-config.ts), so the two meet only after 511 machine networks.
 
-export const DEFAULT_LB_POOL = '198.19.255.1-198.19.255.254';
+export const DEFAULT_LB_POOL = '198.19.254.1-198.19.254.254';
 
 /** Our own loadBalancerClass; Services without a class are ours too (the cluster's default LB). */
 export const SERVICE_LB_CLASS = 'k8ts.io/service-lb';

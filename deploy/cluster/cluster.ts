@@ -25,8 +25,8 @@ import {
   clusterLayout,
   COMPONENTS,
   defaultNetnsNodeIp,
-  HOST_DNS_ADDRESS,
-  HOST_DNS_IFACE,
+  HOST_LOCAL_ADDRESS,
+  HOST_LOCAL_IFACE,
   isComponentName,
   NETNS_NODE_IFACE,
   resolvePorts,
@@ -95,9 +95,9 @@ function resolve(o: ClusterOptions, needIp: boolean): { layout: Layout; s: Saved
 }
 
 function commandContext(layout: Layout, s: SavedState): CommandContext {
-  // In a netns the node address is the cluster's own; on the host it is the machine's: see HOST_DNS_ADDRESS.
-  const dnsAddress = s.netns ? s.nodeIp : HOST_DNS_ADDRESS;
-  return { layout, ports: s.ports, nodeName: s.nodeName, nodeIp: s.nodeIp, netns: s.netns, dnsAddress, nodeMonitorGracePeriodSeconds: s.nodeMonitorGracePeriodSeconds, extraFlags: s.extraFlags, nodeBin: process.execPath, distDir: path.join(repoRoot(), 'dist') };
+  // In a netns the node address is the cluster's own; on the host it is the machine's: see HOST_LOCAL_ADDRESS.
+  const local = s.netns ? s.nodeIp : HOST_LOCAL_ADDRESS;
+  return { layout, ports: s.ports, nodeName: s.nodeName, nodeIp: s.nodeIp, netns: s.netns, dnsAddress: local, ingressAddress: local, nodeMonitorGracePeriodSeconds: s.nodeMonitorGracePeriodSeconds, extraFlags: s.extraFlags, nodeBin: process.execPath, distDir: path.join(repoRoot(), 'dist') };
 }
 
 /** The supervisor's directory: the unit file, its socket, status and pid file sit beside the pid files. */
@@ -114,12 +114,12 @@ function ensureNetns(netns: string, nodeIp: string): void {
   if (!addrs.includes(` ${nodeIp}/`)) ns('addr', 'add', `${nodeIp}/32`, 'dev', NETNS_NODE_IFACE);
 }
 
-/** On the host: the cluster DNS's own interface and address (HOST_DNS_ADDRESS says why). */
-function ensureHostDnsAddress(): void {
+/** On the host: the interface and address of the node's own services, DNS and ingress (HOST_LOCAL_ADDRESS says why). */
+function ensureHostLocalAddress(): void {
   const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe', encoding: 'utf8' });
-  if (!fs.existsSync(`/sys/class/net/${HOST_DNS_IFACE}`)) ip('link', 'add', HOST_DNS_IFACE, 'type', 'bridge');
-  ip('link', 'set', HOST_DNS_IFACE, 'up');
-  if (!ip('-4', '-o', 'addr', 'show', 'dev', HOST_DNS_IFACE).includes(` ${HOST_DNS_ADDRESS}/`)) ip('addr', 'add', `${HOST_DNS_ADDRESS}/32`, 'dev', HOST_DNS_IFACE);
+  if (!fs.existsSync(`/sys/class/net/${HOST_LOCAL_IFACE}`)) ip('link', 'add', HOST_LOCAL_IFACE, 'type', 'bridge');
+  ip('link', 'set', HOST_LOCAL_IFACE, 'up');
+  if (!ip('-4', '-o', 'addr', 'show', 'dev', HOST_LOCAL_IFACE).includes(` ${HOST_LOCAL_ADDRESS}/`)) ip('addr', 'add', `${HOST_LOCAL_ADDRESS}/32`, 'dev', HOST_LOCAL_IFACE);
 }
 
 /**
@@ -277,7 +277,7 @@ export async function up(o: UpOptions): Promise<ClusterInfo> {
   }
   fs.writeFileSync(stateFile(layout), JSON.stringify(s, null, 2) + '\n');
   if (s.netns) await step(r, 'netns', () => ensureNetns(s.netns!, s.nodeIp), () => `${s.netns}, node ${s.nodeIp}`);
-  else await step(r, 'dns address', ensureHostDnsAddress, () => `${HOST_DNS_ADDRESS} on ${HOST_DNS_IFACE}`);
+  else await step(r, 'local address', ensureHostLocalAddress, () => `${HOST_LOCAL_ADDRESS} on ${HOST_LOCAL_IFACE}`);
   ensureNodeSysctls(s.netns);
   await step(r, 'images', () => buildImages(layout.imagesDir));
   const info = infoOf(layout, s);
@@ -434,7 +434,7 @@ export async function down(o: ClusterOptions, opts: { purge?: boolean; progress?
   // first the supervisor, or it would restart what is stopped next
   await step(r, 'supervisor', () => shutdownSupervisor(supervisorDir(layout)), (pid) => (pid ? `stopped pid ${pid}` : 'was not running'));
   const stop = (c: ComponentName) => step(r, c, () => stopRecorded(layout.pidFile(c)), (was) => (was ? 'stopped' : 'was not running'));
-  for (const c of ['dns', 'kube-proxy', 'kubelet', 'scheduler', 'controller-manager'] as const) await stop(c);
+  for (const c of ['ingress', 'dns', 'kube-proxy', 'kubelet', 'scheduler', 'controller-manager'] as const) await stop(c);
   // containers outlive containerd (their shims are reparented): kill them while containerd still
   // runs so it records their exit, then stop containerd itself
   await step(r, 'pods', () => killPods(layout.containerdSocket), (n) => `${n} sandboxes killed`);
@@ -452,7 +452,7 @@ export async function down(o: ClusterOptions, opts: { purge?: boolean; progress?
       if (script && fs.existsSync(script) && !runQuiet(cleanup)) log.warn({}, 'kube-proxy cleanup failed');
       removeCniState(layout.cniConfDir, layout.home, s.netns);
     }
-    if (!s.netns && fs.existsSync(`/sys/class/net/${HOST_DNS_IFACE}`) && !runQuiet(['ip', 'link', 'del', HOST_DNS_IFACE])) log.warn({ device: HOST_DNS_IFACE }, 'removing the dns interface failed');
+    if (!s.netns && fs.existsSync(`/sys/class/net/${HOST_LOCAL_IFACE}`) && !runQuiet(['ip', 'link', 'del', HOST_LOCAL_IFACE])) log.warn({ device: HOST_LOCAL_IFACE }, 'removing the local services interface failed');
     const unmounted = unmountUnder(layout.home);
     pruneCgroups(cgroupRootFor(s.netns));
     log.info({ unmounted }, 'cluster down');

@@ -65,6 +65,19 @@ describe('component-commands', () => {
           'service-ip': '10.96.0.10',
         },
       ],
+      [
+        'ingress',
+        {
+          kubeconfig: '/state/ingress.kubeconfig',
+          'apiserver-grpc': '127.0.0.1:7444',
+          'node-name': 'node-a',
+          'bind-address': '172.31.5.1',
+          'http-port': '80',
+          'https-port': '443',
+          'health-port': '10254',
+          'metrics-port': '10253',
+        },
+      ],
     ];
     for (const [c, flags] of table) {
       const argv = componentCommand(c as (typeof COMPONENTS)[number], ctx());
@@ -84,6 +97,14 @@ describe('component-commands', () => {
     for (const [cidr, ip] of table) assert.equal(clusterDnsIp(cidr), ip, cidr);
     assert.throws(() => clusterDnsIp('192.168.255.248/29'), /too small/);
     assert.throws(() => clusterDnsIp('10.96.0/16'), /not an IPv4 CIDR/);
+  });
+
+  it('binds the ingress on the node address and publishes it, or on its own address and publishes that', () => {
+    const onNode = componentCommand('ingress', ctx());
+    assert.equal(flag(onNode, 'publish-address'), undefined, 'the default: the Ready nodes’ InternalIPs');
+    const onHost = componentCommand('ingress', ctx({ ingressAddress: '198.19.255.53' }));
+    assert.deepEqual([flag(onHost, 'bind-address'), flag(onHost, 'publish-address')], ['198.19.255.53', '198.19.255.53']);
+    assert.equal(healthPort('ingress', resolvePorts()), 10254);
   });
 
   it('runs TypeScript components with node from dist and containerd with its config', () => {

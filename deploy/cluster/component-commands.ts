@@ -25,6 +25,12 @@ export interface CommandContext {
   proxyMode?: string;
   /** Where the cluster DNS listens and is listed as the kube-dns endpoint (default: nodeIp). */
   dnsAddress?: string;
+  /**
+   * Where the ingress controller's HTTP and HTTPS listen (default: nodeIp). When it is not the
+   * node's address (the host cluster's HOST_LOCAL_ADDRESS) it is also what Ingress status
+   * publishes: the node's InternalIP would name an address nothing listens on.
+   */
+  ingressAddress?: string;
   /** Flags appended to a component's command line (a deploy's cluster options). */
   extraFlags?: Partial<Record<ComponentName, string[]>>;
 }
@@ -166,6 +172,21 @@ function baseArgv(c: ComponentName, ctx: CommandContext): string[] {
         `--service-ip=${clusterDnsIp(serviceCidr(ctx))}`,
       ]);
     }
+    case 'ingress': {
+      const address = ctx.ingressAddress ?? ctx.nodeIp;
+      return nodeComponent(ctx, 'ingress', [
+        `--kubeconfig=${l.kubeconfig('ingress')}`,
+        grpc,
+        // the election identity: one instance per node
+        `--node-name=${ctx.nodeName}`,
+        `--bind-address=${address}`,
+        `--http-port=${p.ingressHttp}`,
+        `--https-port=${p.ingressHttps}`,
+        `--health-port=${p.ingressHealth}`,
+        `--metrics-port=${p.ingressMetrics}`,
+        ...(address !== ctx.nodeIp ? [`--publish-address=${address}`] : []),
+      ]);
+    }
   }
 }
 
@@ -207,6 +228,7 @@ export function healthPort(c: ComponentName, p: Ports): number | undefined {
     kubelet: p.kubelet,
     'kube-proxy': p.kubeProxyHealthz,
     dns: p.dnsHealth,
+    ingress: p.ingressHealth,
   };
   return map[c];
 }

@@ -25,6 +25,7 @@ describe('layout', () => {
     assert.ok(COMPONENTS.indexOf('containerd') < COMPONENTS.indexOf('kubelet'));
     assert.ok(isComponentName('kube-proxy'));
     assert.ok(isComponentName('dns'));
+    assert.ok(isComponentName('ingress'));
     assert.ok(!isComponentName('coredns'));
   });
 

@@ -18,6 +18,11 @@ export interface Ports {
   dns: number;
   dnsHealth: number;
   dnsMetrics: number;
+  /** Ingress controller: HTTP and HTTPS (on the node's ingress address only), /healthz /readyz, /metrics. */
+  ingressHttp: number;
+  ingressHttps: number;
+  ingressHealth: number;
+  ingressMetrics: number;
 }
 
 export const DEFAULT_PORTS: Ports = {
@@ -36,6 +41,12 @@ export const DEFAULT_PORTS: Ports = {
   // services (the demo web image too) listen on, so not on a node.
   dnsHealth: 8181,
   dnsMetrics: 9153,
+  ingressHttp: 80,
+  ingressHttps: 443,
+  // ingress-nginx's health port; metrics beside it (10253 is no other component's: kubelet 10250,
+  // its read-only 10255, kube-proxy 10249/10256, controller-manager 10257, scheduler 10259).
+  ingressHealth: 10254,
+  ingressMetrics: 10253,
 };
 
 export interface ClusterOptions {
@@ -65,7 +76,7 @@ export interface ClusterInfo {
 }
 
 /** Start order; down stops in reverse. */
-export const COMPONENTS = ['etcd', 'apiserver', 'registry', 'containerd', 'controller-manager', 'scheduler', 'kubelet', 'kube-proxy', 'dns'] as const;
+export const COMPONENTS = ['etcd', 'apiserver', 'registry', 'containerd', 'controller-manager', 'scheduler', 'kubelet', 'kube-proxy', 'dns', 'ingress'] as const;
 export type ComponentName = (typeof COMPONENTS)[number];
 
 export function isComponentName(s: string): s is ComponentName {
@@ -78,7 +89,7 @@ export const NODE_PORT_RANGE = '30000-32767';
 export const CGROUP_ROOT = '/k8ts';
 
 /** The components that authenticate with a kubeconfig of their own. */
-export type KubeconfigOwner = 'scheduler' | 'controller-manager' | 'kube-proxy' | 'kubelet' | 'dns';
+export type KubeconfigOwner = 'scheduler' | 'controller-manager' | 'kube-proxy' | 'kubelet' | 'dns' | 'ingress';
 
 export interface Layout {
   home: string;
@@ -150,15 +161,18 @@ export function defaultNetnsNodeIp(netns: string): string {
 }
 
 /**
- * Where the cluster DNS listens when the cluster runs on the host (no netns): not the node IP —
- * that is the machine's own interface, and a resolver there would answer the machine's whole
- * network — but an address only this cluster has, on an interface of its own (an empty bridge:
- * these kernels have no dummy link type). 198.18.0.0/15 is reserved for benchmark networks and
- * never routed; the machine networks (deploy/machines) take /24s from its bottom, this is its
- * top. Pods reach it through the Service's DNAT; nothing outside the machine can.
+ * Where the node's own services — the cluster DNS, the ingress controller's HTTP and HTTPS — listen
+ * when the cluster runs on the host (no netns): not the node IP — that is the machine's own
+ * interface, and a resolver or proxy there would answer the machine's whole network — but an
+ * address only this cluster has, on an interface of its own (an empty bridge: these kernels have
+ * no dummy link type). 198.18.0.0/15 is reserved for benchmark networks and never routed; the
+ * machine networks (deploy/machines) take /24s from its bottom, this is its top. Pods reach it
+ * through a Service's DNAT or the node route, the host itself directly; nothing outside the
+ * machine can.
  */
-export const HOST_DNS_ADDRESS = '198.19.255.53';
-export const HOST_DNS_IFACE = 'k8ts-dns0';
+export const HOST_LOCAL_ADDRESS = '198.19.255.53';
+/** Named when only the DNS used it; kept so that down() removes what an earlier up() created. */
+export const HOST_LOCAL_IFACE = 'k8ts-dns0';
 
 /** Where a netns cluster's node address lives (the kernel here has no dummy interfaces). */
 export const NETNS_NODE_IFACE = 'lo';

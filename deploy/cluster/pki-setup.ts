@@ -20,6 +20,7 @@ export function clientIdentities(nodeName: string): ClientIdentity[] {
     { base: 'controller-manager', cn: 'system:kube-controller-manager', orgs: [] },
     { base: 'kube-proxy', cn: 'system:kube-proxy', orgs: [] },
     { base: 'dns', cn: 'system:k8ts-dns', orgs: [] },
+    { base: 'ingress', cn: 'system:k8ts-ingress', orgs: [] },
     { base: 'kubelet', cn: `system:node:${nodeName}`, orgs: ['system:nodes'] },
   ];
 }

@@ -71,10 +71,16 @@ describe('ports and paths', () => {
 
   it('lists every port of a cluster and refuses one port given twice', () => {
     const needs = portNeeds(resolvePorts());
-    assert.equal(needs.length, 12);
+    assert.equal(needs.length, 14);
     assert.deepEqual(needs.find((n) => n.port === 2380), { port: 2380, what: 'etcd peer', unit: 'etcd' });
     assert.deepEqual(needs.find((n) => n.port === 8181), { port: 8181, what: 'cluster DNS health', unit: 'dns' });
     assert.equal(needs.find((n) => n.port === 53), undefined, 'the DNS port is bound on one address only');
+    assert.deepEqual(needs.find((n) => n.port === 10254), { port: 10254, what: 'ingress health', unit: 'ingress' });
+    assert.deepEqual(
+      needs.filter((n) => n.port === 80 || n.port === 443),
+      [],
+      'the ingress’ HTTP and HTTPS are bound on one address only',
+    );
     assert.deepEqual(duplicatePorts(portNeeds(resolvePorts({ registry: 6443 }))), ['port 6443 is given to both apiserver and registry']);
     assert.deepEqual(duplicatePorts(needs), []);
   });

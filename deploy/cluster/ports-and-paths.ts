@@ -27,10 +27,14 @@ export function portNeeds(p: Ports): PortNeed[] {
     { port: p.kubeProxyHealthz, what: 'kube-proxy healthz', unit: 'kube-proxy' },
     { port: p.kubeProxyMetrics, what: 'kube-proxy metrics', unit: 'kube-proxy' },
     { port: p.registry, what: 'registry', unit: 'registry' },
-    // The DNS port itself is bound on one address only (the node's, or HOST_DNS_ADDRESS), so a
+    // The DNS port itself is bound on one address only (the node's, or HOST_LOCAL_ADDRESS), so a
     // host resolver on 53 elsewhere (systemd-resolved's 127.0.0.53) is no conflict: not listed.
     { port: p.dnsHealth, what: 'cluster DNS health', unit: 'dns' },
     { port: p.dnsMetrics, what: 'cluster DNS metrics', unit: 'dns' },
+    // Likewise the ingress' HTTP and HTTPS ports: a web server of the host's own on 127.0.0.1:80
+    // is no conflict (one on 0.0.0.0:80 is, and the ingress' start says so in its log).
+    { port: p.ingressHealth, what: 'ingress health', unit: 'ingress' },
+    { port: p.ingressMetrics, what: 'ingress metrics', unit: 'ingress' },
   ];
 }
 

@@ -15,6 +15,7 @@ export const DEPENDENCIES: Record<ComponentName, ComponentName[]> = {
   kubelet: ['apiserver', 'containerd'],
   'kube-proxy': ['apiserver'],
   dns: ['apiserver'],
+  ingress: ['apiserver'],
 };
 
 const PATH_TAIL = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

@@ -23,6 +23,8 @@ export interface ClusterPki {
   kubeProxyClient: Pem;
   /** The cluster DNS on every node (its Service, Lease and endpoints). */
   dnsClient: Pem;
+  /** The ingress controller on every node (Ingress status, its election Lease). */
+  ingressClient: Pem;
   admin: Pem;
   /** The control plane's own kubelet: as kubeadm init does, its client certificate is issued here. */
   controlPlaneKubeletClient: Pem;
@@ -46,6 +48,7 @@ export const IDENTITIES = {
   controllerManager: { cn: 'system:kube-controller-manager', orgs: [] as string[] },
   kubeProxy: { cn: 'system:kube-proxy', orgs: [] as string[] },
   dns: { cn: 'system:k8ts-dns', orgs: [] as string[] },
+  ingress: { cn: 'system:k8ts-ingress', orgs: [] as string[] },
   apiserverKubeletClient: { cn: 'kube-apiserver-kubelet-client', orgs: ['kube-apiserver-kubelet-client'] },
   node: (name: string) => ({ cn: `system:node:${name}`, orgs: ['system:nodes'] }),
 };
@@ -69,6 +72,7 @@ export async function ensureClusterPki(dir: string, o: { serviceIp: string; cont
     controllerManagerClient: await client('controller-manager-client', IDENTITIES.controllerManager),
     kubeProxyClient: await client('kube-proxy-client', IDENTITIES.kubeProxy),
     dnsClient: await client('dns-client', IDENTITIES.dns),
+    ingressClient: await client('ingress-client', IDENTITIES.ingress),
     admin: await client('admin-client', IDENTITIES.admin),
     controlPlaneKubeletClient: await client(`kubelet-client-${cp.name}`, IDENTITIES.node(cp.name)),
     kubeletServing,

@@ -33,6 +33,7 @@ describe('deploy/remote host plan', () => {
           'containerd.toml',
           'controller-manager.kubeconfig',
           'dns.kubeconfig',
+          'ingress.kubeconfig',
           'kube-proxy.kubeconfig',
           'kubelet.kubeconfig',
           'pki/apiserver-kubelet-client.crt',
@@ -51,8 +52,8 @@ describe('deploy/remote host plan', () => {
         ],
       ],
       // a worker that joined: no client certificate of its kubelet, no CA key, no admin
-      ['joined worker', worker(), ['containerd.toml', 'dns.kubeconfig', 'kube-proxy.kubeconfig', 'pki/ca.crt', 'pki/kubelet.crt', 'pki/kubelet.key']],
-      ['joining worker', worker({ bootstrapToken: 'abcdef.0123456789abcdef' }), ['bootstrap-kubelet.kubeconfig', 'containerd.toml', 'dns.kubeconfig', 'kube-proxy.kubeconfig', 'pki/ca.crt', 'pki/kubelet.crt', 'pki/kubelet.key']],
+      ['joined worker', worker(), ['containerd.toml', 'dns.kubeconfig', 'ingress.kubeconfig', 'kube-proxy.kubeconfig', 'pki/ca.crt', 'pki/kubelet.crt', 'pki/kubelet.key']],
+      ['joining worker', worker({ bootstrapToken: 'abcdef.0123456789abcdef' }), ['bootstrap-kubelet.kubeconfig', 'containerd.toml', 'dns.kubeconfig', 'ingress.kubeconfig', 'kube-proxy.kubeconfig', 'pki/ca.crt', 'pki/kubelet.crt', 'pki/kubelet.key']],
     ];
     for (const [name, i, want] of table) assert.deepEqual(fileNames(planHost(i)), want, name);
     const w = planHost(worker({ bootstrapToken: 'abcdef.0123456789abcdef' }));
@@ -89,6 +90,12 @@ describe('deploy/remote host plan', () => {
     assert.equal(flag(proxy.argv, 'cluster-cidr'), '10.200.0.0/16');
     const dns = w.units.find((u) => u.name === 'dns')!;
     assert.deepEqual([flag(dns.argv, 'node-name'), flag(dns.argv, 'bind-address'), flag(dns.argv, 'service-ip'), flag(dns.argv, 'kubeconfig')], ['w1', '192.0.2.11', '10.96.0.10', '/etc/k8ts/node/dns.kubeconfig']);
+    const ingress = w.units.find((u) => u.name === 'ingress')!;
+    assert.deepEqual(
+      [flag(ingress.argv, 'bind-address'), flag(ingress.argv, 'http-port'), flag(ingress.argv, 'https-port'), flag(ingress.argv, 'publish-address'), flag(ingress.argv, 'apiserver-grpc'), flag(ingress.argv, 'kubeconfig')],
+      ['192.0.2.11', '80', '443', undefined, '192.0.2.10:6444', '/etc/k8ts/node/ingress.kubeconfig'],
+    );
+    assert.deepEqual(ingress.after, [], 'no local apiserver to wait for on a worker');
     const cp = planHost(input());
     const api = cp.units.find((u) => u.name === 'apiserver')!;
     assert.equal(flag(api.argv, 'default-not-ready-toleration-seconds'), '10');
@@ -97,6 +104,16 @@ describe('deploy/remote host plan', () => {
     assert.equal(flag(cm.argv, 'cluster-signing-key-file'), '/etc/k8ts/node/pki/ca.key');
     assert.equal(flag(cm.argv, 'node-monitor-grace-period'), '20');
     assert.equal(flag(cp.units.find((u) => u.name === 'kubelet')!.argv, 'bootstrap-kubeconfig'), undefined, 'the control plane’s kubelet has its certificate from the deploy, as kubeadm init does');
+  });
+
+  it('passes the cluster options to their components: proxyMode to kube-proxy, dnsUpstream to the DNS', () => {
+    const plain = planHost(worker());
+    const unit = (p: ReturnType<typeof planHost>, name: string) => p.units.find((u) => u.name === name)!;
+    assert.equal(flag(unit(plain, 'kube-proxy').argv, 'proxy-mode'), 'iptables');
+    assert.equal(flag(unit(plain, 'dns').argv, 'upstream'), undefined, "default: the host's resolv.conf");
+    const set = planHost(worker({ cluster: { ...input().cluster, proxyMode: 'nftables', dnsUpstream: 'none' } }));
+    assert.equal(flag(unit(set, 'kube-proxy').argv, 'proxy-mode'), 'nftables');
+    assert.equal(flag(unit(set, 'dns').argv, 'upstream'), 'none');
   });
 
   it('hashes each unit over its definition and the files it reads: a change moves only those', () => {
@@ -109,8 +126,10 @@ describe('deploy/remote host plan', () => {
     assert.deepEqual(moved, ['kube-proxy']);
     const dnsRotated = planHost(worker({ pki: { ...PKI, dnsClient: pem('dns-2') } }));
     assert.deepEqual(base.units.filter((u) => hashes(dnsRotated)[u.name] !== u.hash).map((u) => u.name), ['dns']);
+    const ingressRotated = planHost(worker({ pki: { ...PKI, ingressClient: pem('ingress-2') } }));
+    assert.deepEqual(base.units.filter((u) => hashes(ingressRotated)[u.name] !== u.hash).map((u) => u.name), ['ingress']);
     const newBundle = planHost(worker({ bundle: 'c1c1c1' }));
-    assert.deepEqual(base.units.filter((u) => hashes(newBundle)[u.name] !== u.hash).map((u) => u.name), ['kubelet', 'kube-proxy', 'dns'], 'containerd does not run from the bundle');
+    assert.deepEqual(base.units.filter((u) => hashes(newBundle)[u.name] !== u.hash).map((u) => u.name), ['kubelet', 'kube-proxy', 'dns', 'ingress'], 'containerd does not run from the bundle');
   });
 
   it('marks the control plane as kubeadm does and keeps the inventory’s labels', () => {
@@ -121,7 +140,7 @@ describe('deploy/remote host plan', () => {
 
   it('uninstalls with kube-proxy --cleanup and every directory the deploy owns', () => {
     const u = uninstallPlan('worker', 'b0b0b0');
-    assert.deepEqual(u.units.map((x) => x.name), ['containerd', 'kubelet', 'kube-proxy', 'dns']);
+    assert.deepEqual(u.units.map((x) => x.name), ['containerd', 'kubelet', 'kube-proxy', 'dns', 'ingress']);
     assert.ok(u.uninstall.kubeProxyCleanup.includes('--cleanup'));
     assert.equal(u.uninstall.kubeProxyCleanup[1], '/opt/k8ts/bundles/b0b0b0/dist/kube-proxy/main.js');
     assert.deepEqual(u.uninstall.dirs, ['/opt/k8ts', '/etc/k8ts/node', '/var/lib/k8ts', '/var/log/k8ts', '/run/k8ts/containerd']);

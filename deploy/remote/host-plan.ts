@@ -18,8 +18,8 @@ import { CLUSTER_DEFAULTS, type ClusterSettings, type Role } from './inventory';
 
 /** The components of each role, in start order. */
 export const ROLE_COMPONENTS: Record<Role, ComponentName[]> = {
-  'control-plane': ['etcd', 'apiserver', 'containerd', 'controller-manager', 'scheduler', 'kubelet', 'kube-proxy', 'dns'],
-  worker: ['containerd', 'kubelet', 'kube-proxy', 'dns'],
+  'control-plane': ['etcd', 'apiserver', 'containerd', 'controller-manager', 'scheduler', 'kubelet', 'kube-proxy', 'dns', 'ingress'],
+  worker: ['containerd', 'kubelet', 'kube-proxy', 'dns', 'ingress'],
 };
 
 /** kubeadm's mark for control-plane nodes: a label, and a taint that keeps ordinary pods away. */
@@ -119,6 +119,7 @@ export function hostCommandContext(i: Pick<HostPlanInput, 'cluster' | 'nodeName'
       'controller-manager': [`--cluster-signing-cert-file=${pki('ca.crt')}`, `--cluster-signing-key-file=${pki('ca.key')}`],
       kubelet,
       'kube-proxy': [`--pod-network-mode=${c.podNetworkMode}`],
+      ...(c.dnsUpstream ? { dns: [`--upstream=${c.dnsUpstream}`] } : {}),
     },
   };
 }
@@ -144,6 +145,7 @@ export function planHost(i: HostPlanInput): HostPlan {
   pair('kubelet', serving, ['kubelet']);
   kubeconfig('kube-proxy', i.pki.kubeProxyClient, 'system:kube-proxy');
   kubeconfig('dns', i.pki.dnsClient, IDENTITIES.dns.cn);
+  kubeconfig('ingress', i.pki.ingressClient, IDENTITIES.ingress.cn);
   files.push({
     path: l.containerdConfig,
     mode: 0o644,

@@ -17,7 +17,7 @@ import { readApplied } from './host-apply';
 const EMPTY_PARENTS = [path.dirname(BOOT_HOOK), '/etc/k8ts', '/run/k8ts'];
 
 /** Stop order: what uses the API first, pods while containerd still runs, the store last. */
-export const STOP_ORDER = ['dns', 'kube-proxy', 'kubelet', 'scheduler', 'controller-manager', 'containerd', 'apiserver', 'etcd'];
+export const STOP_ORDER = ['ingress', 'dns', 'kube-proxy', 'kubelet', 'scheduler', 'controller-manager', 'containerd', 'apiserver', 'etcd'];
 
 /** Pure: the units in the order they are stopped (any not in STOP_ORDER first). */
 export function stopOrder<T extends { name: string }>(units: T[]): T[] {

@@ -51,6 +51,7 @@ describe('deploy/remote inventory', () => {
       serviceCIDR: '10.96.0.0/16',
       podNetworkMode: 'vxlan',
       proxyMode: 'nftables',
+      dnsUpstream: '',
       nodeMonitorGracePeriodSeconds: 20,
       defaultNotReadyTolerationSeconds: 300,
       defaultUnreachableTolerationSeconds: 300,
@@ -124,14 +125,15 @@ describe('deploy/remote inventory', () => {
     },
     {
       name: 'cluster options: CIDRs, overlap, mode, seconds',
-      text: 'cluster:\n  podCIDR: 10.244.0.1/16\n  serviceCIDR: 10.0.0.0/8\n  podNetworkMode: flannel\n  proxyMode: userspace\n  nodeMonitorGracePeriodSeconds: 0\n  defaultNotReadyTolerationSeconds: 1.5\nssh: {key: k}\nhosts:\n  - {address: 192.0.2.1, role: control-plane}\n',
+      text: 'cluster:\n  podCIDR: 10.244.0.1/16\n  serviceCIDR: 10.0.0.0/8\n  podNetworkMode: flannel\n  proxyMode: userspace\n  dnsUpstream: 8.8.8.8:53x\n  nodeMonitorGracePeriodSeconds: 0\n  defaultNotReadyTolerationSeconds: 1.5\nssh: {key: k}\nhosts:\n  - {address: 192.0.2.1, role: control-plane}\n',
       want: [
         `${FILE}:2:12: cluster.podCIDR: CIDR "10.244.0.1/16" has host bits set (did you mean 10.244.0.0/16?)`,
         `${FILE}:3:16: cluster.serviceCIDR: 10.0.0.0/8: the prefix must be from /12 to /28`,
         `${FILE}:4:19: cluster.podNetworkMode: must be one of host-gw, vxlan, auto, not "flannel"`,
         `${FILE}:5:14: cluster.proxyMode: must be one of iptables, nftables, ipvs, not "userspace"`,
-        `${FILE}:6:34: cluster.nodeMonitorGracePeriodSeconds: must be a whole number of seconds, at least 1`,
-        `${FILE}:7:37: cluster.defaultNotReadyTolerationSeconds: must be a whole number of seconds, at least 0`,
+        `${FILE}:6:16: cluster.dnsUpstream: must be empty (the host's resolv.conf), "none", or IPv4 addresses separated by commas, not "8.8.8.8:53x"`,
+        `${FILE}:7:34: cluster.nodeMonitorGracePeriodSeconds: must be a whole number of seconds, at least 1`,
+        `${FILE}:8:37: cluster.defaultNotReadyTolerationSeconds: must be a whole number of seconds, at least 0`,
       ],
     },
     {

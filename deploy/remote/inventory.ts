@@ -43,6 +43,9 @@ export interface ClusterSettings {
   serviceCIDR: string;
   podNetworkMode: PodNetworkMode;
   proxyMode: ProxyMode;
+  /** The cluster DNS's --upstream on every host: '' = the host's resolv.conf, 'none' = answer
+   *  out-of-cluster names with SERVFAIL (nothing forwarded), or a comma list of IPv4 addresses. */
+  dnsUpstream: string;
   nodeMonitorGracePeriodSeconds: number;
   defaultNotReadyTolerationSeconds: number;
   defaultUnreachableTolerationSeconds: number;
@@ -81,6 +84,7 @@ export const CLUSTER_DEFAULTS: Omit<ClusterSettings, 'name'> = {
   serviceCIDR: '10.96.0.0/16',
   podNetworkMode: 'auto',
   proxyMode: 'iptables',
+  dnsUpstream: '',
   nodeMonitorGracePeriodSeconds: 40,
   defaultNotReadyTolerationSeconds: 300,
   defaultUnreachableTolerationSeconds: 300,
@@ -184,6 +188,11 @@ export function parseInventory(text: string, file: string, o: ParseOptions = {})
   if (!(POD_NETWORK_MODES as readonly string[]).includes(mode)) at(['cluster', 'podNetworkMode'], `must be one of ${POD_NETWORK_MODES.join(', ')}, not "${mode}"`);
   const proxyMode = str(['cluster', 'proxyMode'], cl.proxyMode, CLUSTER_DEFAULTS.proxyMode);
   if (!(PROXY_MODES as readonly string[]).includes(proxyMode)) at(['cluster', 'proxyMode'], `must be one of ${PROXY_MODES.join(', ')}, not "${proxyMode}"`);
+  const dnsUpstream = str(['cluster', 'dnsUpstream'], cl.dnsUpstream, CLUSTER_DEFAULTS.dnsUpstream).trim();
+  const upstreamOk = (u: string) => /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(u) && u.split('.').every((o) => Number(o) <= 255);
+  if (dnsUpstream !== '' && dnsUpstream !== 'none' && !dnsUpstream.split(',').every((u) => upstreamOk(u.trim()))) {
+    at(['cluster', 'dnsUpstream'], `must be empty (the host's resolv.conf), "none", or IPv4 addresses separated by commas, not "${dnsUpstream}"`);
+  }
   const logLevel = str(['cluster', 'logLevel'], cl.logLevel, CLUSTER_DEFAULTS.logLevel);
   if (!LOG_LEVELS.includes(logLevel)) at(['cluster', 'logLevel'], `must be one of ${LOG_LEVELS.join(', ')}`);
   const cluster: ClusterSettings = {
@@ -192,6 +201,7 @@ export function parseInventory(text: string, file: string, o: ParseOptions = {})
     serviceCIDR: serviceCIDR ?? CLUSTER_DEFAULTS.serviceCIDR,
     podNetworkMode: mode as PodNetworkMode,
     proxyMode: proxyMode as ProxyMode,
+    dnsUpstream,
     nodeMonitorGracePeriodSeconds: seconds('nodeMonitorGracePeriodSeconds', 1),
     defaultNotReadyTolerationSeconds: seconds('defaultNotReadyTolerationSeconds', 0),
     defaultUnreachableTolerationSeconds: seconds('defaultUnreachableTolerationSeconds', 0),

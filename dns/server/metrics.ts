@@ -1,6 +1,6 @@
 // The cluster DNS's own metrics: queries by transport and type, responses by rcode, latency, and
-// forwarding outcomes. Types and rcodes are named (A, SRV, NXDOMAIN) so a dashboard reads them.
-import { MetricsRegistry, type Counter, type Histogram } from '../../lib/metrics/prometheus';
+// forwarding outcomes, and the response cache's hits, misses and size. Types and rcodes are named (A, SRV, NXDOMAIN) so a dashboard reads them.
+import { MetricsRegistry, type Counter, type Gauge, type Histogram } from '../../lib/metrics/prometheus';
 import { Rcode, RRType } from '../wire';
 
 const TYPE_NAMES = new Map<number, string>(Object.entries(RRType).map(([k, v]) => [v, k]));
@@ -28,6 +28,9 @@ export class DnsMetrics {
   readonly forwards: Counter = this.registry.counter('k8ts_dns_forward_requests_total', 'Queries forwarded upstream, by result (ok, or the failure code).');
   readonly duration: Histogram = this.registry.histogram('k8ts_dns_request_duration_seconds', 'Time from receiving a query to sending its response.', LATENCY_BUCKETS);
   readonly zoneRebuilds: Counter = this.registry.counter('k8ts_dns_zone_rebuilds_total', 'Zone index rebuilds after cluster changes.');
+  readonly cacheHits: Counter = this.registry.counter('k8ts_dns_cache_hits_total', 'Forwarded questions answered from the response cache.');
+  readonly cacheMisses: Counter = this.registry.counter('k8ts_dns_cache_misses_total', 'Forwarded questions not in the response cache (sent upstream).');
+  readonly cacheEntries: Gauge = this.registry.gauge('k8ts_dns_cache_entries', 'Upstream answers held in the response cache.');
 
   answered(proto: string, qtype: number | undefined, rcode: number, truncated: boolean, start: bigint): void {
     this.requests.inc({ proto, type: typeLabel(qtype) });

@@ -1,7 +1,7 @@
 // The server on real loopback sockets with a fixed zone (the spec's example snapshot): UDP and TCP
 // on one port, FORMERR for garbage, broken TCP frames closing only their connection, idle TCP
 // connections closed, SERVFAIL before the zone is built or with no upstream, and forwarding to a
-// fake resolver on 127.0.0.1.
+// fake resolver on 127.0.0.1, with and without the response cache.
 import assert from 'node:assert/strict';
 import { componentLogger } from '../../lib/log';
 import { specSnapshot } from '../records/test-fixtures';
@@ -10,6 +10,7 @@ import { Rcode, record, RRType } from '../wire';
 import { startFakeUpstream, type FakeUpstream } from './fake-upstream';
 import { Forwarder } from './forwarder';
 import { DnsMetrics } from './metrics';
+import { ResponseCache } from './response-cache';
 import { buildQuery, frameTcp, tcpSession, udpExchange } from './test-client';
 import { DnsServer } from './udp-tcp-server';
 import type { Upstream } from './upstreams';
@@ -22,11 +23,11 @@ describe('dns/server UDP+TCP server (loopback)', function () {
   let metrics: DnsMetrics;
   let zone: ZoneIndex | undefined;
 
-  async function start(upstreams: Upstream[] = [], tcpIdleTimeoutMs = 10_000, maxConcurrentForwards?: number): Promise<number> {
+  async function start(upstreams: Upstream[] = [], tcpIdleTimeoutMs = 10_000, maxConcurrentForwards?: number, cache?: ResponseCache): Promise<number> {
     metrics = new DnsMetrics();
     zone = buildZoneIndex(specSnapshot);
     const forwarder = new Forwarder({ upstreams, timeoutMs: 500 });
-    server = new DnsServer({ host: '127.0.0.1', port: 0, index: () => zone, forwarder, metrics, log, tcpIdleTimeoutMs, maxConcurrentForwards });
+    server = new DnsServer({ host: '127.0.0.1', port: 0, index: () => zone, forwarder, cache, metrics, log, tcpIdleTimeoutMs, maxConcurrentForwards });
     await server.start();
     return server.port;
   }
@@ -113,6 +114,29 @@ describe('dns/server UDP+TCP server (loopback)', function () {
     // An ExternalName Service (foo → www.example.com): the CNAME and the upstream's address.
     const ext = await udpExchange(port, buildQuery('foo.default.svc.cluster.local', RRType.A));
     assert.deepEqual(ext.answers.map((a) => a.data), [{ kind: 'CNAME', target: 'www.example.com' }, { kind: 'A', address: '192.0.2.44' }]);
+  });
+
+  it('with a cache: a forwarded answer and an ExternalName target reached upstream once; SERVFAIL cached, timeouts not', async () => {
+    upstream = await startFakeUpstream((q) => {
+      const name = q.questions[0].name;
+      if (name === 'broken.example.com') return { header: { ...q.header, qr: true, ra: true, rcode: Rcode.ServFail }, questions: q.questions, answers: [], authority: [], additional: [] };
+      if (name === 'silent.example.com') return undefined;
+      return { header: { ...q.header, qr: true, ra: true }, questions: q.questions, answers: [record(name, 60, { kind: 'A', address: '192.0.2.44' })], authority: [], additional: [] };
+    });
+    const cache = new ResponseCache({ maxEntries: 100 });
+    const port = await start([{ host: '127.0.0.1', port: upstream.port }], 10_000, undefined, cache);
+    const direct = await udpExchange(port, buildQuery('www.example.com', RRType.A));
+    // The ExternalName's target is the same question: its address comes from the cache.
+    const ext = await udpExchange(port, buildQuery('foo.default.svc.cluster.local', RRType.A));
+    assert.deepEqual(direct.answers.map((a) => a.data), [{ kind: 'A', address: '192.0.2.44' }]);
+    assert.deepEqual(ext.answers.map((a) => a.data), [{ kind: 'CNAME', target: 'www.example.com' }, { kind: 'A', address: '192.0.2.44' }]);
+    for (let i = 0; i < 2; i++) assert.equal((await udpExchange(port, buildQuery('broken.example.com', RRType.A))).header.rcode, Rcode.ServFail);
+    for (let i = 0; i < 2; i++) assert.equal((await udpExchange(port, buildQuery('silent.example.com', RRType.A))).header.rcode, Rcode.ServFail);
+    assert.deepEqual(
+      upstream.received.map((x) => x.query.questions[0].name),
+      ['www.example.com', 'broken.example.com', 'silent.example.com', 'silent.example.com'],
+    );
+    assert.deepEqual([metrics.cacheHits.get(), metrics.cacheMisses.get(), metrics.cacheEntries.get()], [2, 4, 2]);
   });
 
   it('past the forwarding cap: SERVFAIL at once, nothing sent upstream', async () => {

@@ -3,13 +3,15 @@
 // client sends can crash the process: decode errors are FORMERR in the handler, TCP framing errors
 // close that connection, and any other failure while answering is logged and answered SERVFAIL.
 // Idle TCP connections are closed after a timeout (RFC 7766 §6.2.3) so clients cannot pin sockets.
+// With a response cache (response-cache.ts) a forwarded question is looked up there first.
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import { errorResponseForPacket, encodeResponse, frameTcp, Rcode, TcpMessageSplitter, type DnsMessage } from '../wire';
 import type { ZoneIndex } from '../records/zone-index';
 import type { Logger } from '../../lib/log';
 import { handleQuery, replyAfterChase, replyFromUpstream, replyServfail, type Decision, type HandlerOptions, type Transport } from './handler';
-import type { Forwarder } from './forwarder';
+import type { Forwarder, ForwardResult } from './forwarder';
+import type { ResponseCache } from './response-cache';
 import type { DnsMetrics } from './metrics';
 
 export interface DnsServerOptions {
@@ -19,6 +21,8 @@ export interface DnsServerOptions {
   /** The current zone; undefined until the first full sync, when every query is SERVFAIL. */
   index: () => ZoneIndex | undefined;
   forwarder: Forwarder;
+  /** Forwarded answers (never zone answers); undefined: every forward goes upstream. */
+  cache?: ResponseCache;
   metrics: DnsMetrics;
   log: Logger;
   /** Default 10 s. */
@@ -110,8 +114,10 @@ export class DnsServer {
       this.opts.metrics.forwards.inc({ result: 'OVERLOADED' });
       return replyServfail(query, hopts);
     }
+    const cached = this.cached(query);
+    if (cached) return replyFromUpstream(query, cached, hopts);
     this.forwarding++;
-    let result: Awaited<ReturnType<Forwarder['forward']>>;
+    let result: ForwardResult;
     try {
       result = await this.opts.forwarder.forward(query);
     } finally {
@@ -119,6 +125,7 @@ export class DnsServer {
     }
     if (result.ok) {
       this.opts.metrics.forwards.inc({ result: 'ok' });
+      this.store(query, result.reply);
       return replyFromUpstream(query, result.reply, hopts);
     }
     this.opts.metrics.forwards.inc({ result: result.failures[result.failures.length - 1].code });
@@ -130,14 +137,37 @@ export class DnsServer {
     if (this.forwarding >= (this.opts.maxConcurrentForwards ?? 1024)) return replyAfterChase(d, undefined, hopts);
     const q = d.query.questions[0];
     const target: DnsMessage = { ...d.query, questions: [{ name: d.target, type: q.type, class: q.class }] };
+    // The target's upstream answer may come from the cache; the zone's CNAME never does.
+    const cached = this.cached(target);
+    if (cached) return replyAfterChase(d, cached, hopts);
     this.forwarding++;
     try {
       const result = await this.opts.forwarder.forward(target);
       this.opts.metrics.forwards.inc({ result: result.ok ? 'ok' : result.failures[result.failures.length - 1].code });
+      if (result.ok) this.store(target, result.reply);
       return replyAfterChase(d, result.ok ? result.reply : undefined, hopts);
     } finally {
       this.forwarding--;
     }
+  }
+
+  /** The cached upstream answer to `query`, counted as a hit or a miss; undefined without a cache. */
+  private cached(query: DnsMessage): DnsMessage | undefined {
+    const { cache, metrics } = this.opts;
+    if (!cache) return undefined;
+    const hit = cache.get(query);
+    if (hit) metrics.cacheHits.inc();
+    else metrics.cacheMisses.inc();
+    // get() may have dropped an expired entry.
+    metrics.cacheEntries.set({}, cache.size);
+    return hit;
+  }
+
+  private store(query: DnsMessage, reply: DnsMessage): void {
+    const { cache, metrics } = this.opts;
+    if (!cache) return;
+    cache.put(query, reply);
+    metrics.cacheEntries.set({}, cache.size);
   }
 
   private bindUdp(port: number): Promise<dgram.Socket> {

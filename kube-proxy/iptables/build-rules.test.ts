@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Endpoints, Service } from '../../lib/api/types';
+import type { EndpointSlice } from '../../lib/api/endpoint-slice';
+import type { Service } from '../../lib/api/types';
 import { repoRoot } from '../../lib/repo-root';
+import { planServices } from '../plan/plan-services';
+import type { PlannedEndpoint, ProxyPlan, ServicePortPlan } from '../plan/types';
 import { buildRules, countRules, probability } from './build-rules';
-import { endpointChainName, serviceChainName } from './chain-names';
+import { endpointChainName, externalChainName, localChainName, serviceChainName } from './chain-names';
 
 // Golden files are test fixtures (test/fixtures/kube-proxy/iptables); the sources' copy is the one
 // compared and rewritten, whether the test runs from dist/ or from the sources.
@@ -18,19 +21,14 @@ function checkGolden(name: string, actual: string): void {
   assert.equal(actual, fs.readFileSync(file, 'utf8'));
 }
 
-const svc = (ns: string, name: string, spec: Service['spec']): Service => ({
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { namespace: ns, name },
-  spec,
-});
+const CIDR = '10.244.0.0/16';
+const build = (plan: ProxyPlan, existingChains?: string[]) => buildRules({ plan, nodeIPs: ['192.168.1.10'], clusterCIDR: CIDR, existingChains });
 
+// --- the mixed cluster, from Services and EndpointSlices through planServices -------------------
+
+const svc = (ns: string, name: string, spec: Service['spec']): Service => ({ apiVersion: 'v1', kind: 'Service', metadata: { namespace: ns, name }, spec });
 const services: Service[] = [
-  svc('default', 'web', {
-    type: 'NodePort',
-    clusterIP: '10.96.12.34',
-    ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 'web', nodePort: 30080 }],
-  }),
+  svc('default', 'web', { type: 'NodePort', clusterIP: '10.96.12.34', ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 'web', nodePort: 30080 }] }),
   svc('kube-system', 'kube-dns', {
     type: 'ClusterIP',
     clusterIP: '10.96.0.10',
@@ -39,111 +37,201 @@ const services: Service[] = [
       { name: 'dns-tcp', protocol: 'TCP', port: 53, targetPort: 53 },
     ],
   }),
-  svc('default', 'empty', {
-    type: 'NodePort',
-    clusterIP: '10.96.0.99',
-    ports: [{ protocol: 'TCP', port: 443, targetPort: 8443, nodePort: 30443 }],
-  }),
+  svc('default', 'empty', { type: 'NodePort', clusterIP: '10.96.0.99', ports: [{ protocol: 'TCP', port: 443, targetPort: 8443, nodePort: 30443 }] }),
   svc('default', 'headless', { clusterIP: 'None', ports: [{ port: 80 }] }),
   svc('default', 'external', { type: 'ExternalName', externalName: 'example.invalid' }),
 ];
+const slice = (ns: string, service: string, ports: EndpointSlice['ports'], endpoints: EndpointSlice['endpoints']): EndpointSlice => ({
+  apiVersion: 'discovery.k8s.io/v1',
+  kind: 'EndpointSlice',
+  metadata: { namespace: ns, name: `${service}-abcde`, labels: { 'kubernetes.io/service-name': service } },
+  addressType: 'IPv4',
+  ports,
+  endpoints,
+});
+const slices: EndpointSlice[] = [
+  slice('default', 'web', [{ name: 'http', port: 8080, protocol: 'TCP' }], [
+    { addresses: ['10.244.1.12'], conditions: { ready: true } },
+    { addresses: ['10.244.0.7'], conditions: { ready: true } },
+    { addresses: ['10.244.2.3'], conditions: { ready: true } },
+    { addresses: ['10.244.0.8'], conditions: { ready: false } },
+  ]),
+  slice('kube-system', 'kube-dns', [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, protocol: 'TCP' }], [{ addresses: ['10.244.0.2'] }]),
+  slice('default', 'empty', [{ port: 8443, protocol: 'TCP' }], []),
+];
+const mixedPlan = () => planServices({ services, endpointSlices: slices, nodeName: 'n1' });
 
-const endpoints: Endpoints[] = [
-  {
-    metadata: { namespace: 'default', name: 'web' },
-    subsets: [
-      {
-        addresses: [{ ip: '10.244.1.12' }, { ip: '10.244.0.7' }, { ip: '10.244.2.3' }],
-        notReadyAddresses: [{ ip: '10.244.0.8' }],
-        ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
-      },
-    ],
-  },
-  {
-    metadata: { namespace: 'kube-system', name: 'kube-dns' },
-    subsets: [
-      {
-        addresses: [{ ip: '10.244.0.2' }],
-        ports: [
-          { name: 'dns', port: 53, protocol: 'UDP' },
-          { name: 'dns-tcp', port: 53, protocol: 'TCP' },
-        ],
-      },
-    ],
-  },
-  { metadata: { namespace: 'default', name: 'empty' }, subsets: [] },
+// --- single-feature plans, written directly --------------------------------------------------------
+
+const ep = (ip: string, local = false, over: Partial<PlannedEndpoint> = {}): PlannedEndpoint => ({ ip, port: 8080, endpoint: `${ip}:8080`, local, ready: true, serving: true, terminating: false, ...over });
+const LOCAL = ep('10.244.0.5', true);
+const REMOTE_A = ep('10.244.1.5');
+const REMOTE_B = ep('10.244.2.5');
+
+function port(over: Partial<ServicePortPlan>): ServicePortPlan {
+  const eps = [LOCAL, REMOTE_A, REMOTE_B];
+  return {
+    name: 'default/web:http',
+    namespace: 'default',
+    service: 'web',
+    protocol: 'tcp',
+    clusterIP: '10.96.5.5',
+    port: 80,
+    nodePort: 0,
+    externalIPs: [],
+    loadBalancerIPs: [],
+    externalPolicyLocal: false,
+    internalPolicyLocal: false,
+    healthCheckNodePort: 0,
+    clusterEndpoints: eps,
+    localEndpoints: eps.filter((e) => e.local),
+    allEndpoints: eps,
+    ...over,
+  };
+}
+const one = (over: Partial<ServicePortPlan>): ProxyPlan => ({ servicePorts: [port(over)], skipped: [] });
+
+const features: [string, string, ProxyPlan][] = [
+  ['session affinity ClientIP: recent --rcheck in the service chain, --set in the endpoint chains', 'affinity.golden', one({ sessionAffinity: { timeoutSeconds: 600 } })],
+  ['internalTrafficPolicy Local: the cluster IP goes to KUBE-SVL with this node\'s endpoints only', 'itp-local.golden', one({ internalPolicyLocal: true })],
+  ['internalTrafficPolicy Local without a local endpoint: the cluster IP is dropped', 'itp-local-none.golden', one({ internalPolicyLocal: true, localEndpoints: [] })],
+  [
+    'externalTrafficPolicy Local: node port, external IP and LB IP keep the source, pods and the node short-cut to the cluster',
+    'etp-local.golden',
+    one({ nodePort: 30080, externalIPs: ['192.0.2.10'], loadBalancerIPs: ['203.0.113.9'], externalPolicyLocal: true, healthCheckNodePort: 32000 }),
+  ],
+  ['externalTrafficPolicy Local without a local endpoint: external traffic dropped, the short cut kept', 'etp-local-none.golden', one({ nodePort: 30080, loadBalancerIPs: ['203.0.113.9'], externalPolicyLocal: true, localEndpoints: [] })],
+  ['externalTrafficPolicy Cluster with external IPs and LB IPs: masqueraded through KUBE-EXT', 'external-ips.golden', one({ nodePort: 30080, externalIPs: ['192.0.2.10', '192.0.2.11'], loadBalancerIPs: ['203.0.113.9'] })],
+  [
+    'no endpoints at all: cluster IP, node port, external IP and LB IP rejected',
+    'no-endpoints.golden',
+    one({ nodePort: 30080, externalIPs: ['192.0.2.10'], loadBalancerIPs: ['203.0.113.9'], externalPolicyLocal: true, clusterEndpoints: [], localEndpoints: [], allEndpoints: [] }),
+  ],
+  [
+    'both policies Local with affinity on UDP: one endpoint chain shared by KUBE-SVC and KUBE-SVL',
+    'both-local.golden',
+    one({ protocol: 'udp', nodePort: 30053, internalPolicyLocal: true, externalPolicyLocal: true, sessionAffinity: { timeoutSeconds: 10800 } }),
+  ],
 ];
 
-const webChain = serviceChainName('default/web:http', 'TCP');
-const staleSvc = serviceChainName('default/gone:http', 'TCP');
-const staleSep = endpointChainName('default/gone:http', 'TCP', '10.244.0.50:80');
+const natLines = (payload: string) => payload.slice(payload.indexOf('*nat')).split('\n');
+const filterLines = (payload: string) => payload.slice(0, payload.indexOf('*nat')).split('\n');
 
 describe('kube-proxy buildRules', () => {
   it('renders the golden payload for a mixed cluster', () => {
-    const payload = buildRules({
-      services,
-      endpoints,
-      nodeIPs: ['192.168.1.10'],
-      clusterCIDR: '10.244.0.0/16',
-      existingChains: ['PREROUTING', 'KUBE-SERVICES', webChain, staleSvc, staleSep, 'DOCKER', 'KUBE-FIREWALL'],
-    });
-    checkGolden('mixed.golden', payload);
+    const webChain = serviceChainName('default/web:http', 'TCP');
+    const staleSvc = serviceChainName('default/gone:http', 'TCP');
+    const staleSep = endpointChainName('default/gone:http', 'TCP', '10.244.0.50:80');
+    checkGolden('mixed.golden', build(mixedPlan(), ['PREROUTING', 'KUBE-SERVICES', webChain, staleSvc, staleSep, 'DOCKER', 'KUBE-FIREWALL']));
   });
 
   it('renders the golden payload for an empty cluster', () => {
-    checkGolden('empty.golden', buildRules({ services: [], endpoints: [], nodeIPs: [], clusterCIDR: '10.244.0.0/16' }));
+    checkGolden('empty.golden', build({ servicePorts: [], skipped: [] }));
+  });
+
+  for (const [what, file, plan] of features) it(`renders ${what} (${file})`, () => checkGolden(file, build(plan)));
+
+  it('affinity: every endpoint is checked before the random pick and remembered on DNAT', () => {
+    const nat = natLines(build(one({ sessionAffinity: { timeoutSeconds: 600 } })));
+    const svcChain = serviceChainName('default/web:http', 'tcp');
+    const inSvc = nat.filter((l) => l.startsWith(`-A ${svcChain} `));
+    const firstRandom = inSvc.findIndex((l) => l.includes('--mode random'));
+    const checks = inSvc.filter((l) => / -m recent --name (KUBE-SEP-\w+) --rcheck --seconds 600 --reap -j \1$/.test(l));
+    assert.equal(checks.length, 3);
+    assert.ok(inSvc.indexOf(checks[2]) < firstRandom);
+    for (const e of [LOCAL, REMOTE_A, REMOTE_B]) {
+      const sep = endpointChainName('default/web:http', 'tcp', e.endpoint);
+      assert.ok(nat.includes(`-A ${sep} -m comment --comment default/web:http -m recent --name ${sep} --set -p tcp -m tcp -j DNAT --to-destination ${e.endpoint}`));
+    }
+  });
+
+  it('internalTrafficPolicy Local: only this node\'s endpoint gets a chain; none local means DROP, not REJECT', () => {
+    const payload = build(one({ internalPolicyLocal: true }));
+    assert.ok(!payload.includes(REMOTE_A.endpoint) && !payload.includes(REMOTE_B.endpoint));
+    assert.ok(natLines(payload).some((l) => l.startsWith('-A KUBE-SERVICES ') && l.endsWith(`-j ${localChainName('default/web:http', 'tcp')}`)));
+    const none = build(one({ internalPolicyLocal: true, localEndpoints: [] }));
+    assert.ok(filterLines(none).includes('-A KUBE-SERVICES -m comment --comment "default/web:http has no local endpoints" -d 10.96.5.5/32 -p tcp -m tcp --dport 80 -j DROP'));
+    assert.ok(!natLines(none).some((l) => l.includes('KUBE-SVC-') || l.includes('KUBE-SEP-')));
+  });
+
+  it('externalTrafficPolicy Local: no masquerade for outside traffic, DROP when no endpoint is local', () => {
+    const ext = externalChainName('default/web:http', 'tcp');
+    const payload = build(one({ nodePort: 30080, externalPolicyLocal: true }));
+    const extRules = natLines(payload).filter((l) => l.startsWith(`-A ${ext} `));
+    assert.deepEqual(
+      extRules.map((l) => l.replace(/-m comment --comment "[^"]*" /, '')),
+      [
+        `-A ${ext} -s ${CIDR} -j ${serviceChainName('default/web:http', 'tcp')}`,
+        `-A ${ext} -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ`,
+        `-A ${ext} -m addrtype --src-type LOCAL -j ${serviceChainName('default/web:http', 'tcp')}`,
+        `-A ${ext} -j ${localChainName('default/web:http', 'tcp')}`,
+      ],
+    );
+    const none = build(one({ nodePort: 30080, externalPolicyLocal: true, localEndpoints: [] }));
+    assert.ok(filterLines(none).includes('-A KUBE-EXTERNAL-SERVICES -m comment --comment "default/web:http has no local endpoints" -m addrtype --dst-type LOCAL -p tcp -m tcp --dport 30080 -j DROP'));
+    // The cluster IP still works.
+    assert.ok(natLines(none).some((l) => l.startsWith('-A KUBE-SERVICES ') && l.includes('-d 10.96.5.5/32')));
   });
 
   it('is independent of input order', () => {
-    const a = buildRules({ services, endpoints, nodeIPs: [], clusterCIDR: '10.244.0.0/16' });
-    const b = buildRules({
-      services: [...services].reverse(),
-      endpoints: [...endpoints].reverse(),
-      nodeIPs: [],
-      clusterCIDR: '10.244.0.0/16',
-    });
-    assert.equal(a, b);
+    const reordered = planServices({ services: [...services].reverse(), endpointSlices: [...slices].reverse(), nodeName: 'n1' });
+    assert.equal(build(reordered), build(mixedPlan()));
   });
 
   it('deletes only stale hashed chains, never foreign ones', () => {
-    const payload = buildRules({
-      services,
-      endpoints,
-      nodeIPs: [],
-      clusterCIDR: '10.244.0.0/16',
-      existingChains: [webChain, staleSvc, staleSep, 'DOCKER', 'KUBE-FIREWALL'],
-    });
+    const live = serviceChainName('default/web:http', 'TCP');
+    const stale = [
+      serviceChainName('default/gone:http', 'TCP'),
+      localChainName('default/gone:http', 'TCP'),
+      externalChainName('default/gone:http', 'TCP'),
+      'KUBE-FW-ABCDEFGHIJKLMNOP',
+      endpointChainName('default/gone:http', 'TCP', '10.244.0.50:80'),
+    ];
+    const payload = build(mixedPlan(), [live, ...stale, 'DOCKER', 'KUBE-FIREWALL']);
     const deleted = payload.split('\n').filter((l) => l.startsWith('-X '));
-    assert.deepEqual(deleted, [`-X ${staleSep}`, `-X ${staleSvc}`].sort());
+    assert.deepEqual(deleted, stale.map((c) => `-X ${c}`).sort());
     assert.ok(!payload.includes('DOCKER'));
     assert.ok(!payload.includes('KUBE-FIREWALL'));
   });
 
+  it('declares every chain it jumps to, and each once', () => {
+    for (const [, , plan] of [...features, ['', '', mixedPlan()] as [string, string, ProxyPlan]]) {
+      const nat = natLines(build(plan));
+      const declared = nat.filter((l) => l.startsWith(':')).map((l) => l.slice(1).split(' ')[0]);
+      assert.equal(new Set(declared).size, declared.length);
+      for (const l of nat.filter((x) => x.startsWith('-A '))) {
+        const target = / -j (KUBE-[\w-]+)/.exec(l)?.[1];
+        if (target) assert.ok(declared.includes(target), `${target} in ${l}`);
+      }
+    }
+  });
+
   it('never names a built-in chain', () => {
-    const payload = buildRules({ services, endpoints, nodeIPs: [], clusterCIDR: '10.244.0.0/16' });
-    for (const builtin of ['PREROUTING', 'OUTPUT', 'POSTROUTING', 'INPUT', 'FORWARD']) {
-      assert.ok(!new RegExp(`(^|[: ])${builtin}( |$)`, 'm').test(payload), builtin);
+    for (const [, , plan] of [...features, ['', '', mixedPlan()] as [string, string, ProxyPlan]]) {
+      const payload = build(plan);
+      for (const builtin of ['PREROUTING', 'OUTPUT', 'POSTROUTING', 'INPUT', 'FORWARD']) {
+        assert.ok(!new RegExp(`(^|[: ])${builtin}( |$)`, 'm').test(payload), builtin);
+      }
     }
   });
 
   it('keeps the node-port jump as the last KUBE-SERVICES rule in nat', () => {
-    const payload = buildRules({ services, endpoints, nodeIPs: [], clusterCIDR: '10.244.0.0/16' });
-    const nat = payload.slice(payload.indexOf('*nat'));
-    const svcRules = nat.split('\n').filter((l) => l.startsWith('-A KUBE-SERVICES '));
-    assert.match(svcRules[svcRules.length - 1], /--dst-type LOCAL -j KUBE-NODEPORTS$/);
+    for (const [, , plan] of [...features, ['', '', mixedPlan()] as [string, string, ProxyPlan]]) {
+      const svcRules = natLines(build(plan)).filter((l) => l.startsWith('-A KUBE-SERVICES '));
+      assert.match(svcRules[svcRules.length - 1], /--dst-type LOCAL -j KUBE-NODEPORTS$/);
+    }
   });
 
   it('counts rules per table', () => {
-    assert.deepEqual(countRules('*filter\n:X - [0:0]\n-A X -j ACCEPT\nCOMMIT\n*nat\n-A Y -j RETURN\n-A Y -j RETURN\nCOMMIT\n'), {
-      filter: 1,
-      nat: 2,
-    });
+    assert.deepEqual(countRules('*filter\n:X - [0:0]\n-A X -j ACCEPT\nCOMMIT\n*nat\n-A Y -j RETURN\n-A Y -j RETURN\nCOMMIT\n'), { filter: 1, nat: 2 });
   });
 
   it('names chains exactly like Kubernetes does', () => {
     // Values from Kubernetes' own proxier tests for service port "ns1/svc1:p80" and 10.180.0.1:80.
     assert.equal(serviceChainName('ns1/svc1:p80', 'TCP'), 'KUBE-SVC-XPGD46QRK7WJZT7O');
     assert.equal(endpointChainName('ns1/svc1:p80', 'TCP', '10.180.0.1:80'), 'KUBE-SEP-SXIVWICOYRO3J4NJ');
+    assert.equal(externalChainName('ns1/svc1:p80', 'TCP'), 'KUBE-EXT-XPGD46QRK7WJZT7O');
+    assert.equal(localChainName('ns1/svc1:p80', 'TCP'), 'KUBE-SVL-XPGD46QRK7WJZT7O');
   });
 
   const cases: [number, string][] = [
@@ -156,32 +244,10 @@ describe('kube-proxy buildRules', () => {
     it(`formats probability 1/${n} as ${want}`, () => assert.equal(probability(n), want));
   }
 
-  it('leaves out service ports and endpoints that cannot be written into the payload, and programs the rest', () => {
-    const poison = (name: string, port: Record<string, unknown>) => svc('default', name, { type: 'NodePort', clusterIP: '10.96.0.77', ports: [port as never] });
-    const bad: Service[] = [
-      poison('quote', { name: 'a"b', port: 80 }),
-      poison('newline', { name: 'x', port: '80\n-A INPUT -j DROP' }),
-      poison('big', { port: 70000 }),
-      poison('nodeport', { port: 80, nodePort: -1 }),
-      { ...svc('default', 'Bad Name', { clusterIP: '10.96.0.78', ports: [{ port: 80 }] }) },
-      svc('default', 'not-a-port', { clusterIP: '10.96.0.79', ports: ['80' as never] }),
-    ];
-    const skipped: string[] = [];
-    const withPoison = buildRules({ services: [...services, ...bad], endpoints, nodeIPs: ['10.0.0.1'], clusterCIDR: '10.244.0.0/16', skipped });
-    assert.equal(withPoison, buildRules({ services, endpoints, nodeIPs: ['10.0.0.1'], clusterCIDR: '10.244.0.0/16' }), 'the same rules as without the poison');
-    assert.deepEqual(skipped, [
-      'default/quote: port name "a\\"b" is not a DNS label',
-      'default/newline: port "80\\n-A INPUT -j DROP" is not a port number',
-      'default/big: port 70000 is not a port number',
-      'default/nodeport: nodePort -1 is not a port number',
-      'default/Bad Name: namespace or name is not a DNS name',
-      'default/not-a-port: port is not an object',
-    ]);
-    // An endpoint port that is no number: the Service is programmed without that endpoint.
-    const api = svc('default', 'api', { clusterIP: '10.96.0.80', ports: [{ name: 'http', port: 80 }] });
-    const apiEndpoints: Endpoints = { metadata: { namespace: 'default', name: 'api' }, subsets: [{ addresses: [{ ip: '10.244.9.9' }], ports: [{ name: 'http', port: 'x' as never, protocol: 'TCP' }] }] };
-    const rules = buildRules({ services: [api], endpoints: [apiEndpoints], nodeIPs: ['10.0.0.1'], clusterCIDR: '10.244.0.0/16' });
-    assert.ok(!rules.includes('10.244.9.9'), rules);
-    assert.match(rules, /"default\/api:http has no endpoints" -d 10\.96\.0\.80\/32/);
+  it('programs the rest when a Service cannot be programmed', () => {
+    const poison = svc('default', 'quote', { type: 'NodePort', clusterIP: '10.96.0.77', ports: [{ name: 'a"b', port: 80 } as never] });
+    const plan = planServices({ services: [...services, poison], endpointSlices: slices, nodeName: 'n1' });
+    assert.deepEqual(plan.skipped, ['default/quote: port name "a\\"b" is not a DNS label']);
+    assert.equal(build(plan), build(mixedPlan()));
   });
 });

@@ -37,12 +37,24 @@ export function serviceChainName(spn: string, protocol: string): string {
   return 'KUBE-SVC-' + hash16(spn + protocol.toLowerCase());
 }
 
+/** The chain of a port's endpoints on this node, for the Local traffic policies. */
+export function localChainName(spn: string, protocol: string): string {
+  return 'KUBE-SVL-' + hash16(spn + protocol.toLowerCase());
+}
+
+/** The chain external traffic (node port, external IPs, LB IPs) enters before its policy chain. */
+export function externalChainName(spn: string, protocol: string): string {
+  return 'KUBE-EXT-' + hash16(spn + protocol.toLowerCase());
+}
+
 export function endpointChainName(spn: string, protocol: string, endpoint: string): string {
   return 'KUBE-SEP-' + hash16(spn + protocol.toLowerCase() + endpoint);
 }
 
 /** Chains with these prefixes are per-service state that a sync may create and must garbage-collect. */
-export const HASHED_CHAIN_PREFIXES = ['KUBE-SVC-', 'KUBE-SEP-'] as const;
+// KUBE-FW- is upstream's load balancer firewall chain: not written here (no source ranges yet), but
+// collected like the others should an older or newer kube-proxy have left one.
+export const HASHED_CHAIN_PREFIXES = ['KUBE-SVC-', 'KUBE-SVL-', 'KUBE-EXT-', 'KUBE-FW-', 'KUBE-SEP-'] as const;
 
 export function isHashedChain(chain: string): boolean {
   return HASHED_CHAIN_PREFIXES.some((p) => chain.startsWith(p));

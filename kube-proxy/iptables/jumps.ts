@@ -34,6 +34,18 @@ export const JUMP_RULES: readonly JumpRule[] = [
   },
   {
     table: 'filter',
+    chain: 'INPUT',
+    // health check node ports are accepted even where INPUT's policy drops
+    args: ['-m', 'comment', '--comment', 'kubernetes health check service ports', '-j', 'KUBE-NODEPORTS'],
+  },
+  {
+    table: 'filter',
+    chain: 'FORWARD',
+    // external IPs and LB IPs that are not this node's own addresses are forwarded, not input
+    args: [...newConn, '-m', 'comment', '--comment', 'kubernetes externally-visible service portals', '-j', 'KUBE-EXTERNAL-SERVICES'],
+  },
+  {
+    table: 'filter',
     chain: 'FORWARD',
     args: ['-m', 'comment', '--comment', 'kubernetes forwarding rules', '-j', 'KUBE-FORWARD'],
   },
@@ -60,6 +72,9 @@ export const JUMP_RULES: readonly JumpRule[] = [
     append: true,
   },
 ];
+
+/** The pod network's own jumps: what stays in iptables when another mode programs the Services. */
+export const POD_NETWORK_JUMPS: readonly JumpRule[] = JUMP_RULES.filter((j) => j.args.includes(POD_EGRESS_CHAIN) || j.args.includes(POD_FORWARD_CHAIN));
 
 /** argv for `iptables` checking (-C), adding (-I: at the top, or appended) or deleting (-D) one jump. */
 export function jumpArgv(op: '-C' | '-I' | '-D', j: JumpRule): string[] {

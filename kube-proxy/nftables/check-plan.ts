@@ -2,7 +2,7 @@
 // text (addresses, ports, and names inside chain names and comments): one bad value would fail the
 // transaction for every Service, so a port that does not pass is left out and reported instead.
 // The planner refuses such ports already; this keeps the payload safe whatever reaches it.
-import { isIPv4 } from '../iptables/service-ports';
+import { isIPv4 } from '../plan/programmable';
 import type { PlannedEndpoint, ServicePortPlan } from '../plan/types';
 
 export class NftablesOptionError extends Error {

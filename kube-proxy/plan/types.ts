@@ -78,10 +78,17 @@ export function endpointsFor(sp: ServicePortPlan, traffic: 'internal' | 'externa
   return local ? sp.localEndpoints : sp.clusterEndpoints;
 }
 
-/** Every endpoint some traffic of this port can reach (each needs its own chain / real server). */
+/**
+ * Every endpoint some traffic of this port can reach (each needs its own chain / real server):
+ * the internal policy's, the external policy's, and — when the external policy is Local — the
+ * cluster-wide ones too, because pods and the node itself reaching an external address are
+ * short-circuited to them (upstream's UsesClusterEndpoints).
+ */
 export function usedEndpoints(sp: ServicePortPlan): PlannedEndpoint[] {
   const seen = new Map<string, PlannedEndpoint>();
-  for (const e of [...endpointsFor(sp, 'internal'), ...(hasExternalTraffic(sp) ? endpointsFor(sp, 'external') : [])]) seen.set(e.endpoint, e);
+  const external = hasExternalTraffic(sp);
+  const sets = [endpointsFor(sp, 'internal'), external ? endpointsFor(sp, 'external') : [], external && sp.externalPolicyLocal ? sp.clusterEndpoints : []];
+  for (const e of sets.flat()) seen.set(e.endpoint, e);
   return [...seen.values()].sort(compareEndpoints);
 }
 

@@ -96,6 +96,11 @@ describe('apiserver core (real etcd, gRPC door)', function () {
     assert.deepEqual(svc.spec.ports?.map((p) => [p.name, p.port, p.targetPort]), [['https', 443, svc.spec.ports![0].targetPort]]);
     const ep = await client.get(R.endpoints, 'default', 'kubernetes');
     assert.equal((ep as any).subsets[0].addresses[0].ip, '127.0.0.1');
+    // and its EndpointSlice, which kube-proxy and cluster DNS read
+    const slice = (await client.get(R.endpointslices, 'default', 'kubernetes')) as any;
+    assert.equal(slice.metadata.labels['kubernetes.io/service-name'], 'kubernetes');
+    assert.deepEqual(slice.endpoints.map((e: any) => e.addresses), [['127.0.0.1']]);
+    assert.deepEqual(slice.ports.map((p: any) => [p.name, p.port]), [['https', svc.spec.ports![0].targetPort]]);
   });
 
   it('creates with defaults, gets, lists, and rejects duplicates and invalid objects', async () => {

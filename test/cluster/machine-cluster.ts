@@ -38,7 +38,9 @@ export class MachineCluster {
     await ensureDockerDaemon();
     const name = `${prefix}${crypto.randomBytes(3).toString('hex')}`;
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `k8ts-${prefix}-`));
-    const c = new MachineCluster(name, stateDir, [], o.settings ?? {});
+    // The machines reach the host's network: their cluster DNS must not forward a test's
+    // out-of-cluster lookups there (nothing a test sends may leave this machine).
+    const c = new MachineCluster(name, stateDir, [], { dnsUpstream: 'none', ...o.settings });
     try {
       c.machines.push(...(await addMachines({ cluster: name, names: ['cp', ...Array.from({ length: o.workers }, (_, i) => `w${i + 1}`)], stateDir })));
     } catch (e) {

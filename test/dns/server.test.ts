@@ -2,8 +2,9 @@
 // a random port with no upstream, queried over UDP and TCP with dns/wire. Covers a ClusterIP
 // Service (A, SRV, PTR), a headless Service with a hand-written EndpointSlice (no controller-
 // manager runs here), NXDOMAIN vs NODATA, a Service change seen by a later query, and out-of-zone
-// names: SERVFAIL with no upstream, relayed from a fake resolver on 127.0.0.1 with one. Nothing
-// is sent off this machine.
+// names: SERVFAIL with no upstream, relayed from a fake resolver on 127.0.0.1 with one (with the
+// response cache off, then on: a repeated question not reaching the upstream). Nothing is sent off
+// this machine.
 import assert from 'node:assert/strict';
 import { Resources } from '../../lib/api/resources';
 import type { KObject, Service } from '../../lib/api/types';
@@ -41,8 +42,8 @@ describe('cluster DNS server (real apiserver, loopback sockets)', function () {
   let dns: RunningDns | undefined;
   let upstream: FakeUpstream | undefined;
 
-  function config(upstream: string): DnsConfig {
-    return dnsConfigFromFlags({ ...DNS_FLAGS, kubeconfig: 'unused: the test passes a client', bindAddress: '127.0.0.1', port: 0, upstream, healthPort: 0, metricsPort: 0 });
+  function config(upstream: string, over: Partial<typeof DNS_FLAGS> = {}): DnsConfig {
+    return dnsConfigFromFlags({ ...DNS_FLAGS, kubeconfig: 'unused: the test passes a client', bindAddress: '127.0.0.1', port: 0, upstream, healthPort: 0, metricsPort: 0, ...over });
   }
 
   before(async () => {
@@ -137,7 +138,7 @@ describe('cluster DNS server (real apiserver, loopback sockets)', function () {
     assert.ok(dns.metrics.zoneRebuilds.get() >= 3, 'initial build plus the create and the delete');
   });
 
-  it('forwards names outside the zone to the upstream (a fake resolver on 127.0.0.1)', async () => {
+  it('forwards names outside the zone to the upstream (a fake resolver on 127.0.0.1), cache off', async () => {
     upstream = await startFakeUpstream((q) => ({
       header: { ...q.header, qr: true, ra: true },
       questions: q.questions,
@@ -145,7 +146,7 @@ describe('cluster DNS server (real apiserver, loopback sockets)', function () {
       authority: [],
       additional: [],
     }));
-    dns = await startDns(config(`127.0.0.1:${upstream.port}`), { client: api!.client });
+    dns = await startDns(config(`127.0.0.1:${upstream.port}`, { cacheSize: 0 }), { client: api!.client });
     const viaUdp = await udpExchange(dns.port, buildQuery('www.example.com', RRType.A));
     const [viaTcp] = await tcpSession(dns.port, [frameTcp(buildQuery('www.example.com', RRType.A))]);
     for (const r of [viaUdp, viaTcp]) assert.deepEqual([r.header.rcode, r.header.aa, data(r)], [Rcode.NoError, false, ['A 192.0.2.80']]);
@@ -154,5 +155,43 @@ describe('cluster DNS server (real apiserver, loopback sockets)', function () {
     const web = await udpExchange(dns.port, buildQuery(`web.${NS}.svc.cluster.local`, RRType.A));
     assert.deepEqual(data(web), ['A 10.96.50.5']);
     assert.equal(upstream.received.length, 2);
+  });
+  it('answers a repeated forwarded question from the response cache; zone answers are never cached', async () => {
+    upstream = await startFakeUpstream((q) => {
+      const name = q.questions[0].name;
+      if (name.toLowerCase().startsWith('nope.')) {
+        return {
+          header: { ...q.header, qr: true, ra: true, rcode: Rcode.NXDomain },
+          questions: q.questions,
+          answers: [],
+          authority: [record('example.com', 3600, { kind: 'SOA', mname: 'ns.example.com', rname: 'h.example.com', serial: 1, refresh: 7200, retry: 900, expire: 86400, minimum: 300 })],
+          additional: [],
+        };
+      }
+      return { header: { ...q.header, qr: true, ra: true }, questions: q.questions, answers: [record(name, 60, { kind: 'A', address: '192.0.2.80' })], authority: [], additional: [] };
+    });
+    dns = await startDns(config(`127.0.0.1:${upstream.port}`), { client: api!.client });
+    const first = await udpExchange(dns.port, buildQuery('www.example.com', RRType.A));
+    // Another spelling, another id, over TCP: the same cache entry.
+    const [second] = await tcpSession(dns.port, [frameTcp(buildQuery('WWW.Example.com', RRType.A))]);
+    for (const r of [first, second]) assert.deepEqual([r.header.rcode, r.header.aa, data(r)], [Rcode.NoError, false, ['A 192.0.2.80']]);
+    assert.equal(second.questions[0].name, 'WWW.Example.com', 'the reply echoes the question as asked');
+    assert.ok(second.answers[0].ttl <= 60 && second.answers[0].ttl > 0);
+    assert.equal(upstream.received.length, 1, 'the second query did not reach the upstream');
+
+    // NXDOMAIN is cached too (for the SOA minimum).
+    for (let i = 0; i < 2; i++) assert.equal((await udpExchange(dns.port, buildQuery('nope.example.com', RRType.A))).header.rcode, Rcode.NXDomain);
+    assert.equal(upstream.received.length, 2);
+
+    // The zone is answered from the index every time, without consulting the cache.
+    for (let i = 0; i < 2; i++) assert.deepEqual(data(await udpExchange(dns.port, buildQuery(`web.${NS}.svc.cluster.local`, RRType.A))), ['A 10.96.50.5']);
+    assert.equal(upstream.received.length, 2);
+
+    const m = dns.metrics;
+    assert.deepEqual([m.cacheHits.get(), m.cacheMisses.get(), m.cacheEntries.get(), m.forwards.get({ result: 'ok' })], [2, 2, 2, 2]);
+    const text = m.registry.render();
+    assert.match(text, /^k8ts_dns_cache_hits_total 2$/m);
+    assert.match(text, /^k8ts_dns_cache_misses_total 2$/m);
+    assert.match(text, /^k8ts_dns_cache_entries 2$/m);
   });
 });

@@ -1,0 +1,51 @@
+// The seam between the proxier and a proxy mode: the proxier computes the mode-neutral plan
+// (plan/plan-services.ts) and hands it to one ServiceRules backend, which builds its payload and
+// installs it. iptables is the default; nftables and IPVS plug in here. Whatever the mode, the pod
+// network's rules (egress masquerade, forwarding) stay in iptables: a non-iptables backend is
+// paired with PodNetworkIptables by the proxier.
+import type { IptablesApplier } from './applier';
+import { buildRules, countRules } from './iptables/build-rules';
+import { POD_NETWORK_JUMPS } from './iptables/jumps';
+import { buildPodNetworkRules } from './iptables/pod-network-rules';
+import type { ProxyPlan } from './plan/types';
+
+export interface ServiceRules {
+  /** 'iptables', 'nftables', 'ipvs': for logs. */
+  readonly mode: string;
+  /** Whether apply() also installs the pod network's iptables rules (the iptables mode does, in
+   *  the same transaction); when false the proxier installs them itself. */
+  readonly includesPodNetwork: boolean;
+  /** Makes the kernel match the plan; returns the number of rules installed, per table. */
+  apply(plan: ProxyPlan): Promise<{ rules: Record<string, number> }>;
+}
+
+export interface IptablesServiceRulesOptions {
+  clusterCIDR: string;
+  nodeIPs: string[];
+}
+
+/** The iptables mode: one `iptables-restore` with the Service chains and the pod network's, then the jumps. */
+export class IptablesServiceRules implements ServiceRules {
+  readonly mode = 'iptables';
+  readonly includesPodNetwork = true;
+
+  constructor(
+    private readonly iptables: IptablesApplier,
+    private readonly opts: IptablesServiceRulesOptions,
+  ) {}
+
+  async apply(plan: ProxyPlan): Promise<{ rules: Record<string, number> }> {
+    const existing = await this.iptables.existingChains();
+    const payload = buildRules({ plan, nodeIPs: this.opts.nodeIPs, clusterCIDR: this.opts.clusterCIDR, existingChains: existing.nat });
+    // one transaction for both: the pod network's chains are as fixed as the proxy's
+    await this.iptables.restore(payload + buildPodNetworkRules(this.opts.clusterCIDR));
+    await this.iptables.ensureJumps();
+    return { rules: countRules(payload) };
+  }
+}
+
+/** The pod network's iptables rules alone, for the modes that program Services elsewhere. */
+export async function applyPodNetworkIptables(iptables: IptablesApplier, clusterCIDR: string): Promise<void> {
+  await iptables.restore(buildPodNetworkRules(clusterCIDR));
+  await iptables.ensureJumps(POD_NETWORK_JUMPS);
+}
