@@ -6,8 +6,8 @@
 // `kubernetes` Service IP and NXDOMAIN; names through the pods' search path; a Service reached by
 // name over HTTP from every node; and, last, DNS still answering once a frozen node's DNS has left
 // the lease-backed kube-dns endpoints (its Lease run out), and that node taken back once it thaws.
-// Every name asked stays inside cluster.local (or the Service CIDR's reverse zone): the machines'
-// own resolver is docker's loopback one, which the DNS never forwards to, so nothing leaves.
+// Every name asked stays inside cluster.local (or the Service CIDR's reverse zone), and the
+// MachineCluster's DNS has no upstream (dnsUpstream: none), so no lookup leaves this machine.
 import { strict as assert } from 'node:assert';
 import type { Machine } from '../../deploy/machines/machines';
 import { waitFor } from '../harness/exec';
