@@ -3,7 +3,8 @@
 // node by IP; the ClusterIP answers from a pod on every node; the NodePort answers on every
 // node's address and reaches pods on the other nodes; ClientIP affinity keeps one backend for 50
 // requests, externalTrafficPolicy Local keeps the client's address and drops on a node without
-// endpoints, a LoadBalancer address answers from every node; a re-run changes nothing; a fourth machine
+// endpoints, a LoadBalancer address answers from every node — then the same again after the
+// inventory switches every kube-proxy to the nftables mode; a re-run changes nothing; a fourth machine
 // joins through TLS bootstrapping when the inventory lists it and leaves when it does not; a
 // DaemonSet runs on every machine, rolls and undoes, reaches the machine that joins and leaves the
 // one removed; and --uninstall leaves the machines clean.
@@ -150,7 +151,8 @@ describe('a three-machine cluster installed by k8ts deploy', function () {
     }
   });
 
-  it('Service features across machines: ClientIP affinity, externalTrafficPolicy Local, a LoadBalancer address', async () => {
+  /** The Service checks both proxy modes must pass on the machines. */
+  const serviceFeatures = async (): Promise<void> => {
     await c.kubectl.out(['apply', '-f', '-'], SERVICE_FEATURES);
     // ClientIP affinity: 50 requests from one pod (by the Service's short name, through the
     // cluster DNS) reach one backend
@@ -183,6 +185,22 @@ describe('a three-machine cluster installed by k8ts deploy', function () {
       assert.match(reply.trim(), /^hello from web-/, `from ${n}`);
     }
     await c.kubectl.out(['delete', '-f', '-'], SERVICE_FEATURES);
+  };
+
+  it('Service features across machines (iptables mode): ClientIP affinity, externalTrafficPolicy Local, a LoadBalancer address', serviceFeatures);
+
+  it('switches every kube-proxy to the nftables mode by the inventory, and the same Service features pass', async () => {
+    c.setSetting('proxyMode', 'nftables');
+    c.writeInventory();
+    const res = await c.deploy();
+    assert.ok(res.changed, 'the kube-proxy units changed');
+    for (const m of c.machines) {
+      await waitFor(`${m.name}: the nftables table in place of the iptables chains`, async () => {
+        const state = await c.ok(m, "nft list tables; iptables-save -t nat | grep -c '^:KUBE-SERVICES' || true");
+        return /table ip k8ts-proxy/.test(state) && /^0$/m.test(state.trim());
+      }, 60_000);
+    }
+    await serviceFeatures();
   });
 
   it('changes nothing when deployed again', async () => {
@@ -251,7 +269,7 @@ describe('a three-machine cluster installed by k8ts deploy', function () {
     for (const m of c.machines.slice(0, 3)) {
       const procs = (await c.ok(m, 'ps -eo comm= | sort -u')).split('\n').filter(Boolean);
       assert.deepEqual(procs.filter((p) => !['k8ts-init', 'sshd', 'bash', 'sh', 'ps', 'sort'].includes(p)), [], m.name);
-      assert.equal((await c.ok(m, "ls -d /opt/k8ts /var/lib/k8ts /etc/k8ts/node /run/k8ts 2>/dev/null; ip -o link show | grep -v ': lo:' | grep -v ': eth'; iptables-save | grep -E 'KUBE|K8TS'; true")).trim(), '', m.name);
+      assert.equal((await c.ok(m, "ls -d /opt/k8ts /var/lib/k8ts /etc/k8ts/node /run/k8ts 2>/dev/null; ip -o link show | grep -v ': lo:' | grep -v ': eth'; iptables-save | grep -E 'KUBE|K8TS'; nft list tables | grep k8ts; true")).trim(), '', m.name);
     }
   });
 });

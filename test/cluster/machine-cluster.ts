@@ -50,6 +50,11 @@ export class MachineCluster {
     return c;
   }
 
+  /** Changes one line under `cluster:` for the next writeInventory(). */
+  setSetting(key: string, value: string | number): void {
+    this.settings[key] = value;
+  }
+
   get cp(): Machine {
     return this.machines[0];
   }

@@ -8,7 +8,11 @@ echo "hello from $(hostname)" > "$ROOT/index.html"
 # /cgi-bin/client answers with the address the request came from, so Service tests can tell
 # whether the client's source IP was preserved (externalTrafficPolicy: Local) or masqueraded.
 mkdir -p "$ROOT/cgi-bin"
-printf '#!/bin/sh\necho "Content-Type: text/plain"\necho\necho "$REMOTE_ADDR"\n' > "$ROOT/cgi-bin/client"
+# (CRLF after the header: strict HTTP clients such as Node's refuse bare LF there)
+cat > "$ROOT/cgi-bin/client" <<'CGI'
+#!/bin/sh
+printf 'Content-Type: text/plain\r\n\r\n%s\n' "$REMOTE_ADDR"
+CGI
 chmod +x "$ROOT/cgi-bin/client"
 httpd -f -p "$PORT" -h "$ROOT" &
 child=$!
