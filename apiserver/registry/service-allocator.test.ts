@@ -56,7 +56,8 @@ describe('service allocator: health check node ports and allocateLoadBalancerNod
   });
 
   it('a requested health check port is claimed, and refused when taken or out of range', async () => {
-    const a = lb('a', { externalTrafficPolicy: 'Local', healthCheckNodePort: 30007 });
+    // its node port is pinned: a random one could be the 30003 that 'd' below must fail on for its health check port
+    const a = lb('a', { externalTrafficPolicy: 'Local', healthCheckNodePort: 30007, ports: [{ port: 80, protocol: 'TCP', nodePort: 30001 }] });
     await alloc.allocate(a);
     assert.equal(a.spec.healthCheckNodePort, 30007);
     const refusal = async (s: Service, msg: string) =>
