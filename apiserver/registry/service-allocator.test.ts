@@ -47,7 +47,8 @@ describe('service allocator: health check node ports and allocateLoadBalancerNod
   });
 
   it('a Cluster LoadBalancer gets none; allocateLoadBalancerNodePorts false gets no node ports but keeps requested ones', async () => {
-    const c = lb('c');
+    // pinned: a random node port could be the 30005 'bare' requests below
+    const c = lb('c', { ports: [{ port: 80, protocol: 'TCP', nodePort: 30001 }] });
     await alloc.allocate(c);
     assert.equal(c.spec.healthCheckNodePort, undefined);
     const bare = lb('bare', { allocateLoadBalancerNodePorts: false, ports: [{ name: 'a', port: 80, protocol: 'TCP' }, { name: 'b', port: 81, protocol: 'TCP', nodePort: 30005 }] });
