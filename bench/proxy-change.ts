@@ -24,6 +24,10 @@ export interface ChangeFigures {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** Single changes on a quiet proxy, one landing before the next. */
+  singles: number;
+  singleP50Ms: number;
+  singleMaxMs: number;
   transactions: number;
 }
 
@@ -54,6 +58,8 @@ export async function benchChange(o: {
   updates: number;
   /** Time between two updates. */
   paceMs: number;
+  /** Single changes after the stream, each waiting for the previous one to land. */
+  singles: number;
   added: { next: number };
   services: number;
   perService: number;
@@ -94,6 +100,20 @@ export async function benchChange(o: {
         await new Promise((r) => setTimeout(r, o.paceMs));
       }
       const latencies = await Promise.all(landed);
+      // Then single changes on a quiet proxy, each landing before the next: the floor of the
+      // stream's figures (one min-sync-period wait at most, plus one sync), without queueing.
+      await new Promise((r) => setTimeout(r, 2000));
+      const singles: number[] = [];
+      for (let n = 0; n < o.singles; n++) {
+        const i = (o.updates + n) % o.slices.length;
+        const ip = addedEndpointIP(o.added.next++);
+        const applied = watch.next(ip);
+        const t0 = performance.now();
+        o.slices[i] = await o.api.client.update<EndpointSlice>(Resources.endpointslices, withEndpoint(o.slices[i], ip));
+        singles.push((await withTimeout(applied, `rule for ${ip}`)) - t0);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      singles.sort((a, b) => a - b);
       latencies.sort((a, b) => a - b);
       return {
         mode: o.mode,
@@ -103,6 +123,9 @@ export async function benchChange(o: {
         p50Ms: percentile(latencies, 50),
         p99Ms: percentile(latencies, 99),
         maxMs: +latencies[latencies.length - 1].toFixed(3),
+        singles: o.singles,
+        singleP50Ms: percentile(singles, 50),
+        singleMaxMs: singles.length ? +singles[singles.length - 1].toFixed(3) : 0,
         transactions: watch.transactions,
       };
     } finally {

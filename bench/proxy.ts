@@ -4,7 +4,7 @@
 // 2. the same in nftables mode beside a bare `nft -f` (bench/proxy-sync.ts);
 // 3. change → rule in the kernel: EndpointSlice updates through a real apiserver to a real
 //    kube-proxy, one update every 250 ms, p50/p99 from the update call to the end of the transaction holding the new
-//    address (goal p99 ≤ 1 s at the cluster's default min-sync-period 1s; bench/proxy-change.ts);
+//    address, then 5 single changes each landing before the next (goal p99 ≤ 1 s at the cluster's default min-sync-period 1s; bench/proxy-change.ts);
 // 4. cluster DNS beside a trivial responder (bench/proxy-dns.ts).
 // Needs root (network namespaces), iptables, nft, conntrack and etcd.
 import { startTestApiserver } from '../test/helpers/apiserver';
@@ -16,6 +16,7 @@ const SERVICES = Number(process.env.BENCH_PROXY_SERVICES ?? 1000);
 const PER_SERVICE = Number(process.env.BENCH_PROXY_ENDPOINTS ?? 10);
 const SAMPLES = Number(process.env.BENCH_PROXY_SAMPLES ?? 5);
 const UPDATES = Number(process.env.BENCH_PROXY_UPDATES ?? 200);
+const SINGLES = Number(process.env.BENCH_PROXY_SINGLES ?? 5);
 const PACE_MS = Number(process.env.BENCH_PROXY_PACE_MS ?? 250);
 /** mode:min-sync-period runs of the change phase; the first is the cluster's default. */
 const CHANGE_RUNS = (process.env.BENCH_PROXY_CHANGE ?? 'iptables:1s,iptables:100ms,nftables:1s').split(',').map((s) => s.split(':') as ['iptables' | 'nftables', string]);
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     const slices = await loadState(api, SERVICES, PER_SERVICE);
     const added = { next: 0 };
     for (const [mode, minSyncPeriod] of CHANGE_RUNS) {
-      change[`${mode}_${minSyncPeriod}`] = await benchChange({ api, slices, mode, minSyncPeriod, updates: UPDATES, paceMs: PACE_MS, added, services: SERVICES, perService: PER_SERVICE });
+      change[`${mode}_${minSyncPeriod}`] = await benchChange({ api, slices, mode, minSyncPeriod, updates: UPDATES, paceMs: PACE_MS, singles: SINGLES, added, services: SERVICES, perService: PER_SERVICE });
     }
   } finally {
     await api.stop();
