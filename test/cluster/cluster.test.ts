@@ -156,6 +156,8 @@ describe('a three-machine cluster installed by k8ts deploy', function () {
     await c.kubectl.out(['apply', '-f', '-'], SERVICE_FEATURES);
     // ClientIP affinity: 50 requests from one pod (by the Service's short name, through the
     // cluster DNS) reach one backend
+    // (a new Service answers once this node's kube-proxy has synced it: wait for the first answer)
+    await waitFor('web-sticky answering from w1', async () => /^hello from/.test(await exec('client-w1', 'wget -qO- http://web-sticky/ || true')), 60_000);
     const sticky = await exec('client-w1', 'for i in $(seq 50); do wget -qO- http://web-sticky/ || echo failed; done | sort | uniq -c');
     assert.equal(sticky.trim().split('\n').length, 1, sticky);
     assert.match(sticky, /^\s*50 hello from web-/);
