@@ -4,7 +4,7 @@
 // "ok"); /metrics renders the component's registry and the process-wide one.
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenTracked } from './listen-tracked';
 import { EXPOSITION_CONTENT_TYPE, exposition, type MetricsRegistry } from './metrics/prometheus';
 
 export interface ProbeResult {
@@ -71,24 +71,5 @@ export async function startHealthServer(opts: HealthServerOptions): Promise<Heal
   };
   const server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) : http.createServer(handler);
   // Keep-alive connections (scrapers, probes) would hold close() open: tracked and destroyed on stop.
-  const sockets = new Set<Socket>();
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.once('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host ?? '0.0.0.0', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      }),
-  };
+  return listenTracked(server, opts.port, opts.host ?? '0.0.0.0');
 }

@@ -3,7 +3,8 @@
 // instead of waiting for clients to hang up.
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenTracked } from '../../lib/listen-tracked';
 import type { Duplex } from 'node:stream';
 import type { SecureContexts } from '../tls/secure-contexts';
 
@@ -15,12 +16,7 @@ export interface Listener {
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
 
-async function listen(server: http.Server, host: string, port: number, upgrade?: UpgradeHandler): Promise<Listener> {
-  const sockets = new Set<Socket>();
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.once('close', () => sockets.delete(s));
-  });
+function listen(server: http.Server, host: string, port: number, upgrade?: UpgradeHandler): Promise<Listener> {
   // A client that sends garbage gets 400 and a closed connection, never a crash.
   server.on('clientError', (_err, socket: Socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
@@ -28,21 +24,7 @@ async function listen(server: http.Server, host: string, port: number, upgrade?:
   });
   if (upgrade) server.on('upgrade', upgrade);
   else server.on('upgrade', (_req, socket: Socket) => socket.end('HTTP/1.1 501 Not Implemented\r\nconnection: close\r\ncontent-length: 0\r\n\r\n'));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      }),
-  };
+  return listenTracked(server, port, host);
 }
 
 export function startHttp(host: string, port: number, handler: Handler, upgrade?: UpgradeHandler): Promise<Listener> {
