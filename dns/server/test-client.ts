@@ -64,3 +64,22 @@ export function tcpSession(port: number, chunks: Buffer[], opts: { halfClose?: b
 }
 
 export { frameTcp };
+
+/** A reply's answers as text (`A 10.96.0.1`, `SRV 0 100 53 x.`, `CNAME t.`), in reply order. */
+export function answerText(r: DnsMessage): string[] {
+  return r.answers.map((a) => {
+    const d = a.data;
+    switch (d.kind) {
+      case 'A':
+      case 'AAAA':
+        return `${d.kind} ${d.address}`;
+      case 'SRV':
+        return `SRV ${d.priority} ${d.weight} ${d.port} ${d.target}`;
+      case 'PTR':
+      case 'CNAME':
+        return `${d.kind} ${d.target}`;
+      default:
+        return d.kind;
+    }
+  });
+}

@@ -1,32 +1,12 @@
 // One DNS query over UDP from inside a test cluster's network namespace (a Node process cannot
 // enter one itself): `node netns-query.js <server> <port> <name> <type>` prints one JSON line, the
 // reply's rcode and its answers as text. Built with dns/server/test-client.ts, decoded with dns/wire.
-import { buildQuery, udpExchange } from '../../dns/server/test-client';
-import type { DnsMessage } from '../../dns/wire';
+import { answerText, buildQuery, udpExchange } from '../../dns/server/test-client';
 import { run } from '../harness/exec';
 
 export interface QueryResult {
   rcode: number;
   answers: string[];
-}
-
-/** The answers as `A 10.96.0.1`, `SRV 0 100 53 x.` …, in reply order. */
-export function answerText(r: DnsMessage): string[] {
-  return r.answers.map((a) => {
-    const d = a.data;
-    switch (d.kind) {
-      case 'A':
-      case 'AAAA':
-        return `${d.kind} ${d.address}`;
-      case 'SRV':
-        return `SRV ${d.priority} ${d.weight} ${d.port} ${d.target}`;
-      case 'PTR':
-      case 'CNAME':
-        return `${d.kind} ${d.target}`;
-      default:
-        return d.kind;
-    }
-  });
 }
 
 /** Runs the query in the namespace and returns the reply. */

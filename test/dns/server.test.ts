@@ -11,30 +11,14 @@ import type { KObject, Service } from '../../lib/api/types';
 import { DNS_FLAGS, dnsConfigFromFlags, type DnsConfig } from '../../dns/config';
 import { startDns, type RunningDns } from '../../dns/start';
 import { startFakeUpstream, type FakeUpstream } from '../../dns/server/fake-upstream';
-import { buildQuery, frameTcp, tcpSession, udpExchange } from '../../dns/server/test-client';
-import { Rcode, record, RRType, type DnsMessage } from '../../dns/wire';
+import { answerText, buildQuery, frameTcp, tcpSession, udpExchange } from '../../dns/server/test-client';
+import { Rcode, record, RRType } from '../../dns/wire';
 import { waitFor } from '../harness/exec';
 import { startTestApiserver, type TestApiserver } from '../helpers/apiserver';
 
 const NS = 'dns-test';
 
-function data(r: DnsMessage): string[] {
-  return r.answers.map((a) => {
-    const d = a.data;
-    switch (d.kind) {
-      case 'A':
-      case 'AAAA':
-        return `${d.kind} ${d.address}`;
-      case 'SRV':
-        return `SRV ${d.priority} ${d.weight} ${d.port} ${d.target}`;
-      case 'PTR':
-      case 'CNAME':
-        return `${d.kind} ${d.target}`;
-      default:
-        return d.kind;
-    }
-  });
-}
+const data = answerText;
 
 describe('cluster DNS server (real apiserver, loopback sockets)', function () {
   this.timeout(120_000);
