@@ -10,7 +10,7 @@ import type { PodNetworkMode } from './pod-network/plan';
 import { PodNetwork } from './pod-network/pod-network';
 import { VTEP_MAC_ANNOTATION } from './pod-network/vtep';
 import type { ProxyPlan } from './plan/types';
-import { nodeRoutingKey, Proxier } from './proxier';
+import { nodeRoutingKey, Proxier, type ProxierOptions } from './proxier';
 import type { ServiceRules } from './service-rules';
 import type { SyncStats } from './sync-loop';
 
@@ -53,15 +53,16 @@ function fakeHost(opts: { failRoutes?: boolean; failVxlan?: boolean } = {}) {
   return { run, calls };
 }
 
-function proxier(run: CommandRunner, mode: PodNetworkMode = 'auto', nodes: Node[] = [node2], published: (string | undefined)[] = [], serviceRules?: ServiceRules) {
-  const common = { nodeName: 'n1', nodeIP: '192.168.1.1', clusterCIDR: '10.244.0.0/16' };
+/** A Proxier on the fake host for node n1 (192.168.1.1), with `over` replacing any option. */
+function proxierWith(run: CommandRunner, over: Partial<ProxierOptions> = {}, mode: PodNetworkMode = 'auto', published: (string | undefined)[] = []): Proxier {
   return new Proxier({
-    state: { services: () => [svc], endpointSlices: () => [eps], nodes: () => nodes },
-    serviceRules,
+    state: { services: () => [svc], endpointSlices: () => [eps], nodes: () => [node2] },
     iptables: new IptablesApplier(run),
     routes: new NodeRoutes(run, 'k8ts-svc'),
     podNetwork: new PodNetwork({
-      ...common,
+      nodeName: 'n1',
+      nodeIP: '192.168.1.1',
+      clusterCIDR: '10.244.0.0/16',
       run,
       mode,
       vxlan: { device: 'k8ts-vxlan', vni: 1, port: 8472 },
@@ -72,7 +73,12 @@ function proxier(run: CommandRunner, mode: PodNetworkMode = 'auto', nodes: Node[
     clusterCIDR: '10.244.0.0/16',
     serviceCIDR: '10.96.0.0/16',
     serviceInterface: 'k8ts-svc',
+    ...over,
   });
+}
+
+function proxier(run: CommandRunner, mode: PodNetworkMode = 'auto', nodes: Node[] = [node2], published: (string | undefined)[] = [], serviceRules?: ServiceRules) {
+  return proxierWith(run, { state: { services: () => [svc], endpointSlices: () => [eps], nodes: () => nodes }, serviceRules }, mode, published);
 }
 
 describe('kube-proxy Proxier', () => {
@@ -127,17 +133,8 @@ describe('kube-proxy Proxier', () => {
     let slices = [slice(['10.244.1.7', '10.244.1.8'])];
     const cleared: string[][] = [];
     const healthPlans: number[] = [];
-    const p = new Proxier({
+    const p = proxierWith(run, {
       state: { services: () => [dns], endpointSlices: () => slices, nodes: () => [node2] },
-      iptables: new IptablesApplier(run),
-      routes: new NodeRoutes(run, 'k8ts-svc'),
-      podNetwork: new PodNetwork({ nodeName: 'n1', nodeIP: '192.168.1.1', clusterCIDR: '10.244.0.0/16', run, mode: 'auto', vxlan: { device: 'k8ts-vxlan', vni: 1, port: 8472 } }),
-      nodeName: 'n1',
-      nodeIP: '192.168.1.1',
-      clusterCIDR: '10.244.0.0/16',
-      serviceCIDR: '10.96.0.0/16',
-      serviceInterface: 'k8ts-svc',
-      sinkCIDRs: ['198.19.254.0/24'],
       conntrack: { clear: async (entries) => void cleared.push(entries.map((e) => JSON.stringify(e))) },
       serviceHealth: { sync: async (plan) => void healthPlans.push(plan.servicePorts.length) },
     });
@@ -156,18 +153,7 @@ describe('kube-proxy Proxier', () => {
 
   it('routes the extra sink CIDRs (the LoadBalancer pool) to the sink like the service CIDR', async () => {
     const { run, calls } = fakeHost();
-    const p = new Proxier({
-      state: { services: () => [], endpointSlices: () => [], nodes: () => [] },
-      iptables: new IptablesApplier(run),
-      routes: new NodeRoutes(run, 'k8ts-svc'),
-      podNetwork: new PodNetwork({ nodeName: 'n1', nodeIP: '192.168.1.1', clusterCIDR: '10.244.0.0/16', run, mode: 'auto', vxlan: { device: 'k8ts-vxlan', vni: 1, port: 8472 } }),
-      nodeName: 'n1',
-      nodeIP: '192.168.1.1',
-      clusterCIDR: '10.244.0.0/16',
-      serviceCIDR: '10.96.0.0/16',
-      serviceInterface: 'k8ts-svc',
-      sinkCIDRs: ['198.19.254.0/24'],
-    });
+    const p = proxierWith(run, { state: { services: () => [], endpointSlices: () => [], nodes: () => [] }, sinkCIDRs: ['198.19.254.0/24'] });
     await p.sync();
     assert.ok(calls.some((c) => c.line === 'ip route replace 198.19.254.0/24 dev k8ts-svc proto 107'), calls.map((c) => c.line).join('\n'));
   });
