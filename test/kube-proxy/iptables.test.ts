@@ -7,11 +7,10 @@
 // and drop a client outside the cluster (a third namespace on the node's link) while no endpoint is
 // local; then --cleanup must leave nothing of ours behind.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Resources } from '../../lib/api/resources';
@@ -20,6 +19,7 @@ import type { Node, Service } from '../../lib/api/types';
 import { parseKubeProxyConfig } from '../../kube-proxy/config';
 import { cleanupKubeProxy, startKubeProxy, type KubeProxy } from '../../kube-proxy/start';
 import { FakeClient } from './fake-client';
+import { eventually, fetchVia, freePort, sh } from './netns-http';
 
 const id = randomBytes(3).toString('hex');
 const NODE_NS = `k8ts-kp-${id}`;
@@ -34,7 +34,6 @@ const POD2_IP = '10.244.7.3';
 const CLUSTER_IP = '10.96.7.7';
 const NODE_PORT = 30080;
 
-const sh = (args: string[], input?: string) => execFileSync(args[0], args.slice(1), { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
 const inNode = (...args: string[]) => sh(['ip', 'netns', 'exec', NODE_NS, ...args]);
 const tryInNode = (...args: string[]): { ok: boolean; out: string } => {
   try {
@@ -44,39 +43,8 @@ const tryInNode = (...args: string[]): { ok: boolean; out: string } => {
   }
 };
 
-async function eventually<T>(what: string, fn: () => T | undefined | false): Promise<T> {
-  let last: unknown;
-  for (let i = 0; i < 100; i++) {
-    try {
-      const v = fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
-
-// An HTTP GET with busybox nc (busybox's static wget crashes resolving here); returns the body.
-function fetchVia(host: string, port: number, netns = NODE_NS): { ok: boolean; out: string } {
-  try {
-    const res = sh(['ip', 'netns', 'exec', netns, 'busybox', 'nc', '-w', '3', host, String(port)], 'GET / HTTP/1.0\r\n\r\n');
-    const body = res.split('\r\n\r\n').slice(1).join('\r\n\r\n');
-    return { ok: res.startsWith('HTTP/1.') && body.length > 0, out: body };
-  } catch (err) {
-    return { ok: false, out: String((err as { stderr?: string }).stderr ?? err) };
-  }
-}
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
+/** GET / from the node namespace (or another). */
+const fetchFrom = (host: string, port: number, netns = NODE_NS) => fetchVia(netns, host, port);
 
 const get = (port: number, p: string) =>
   new Promise<{ code: number; type: string; body: string }>((resolve, reject) => {
@@ -187,16 +155,16 @@ describe('kube-proxy iptables mode in a network namespace', function () {
   });
 
   it('serves the ClusterIP and the NodePort through the pod', async () => {
-    await eventually('backend httpd', () => fetchVia(POD_IP, 8080).ok);
+    await eventually('backend httpd', () => fetchFrom(POD_IP, 8080).ok);
     client.set(Resources.services, service);
     client.set(Resources.endpointslices, endpoints([POD_IP]));
     client.set(Resources.nodes, node('n1', NODE_IP, '10.244.7.0/24'));
     client.set(Resources.nodes, node('n2', OTHER_NODE_IP, '10.244.9.0/24'));
     proxy = await startKubeProxy(config, { client });
 
-    const viaClusterIP = await eventually('ClusterIP answer', () => { const r = fetchVia(CLUSTER_IP, 80); return r.ok && r; });
+    const viaClusterIP = await eventually('ClusterIP answer', () => { const r = fetchFrom(CLUSTER_IP, 80); return r.ok && r; });
     assert.equal(viaClusterIP.out, 'hello from the backend pod\n');
-    const viaNodePort = await eventually('NodePort answer', () => { const r = fetchVia(NODE_IP, NODE_PORT); return r.ok && r; });
+    const viaNodePort = await eventually('NodePort answer', () => { const r = fetchFrom(NODE_IP, NODE_PORT); return r.ok && r; });
     assert.equal(viaNodePort.out, 'hello from the backend pod\n');
     // The jumps are in place exactly once even after more syncs.
     client.set(Resources.services, { ...service, metadata: { ...service.metadata, labels: { touched: 'yes' } } });
@@ -250,7 +218,7 @@ describe('kube-proxy iptables mode in a network namespace', function () {
   });
 
   it('keeps one backend per client with ClientIP affinity, uses only local endpoints with internalTrafficPolicy Local, and serves external IPs', async () => {
-    await eventually('second backend httpd', () => fetchVia(POD2_IP, 8080).ok);
+    await eventually('second backend httpd', () => fetchFrom(POD2_IP, 8080).ok);
     const sticky: Service = {
       ...service,
       metadata: { namespace: 'default', name: 'sticky' },
@@ -267,14 +235,14 @@ describe('kube-proxy iptables mode in a network namespace', function () {
     // POD_IP is on another node as far as this Service knows: only POD2_IP may answer.
     client.set(Resources.endpointslices, endpoints([POD_IP, POD2_IP], 'local-only', (ip) => (ip === POD_IP ? 'n2' : 'n1')));
 
-    const first = await eventually('sticky answer', () => { const r = fetchVia('10.96.7.8', 80); return r.ok && r; });
+    const first = await eventually('sticky answer', () => { const r = fetchFrom('10.96.7.8', 80); return r.ok && r; });
     const bodies = new Set([first.out]);
-    for (let i = 0; i < 15; i++) bodies.add(fetchVia('10.96.7.8', 80).out);
+    for (let i = 0; i < 15; i++) bodies.add(fetchFrom('10.96.7.8', 80).out);
     assert.deepEqual([...bodies], [first.out], 'every request from this client reached one backend');
 
-    const local = await eventually('local-only answer', () => { const r = fetchVia('10.96.7.9', 80); return r.ok && r; });
+    const local = await eventually('local-only answer', () => { const r = fetchFrom('10.96.7.9', 80); return r.ok && r; });
     const localBodies = new Set([local.out]);
-    for (let i = 0; i < 15; i++) localBodies.add(fetchVia('10.96.7.9', 80).out);
+    for (let i = 0; i < 15; i++) localBodies.add(fetchFrom('10.96.7.9', 80).out);
     assert.deepEqual([...localBodies], ['hello from the second backend\n']);
     // What the kernel holds: the affinity checks, and the cluster IP sent to the local-endpoints chain.
     const nat = inNode('iptables-save', '-t', 'nat');
@@ -292,7 +260,7 @@ describe('kube-proxy iptables mode in a network namespace', function () {
     };
     client.set(Resources.services, outside);
     client.set(Resources.endpointslices, endpoints([POD2_IP], 'outside', () => 'n2'));
-    const viaExternalIP = await eventually('external IP answer', () => { const r = fetchVia('192.168.250.77', 80); return r.ok && r; });
+    const viaExternalIP = await eventually('external IP answer', () => { const r = fetchFrom('192.168.250.77', 80); return r.ok && r; });
     assert.equal(viaExternalIP.out, 'hello from the second backend\n');
     assert.match(inNode('iptables-save', '-t', 'filter'), /"default\/outside:http has no local endpoints".* -j DROP/);
 
@@ -300,13 +268,13 @@ describe('kube-proxy iptables mode in a network namespace', function () {
     // served (by the local endpoint only) once one is.
     client.set(Resources.services, { ...outside, spec: { ...outside.spec, type: 'NodePort', ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080, nodePort: 30081 }] } });
     await eventually('the node port rules', () => /"default\/outside:http has no local endpoints" .*--dport 30081 -j DROP/.test(inNode('iptables-save', '-t', 'filter')));
-    const dropped = fetchVia(NODE_IP, 30081, CLIENT_NS);
+    const dropped = fetchFrom(NODE_IP, 30081, CLIENT_NS);
     assert.equal(dropped.ok, false);
     assert.doesNotMatch(dropped.out, /refused/i, 'dropped, not rejected');
     client.set(Resources.endpointslices, endpoints([POD_IP, POD2_IP], 'outside', (ip) => (ip === POD_IP ? 'n1' : 'n2')));
-    const fromOutside = await eventually('node port answer from outside', () => { const r = fetchVia(NODE_IP, 30081, CLIENT_NS); return r.ok && r; });
+    const fromOutside = await eventually('node port answer from outside', () => { const r = fetchFrom(NODE_IP, 30081, CLIENT_NS); return r.ok && r; });
     assert.equal(fromOutside.out, 'hello from the backend pod\n');
-    for (let i = 0; i < 10; i++) assert.equal(fetchVia(NODE_IP, 30081, CLIENT_NS).out, 'hello from the backend pod\n', 'only the local endpoint');
+    for (let i = 0; i < 10; i++) assert.equal(fetchFrom(NODE_IP, 30081, CLIENT_NS).out, 'hello from the backend pod\n', 'only the local endpoint');
 
     client.remove(Resources.services, 'default', 'outside');
     client.remove(Resources.endpointslices, 'default', 'outside-x7k2p');
@@ -323,7 +291,7 @@ describe('kube-proxy iptables mode in a network namespace', function () {
     client.set(Resources.endpointslices, endpoints([]));
     await eventually('stale chains deleted', () => sepChains().length === 0 && kubeChains().every((l) => !l.startsWith(':KUBE-SVC-')));
     assert.match(inNode('iptables-save', '-t', 'filter'), /default\/web:http has no endpoints/);
-    const refused = fetchVia(CLUSTER_IP, 80);
+    const refused = fetchFrom(CLUSTER_IP, 80);
     assert.equal(refused.ok, false);
     assert.match(refused.out, /refused/i);
   });

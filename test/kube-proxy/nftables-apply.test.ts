@@ -6,7 +6,7 @@
 // atomically by a changed plan (stale objects gone, affinity entries kept), and be removed by
 // clean-up without touching another table.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,6 +17,7 @@ import { buildNftRuleset, type BuildNftOptions } from '../../kube-proxy/nftables
 import { allFeaturesPlan, ep, plan, port } from '../../kube-proxy/nftables/fixtures';
 import { affinitySetName, endpointChainName, servicePortNames } from '../../kube-proxy/nftables/names';
 import type { ProxyPlan } from '../../kube-proxy/plan/types';
+import { eventually, fetchVia, sh } from './netns-http';
 
 const id = randomBytes(3).toString('hex');
 const NODE_NS = `k8ts-nft-${id}`;
@@ -29,32 +30,12 @@ const NODE_IP = '192.168.251.1';
 const FOREIGN_TABLE = `k8ts-foreign-${id}`;
 const NODE_PORT = 30080;
 
-const sh = (args: string[], input?: string) => execFileSync(args[0], args.slice(1), { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
 const inNode = (...args: string[]) => sh(['nsenter', `--net=/run/netns/${NODE_NS}`, ...args]);
 
-// An HTTP GET with busybox nc from the node namespace; the body, or the error text.
-function fetchVia(host: string, port: number, from = NODE_NS): { ok: boolean; out: string } {
-  try {
-    const res = sh(['nsenter', `--net=/run/netns/${from}`, 'busybox', 'nc', '-w', '3', host, String(port)], 'GET / HTTP/1.0\r\n\r\n');
-    const body = res.split('\r\n\r\n').slice(1).join('\r\n\r\n');
-    return { ok: res.startsWith('HTTP/1.') && body.length > 0, out: body.trim() };
-  } catch (err) {
-    return { ok: false, out: String((err as { stderr?: string }).stderr ?? err) };
-  }
-}
-
-async function eventually<T>(what: string, fn: () => T | undefined | false): Promise<T> {
-  let last: unknown;
-  for (let i = 0; i < 100; i++) {
-    try {
-      const v = fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+// GET / from the node namespace (or another), the body trimmed.
+function fetchFrom(host: string, port: number, from = NODE_NS): { ok: boolean; out: string } {
+  const r = fetchVia(from, host, port);
+  return { ok: r.ok, out: r.out.trim() };
 }
 
 const web = (endpoints = [ep(POD_IP[0], 8080, true), ep(POD_IP[1], 8080)]) =>
@@ -152,22 +133,22 @@ describe('kube-proxy nftables mode: rulesets applied with the real nft in a netw
 
   it('carries traffic: cluster IP to both pods, node port, reject without endpoints, sticky clients', async () => {
     await sync(plan(web(), empty, sticky(600)));
-    await eventually('backends', () => POD_IP.every((ip) => fetchVia(ip, 8080).ok));
+    await eventually('backends', () => POD_IP.every((ip) => fetchFrom(ip, 8080).ok));
     const seen = new Set<string>();
     for (let i = 0; i < 60 && seen.size < 2; i++) {
-      const r = fetchVia('10.96.7.7', 80);
+      const r = fetchFrom('10.96.7.7', 80);
       assert.ok(r.ok, r.out);
       seen.add(r.out);
     }
     assert.deepEqual([...seen].sort(), ['pod-0', 'pod-1']);
-    const viaNodePort = fetchVia(NODE_IP, NODE_PORT);
+    const viaNodePort = fetchFrom(NODE_IP, NODE_PORT);
     assert.ok(viaNodePort.ok && /^pod-[01]$/.test(viaNodePort.out), viaNodePort.out);
-    const refused = fetchVia('10.96.7.8', 80);
+    const refused = fetchFrom('10.96.7.8', 80);
     assert.equal(refused.ok, false);
     assert.match(refused.out, /refused/i);
-    const first = fetchVia('10.96.7.9', 80);
+    const first = fetchFrom('10.96.7.9', 80);
     assert.ok(first.ok, first.out);
-    for (let i = 0; i < 10; i++) assert.equal(fetchVia('10.96.7.9', 80).out, first.out);
+    for (let i = 0; i < 10; i++) assert.equal(fetchFrom('10.96.7.9', 80).out, first.out);
   });
 
   it('replaces the table atomically with a changed plan: stale objects gone, affinity entries kept', async () => {
@@ -180,7 +161,7 @@ describe('kube-proxy nftables mode: rulesets applied with the real nft in a netw
     assert.ok(!text.includes(endpointChainName(web(), web().clusterEndpoints[0])), 'the removed endpoint chain is deleted');
     assert.ok(!text.includes('10.96.7.8'), 'the removed service is gone');
     assert.equal(recorded().length, 1, 'affinity survives the sync');
-    for (let i = 0; i < 10; i++) assert.equal(fetchVia('10.96.7.7', 80).out, 'pod-1');
+    for (let i = 0; i < 10; i++) assert.equal(fetchFrom('10.96.7.7', 80).out, 'pod-1');
     // A changed timeout re-creates the sets (the kernel cannot change it in place).
     await sync(plan(onlyPod1, sticky(300)));
     assert.match(inNode('nft', 'list', 'set', 'ip', 'k8ts-proxy', affinitySetName(s, s.clusterEndpoints[0])), /timeout 5m/);
@@ -205,16 +186,16 @@ describe('kube-proxy nftables mode: rulesets applied with the real nft in a netw
     const etp = (endpoints: ReturnType<typeof ep>[]) =>
       port({ namespace: 'default', service: 'etp', clusterIP: '10.96.7.11', port: 80, nodePort: 30090, externalPolicyLocal: true, endpoints });
     await sync(plan(etp([ep(POD_IP[0], 8080, true), ep(POD_IP[1], 8080)])));
-    for (let i = 0; i < 10; i++) assert.equal(fetchVia(NODE_IP, 30090, CLIENT_NS).out, 'pod-0');
+    for (let i = 0; i < 10; i++) assert.equal(fetchFrom(NODE_IP, 30090, CLIENT_NS).out, 'pod-0');
     const fromNode = new Set<string>();
-    for (let i = 0; i < 60 && fromNode.size < 2; i++) fromNode.add(fetchVia(NODE_IP, 30090).out);
+    for (let i = 0; i < 60 && fromNode.size < 2; i++) fromNode.add(fetchFrom(NODE_IP, 30090).out);
     assert.deepEqual([...fromNode].sort(), ['pod-0', 'pod-1'], 'node-originated traffic short-circuits to every endpoint');
 
     await sync(plan(etp([ep(POD_IP[1], 8080)])));
-    const dropped = fetchVia(NODE_IP, 30090, CLIENT_NS);
+    const dropped = fetchFrom(NODE_IP, 30090, CLIENT_NS);
     assert.equal(dropped.ok, false);
     assert.doesNotMatch(dropped.out, /refused/i, 'dropped, not rejected: the service has endpoints elsewhere');
-    assert.equal(fetchVia(NODE_IP, 30090).out, 'pod-1');
+    assert.equal(fetchFrom(NODE_IP, 30090).out, 'pod-1');
   });
 
   it('clean-up deletes our table only, and is a no-op when it is gone', async () => {

@@ -8,11 +8,10 @@
 // (from status.loadBalancer) and answer its health-check node port, and refuse a Service without
 // endpoints. Switching a node from one mode to the other leaves no rules of the first behind.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Resources } from '../../lib/api/resources';
@@ -21,6 +20,7 @@ import type { Node, Service } from '../../lib/api/types';
 import { parseKubeProxyConfig, type KubeProxyConfig } from '../../kube-proxy/config';
 import { cleanupKubeProxy, startKubeProxy, type KubeProxy } from '../../kube-proxy/start';
 import { FakeClient } from './fake-client';
+import { eventually as eventuallyEvery, fetchVia, freePort, sh } from './netns-http';
 
 const NODE_IP = '192.168.251.1';
 const CLIENT_IP = '192.168.251.2';
@@ -30,42 +30,8 @@ const LB_IP = '198.19.254.40';
 const FIRST = 'hello from the first backend\n';
 const SECOND = 'hello from the second backend\n';
 
-const sh = (args: string[], input?: string) => execFileSync(args[0], args.slice(1), { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
 
-async function eventually<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
-  let last: unknown;
-  for (let i = 0; i < 150; i++) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
-
-/** An HTTP GET with busybox nc from inside a namespace; the body, or why not. */
-function fetchVia(netns: string, host: string, port: number): { ok: boolean; out: string } {
-  try {
-    const res = sh(['nsenter', `--net=/run/netns/${netns}`, '--', 'busybox', 'nc', '-w', '3', host, String(port)], 'GET / HTTP/1.0\r\n\r\n');
-    const body = res.split('\r\n\r\n').slice(1).join('\r\n\r\n');
-    return { ok: res.startsWith('HTTP/1.') && body.length > 0, out: body };
-  } catch (err) {
-    return { ok: false, out: String((err as { stderr?: string }).stderr ?? err) };
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
+const eventually = <T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>) => eventuallyEvery(what, fn, 150);
 
 const getLocal = (port: number) =>
   new Promise<{ code: number; body: string }>((resolve, reject) => {
