@@ -121,6 +121,36 @@ describe('kube-proxy Proxier', () => {
     assert.ok(inserted.length === 2 && inserted.every((l) => l.includes('K8TS-POD-')), inserted.join('\n'));
   });
 
+  it('asks for a full apply on the first sync, once per full-sync period, and after a failed apply', async () => {
+    const { run } = fakeHost();
+    const fulls: boolean[] = [];
+    let fail = false;
+    const backend: ServiceRules = {
+      mode: 'nftables',
+      includesPodNetwork: false,
+      apply: async (_plan, opts) => {
+        fulls.push(opts?.full ?? false);
+        if (fail) throw new Error('apply failed');
+        return { rules: {} };
+      },
+    };
+    const p = proxierWith(run, { state: { services: () => [svc], endpointSlices: () => [eps], nodes: () => [node2] }, serviceRules: backend, fullSyncPeriodMs: 3_600_000 });
+    await p.sync();
+    await p.sync();
+    fail = true;
+    await assert.rejects(p.sync(), /apply failed/);
+    fail = false;
+    await p.sync();
+    await p.sync();
+    assert.deepEqual(fulls, [true, false, false, true, false]);
+    // without a period every sync is full
+    const every: boolean[] = [];
+    const q = proxierWith(run, { state: { services: () => [svc], endpointSlices: () => [eps], nodes: () => [node2] }, serviceRules: { ...backend, apply: async (_p, o) => (every.push(o?.full ?? false), { rules: {} }) } });
+    await q.sync();
+    await q.sync();
+    assert.deepEqual(every, [true, true]);
+  });
+
   it('after the rules: stale UDP conntrack entries cleared against the last applied plan, then the health-check ports synced', async () => {
     const { run } = fakeHost();
     const dns: Service = { metadata: { namespace: 'kube-system', name: 'dns' }, spec: { type: 'ClusterIP', clusterIP: '10.96.0.10', ports: [{ port: 53, protocol: 'UDP' }] } };

@@ -39,6 +39,9 @@ export interface ProxierOptions {
   sinkCIDRs?: string[];
   /** Health-check node ports of externalTrafficPolicy: Local LoadBalancers (synced after the rules). */
   serviceHealth?: { sync(plan: ProxyPlan): Promise<unknown> };
+  /** How often the Service rules are rewritten in full (the sync period); syncs in between send
+   *  only what changed. Default: every sync is full. */
+  fullSyncPeriodMs?: number;
   /** Clears UDP conntrack entries that the new rules made stale (after the rules are in). */
   conntrack?: { clear(entries: ConntrackEntry[]): Promise<unknown> };
   log?: Logger;
@@ -62,6 +65,9 @@ export class Proxier {
   private readonly serviceRules: ServiceRules;
   /** The plan the kernel holds since the last successful apply (conntrack diffs against it). */
   private applied?: ProxyPlan;
+  /** When the last full apply of the Service rules succeeded; -Infinity: none yet, or the last
+   *  apply failed (the kernel may hold anything, so the next one is full). */
+  private lastFullAt = -Infinity;
 
   constructor(private readonly opts: ProxierOptions) {
     this.serviceRules = opts.serviceRules ?? new IptablesServiceRules(opts.iptables, { clusterCIDR: opts.clusterCIDR, nodeIPs: [opts.nodeIP] });
@@ -96,7 +102,16 @@ export class Proxier {
     }
     const plan = planServices({ services: o.state.services(), endpointSlices: o.state.endpointSlices(), nodeName: o.nodeName });
     this.reportSkipped(plan.skipped);
-    const { rules } = await this.serviceRules.apply(plan);
+    const now = Date.now();
+    const full = now - this.lastFullAt >= (o.fullSyncPeriodMs ?? 0);
+    let rules: Record<string, number>;
+    try {
+      ({ rules } = await this.serviceRules.apply(plan, { full }));
+    } catch (err) {
+      this.lastFullAt = -Infinity;
+      throw err;
+    }
+    if (full) this.lastFullAt = now;
     if (!this.serviceRules.includesPodNetwork) await applyPodNetworkIptables(o.iptables, o.clusterCIDR);
     // Only now that the rules are in: a UDP flow still pinned to a removed endpoint (or to the
     // REJECT a port had before it got endpoints) would otherwise keep going nowhere.
@@ -105,7 +120,7 @@ export class Proxier {
     if (stale.length && o.conntrack) await o.conntrack.clear(stale);
     await o.serviceHealth?.sync(plan);
     this.rules = rules;
-    o.log?.debug({ mode: this.serviceRules.mode, rules: this.rules, servicePorts: plan.servicePorts.length, routes: this.routeCount }, 'synced proxy rules');
+    o.log?.debug({ mode: this.serviceRules.mode, full, rules: this.rules, servicePorts: plan.servicePorts.length, routes: this.routeCount }, 'synced proxy rules');
     if (routeError) throw routeError;
   }
 }

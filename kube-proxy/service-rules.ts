@@ -15,8 +15,16 @@ export interface ServiceRules {
   /** Whether apply() also installs the pod network's iptables rules (the iptables mode does, in
    *  the same transaction); when false the proxier installs them itself. */
   readonly includesPodNetwork: boolean;
-  /** Makes the kernel match the plan; returns the number of rules installed, per table. */
-  apply(plan: ProxyPlan): Promise<{ rules: Record<string, number> }>;
+  /** Makes the kernel match the plan; returns the number of rules installed, per table. A
+   *  backend may send only what changed since its last successful apply (a partial sync) unless
+   *  `full` is set; it must sync in full whenever it cannot trust what it remembers (its first
+   *  apply, or after one of its applies failed). */
+  apply(plan: ProxyPlan, opts?: ApplyOptions): Promise<{ rules: Record<string, number> }>;
+}
+
+export interface ApplyOptions {
+  /** Rewrite everything and re-read the kernel's state: repairs rules someone else changed. */
+  full?: boolean;
 }
 
 export interface IptablesServiceRulesOptions {
@@ -34,7 +42,7 @@ export class IptablesServiceRules implements ServiceRules {
     private readonly opts: IptablesServiceRulesOptions,
   ) {}
 
-  async apply(plan: ProxyPlan): Promise<{ rules: Record<string, number> }> {
+  async apply(plan: ProxyPlan, _opts: ApplyOptions = {}): Promise<{ rules: Record<string, number> }> {
     const existing = await this.iptables.existingChains();
     const payload = buildRules({ plan, nodeIPs: this.opts.nodeIPs, clusterCIDR: this.opts.clusterCIDR, existingChains: existing.nat });
     // one transaction for both: the pod network's chains are as fixed as the proxy's

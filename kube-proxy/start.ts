@@ -139,6 +139,8 @@ export async function startKubeProxy(config: KubeProxyConfig, deps: KubeProxyDep
     clusterCIDR: config.clusterCIDR,
     serviceCIDR: config.serviceCIDR,
     serviceInterface: config.serviceInterface,
+    // between two full syncs, one sync period apart, only what changed is sent (as upstream)
+    fullSyncPeriodMs: config.syncPeriodMs,
     log,
   });
   const loop = new SyncLoop({
