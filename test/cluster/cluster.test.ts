@@ -7,13 +7,16 @@
 // inventory switches every kube-proxy to the nftables mode; a re-run changes nothing; a fourth machine
 // joins through TLS bootstrapping when the inventory lists it and leaves when it does not; a
 // DaemonSet runs on every machine, rolls and undoes, reaches the machine that joins and leaves the
-// one removed; and --uninstall leaves the machines clean.
+// one removed; then the Service networking checks of service-networking.ts (cluster DNS from a pod
+// on every node, a frozen node's DNS leaving and coming back); and --uninstall leaves the
+// machines clean.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import * as http from 'node:http';
 import type { Machine } from '../../deploy/machines/machines';
 import { waitFor } from '../harness/exec';
 import { MachineCluster } from './machine-cluster';
+import { serviceNetworkingChecks } from './service-networking';
 import { WEB_MANIFEST } from './web';
 
 interface PodView {
@@ -264,6 +267,9 @@ describe('a three-machine cluster installed by k8ts deploy', function () {
       return ps.length === 3 && ps.every((p) => p.spec.nodeName !== 'w3') && ds.status.desiredNumberScheduled === 3 && ds.status.numberReady === 3;
     }, 180_000);
   });
+
+  // in the nftables mode by now; the last of them freezes w2 and thaws it
+  for (const check of serviceNetworkingChecks(() => c)) it(check.title, check.fn);
 
   it('--uninstall leaves every machine clean', async () => {
     const res = await c.deploy({ uninstall: true });

@@ -1,6 +1,6 @@
-// Service networking on a real three-machine cluster (a control plane and two workers, containers
-// of the node image) installed by `k8ts deploy`, seen from client pods pinned to every node with
-// busybox's own tools: the pods' resolv.conf; cluster DNS (the `dns` host process on every node,
+// Service networking checks for test/cluster/cluster.test.ts's three-machine cluster (a control
+// plane cp and two workers w1, w2, installed by `k8ts deploy`; they run in its cluster to save a
+// second bring-up), seen from client pods pinned to every node with busybox's own tools: the pods' resolv.conf; cluster DNS (the `dns` host process on every node,
 // reached through 10.96.0.10) answering Services by short name, `<svc>.<ns>` and FQDN, a
 // StatefulSet pod by its name under a headless Service, an ExternalName's CNAME, the PTR of the
 // `kubernetes` Service IP and NXDOMAIN; names through the pods' search path; a Service reached by
@@ -12,7 +12,7 @@ import { strict as assert } from 'node:assert';
 import type { Machine } from '../../deploy/machines/machines';
 import { waitFor } from '../harness/exec';
 import { isReady } from '../harness/readiness';
-import { MachineCluster } from './machine-cluster';
+import type { MachineCluster } from './machine-cluster';
 
 const NS = 'netcheck';
 const DOMAIN = 'cluster.local';
@@ -112,15 +112,26 @@ export function parseLookup(text: string): Lookup {
   return { addresses, cnames, ptrs, nxdomain: /NXDOMAIN/.test(body), exit, text };
 }
 
-describe('Service networking on three machines installed by k8ts deploy', function () {
-  this.timeout(1_800_000);
-  let c: MachineCluster;
-  let startedAt = 0;
-  const ips = { kubernetes: '', web: '', db0: '' };
+/** One check of the suite, registered by the cluster test as an `it` in its own order. */
+export interface ClusterCheck {
+  title: string;
+  fn: () => Promise<void>;
+}
 
-  const pods = async (selector: string): Promise<PodView[]> => (await c.kubectl.json<{ items: PodView[] }>(['get', 'pods', '-n', NS, '-l', selector])).items;
+/**
+ * The Service networking checks, in order, against the cluster `cluster()` returns (called when a
+ * check runs). The first deploys the workload into its own namespace; the last freezes w2 for
+ * about a minute and thaws it, so later checks of the caller must tolerate a node that was
+ * NotReady for a while.
+ */
+export function serviceNetworkingChecks(cluster: () => MachineCluster): ClusterCheck[] {
+  const ips = { kubernetes: '', web: '', db0: '' };
+  const checks: ClusterCheck[] = [];
+  const it = (title: string, fn: () => Promise<void>) => void checks.push({ title, fn });
+
+  const pods = async (selector: string): Promise<PodView[]> => (await cluster().kubectl.json<{ items: PodView[] }>(['get', 'pods', '-n', NS, '-l', selector])).items;
   /** Runs a shell command in a client pod; its exit status comes back in the output, never as a throw. */
-  const inPod = (node: string, cmd: string) => c.kubectl.out(['exec', '-n', NS, `client-${node}`, '--', 'sh', '-c', `${cmd} 2>&1; echo "exit=$?"`]);
+  const inPod = (node: string, cmd: string) => cluster().kubectl.out(['exec', '-n', NS, `client-${node}`, '--', 'sh', '-c', `${cmd} 2>&1; echo "exit=$?"`]);
   // busybox's nslookup asks the nameserver directly and never applies the search list, so it
   // gets fully qualified names (and an IP, which it turns into a PTR query); bounded by `timeout`
   // so that its own retries never hang a test
@@ -132,15 +143,12 @@ describe('Service networking on three machines installed by k8ts deploy', functi
     return { ip: new RegExp(`^Connecting to ${name.replace(/\./g, '\\.')}:${port} \\(([\\d.]+):${port}\\)`, 'm').exec(out)?.[1], out };
   };
   const dnsSlice = async () => {
-    const l = await c.kubectl.json<{ items: SliceView[] }>(['get', 'endpointslices', '-n', 'kube-system', '-l', 'kubernetes.io/service-name=kube-dns']);
+    const l = await cluster().kubectl.json<{ items: SliceView[] }>(['get', 'endpointslices', '-n', 'kube-system', '-l', 'kubernetes.io/service-name=kube-dns']);
     return l.items.flatMap((s) => s.endpoints ?? []).filter((e) => e.conditions?.ready !== false);
   };
 
-  before(async () => {
-    startedAt = Date.now();
-    c = await MachineCluster.create('n', { workers: 2 });
-    const res = await c.deploy();
-    assert.deepEqual(res.hosts.map((h) => h.state), ['installed', 'installed', 'installed']);
+  it('DNS: runs web, a StatefulSet under a headless Service, an ExternalName and a client pod on every node in a namespace of their own', async () => {
+    const c = cluster();
     await c.kubectl.out(['apply', '-f', '-'], MANIFEST);
     await waitFor('web ×2, db-0 and a client on every node Ready', async () => {
       const all = (await pods('app in (web,db,client)')).filter((p) => isReady(p) && p.status.podIP);
@@ -159,10 +167,6 @@ describe('Service networking on three machines installed by k8ts deploy', functi
     }
   });
 
-  after(async () => {
-    await c?.stop();
-    console.log(`      (service-networking: ${Math.round((Date.now() - startedAt) / 1000)} s with the cluster's setup and removal)`);
-  });
 
   it("gives every pod a resolv.conf with the cluster DNS, the namespace's search list and ndots:5", async () => {
     for (const n of NODES) {
@@ -242,6 +246,7 @@ describe('Service networking on three machines installed by k8ts deploy', functi
   // last: a node's DNS dies without a word (the machine frozen, so its Lease is never released
   // and must run out), then comes back
   it('keeps answering from the other nodes once a frozen node has left the kube-dns endpoints, and takes it back', async () => {
+    const c = cluster();
     const victim: Machine = c.machine('w2');
     await victim.pause();
     try {
@@ -270,4 +275,5 @@ describe('Service networking on three machines installed by k8ts deploy', functi
     const r = await lookup('w2', `web.${NS}.svc.${DOMAIN}`);
     assert.deepEqual(r.addresses, [{ name: `web.${NS}.svc.${DOMAIN}`, address: ips.web }], `w2: ${r.text}`);
   });
-});
+  return checks;
+}
