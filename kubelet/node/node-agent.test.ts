@@ -57,4 +57,29 @@ describe('node agent and unreadable objects', () => {
       agent.stop();
     }
   });
+
+  it('keeps registering while the apiserver is unreachable, and gives up at once on a refusal', async () => {
+    class Flaky extends FakeApiClient {
+      failures: number[] = [503, 503, 429];
+      async create<T extends KObject>(rt: ResourceType, obj: T, sub?: string): Promise<T> {
+        const code = rt.resource === 'nodes' ? this.failures.shift() : undefined;
+        if (code === 503) throw apiError(503, 'ServiceUnavailable', 'connect ECONNREFUSED 127.0.0.1:6444');
+        if (code === 429) throw apiError(429, 'TooManyRequests', 'too many requests');
+        if (code === 403) throw apiError(403, 'Forbidden', 'nodes is forbidden');
+        return super.create(rt, obj, sub);
+      }
+    }
+    const flaky = new Flaky();
+    const agent = new NodeAgent(flaky, { statusInputs: inputs, leaseRenewMs: 60_000, statusCheckMs: 60_000, registerRetryBaseMs: 1 });
+    await agent.start();
+    agent.stop();
+    assert.deepEqual(flaky.failures, []);
+    assert.ok(flaky.peek<Node>(Resources.nodes, undefined, 'n1'), 'registered after three failures');
+
+    const refused = new Flaky();
+    refused.failures = [403];
+    const other = new NodeAgent(refused, { statusInputs: inputs, leaseRenewMs: 60_000, statusCheckMs: 60_000, registerRetryBaseMs: 1 });
+    await assert.rejects(other.start(), /forbidden/);
+    other.stop();
+  });
 });

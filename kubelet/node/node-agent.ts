@@ -3,7 +3,7 @@
 import type { Lease, Node } from '../../lib/api/types';
 import { Resources } from '../../lib/api/resources';
 import type { ApiClient } from '../../lib/client/api-client';
-import { isAlreadyExists, isConflict, isNotFound } from '../../lib/errors';
+import { ApiError, isAlreadyExists, isConflict, isNotFound } from '../../lib/errors';
 import { componentLogger } from '../../lib/log';
 import { isIPv4Cidr } from '../../lib/api/checks/metadata';
 import { isCorruptObjectError } from '../../lib/client/invalid-objects';
@@ -19,6 +19,17 @@ export interface NodeAgentOptions {
   statusForceMs?: number;
   /** Called whenever the node's spec.podCIDR is seen (every check). */
   onPodCIDR?: (cidr: string) => void;
+  /** First delay before registering again after the apiserver was unreachable (doubling, ≤ 10 s). */
+  registerRetryBaseMs?: number;
+}
+
+const REGISTER_RETRY_MAX_MS = 10_000;
+
+/** An error that a later attempt may not meet: the apiserver unreachable, overloaded or failing
+ *  (a kubelet restarted beside a restarting apiserver meets these), as opposed to a refusal. */
+export function isTransientApiError(e: unknown): boolean {
+  if (!(e instanceof ApiError)) return true;
+  return e.code >= 500 || e.code === 429;
 }
 
 const log = componentLogger('kubelet', { part: 'node' });
@@ -42,13 +53,27 @@ export function renewedLease(nodeName: string, nodeUid: string | undefined, nowI
 
 export class NodeAgent {
   private timers: NodeJS.Timeout[] = [];
+  private stopped = false;
   private lastWrite = 0;
   private nodeUid?: string;
 
   constructor(private readonly client: ApiClient, private readonly opts: NodeAgentOptions) {}
 
   async start(): Promise<void> {
-    await this.register();
+    // As upstream's kubelet, keep trying to register while the apiserver cannot be reached, rather
+    // than exit: on a control plane the kubelet may well start before the apiserver listens.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.register();
+        break;
+      } catch (e) {
+        if (this.stopped || !isTransientApiError(e)) throw e;
+        const delayMs = Math.min(REGISTER_RETRY_MAX_MS, (this.opts.registerRetryBaseMs ?? 500) * 2 ** Math.min(attempt - 1, 10));
+        log.warn({ err: (e as Error).message, attempt, delayMs }, 'node registration failed, retrying');
+        await new Promise((r) => setTimeout(r, delayMs));
+      }
+    }
+    if (this.stopped) return;
     await this.renewLease().catch((e) => log.warn({ err: (e as Error).message }, 'lease renewal failed'));
     this.timers.push(setInterval(() => void this.renewLease().catch((e) => log.warn({ err: (e as Error).message }, 'lease renewal failed')), this.opts.leaseRenewMs ?? 10_000));
     this.timers.push(setInterval(() => void this.syncStatus().catch((e) => log.warn({ err: (e as Error).message }, 'node status update failed')), this.opts.statusCheckMs ?? 10_000));
@@ -143,6 +168,7 @@ export class NodeAgent {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
   }
