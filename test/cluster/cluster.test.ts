@@ -7,8 +7,9 @@
 // inventory switches every kube-proxy to the nftables mode; a re-run changes nothing; a fourth machine
 // joins through TLS bootstrapping when the inventory lists it and leaves when it does not; a
 // DaemonSet runs on every machine, rolls and undoes, reaches the machine that joins and leaves the
-// one removed; then the Service networking checks of service-networking.ts (cluster DNS from a pod
-// on every node, a frozen node's DNS leaving and coming back); and --uninstall leaves the
+// one removed; then the Ingress checks of ingress-checks.ts (two hosts, two paths, HTTP and HTTPS
+// with SNI on every node) and the Service networking checks of service-networking.ts (cluster DNS
+// from a pod on every node, a frozen node's DNS leaving and coming back); and --uninstall leaves the
 // machines clean.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
@@ -16,6 +17,7 @@ import * as http from 'node:http';
 import type { Machine } from '../../deploy/machines/machines';
 import { waitFor } from '../harness/exec';
 import { MachineCluster } from './machine-cluster';
+import { ingressChecks } from './ingress-checks';
 import { serviceNetworkingChecks } from './service-networking';
 import { WEB_MANIFEST } from './web';
 
@@ -268,7 +270,9 @@ describe('a three-machine cluster installed by k8ts deploy', function () {
     }, 180_000);
   });
 
-  // in the nftables mode by now; the last of them freezes w2 and thaws it
+  // in the nftables mode by now
+  for (const check of ingressChecks(() => c)) it(check.title, check.fn);
+  // the last of these freezes w2 and thaws it
   for (const check of serviceNetworkingChecks(() => c)) it(check.title, check.fn);
 
   it('--uninstall leaves every machine clean', async () => {
