@@ -1,9 +1,11 @@
-// The iptables proxier's brain: the proxy plan (plan/plan-services.ts) → one complete
-// `iptables-restore --noflush` payload. Only kube-proxy's own chains appear in it, and each is fully
-// rewritten (declaring a chain in a --noflush restore flushes it), so one atomic restore moves the
-// kernel from whatever it had to exactly the desired state. Built-in chains are never named here:
-// the jumps into our chains are ensured separately (jumps.ts). The rules of each service port are
-// in service-port-rules.ts.
+// The iptables proxier's brain: the proxy plan (plan/plan-services.ts) → one
+// `iptables-restore --noflush` payload. Only kube-proxy's own chains appear in it, and each chain
+// named is fully rewritten (declaring a chain in a --noflush restore flushes it), so one atomic
+// restore moves the kernel to exactly the desired state. A full payload names every chain; a
+// partial one (given what the last successful apply wrote) names the fixed chains and only those
+// per-port chains whose rules changed, so one endpoint change costs a few hundred lines instead of
+// all of them. Built-in chains are never named here: the jumps into our chains are ensured
+// separately (jumps.ts). The rules of each service port are in service-port-rules.ts.
 import type { ProxyPlan } from '../plan/types';
 import { isHashedChain } from './chain-names';
 import { comment, servicePortRules } from './service-port-rules';
@@ -20,6 +22,19 @@ export interface BuildRulesInput {
   /** Names of the nat-table chains that exist now (from `iptables-save -t nat`): stale hashed
    *  chains (KUBE-SVC-, KUBE-SVL-, KUBE-EXT-, KUBE-FW-, KUBE-SEP-) among them are deleted. */
   existingChains?: string[];
+  /** What the last successful apply wrote into each hashed nat chain (chain → its rules' text, as
+   *  `chains` of that build). Given: a partial payload, which rewrites a hashed chain only when its
+   *  text differs (or it is new) and deletes the remembered chains no longer wanted. Absent: a
+   *  full payload. */
+  previous?: ReadonlyMap<string, string>;
+}
+
+export interface BuiltRules {
+  payload: string;
+  /** Every hashed nat chain of the desired state → its rules' text: the next build's `previous`. */
+  chains: Map<string, string>;
+  /** Rules of the whole desired state, per table (a partial payload carries fewer). */
+  rules: { filter: number; nat: number };
 }
 
 /** The packet mark (bit 14) meaning "masquerade this on the way out", as Kubernetes uses it. */
@@ -32,7 +47,7 @@ export const OWNED_CHAINS = {
   filter: ['KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES', 'KUBE-FORWARD', 'KUBE-NODEPORTS'],
 } as const;
 
-export function buildRules(input: BuildRulesInput): string {
+export function buildRules(input: BuildRulesInput): BuiltRules {
   const cidr = input.clusterCIDR;
 
   const filterRules: string[] = [
@@ -63,25 +78,48 @@ export function buildRules(input: BuildRulesInput): string {
   );
 
   const active = new Set(activeChains);
-  const stale = [...new Set(input.existingChains ?? [])].filter((c) => isHashedChain(c) && !active.has(c)).sort();
+  const chains = chainTexts(active, natRules);
+  const previous = input.previous;
+  // The hashed chains this payload rewrites: all of them, or those whose rules changed.
+  const rewrite = previous ? new Set([...active].filter((c) => previous.get(c) !== chains.get(c))) : active;
+  // Stale: a full build trusts only the kernel's list; a partial one what the last apply wrote.
+  const candidates = previous ? previous.keys() : (input.existingChains ?? []);
+  const stale = [...new Set(candidates)].filter((c) => isHashedChain(c) && !active.has(c)).sort();
   const declare = (c: string) => `:${c} - [0:0]`;
+  // The rules of an unchanged hashed chain stay out: the kernel holds them already.
+  const natSent = previous ? natRules.filter((l) => { const c = ruleChain(l); return !active.has(c) || rewrite.has(c); }) : natRules;
 
-  return [
+  const payload = [
     '*filter',
     ...OWNED_CHAINS.filter.map(declare),
     ...filterRules,
     'COMMIT',
     '*nat',
     ...OWNED_CHAINS.nat.map(declare),
-    ...[...active].map(declare),
+    ...[...rewrite].map(declare),
     // A stale chain is declared (which flushes it) and then deleted; the chains that referred to
-    // it are rewritten in the same transaction, so nothing points at it any more.
+    // it are rewritten in the same transaction (their text no longer names it, so they changed),
+    // so nothing points at it any more.
     ...stale.map(declare),
-    ...natRules,
+    ...natSent,
     ...stale.map((c) => `-X ${c}`),
     'COMMIT',
     '',
   ].join('\n');
+  return { payload, chains, rules: { filter: filterRules.length, nat: natRules.length } };
+}
+
+/** The chain an "-A CHAIN ..." line appends to. */
+function ruleChain(line: string): string {
+  const end = line.indexOf(' ', 3);
+  return line.slice(3, end < 0 ? undefined : end);
+}
+
+/** Each hashed chain's rules as one text, in payload order: what a partial build compares. */
+function chainTexts(active: Set<string>, natRules: string[]): Map<string, string> {
+  const lines = new Map<string, string[]>([...active].map((c) => [c, []]));
+  for (const l of natRules) lines.get(ruleChain(l))?.push(l);
+  return new Map([...lines].map(([c, ls]) => [c, ls.join('\n')]));
 }
 
 /** Number of rules ("-A" lines) in a payload, for metrics. */
