@@ -4,7 +4,7 @@
 // network's rules (egress masquerade, forwarding) stay in iptables: a non-iptables backend is
 // paired with PodNetworkIptables by the proxier.
 import type { IptablesApplier } from './applier';
-import { buildRules } from './iptables/build-rules';
+import { buildRules, type BuiltPort } from './iptables/build-rules';
 import { POD_NETWORK_JUMPS } from './iptables/jumps';
 import { buildPodNetworkRules } from './iptables/pod-network-rules';
 import type { ProxyPlan } from './plan/types';
@@ -40,6 +40,8 @@ export class IptablesServiceRules implements ServiceRules {
   /** The hashed chains' text as the last successful restore wrote it; undefined: nothing to trust
    *  (no apply yet, or the last one failed), so the next apply is full. */
   private written?: Map<string, string>;
+  /** The last build's per-port rules: a cache of text, right whatever the kernel holds. */
+  private portMemo?: Map<string, BuiltPort>;
 
   constructor(
     private readonly iptables: IptablesApplier,
@@ -53,7 +55,8 @@ export class IptablesServiceRules implements ServiceRules {
     // A full sync reads the kernel's chains (iptables-save, ~1 s at 32k rules) to collect stale
     // ones anyone left; a partial one deletes from memory.
     const existingChains = previous ? undefined : (await this.iptables.existingChains()).nat;
-    const built = buildRules({ plan, nodeIPs: this.opts.nodeIPs, clusterCIDR: this.opts.clusterCIDR, existingChains, previous });
+    const built = buildRules({ plan, nodeIPs: this.opts.nodeIPs, clusterCIDR: this.opts.clusterCIDR, existingChains, previous, portMemo: this.portMemo });
+    this.portMemo = built.portMemo;
     // one transaction for both: the pod network's chains are as fixed as the proxy's
     await this.iptables.restore(built.payload + buildPodNetworkRules(this.opts.clusterCIDR));
     // Eleven `iptables -C` cost ~250 ms when nat holds 32k rules (iptables-nft reads the chain

@@ -379,3 +379,24 @@ describe('kube-proxy buildRules, partial', () => {
     }
   });
 });
+
+describe('kube-proxy buildRules, port memo', () => {
+  it('builds the same payloads with the last build\'s memo as without, full and partial', () => {
+    const opts = { nodeIPs: ['192.168.1.10'], clusterCIDR: CIDR };
+    const first = buildRules({ plan: mixedPlan(), ...opts });
+    for (const plan of [mixedPlan(), withWebEndpoint(), withoutWeb()]) {
+      const memoFull = buildRules({ plan, ...opts, portMemo: first.portMemo });
+      assert.equal(memoFull.payload, buildRules({ plan, ...opts }).payload);
+      const memoPartial = buildRules({ plan, ...opts, previous: first.chains, portMemo: first.portMemo });
+      assert.equal(memoPartial.payload, buildRules({ plan, ...opts, previous: first.chains }).payload);
+      assert.deepEqual(memoPartial.chains, fullOf(plan).chains);
+    }
+  });
+
+  it('reuses an unchanged port\'s rules and keeps only the current ports', () => {
+    const first = fullOf(mixedPlan());
+    const next = buildRules({ plan: withoutWeb(), nodeIPs: ['192.168.1.10'], clusterCIDR: CIDR, portMemo: first.portMemo });
+    assert.equal(next.portMemo.size, withoutWeb().servicePorts.length);
+    for (const [key, port] of next.portMemo) assert.equal(port, first.portMemo.get(key));
+  });
+});
