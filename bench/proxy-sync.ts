@@ -1,8 +1,9 @@
 // bench:proxy's full-sync phases: the kube-proxy sync path for 1,000 Services × 10 endpoints
-// (planServices + the mode's ServiceRules.apply, which reads what the kernel holds, builds, applies
-// and — in iptables mode — ensures the jumps) beside the bare tool applying the very same payload
-// text, both in one fresh network namespace in the same run. The payload is captured from the
-// sync's own transaction, so the raw figure is the floor the sync can approach.
+// (planServices + the mode's ServiceRules.apply in full, which reads what the kernel holds, builds,
+// applies and — in iptables mode — ensures the jumps) beside the bare tool applying the very same
+// payload text, both in one fresh network namespace in the same run. The payload is captured from
+// the sync's own transaction, so the raw figure is the floor the sync can approach. In iptables
+// mode a partial re-sync (one endpoint added) is measured after them.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { IptablesApplier } from '../kube-proxy/applier';
@@ -13,7 +14,7 @@ import { planServices } from '../kube-proxy/plan/plan-services';
 import { IptablesServiceRules, type ServiceRules } from '../kube-proxy/service-rules';
 import { median } from './controllers-daemonset';
 import { isRulesTransaction } from './payload-watch';
-import { benchState } from './proxy-fixtures';
+import { addedEndpointIP, benchState, withEndpoint } from './proxy-fixtures';
 
 export const BENCH_NODE_IP = '192.0.2.10';
 export const CLUSTER_CIDR = '10.244.0.0/16';
@@ -42,6 +43,10 @@ export interface SyncFigures {
   /** resync / raw (goal ≤ 1.2). */
   resyncRatioToRaw: number;
   firstSyncRatioToRaw: number;
+  /** iptables: one endpoint added to one Service, applied as the partial sync the proxier runs
+   *  between full syncs (plan + apply), median over the samples, and that restore's size. */
+  partialSyncMsMedian?: number;
+  partialPayloadBytes?: number;
 }
 
 /** Records the stdin of the last successful rules transaction. */
@@ -76,7 +81,7 @@ export async function benchFullSync(o: { mode: 'iptables' | 'nftables'; services
     // the sync path as the proxier runs it: plan from the state, then the mode's apply
     const sync = async () => {
       const plan = planServices({ ...state, nodeName: 'bench-node' });
-      counted = (await rules.apply(plan)).rules;
+      counted = (await rules.apply(plan, { full: true })).rules;
     };
     const firstSyncMs = await timed(sync);
     const resyncs: number[] = [];
@@ -87,6 +92,18 @@ export async function benchFullSync(o: { mode: 'iptables' | 'nftables'; services
     const raws: number[] = [];
     for (let i = 0; i < o.samples; i++) raws.push(await timed(() => mustRun(inner, cmd, args, payload)));
     const [resync, raw] = [median(resyncs), median(raws)];
+    // The raw restores put back the very state the backend remembers, so partial syncs may follow.
+    let partial: Pick<SyncFigures, 'partialSyncMsMedian' | 'partialPayloadBytes'> = {};
+    if (o.mode === 'iptables') {
+      let slices = state.endpointSlices;
+      const partials: number[] = [];
+      for (let i = 0; i < o.samples; i++) {
+        slices = slices.map((s, k) => (k === i % slices.length ? withEndpoint(s, addedEndpointIP(i)) : s));
+        const changed = slices;
+        partials.push(await timed(() => rules.apply(planServices({ services: state.services, endpointSlices: changed, nodeName: 'bench-node' }), { full: false })));
+      }
+      partial = { partialSyncMsMedian: round(median(partials)), partialPayloadBytes: Buffer.byteLength(cap.last()) };
+    }
     return {
       services: o.services,
       endpointsPerService: o.perService,
@@ -97,6 +114,7 @@ export async function benchFullSync(o: { mode: 'iptables' | 'nftables'; services
       rawMsMedian: round(raw),
       resyncRatioToRaw: +(resync / raw).toFixed(2),
       firstSyncRatioToRaw: +(firstSyncMs / raw).toFixed(2),
+      ...partial,
     };
   });
 }

@@ -22,7 +22,7 @@ function checkGolden(name: string, actual: string): void {
 }
 
 const CIDR = '10.244.0.0/16';
-const build = (plan: ProxyPlan, existingChains?: string[]) => buildRules({ plan, nodeIPs: ['192.168.1.10'], clusterCIDR: CIDR, existingChains });
+const build = (plan: ProxyPlan, existingChains?: string[]) => buildRules({ plan, nodeIPs: ['192.168.1.10'], clusterCIDR: CIDR, existingChains }).payload;
 
 // --- the mixed cluster, from Services and EndpointSlices through planServices -------------------
 
@@ -249,5 +249,154 @@ describe('kube-proxy buildRules', () => {
     const plan = planServices({ services: [...services, poison], endpointSlices: slices, nodeName: 'n1' });
     assert.deepEqual(plan.skipped, ['default/quote: port name "a\\"b" is not a DNS label']);
     assert.equal(build(plan), build(mixedPlan()));
+  });
+});
+
+// --- partial builds: only what changed since the last successful apply ----------------------------
+
+/** A tiny model of what `iptables-restore --noflush` does to our chains, per table: declaring
+ *  creates or flushes, -A appends to a declared chain, -X deletes an empty chain nobody jumps to. */
+function restoreInto(kernel: Map<string, Map<string, string[]>>, payload: string): void {
+  let table: Map<string, string[]> | undefined;
+  for (const line of payload.split('\n')) {
+    if (line.startsWith('*')) {
+      const name = line.slice(1);
+      if (!kernel.has(name)) kernel.set(name, new Map());
+      table = kernel.get(name);
+    } else if (line.startsWith(':')) table!.set(line.slice(1).split(' ')[0], []);
+    else if (line.startsWith('-A ')) {
+      const chain = line.split(' ')[1];
+      assert.ok(table!.has(chain), `append to undeclared ${chain}`);
+      table!.get(chain)!.push(line);
+    } else if (line.startsWith('-X ')) {
+      const chain = line.slice(3);
+      assert.deepEqual(table!.get(chain), [], `-X of a missing or non-empty ${chain}`);
+      for (const rules of table!.values()) assert.ok(!rules.some((r) => r.endsWith(`-j ${chain}`)), `-X of ${chain} while referenced`);
+      table!.delete(chain);
+    }
+  }
+  // every jump lands in a chain that exists
+  for (const rules of kernel.get('nat')?.values() ?? []) {
+    for (const r of rules) {
+      const target = / -j (KUBE-(?:SVC|SVL|EXT|FW|SEP)-\w+)/.exec(r)?.[1];
+      if (target) assert.ok(kernel.get('nat')!.has(target), `${r} jumps to a missing chain`);
+    }
+  }
+}
+const kernelAfter = (...payloads: string[]) => {
+  const k = new Map<string, Map<string, string[]>>();
+  for (const p of payloads) restoreInto(k, p);
+  return k;
+};
+
+const fullOf = (plan: ProxyPlan) => buildRules({ plan, nodeIPs: ['192.168.1.10'], clusterCIDR: CIDR });
+const partialOf = (plan: ProxyPlan, before: ProxyPlan) => buildRules({ plan, nodeIPs: ['192.168.1.10'], clusterCIDR: CIDR, previous: fullOf(before).chains });
+const declaredHashed = (payload: string) => payload.split('\n').filter((l) => /^:KUBE-(SVC|SVL|EXT|FW|SEP)-/.test(l)).map((l) => l.slice(1).split(' ')[0]).sort();
+const deleted = (payload: string) => payload.split('\n').filter((l) => l.startsWith('-X ')).map((l) => l.slice(3)).sort();
+
+const WEB = 'default/web:http';
+const ADDED = '10.244.3.9';
+const withWebEndpoint = () =>
+  planServices({
+    services,
+    endpointSlices: slices.map((s) => (s.metadata.name === 'web-abcde' ? { ...s, endpoints: [...(s.endpoints ?? []), { addresses: [ADDED], conditions: { ready: true } }] } : s)),
+    nodeName: 'n1',
+  });
+const withoutWeb = () => planServices({ services: services.filter((s) => s.metadata.name !== 'web'), endpointSlices: slices.filter((s) => s.metadata.name !== 'web-abcde'), nodeName: 'n1' });
+
+describe('kube-proxy buildRules, partial', () => {
+  it('without previous: a full payload, with every hashed chain and its text remembered', () => {
+    const built = fullOf(mixedPlan());
+    assert.equal(built.payload, build(mixedPlan()));
+    assert.deepEqual([...built.chains.keys()].sort(), declaredHashed(built.payload));
+    for (const [chain, text] of built.chains) {
+      assert.equal(text, natLines(built.payload).filter((l) => l.startsWith(`-A ${chain} `)).join('\n'));
+    }
+    assert.deepEqual(built.rules, countRules(built.payload));
+  });
+
+  it('unchanged state: only the fixed chains (golden)', () => {
+    const built = partialOf(mixedPlan(), mixedPlan());
+    checkGolden('partial-unchanged.golden', built.payload);
+    assert.deepEqual(declaredHashed(built.payload), []);
+    assert.ok(!natLines(built.payload).some((l) => /^-A KUBE-(SVC|SVL|EXT|SEP)-/.test(l)));
+    // what the metrics report is the whole state, not what was sent
+    assert.deepEqual(built.rules, fullOf(mixedPlan()).rules);
+  });
+
+  it('one endpoint added: its new endpoint chain and the service chain, nothing of other services (golden)', () => {
+    const built = partialOf(withWebEndpoint(), mixedPlan());
+    checkGolden('partial-endpoint-added.golden', built.payload);
+    assert.deepEqual(declaredHashed(built.payload), [endpointChainName(WEB, 'tcp', `${ADDED}:8080`), serviceChainName(WEB, 'tcp')].sort());
+    // the node port's external chain only jumps to KUBE-SVC: unchanged, so not sent
+    assert.ok(!natLines(built.payload).some((l) => l.startsWith(`-A ${externalChainName(WEB, 'tcp')} `)));
+    assert.ok(!/kube-dns/.test(natLines(built.payload).filter((l) => !l.startsWith('-A KUBE-SERVICES ')).join('\n')));
+    assert.deepEqual(deleted(built.payload), []);
+  });
+
+  it('a service removed: its chains declared (flushed) and deleted (golden)', () => {
+    const built = partialOf(withoutWeb(), mixedPlan());
+    checkGolden('partial-service-removed.golden', built.payload);
+    // web's three ready endpoints, its service chain and its node port's external chain
+    const gone = [serviceChainName(WEB, 'tcp'), externalChainName(WEB, 'tcp'), ...['10.244.0.7', '10.244.1.12', '10.244.2.3'].map((ip) => endpointChainName(WEB, 'tcp', `${ip}:8080`))].sort();
+    assert.deepEqual(deleted(built.payload), gone);
+    assert.deepEqual(declaredHashed(built.payload), gone);
+  });
+
+  // [what, before, after, the hashed chains a partial payload must declare, those it must delete]
+  const local2 = ep('10.244.0.6', true);
+  const etpLocal = (eps: PlannedEndpoint[]) => one({ nodePort: 30080, externalPolicyLocal: true, clusterEndpoints: eps, localEndpoints: eps.filter((e) => e.local), allEndpoints: eps });
+  const [svcC, svlC, extC] = [serviceChainName(WEB, 'tcp'), localChainName(WEB, 'tcp'), externalChainName(WEB, 'tcp')];
+  const sep = (e: PlannedEndpoint) => endpointChainName(WEB, 'tcp', e.endpoint);
+  const table: [string, ProxyPlan, ProxyPlan, string[], string[]][] = [
+    ['externalTrafficPolicy Local, a local endpoint added: its chain, KUBE-SVC and KUBE-SVL', etpLocal([LOCAL, REMOTE_A]), etpLocal([LOCAL, local2, REMOTE_A]), [sep(local2), svcC, svlC], []],
+    ['externalTrafficPolicy Local, the only local endpoint gone: KUBE-EXT loses its jump to KUBE-SVL', etpLocal([LOCAL, REMOTE_A]), etpLocal([REMOTE_A]), [extC, sep(LOCAL), svcC, svlC], [sep(LOCAL), svlC]],
+    ['a remote endpoint removed: KUBE-SVC rewritten, its chain deleted', one({}), one({ clusterEndpoints: [LOCAL, REMOTE_A], localEndpoints: [LOCAL], allEndpoints: [LOCAL, REMOTE_A] }), [sep(REMOTE_B), svcC], [sep(REMOTE_B)]],
+    // the endpoint chains' `--set` carries no timeout: only the service chain's checks change
+    ['affinity timeout changed: the service chain only', one({ sessionAffinity: { timeoutSeconds: 600 } }), one({ sessionAffinity: { timeoutSeconds: 60 } }), [svcC], []],
+    ['a node port added: KUBE-EXT is new', one({}), one({ nodePort: 30080 }), [extC], []],
+    ['last endpoint gone: every chain deleted, REJECT in filter', one({ clusterEndpoints: [REMOTE_A], localEndpoints: [], allEndpoints: [REMOTE_A] }), one({ clusterEndpoints: [], localEndpoints: [], allEndpoints: [] }), [sep(REMOTE_A), svcC], [sep(REMOTE_A), svcC]],
+  ];
+  for (const [what, before, after, declares, deletes] of table) {
+    it(`${what}; the kernel ends as a full sync would leave it`, () => {
+      const built = partialOf(after, before);
+      assert.deepEqual(declaredHashed(built.payload), [...declares].sort());
+      assert.deepEqual(deleted(built.payload), [...deletes].sort());
+      assert.deepEqual(kernelAfter(fullOf(before).payload, built.payload), kernelAfter(fullOf(after).payload));
+      assert.deepEqual(built.chains, fullOf(after).chains);
+    });
+  }
+
+  it('a chain of partial syncs leaves the kernel as one full sync of the last state', () => {
+    const steps = [mixedPlan(), withWebEndpoint(), withoutWeb(), mixedPlan(), mixedPlan(), { servicePorts: [], skipped: [] }, withWebEndpoint()];
+    const kernel = kernelAfter(fullOf(steps[0]).payload);
+    let previous = fullOf(steps[0]).chains;
+    for (const plan of steps.slice(1)) {
+      const built = buildRules({ plan, nodeIPs: ['192.168.1.10'], clusterCIDR: CIDR, previous });
+      restoreInto(kernel, built.payload);
+      assert.deepEqual(kernel, kernelAfter(fullOf(plan).payload));
+      previous = built.chains;
+    }
+  });
+});
+
+describe('kube-proxy buildRules, port memo', () => {
+  it('builds the same payloads with the last build\'s memo as without, full and partial', () => {
+    const opts = { nodeIPs: ['192.168.1.10'], clusterCIDR: CIDR };
+    const first = buildRules({ plan: mixedPlan(), ...opts });
+    for (const plan of [mixedPlan(), withWebEndpoint(), withoutWeb()]) {
+      const memoFull = buildRules({ plan, ...opts, portMemo: first.portMemo });
+      assert.equal(memoFull.payload, buildRules({ plan, ...opts }).payload);
+      const memoPartial = buildRules({ plan, ...opts, previous: first.chains, portMemo: first.portMemo });
+      assert.equal(memoPartial.payload, buildRules({ plan, ...opts, previous: first.chains }).payload);
+      assert.deepEqual(memoPartial.chains, fullOf(plan).chains);
+    }
+  });
+
+  it('reuses an unchanged port\'s rules and keeps only the current ports', () => {
+    const first = fullOf(mixedPlan());
+    const next = buildRules({ plan: withoutWeb(), nodeIPs: ['192.168.1.10'], clusterCIDR: CIDR, portMemo: first.portMemo });
+    assert.equal(next.portMemo.size, withoutWeb().servicePorts.length);
+    for (const [key, port] of next.portMemo) assert.equal(port, first.portMemo.get(key));
   });
 });
