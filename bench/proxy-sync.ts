@@ -76,7 +76,7 @@ export async function benchFullSync(o: { mode: 'iptables' | 'nftables'; services
     // the sync path as the proxier runs it: plan from the state, then the mode's apply
     const sync = async () => {
       const plan = planServices({ ...state, nodeName: 'bench-node' });
-      counted = (await rules.apply(plan)).rules;
+      counted = (await rules.apply(plan, { full: true })).rules;
     };
     const firstSyncMs = await timed(sync);
     const resyncs: number[] = [];
