@@ -1,7 +1,8 @@
 // bench:proxy — issue 11's benchmark, one JSON line:
 // 1. full sync, iptables: the kube-proxy sync path for 1,000 Services × 10 endpoints beside a bare
 //    `iptables-restore --noflush` of the same payload, in a fresh network namespace (ratio goal ≤ 1.2);
-// 2. the same in nftables mode beside a bare `nft -f` (bench/proxy-sync.ts);
+// 2. the same in nftables mode beside a bare `nft -f` (bench/proxy-sync.ts), then its partial
+//    sync of one endpoint change (bench/proxy-partial-nftables.ts);
 // 3. change → rule in the kernel: EndpointSlice updates through a real apiserver to a real
 //    kube-proxy, one update every 250 ms, p50/p99 from the update call to the end of the transaction holding the new
 //    address, then 5 single changes each landing before the next (goal p99 ≤ 1 s at the cluster's default min-sync-period 1s; bench/proxy-change.ts);
@@ -10,6 +11,7 @@
 import { startTestApiserver } from '../test/helpers/apiserver';
 import { benchDns } from './proxy-dns';
 import { benchChange, loadState, type ChangeFigures } from './proxy-change';
+import { benchNftablesPartialSync } from './proxy-partial-nftables';
 import { benchFullSync } from './proxy-sync';
 
 const SERVICES = Number(process.env.BENCH_PROXY_SERVICES ?? 1000);
@@ -24,6 +26,7 @@ const CHANGE_RUNS = (process.env.BENCH_PROXY_CHANGE ?? 'iptables:1s,iptables:100
 async function main(): Promise<void> {
   const iptables = await benchFullSync({ mode: 'iptables', services: SERVICES, perService: PER_SERVICE, samples: SAMPLES });
   const nftables = await benchFullSync({ mode: 'nftables', services: SERVICES, perService: PER_SERVICE, samples: SAMPLES });
+  const nftablesPartial = await benchNftablesPartialSync({ services: SERVICES, perService: PER_SERVICE, samples: SAMPLES });
 
   const change: Record<string, ChangeFigures> = {};
   const api = await startTestApiserver({ name: 'bench-proxy', ownProcess: true });
@@ -45,6 +48,7 @@ async function main(): Promise<void> {
       full_sync_nftables: nftables,
       iptables_resync_ratio_to_raw_restore: iptables.resyncRatioToRaw,
       nftables_resync_ratio_to_raw_nft: nftables.resyncRatioToRaw,
+      partial_sync_nftables: nftablesPartial,
       change_to_kernel: change,
       dns,
       dns_qps_ratio_to_trivial: dns.qpsRatio,

@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
 import type { CommandResult, CommandRunner } from '../exec';
 import { NftablesApplier, NftablesApplyError, NftablesUnavailableError, nftVersionSupported, parseNftVersion } from './applier';
-import { FEATURE_PLANS } from './fixtures';
+import { buildNftRuleset, countNftRules, desiredNftRuleset, existingFromRuleset } from './build-ruleset';
+import { FEATURE_PLANS, plan } from './fixtures';
 import { NftListingError, parseNftListing } from './listing';
+import { partialNftRuleset } from './partial-ruleset';
+import { NftablesServiceRules } from './service-rules';
 import { syncNftablesPlan } from './sync-plan';
+import type { ProxyPlan } from '../plan/types';
+
+const desired = (p: ProxyPlan) => desiredNftRuleset(p, { clusterCIDR: '10.244.0.0/16', nodeIPs: ['192.168.50.10'] });
 
 /** A runner that records calls and answers from a script keyed by "cmd arg0 arg1 ...". */
 function recorder(answer: (line: string, stdin?: string) => Partial<CommandResult> = () => ({})) {
@@ -106,20 +112,67 @@ describe('nftables applier', () => {
     await assert.rejects(new NftablesApplier(broken.run).existingState(), /Operation not permitted/);
   });
 
-  it('syncNftablesPlan: the first sync re-creates the table without reading it; later ones read it and update in place', async () => {
+  it('syncNftablesPlan: the first sync re-creates the table without reading it; without memory later ones read it and update in place', async () => {
     const { run, calls } = recorder((line) => (line.startsWith('nft -j') ? { stdout: LISTING } : {}));
     const applier = new NftablesApplier(run);
     const opts = { clusterCIDR: '10.244.0.0/16', nodeIPs: ['192.168.50.10'] };
-    const first = await syncNftablesPlan(applier, FEATURE_PLANS['cluster-ip'], opts, true);
+    const first = await syncNftablesPlan(applier, FEATURE_PLANS['cluster-ip'], opts, { first: true });
     assert.deepEqual(calls.map((c) => c.line), ['nft -f -']);
     assert.match(calls[0].stdin ?? '', /^add table ip k8ts-proxy\ndelete table ip k8ts-proxy\n/);
-    assert.deepEqual({ recreated: first.recreated, skipped: first.skipped }, { recreated: true, skipped: [] });
+    assert.deepEqual({ recreated: first.recreated, partial: first.partial, skipped: first.skipped }, { recreated: true, partial: false, skipped: [] });
     assert.equal(first.rules, 19 + 14);
-    const later = await syncNftablesPlan(applier, FEATURE_PLANS['cluster-ip'], opts, false);
+    assert.equal(first.sentRules, 19 + 14);
+    const later = await syncNftablesPlan(applier, FEATURE_PLANS['cluster-ip'], opts, { first: false });
     assert.deepEqual(calls.slice(1).map((c) => c.line), ['nft -j -t list table ip k8ts-proxy', 'nft -f -']);
     assert.ok(!calls[2].stdin?.includes('delete table'));
     // The listed chain that the plan does not want is deleted.
     assert.ok(calls[2].stdin?.includes('delete chain ip k8ts-proxy service-ABCDEFGH-default/web/tcp/http\n'));
     assert.equal(later.recreated, false);
+  });
+});
+
+describe('nftables service rules: full and partial syncs', () => {
+  const opts = { clusterCIDR: '10.244.0.0/16', nodeIPs: ['192.168.50.10'] };
+  const changed = plan(...FEATURE_PLANS['cluster-ip'].servicePorts.slice(1));
+
+  it('first apply re-creates; then partial syncs send only the difference, nothing when unchanged; a full one rewrites in place from memory, never listing', async () => {
+    const { run, calls } = recorder();
+    const rules = new NftablesServiceRules(new NftablesApplier(run), opts);
+    await rules.apply(FEATURE_PLANS['cluster-ip'], { full: false });
+    assert.match(calls[0].stdin ?? '', /^add table ip k8ts-proxy\ndelete table ip k8ts-proxy\n/, 'the first apply is full whatever it is asked');
+    await rules.apply(FEATURE_PLANS['cluster-ip'], { full: false });
+    assert.equal(calls.length, 1, 'unchanged: nothing sent');
+    const counted = await rules.apply(changed, {});
+    assert.equal(calls[1].stdin, partialNftRuleset(desired(FEATURE_PLANS['cluster-ip']), desired(changed)));
+    assert.equal(counted.rules.nftables, countNftRules(buildNftRuleset(changed, opts)), 'the metric counts the whole table');
+    await rules.apply(changed, { full: true });
+    assert.equal(calls[2].stdin, buildNftRuleset(changed, { ...opts, existing: existingFromRuleset(desired(changed)) }));
+    assert.ok(calls.every((c) => c.line === 'nft -f -'), 'the table is never read back');
+  });
+
+  it('a failed apply forgets the memory: the next sync reads the table back once and rewrites it in full', async () => {
+    let fail = false;
+    const { run, calls } = recorder((line) => (line.startsWith('nft -j') ? { stdout: LISTING } : fail ? { code: 1, stderr: 'Error: Could not process rule: No buffer space available' } : {}));
+    const rules = new NftablesServiceRules(new NftablesApplier(run), opts);
+    await rules.apply(FEATURE_PLANS['cluster-ip']);
+    fail = true;
+    await assert.rejects(rules.apply(changed), NftablesApplyError);
+    fail = false;
+    await rules.apply(changed, { full: false });
+    assert.deepEqual(calls.slice(2).map((c) => c.line), ['nft -j -t list table ip k8ts-proxy', 'nft -f -']);
+    assert.equal(calls[3].stdin, buildNftRuleset(changed, { ...opts, existing: parseNftListing(LISTING, 'k8ts-proxy') }));
+    await rules.apply(FEATURE_PLANS['cluster-ip'], { full: false });
+    assert.equal(calls[4].stdin, partialNftRuleset(desired(changed), desired(FEATURE_PLANS['cluster-ip'])), 'trusted again after a success');
+  });
+
+  it('a failed first apply leaves the next one a re-creation', async () => {
+    let fail = true;
+    const { run, calls } = recorder(() => (fail ? { code: 1, stderr: 'Error: Operation not permitted' } : {}));
+    const rules = new NftablesServiceRules(new NftablesApplier(run), opts);
+    await assert.rejects(rules.apply(changed), NftablesApplyError);
+    fail = false;
+    await rules.apply(changed);
+    assert.deepEqual(calls.map((c) => c.line), ['nft -f -', 'nft -f -']);
+    assert.match(calls[1].stdin ?? '', /^add table ip k8ts-proxy\ndelete table ip k8ts-proxy\n/);
   });
 });

@@ -1,22 +1,8 @@
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { repoRoot } from '../../lib/repo-root';
 import { buildNftRuleset, countNftRules, type NftExistingState } from './build-ruleset';
 import { NftablesOptionError } from './check-plan';
-import { allFeaturesPlan, CLUSTER_CIDR, ep, FEATURE_PLANS, NODE_IPS, plan, port } from './fixtures';
+import { allFeaturesPlan, checkGolden, CLUSTER_CIDR, ep, FEATURE_PLANS, NODE_IPS, plan, port } from './fixtures';
 import { affinitySetName, endpointChainName, servicePortNames } from './names';
-
-// Golden files are test fixtures (test/fixtures/kube-proxy/nftables); the sources' copy is the one
-// compared and rewritten (UPDATE_GOLDEN=1), whether the test runs from dist/ or from the sources.
-function checkGolden(name: string, actual: string): void {
-  const file = path.join(repoRoot(), 'test', 'fixtures', 'kube-proxy', 'nftables', name);
-  if (process.env.UPDATE_GOLDEN) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, actual);
-  }
-  assert.equal(actual, fs.readFileSync(file, 'utf8'));
-}
 
 const opts = { clusterCIDR: CLUSTER_CIDR, nodeIPs: NODE_IPS };
 const build = (p = plan(), extra: Partial<Parameters<typeof buildNftRuleset>[1]> = {}) => buildNftRuleset(p, { ...opts, ...extra });

@@ -102,12 +102,16 @@ function skeleton(): Ruleset {
 }
 
 export function buildNftRuleset(plan: ProxyPlan, opts: BuildNftOptions): string {
-  const table = opts.tableName ?? DEFAULT_TABLE;
-  checkTableName(table);
+  return writeNftRuleset(desiredNftRuleset(plan, opts), { tableName: opts.tableName, existing: opts.existing });
+}
+
+/** The table's desired contents for the plan (regular chains, affinity sets, elements); the base
+ *  chains are fixed and written by writeNftRuleset. Kept by the caller as its memory of the table
+ *  after a successful apply, so the next sync can send only the difference (partial-ruleset.ts). */
+export function desiredNftRuleset(plan: ProxyPlan, opts: Omit<BuildNftOptions, 'existing'>): Ruleset {
+  checkTableName(opts.tableName ?? DEFAULT_TABLE);
   checkCIDR(opts.clusterCIDR);
   checkNodeIPs(opts.nodeIPs ?? []);
-  const T = `ip ${table}`;
-
   const rs = skeleton();
   for (const sp of plan.servicePorts) {
     const why = unprogrammable(sp);
@@ -117,6 +121,14 @@ export function buildNftRuleset(plan: ProxyPlan, opts: BuildNftOptions): string 
     }
     addServicePort(rs, sp, opts.clusterCIDR);
   }
+  return rs;
+}
+
+/** The whole table as one transaction: re-created when `existing` is absent, else in place. */
+export function writeNftRuleset(rs: Ruleset, opts: { tableName?: string; existing?: NftExistingState }): string {
+  const table = opts.tableName ?? DEFAULT_TABLE;
+  checkTableName(table);
+  const T = `ip ${table}`;
 
   const out: string[] = [];
   // An object someone else put into our table under a name that cannot be written unquoted is
@@ -148,9 +160,7 @@ export function buildNftRuleset(plan: ProxyPlan, opts: BuildNftOptions): string 
 
   out.push(`add set ${T} ${SET.clusterIPs} { type ipv4_addr; comment "active cluster IPs"; }`);
   for (const m of FIXED_MAPS) out.push(`add map ${T} ${m.name} { type ${m.type}; comment "${m.comment}"; }`);
-  // "dynamic" because the packet path adds elements; without it the kernel adds the flag itself
-  // and a later `add set` with different flags would fail.
-  for (const [name, timeout] of rs.affinitySets) out.push(`add set ${T} ${name} { type ipv4_addr; flags dynamic,timeout; timeout ${timeout}s; }`);
+  for (const [name, timeout] of rs.affinitySets) out.push(addAffinitySet(T, name, timeout));
   if (existing) {
     out.push(`flush set ${T} ${SET.clusterIPs}`);
     for (const m of FIXED_MAPS) out.push(`flush map ${T} ${m.name}`);
@@ -165,6 +175,12 @@ export function buildNftRuleset(plan: ProxyPlan, opts: BuildNftOptions): string 
   return out.join('\n');
 }
 
+/** Declares an affinity set ("ip <table>" as T). "dynamic" because the packet path adds elements;
+ *  without it the kernel adds the flag itself and a later `add set` with different flags would fail. */
+export function addAffinitySet(T: string, name: string, timeoutSeconds: number): string {
+  return `add set ${T} ${name} { type ipv4_addr; flags dynamic,timeout; timeout ${timeoutSeconds}s; }`;
+}
+
 /** nft identifiers as this file writes them: a letter, "_" or "." first, then also digits, "/", "-". */
 const IDENTIFIER = /^[A-Za-z_.][A-Za-z0-9/_.-]*$/;
 
@@ -176,5 +192,23 @@ function nameable(e: NftExistingState): boolean {
 export function countNftRules(payload: string): number {
   let n = 0;
   for (const line of payload.split('\n')) if (line.startsWith('add rule ')) n++;
+  return n;
+}
+
+/** What the table holds after a successful apply of rs: the in-place full sync's `existing`,
+ *  from memory instead of an `nft -j list` of the whole table. */
+export function existingFromRuleset(rs: Ruleset): NftExistingState {
+  return {
+    chains: [...BASE_CHAINS.map((b) => b.name), ...rs.chains.keys()],
+    sets: [{ name: SET.clusterIPs }, ...[...rs.affinitySets].map(([name, timeoutSeconds]) => ({ name, timeoutSeconds }))],
+    maps: FIXED_MAPS.map((m) => m.name),
+  };
+}
+
+/** Rules the table holds with rs applied (the metric), without writing the payload. */
+export function countRulesetRules(rs: Ruleset): number {
+  let n = 0;
+  for (const b of BASE_CHAINS) n += b.jumps.length;
+  for (const rules of rs.chains.values()) n += rules.length;
   return n;
 }

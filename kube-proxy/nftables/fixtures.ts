@@ -1,6 +1,10 @@
 // Hand-built ProxyPlans for the nftables tests (unit golden tests and the integration test that
 // applies them with the real nft): one per Service feature, built with the plan types directly so
-// the tests do not depend on the planner.
+// the tests do not depend on the planner. Also the golden-file check the builders' tests share.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../../lib/repo-root';
 import type { PlannedEndpoint, ProxyPlan, ServicePortPlan } from '../plan/types';
 
 export function ep(ip: string, port: number, local = false, state: 'ready' | 'terminating' = 'ready'): PlannedEndpoint {
@@ -111,4 +115,15 @@ export function allFeaturesPlan(): ProxyPlan {
   const ports = Object.values(FEATURE_PLANS).flatMap((p) => p.servicePorts);
   ports.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0));
   return plan(...ports);
+}
+
+/** Golden files are test fixtures (test/fixtures/kube-proxy/nftables); the sources' copy is the one
+ *  compared and rewritten (UPDATE_GOLDEN=1), whether the test runs from dist/ or from the sources. */
+export function checkGolden(name: string, actual: string): void {
+  const file = path.join(repoRoot(), 'test', 'fixtures', 'kube-proxy', 'nftables', name);
+  if (process.env.UPDATE_GOLDEN) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, actual);
+  }
+  assert.equal(actual, fs.readFileSync(file, 'utf8'));
 }

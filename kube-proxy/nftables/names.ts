@@ -36,7 +36,23 @@ export const SET = {
 /** The kernel's limit for chain and set names is 256 bytes; keep room for the longest prefix. */
 const NAME_BASE_MAX = 256 - 16;
 
+// Every sync names every chain and set again (a partial sync builds the whole desired table to
+// diff it): with 1,000 Services × 10 endpoints that is ~20,000 sha256 digests a sync, so names are
+// remembered. Bounded: cleared when it outgrows any plausible cluster (names come back on demand).
+const NAME_CACHE_MAX = 200_000;
+const nameCache = new Map<string, string>();
+
 function hashAndTruncate(name: string): string {
+  let hashed = nameCache.get(name);
+  if (hashed === undefined) {
+    if (nameCache.size >= NAME_CACHE_MAX) nameCache.clear();
+    hashed = hashUncached(name);
+    nameCache.set(name, hashed);
+  }
+  return hashed;
+}
+
+function hashUncached(name: string): string {
   const full = base32(createHash('sha256').update(name).digest()).slice(0, 8) + '-' + name;
   // The hash in front keeps a truncated name unique.
   return full.length > NAME_BASE_MAX ? full.slice(0, NAME_BASE_MAX - 3) + '...' : full;

@@ -3,19 +3,21 @@
 // behind veth pairs, each running busybox httpd with its own page, and an outside client on the
 // node's link. Generated rulesets must load, carry real traffic (cluster IP, node port, reject
 // without endpoints, session affinity, hairpin, externalTrafficPolicy Local), be replaced
-// atomically by a changed plan (stale objects gone, affinity entries kept), and be removed by
-// clean-up without touching another table.
+// atomically by a changed plan (stale objects gone, affinity entries kept), be changed by partial
+// syncs into exactly what a full apply makes, and be removed by clean-up without touching another
+// table.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { localRunner } from '../../kube-proxy/exec';
+import { localRunner, type CommandRunner } from '../../kube-proxy/exec';
 import { NftablesApplier, NftablesApplyError } from '../../kube-proxy/nftables/applier';
 import { buildNftRuleset, type BuildNftOptions } from '../../kube-proxy/nftables/build-ruleset';
 import { allFeaturesPlan, ep, plan, port } from '../../kube-proxy/nftables/fixtures';
 import { affinitySetName, endpointChainName, servicePortNames } from '../../kube-proxy/nftables/names';
+import { NftablesServiceRules } from '../../kube-proxy/nftables/service-rules';
 import type { ProxyPlan } from '../../kube-proxy/plan/types';
 import { eventually, fetchVia, sh } from './netns-http';
 
@@ -24,6 +26,8 @@ const NODE_NS = `k8ts-nft-${id}`;
 const POD_NS = [`k8ts-nftp1-${id}`, `k8ts-nftp2-${id}`];
 /** A client outside the cluster, on the node's link. */
 const CLIENT_NS = `k8ts-nftc-${id}`;
+/** Where fresh full applies are made to compare a partially synced table with (no interfaces). */
+const REF_NS = `k8ts-nftr-${id}`;
 const CLIENT_IP = '192.168.251.2';
 const POD_IP = ['10.244.7.2', '10.244.8.2'];
 const NODE_IP = '192.168.251.1';
@@ -51,6 +55,30 @@ describe('kube-proxy nftables mode: rulesets applied with the real nft in a netw
   const applier = new NftablesApplier(localRunner({ netns: NODE_NS }));
   const opts: BuildNftOptions = { clusterCIDR: '10.244.0.0/16', nodeIPs: [NODE_IP] };
   const sync = async (p: ProxyPlan) => applier.apply(buildNftRuleset(p, { ...opts, existing: await applier.existingState() }));
+  /**
+   * The table as nft lists it in JSON, normalised: no handles, objects and map elements sorted
+   * (the kernel keeps creation order, which partial syncs change), rules in order per chain, and
+   * the affinity sets without their entries (the packet path writes those).
+   */
+  const tableJson = (ns: string) => {
+    const doc = JSON.parse(sh(['nsenter', `--net=/run/netns/${ns}`, 'nft', '-j', 'list', 'table', 'ip', 'k8ts-proxy'])) as { nftables: Record<string, Record<string, unknown>>[] };
+    const objects: string[] = [];
+    const rules = new Map<string, string[]>();
+    for (const item of doc.nftables) {
+      const [kind] = Object.keys(item);
+      const o = { ...item[kind] };
+      delete o.handle;
+      if (kind === 'metainfo') continue;
+      if (kind === 'rule') {
+        rules.set(String(o.chain), [...(rules.get(String(o.chain)) ?? []), JSON.stringify(o)]);
+        continue;
+      }
+      if (String(o.name).startsWith('affinity-')) delete o.elem;
+      else if (Array.isArray(o.elem)) o.elem = o.elem.map((e) => JSON.stringify(e)).sort();
+      objects.push(JSON.stringify({ [kind]: o }));
+    }
+    return { objects: objects.sort(), rules: [...rules].sort(([a], [b]) => (a < b ? -1 : 1)) };
+  };
   // The table as text, without the countdowns of affinity entries (they change every moment).
   const listTable = () => inNode('nft', 'list', 'table', 'ip', 'k8ts-proxy').replace(/ expires [0-9dhms]+/g, '');
 
@@ -92,12 +120,13 @@ describe('kube-proxy nftables mode: rulesets applied with the real nft in a netw
     // Someone else's table, which nothing of ours may touch.
     inNode('nft', 'add', 'table', 'ip', FOREIGN_TABLE);
     inNode('nft', 'add', 'chain', 'ip', FOREIGN_TABLE, 'keep');
+    sh(['ip', 'netns', 'add', REF_NS]);
   });
 
   after(() => {
     for (const p of httpd) p.kill('SIGKILL');
     // Deleting the namespaces deletes their interfaces and every nftables table in them.
-    for (const ns of [NODE_NS, ...POD_NS, CLIENT_NS]) {
+    for (const ns of [NODE_NS, ...POD_NS, CLIENT_NS, REF_NS]) {
       try {
         sh(['ip', 'netns', 'del', ns]);
       } catch {
@@ -196,6 +225,70 @@ describe('kube-proxy nftables mode: rulesets applied with the real nft in a netw
     assert.equal(dropped.ok, false);
     assert.doesNotMatch(dropped.out, /refused/i, 'dropped, not rejected: the service has endpoints elsewhere');
     assert.equal(fetchFrom(NODE_IP, 30090).out, 'pod-1');
+  });
+
+  it('partial syncs leave the table as a fresh full apply of the same plan makes it, sending only the change; affinity entries survive', async () => {
+    const sent: string[] = [];
+    let reads = 0;
+    const inner = localRunner({ netns: NODE_NS });
+    const recording: CommandRunner = async (cmd, args, stdin) => {
+      if (cmd === 'nft' && args.join(' ') === '-f -') sent.push(stdin ?? '');
+      if (cmd === 'nft' && args[0] === '-j') reads++;
+      return inner(cmd, args, stdin);
+    };
+    const rules = new NftablesServiceRules(new NftablesApplier(recording), opts);
+    const reference = new NftablesApplier(localRunner({ netns: REF_NS }));
+    const s = sticky(600);
+    const recorded = () => s.clusterEndpoints.filter((e) => /elements = \{/.test(inNode('nft', 'list', 'set', 'ip', 'k8ts-proxy', affinitySetName(s, e))));
+    /** Applies p as the proxier would, then checks the table against a fresh full apply; returns what was sent. */
+    const step = async (p: ProxyPlan, full = false) => {
+      sent.length = 0;
+      await rules.apply(p, { full });
+      await reference.apply(buildNftRuleset(p, opts));
+      assert.deepEqual(tableJson(NODE_NS), tableJson(REF_NS));
+      return [...sent];
+    };
+
+    const [first] = await step(plan(web([ep(POD_IP[0], 8080, true)]), empty, s), true);
+    assert.match(first, /^add table ip k8ts-proxy\ndelete table ip k8ts-proxy\n/, 'the first apply of a process re-creates the table');
+    const sticky1 = fetchFrom('10.96.7.9', 80);
+    assert.ok(sticky1.ok, sticky1.out);
+    assert.equal(recorded().length, 1);
+
+    // An endpoint added: one small transaction naming web's chains only.
+    const both = web();
+    const [added] = await step(plan(both, empty, s));
+    assert.ok(!/delete table|sticky|empty/.test(added), added);
+    assert.match(added, /^add chain ip k8ts-proxy endpoint-/);
+    await eventually('the new endpoint serves', () => fetchFrom('10.96.7.7', 80).out === 'pod-1');
+    assert.equal(recorded().length, 1, 'affinity survives a partial sync');
+
+    // A service removed.
+    const [removed] = await step(plan(both, s));
+    assert.match(removed, /delete element ip k8ts-proxy no-endpoint-services \{ 10\.96\.7\.8 \. tcp \. 80 \}/);
+    assert.equal(recorded().length, 1);
+
+    // Unchanged: nothing is sent at all.
+    assert.deepEqual(await step(plan(both, s)), []);
+
+    // The periodic full sync rewrites everything in place from memory, without reading the table.
+    const full = await step(plan(both, s), true);
+    assert.equal(full.length, 1);
+    assert.ok(!full[0].includes('delete table') && full[0].includes('flush chain'), 'in place');
+    assert.equal(recorded().length, 1, 'affinity survives a full sync');
+    for (let i = 0; i < 5; i++) assert.equal(fetchFrom('10.96.7.9', 80).out, sticky1.out);
+
+    // Web loses every endpoint (its REJECT elements appear), then gets them back.
+    await step(plan(web([]), s));
+    assert.match(fetchFrom('10.96.7.7', 80).out, /refused/i);
+    await step(plan(both, s));
+    await eventually('web serves again', () => fetchFrom('10.96.7.7', 80).ok);
+
+    // The affinity timeout changed: the sets are re-created (their entries go with them).
+    const [timeout] = await step(plan(both, sticky(300)));
+    assert.ok(!timeout.includes('web'), 'web is not named');
+    assert.match(inNode('nft', 'list', 'set', 'ip', 'k8ts-proxy', affinitySetName(s, s.clusterEndpoints[0])), /timeout 5m/);
+    assert.equal(reads, 0, 'the table was never read back');
   });
 
   it('clean-up deletes our table only, and is a no-op when it is gone', async () => {
