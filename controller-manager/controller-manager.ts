@@ -67,6 +67,8 @@ export interface ControllersOptions {
   resourceQuotaSyncMs?: number;
   /** --terminated-pod-gc-threshold for podgc. */
   terminatedPodGcThreshold?: number;
+  /** podgc's pass interval and quarantine (--pod-gc-period, --pod-gc-quarantine); upstream's 20 s and 40 s when unset. */
+  podGc?: { periodMs?: number; quarantineMs?: number };
   /** The cluster CA for csrsigning; without it csrsigning does not run (as upstream). */
   signing?: SigningOptions;
   /** The Job controller's first pod-failure backoff (--job-backoff-base); upstream's 10 s when unset. */
@@ -188,7 +190,7 @@ export class Controllers {
         return pool.ranges.length ? new ServiceLbController(client, services, recorder('service-lb-controller'), pool) : idle('service-lb-controller', 'no --load-balancer-ip-pool');
       },
       'endpointslice-mirroring-controller': () => new EndpointSliceMirroringController(client, services, endpoints, inf<MirroredSlice>(Resources.endpointslices)),
-      podgc: () => new PodGcController(client, pods, nodes, { terminatedPodThreshold: this.opts.terminatedPodGcThreshold }),
+      podgc: () => new PodGcController(client, pods, nodes, { terminatedPodThreshold: this.opts.terminatedPodGcThreshold, ...this.opts.podGc }),
       tokencleaner: () => new TokenCleaner(client, inf<KObject>(Resources.secrets, BOOTSTRAP_TOKEN_NAMESPACE)),
       ...batchControllers({ client, pods, inf, recorder, jobBackoffBaseMs: this.opts.jobBackoffBaseMs }),
       serviceaccount: () => new ServiceAccountsController(client, namespaces(), inf<KObject>(Resources.serviceaccounts)),

@@ -40,6 +40,13 @@ describe('controller-manager flags', () => {
     assert.deepEqual([c.terminatedPodGcThreshold, c.controllers], [3, ['podgc']]);
   });
 
+  it("podgc's pass interval and quarantine: upstream's fixed 20s and 40s by default, shorter for tests", () => {
+    const d = parse([]);
+    assert.deepEqual([d.podGcPeriod, d.podGcQuarantine], ['20s', '40s']);
+    const c = parse(['--pod-gc-period=1s', '--pod-gc-quarantine=2s']);
+    assert.deepEqual([c.podGcPeriod, c.podGcQuarantine], ['1s', '2s']);
+  });
+
   const bad: [string, string[], RegExp][] = [
     ['a fractional terminated-pod threshold', ['--terminated-pod-gc-threshold=1.5'], /--terminated-pod-gc-threshold 1.5 must be a whole number of pods/],
     ['no kubeconfig', ['--kubeconfig='], /--kubeconfig is required/],
@@ -48,6 +55,8 @@ describe('controller-manager flags', () => {
     ['a node mask past /32', ['--node-cidr-mask-size=33'], /to 32/],
     ['an unknown controller', ['--controllers=replicaset,crontab'], /unknown controllers: crontab \(known: replicaset,/],
     ['a job backoff that is not a duration', ['--job-backoff-base=fast'], /--job-backoff-base "fast" is not a positive duration/],
+    ['a podgc period that is not a duration', ['--pod-gc-period=often'], /--pod-gc-period "often" is not a positive duration/],
+    ['a zero podgc quarantine', ['--pod-gc-quarantine=0s'], /--pod-gc-quarantine "0s" is not a positive duration/],
     ['a negative eviction rate', ['--node-eviction-rate=-1'], /--node-eviction-rate -1 must be a number of nodes per second/],
     ['an unhealthy-zone threshold over 1', ['--unhealthy-zone-threshold=2'], /--unhealthy-zone-threshold 2 must be a fraction/],
     ['a fractional cluster size', ['--large-cluster-size-threshold=2.5'], /--large-cluster-size-threshold 2.5 must be a whole number/],

@@ -78,6 +78,12 @@ export const controllerManagerFlags = {
   /** Terminated pods kept before the oldest are deleted by podgc; 0 or less: never. */
   terminatedPodGcThreshold: 12500,
   /**
+   * podgc's pass interval and how long a node must be missing before its pods are collected (Go
+   * durations). Upstream fixes them at 20s and 40s; k8ts makes them flags so tests need not wait.
+   */
+  podGcPeriod: '20s',
+  podGcQuarantine: '40s',
+  /**
    * Addresses for LoadBalancer Services: a comma list of IPv4 CIDRs and a.b.c.d-a.b.c.e ranges;
    * empty: no addresses are handed out (the service-lb-controller idles).
    */
@@ -123,6 +129,8 @@ export function checkControllerManagerConfig<C extends ControllerManagerConfig>(
     throw new ControllerManagerConfigError(`--job-backoff-base ${JSON.stringify(config.jobBackoffBase)} is not a positive duration such as 10s or 500ms`);
   if (!parseGoDuration(config.resourceQuotaSyncPeriod))
     throw new ControllerManagerConfigError(`--resource-quota-sync-period ${JSON.stringify(config.resourceQuotaSyncPeriod)} is not a positive duration such as 5m or 30s`);
+  for (const k of ['podGcPeriod', 'podGcQuarantine'] as const)
+    if (!parseGoDuration(config[k])) throw new ControllerManagerConfigError(`--${kebab(k)} ${JSON.stringify(config[k])} is not a positive duration such as 20s or 500ms`);
   if (!config.clusterSigningCertFile !== !config.clusterSigningKeyFile)
     throw new ControllerManagerConfigError('--cluster-signing-cert-file and --cluster-signing-key-file go together');
   if (!(config.horizontalPodAutoscalerSyncPeriod > 0)) throw new ControllerManagerConfigError(`--horizontal-pod-autoscaler-sync-period ${config.horizontalPodAutoscalerSyncPeriod} must be a number of seconds greater than 0`);

@@ -51,6 +51,7 @@ export async function startControllerManager(config: ControllerManagerConfig): P
         rootCaPem: rootCaPem(config),
         resourceQuotaSyncMs: parseGoDuration(config.resourceQuotaSyncPeriod)!,
         terminatedPodGcThreshold: config.terminatedPodGcThreshold,
+        podGc: { periodMs: parseGoDuration(config.podGcPeriod)!, quarantineMs: parseGoDuration(config.podGcQuarantine)! },
         loadBalancerIpPool: config.loadBalancerIpPool,
         signing: config.clusterSigningCertFile
           ? { certFile: config.clusterSigningCertFile, keyFile: config.clusterSigningKeyFile, durationMs: parseGoDuration(config.clusterSigningDuration)! }

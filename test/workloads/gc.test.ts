@@ -65,7 +65,9 @@ describe('workloads: garbage collection', function () {
   });
 
   it('kinds no controller here lists: a Job owning a Pod, a ConfigMap owning a Secret and a PVC', async () => {
-    await k.run(['create', 'job', 'owner-job', '--image=k8ts/web:1.0', '--', 'sleep', '3600'], undefined).catch(async () => {
+    // Its pod leaves on SIGTERM: a bare sleep as PID 1 ignores it and holds the foreground
+    // deletion below for the whole 30 s grace period, which is not what this test is about.
+    await k.run(['create', 'job', 'owner-job', '--image=k8ts/web:1.0', '--', 'sh', '-c', 'trap "exit 0" TERM; sleep 3600 & wait'], undefined).catch(async () => {
       // Before protobuf bodies of Jobs work, the same Job as YAML.
       await k.run(['apply', '-f', '-'], `
 apiVersion: batch/v1
