@@ -39,8 +39,8 @@ export interface ProxierOptions {
   sinkCIDRs?: string[];
   /** Health-check node ports of externalTrafficPolicy: Local LoadBalancers (synced after the rules). */
   serviceHealth?: { sync(plan: ProxyPlan): Promise<unknown> };
-  /** How often the Service rules are rewritten in full (the sync period); syncs in between send
-   *  only what changed. Default: every sync is full. */
+  /** How often the Service rules are rewritten in full (FULL_SYNC_PERIOD_MS in production); syncs
+   *  in between send only what changed. Default: every sync is full. */
   fullSyncPeriodMs?: number;
   /** Clears UDP conntrack entries that the new rules made stale (after the rules are in). */
   conntrack?: { clear(entries: ConntrackEntry[]): Promise<unknown> };
@@ -53,6 +53,12 @@ export function nodeRoutingKey(node: Node): string {
   const mac = node.metadata.annotations?.[VTEP_MAC_ANNOTATION] ?? '';
   return JSON.stringify([node.spec?.podCIDR ?? '', node.spec?.podCIDRs ?? [], ips, mac]);
 }
+
+/** Upstream's FullSyncPeriod: a full rewrite (which re-reads the kernel and repairs what someone
+ *  else changed) at most once an hour when nothing fails. Not the --sync-period: a full sync of a
+ *  large table takes seconds, and every change waiting behind it waits that long; the periodic
+ *  --sync-period resync is partial. */
+export const FULL_SYNC_PERIOD_MS = 3_600_000;
 
 export class Proxier {
   /** Rules installed by the last sync, per table (iptables: filter and nat). */

@@ -23,7 +23,7 @@ import { ProxyMetrics } from './metrics';
 import { NodeRoutes } from './node-routes';
 import { PodNetwork } from './pod-network/pod-network';
 import { vtepAnnotationPatch } from './pod-network/vtep';
-import { nodeRoutingKey, Proxier } from './proxier';
+import { FULL_SYNC_PERIOD_MS, nodeRoutingKey, Proxier } from './proxier';
 import type { ServiceRules } from './service-rules';
 import { SyncLoop } from './sync-loop';
 
@@ -139,8 +139,8 @@ export async function startKubeProxy(config: KubeProxyConfig, deps: KubeProxyDep
     clusterCIDR: config.clusterCIDR,
     serviceCIDR: config.serviceCIDR,
     serviceInterface: config.serviceInterface,
-    // between two full syncs, one sync period apart, only what changed is sent (as upstream)
-    fullSyncPeriodMs: config.syncPeriodMs,
+    // between two full syncs, an hour apart, only what changed is sent (as upstream)
+    fullSyncPeriodMs: FULL_SYNC_PERIOD_MS,
     log,
   });
   const loop = new SyncLoop({
