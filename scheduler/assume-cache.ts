@@ -1,14 +1,18 @@
 // Pods the scheduler has bound but the informer has not yet shown as bound. Counting them on
 // their node keeps the next decisions from double-booking the same resources. An assumption ends
-// when the informer confirms the binding, when the pod is deleted, when binding fails, or after a
-// TTL (the binding was lost somewhere) so a stale guess cannot hold resources forever.
+// when the informer confirms the binding, when the pod is deleted, when binding fails, or a TTL
+// after the Binding was written (the informer's copy was lost somewhere) so a stale guess cannot
+// hold resources forever. As upstream, the TTL starts when binding finishes, not at the decision:
+// under a backlog a Binding can wait longer than the TTL, and an assumption expiring before its
+// Binding is even sent would let the next decisions double-book its node.
 import type { Pod } from '../lib/api/types';
 
 export const ASSUME_TTL_MS = 30_000;
 
 interface Assumed {
   pod: Pod;
-  at: number;
+  /** When its Binding was written; undefined while binding is in flight (no expiry then). */
+  boundAt?: number;
 }
 
 export class AssumeCache {
@@ -18,7 +22,13 @@ export class AssumeCache {
   /** Records pod (a copy with spec.nodeName set) as placed on nodeName. */
   assume(key: string, pod: Pod, nodeName: string): void {
     const copy: Pod = { ...pod, spec: { ...pod.spec, nodeName } };
-    this.assumed.set(key, { pod: copy, at: this.now() });
+    this.assumed.set(key, { pod: copy });
+  }
+
+  /** The Binding was written: the assumption now lasts until the informer shows it, or the TTL. */
+  finishBinding(key: string): void {
+    const a = this.assumed.get(key);
+    if (a) a.boundAt = this.now();
   }
 
   forget(key: string): void {
@@ -53,6 +63,6 @@ export class AssumeCache {
 
   private expire(): void {
     const t = this.now();
-    for (const [k, a] of this.assumed) if (t - a.at > this.ttlMs) this.assumed.delete(k);
+    for (const [k, a] of this.assumed) if (a.boundAt !== undefined && t - a.boundAt > this.ttlMs) this.assumed.delete(k);
   }
 }

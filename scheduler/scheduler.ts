@@ -239,6 +239,7 @@ export class Scheduler {
         metadata: { name, namespace, uid: pod.metadata.uid },
         target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
       }, 'binding');
+      this.assumed.finishBinding(key);
     } catch (err) {
       this.assumed.forget(key);
       if (isNotFound(err)) return this.queue.done(key);

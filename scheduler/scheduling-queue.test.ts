@@ -20,7 +20,12 @@ describe('assume cache', () => {
     const bound = mkPod('p', { cpu: '1', nodeName: 'n2' });
     assert.equal(c.overlay([bound], key)[0].spec.nodeName, 'n2');
     assert.equal(c.overlay([], key).length, 1, 'an assumed pod missing from the informer still counts');
-    t = 1001;
+    t = 5000;
+    assert.equal(c.isAssumed('default/p'), true, 'no expiry while its Binding is in flight');
+    c.finishBinding('default/p');
+    t = 5999;
+    assert.equal(c.isAssumed('default/p'), true);
+    t = 6001;
     assert.equal(c.isAssumed('default/p'), false);
     assert.equal(c.overlay([p], key)[0].spec.nodeName, undefined);
   });

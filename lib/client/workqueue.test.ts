@@ -86,6 +86,22 @@ describe('WorkQueue', () => {
     await q.shutdown();
   });
 
+  it('lets timers and I/O in while a long queue of synchronous reconciles drains', async () => {
+    const q = new WorkQueue();
+    let processed = 0;
+    let processedWhenTimerFired = -1;
+    for (let i = 0; i < 100; i++) q.add(`k${i}`);
+    setTimeout(() => (processedWhenTimerFired = processed), 0);
+    q.run(1, async () => {
+      const until = performance.now() + 1; // a reconcile that computes for 1 ms without awaiting
+      while (performance.now() < until);
+      processed++;
+    });
+    while (processed < 100) await tick(5);
+    assert.ok(processedWhenTimerFired >= 0 && processedWhenTimerFired < 100, `the timer ran after ${processedWhenTimerFired} of 100`);
+    await q.shutdown();
+  });
+
   it('keys round-trip', () => {
     const table: [string | undefined, string, string][] = [
       ['default', 'web', 'default/web'],

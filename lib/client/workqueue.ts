@@ -15,6 +15,9 @@ const queueMetrics = {
   work: processMetrics.histogram('workqueue_work_duration_seconds', 'How long in seconds processing an item from workqueue takes.', WORK_BUCKETS),
 };
 
+/** The longest a worker runs reconciles back to back before letting I/O and timers in. */
+export const YIELD_EVERY_MS = 10;
+
 export interface WorkQueueOptions {
   name?: string;
   baseDelayMs?: number;
@@ -134,7 +137,15 @@ export class WorkQueue {
   run(workers: number, reconcile: (key: string) => Promise<void>): void {
     for (let i = 0; i < workers; i++) {
       const loop = (async () => {
+        let lastYield = performance.now();
         for (;;) {
+          // A reconcile that does its work synchronously (the scheduler's) resolves in a
+          // microtask, and so does next() while keys wait: without a macrotask turn now and then,
+          // a long queue would keep watch events, API replies and timers waiting until it is empty.
+          if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            lastYield = performance.now();
+          }
           const key = await this.next();
           if (key === undefined) return;
           this.dirty.delete(key);
