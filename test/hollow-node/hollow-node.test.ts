@@ -13,6 +13,7 @@ import { startScheduler } from '../../scheduler/start';
 import { HOLLOW_LABEL, startHollowNodes, type HollowNodes } from '../../hollow-node/hollow-nodes';
 import { LEASE_NAMESPACE } from '../../kubelet/node/node-agent';
 import { ipToNumber, podRange } from '../../hollow-node/fake-addresses';
+import { ANNOTATION_EXIT_CODE } from '../../hollow-node/hollow-pod-status';
 import { mkDeployment } from '../fixtures/controller-manager/objects';
 import { waitFor } from '../harness/exec';
 import { startTestApiserver, type TestApiserver } from '../helpers/apiserver';
@@ -126,6 +127,23 @@ describe('hollow nodes (real apiserver, scheduler and controller-manager)', func
       return ps.length === 10 && ps.every((p) => !p.metadata.deletionTimestamp && isReady(p)) && ps;
     }, 25_000, 250);
     assert.equal(left.length, 10);
+  });
+
+  it('the exit-code annotation ends a pod: Succeeded for 0, Failed otherwise', async () => {
+    const mk = (name: string, code: string): Pod => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: 'default', annotations: { [ANNOTATION_EXIT_CODE]: code } },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'job', image: 'k8ts/web:1.0' }] },
+    });
+    await api!.client.create(Resources.pods, mk('done-ok', '0'));
+    await api!.client.create(Resources.pods, mk('done-bad', '2'));
+    const phases = await waitFor('both pods ended', async () => {
+      const got = await Promise.all(['done-ok', 'done-bad'].map((n) => api!.client.get<Pod>(Resources.pods, 'default', n)));
+      return got.every((p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') && got;
+    }, 60_000, 250);
+    assert.deepEqual(phases.map((p) => [p.status!.phase, p.status!.containerStatuses![0].state.terminated?.exitCode]), [['Succeeded', 0], ['Failed', 2]]);
+    assert.ok(phases.every((p) => p.spec.nodeName?.startsWith('hollow-')));
   });
 
   it('stop() removes the nodes and their Leases (deleteNodesOnStop)', async () => {
