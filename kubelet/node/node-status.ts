@@ -68,6 +68,10 @@ export interface NodeStatusInputs {
   images?: { repoTags: string[]; repoDigests: string[]; size: number }[];
   /** False until the pod network is configured (NetworkUnavailable=True). */
   networkReady?: boolean;
+  /** --max-pods (default MAX_PODS). */
+  maxPods?: number;
+  /** Labels beyond the well-known ones (a hollow node's k8ts.io/hollow). */
+  extraLabels?: Record<string, string>;
 }
 
 /** Kubernetes reports at most this many images in node status, largest first. */
@@ -85,16 +89,17 @@ const cpuString = (m: number) => (m % 1000 === 0 ? String(m / 1000) : `${m}m`);
 const kiString = (b: number) => `${Math.floor(b / 1024)}Ki`;
 
 /** Pure: capacity and allocatable (capacity - reserved - hard eviction thresholds), never negative. */
-export function nodeResources(i: Pick<NodeStatusInputs, 'machine' | 'resources' | 'reserved' | 'thresholds'>): { capacity: ResourceList; allocatable: ResourceList } {
+export function nodeResources(i: Pick<NodeStatusInputs, 'machine' | 'resources' | 'reserved' | 'thresholds' | 'maxPods'>): { capacity: ResourceList; allocatable: ResourceList } {
   const t = i.thresholds ?? DEFAULT_THRESHOLDS;
   const r = i.reserved ?? {};
   const cpu = i.machine.cpus * 1000;
   const mem = i.machine.memoryBytes;
-  const capacity: ResourceList = { cpu: cpuString(cpu), memory: kiString(mem), pods: String(MAX_PODS) };
+  const pods = String(i.maxPods ?? MAX_PODS);
+  const capacity: ResourceList = { cpu: cpuString(cpu), memory: kiString(mem), pods };
   const allocatable: ResourceList = {
     cpu: cpuString(Math.max(0, cpu - cpuMillis(r.cpu))),
     memory: kiString(Math.max(0, mem - bytesOf(r.memory) - (i.resources ? t.memoryAvailableBytes : 0))),
-    pods: String(MAX_PODS),
+    pods,
   };
   if (i.resources && i.resources.fsCapacityBytes > 0) {
     const disk = i.resources.fsCapacityBytes;
@@ -104,8 +109,9 @@ export function nodeResources(i: Pick<NodeStatusInputs, 'machine' | 'resources' 
   return { capacity, allocatable };
 }
 
-export function nodeLabels(i: Pick<NodeStatusInputs, 'nodeName' | 'machine'>): Record<string, string> {
+export function nodeLabels(i: Pick<NodeStatusInputs, 'nodeName' | 'machine' | 'extraLabels'>): Record<string, string> {
   return {
+    ...i.extraLabels,
     'kubernetes.io/hostname': i.nodeName,
     'kubernetes.io/os': 'linux',
     'kubernetes.io/arch': i.machine.arch,
