@@ -43,6 +43,26 @@ export async function addNodes(client: GrpcApiClient, from: number, to: number):
   });
 }
 
+/**
+ * Returns once the scheduler has seen every node created so far. Node creates run concurrently,
+ * so no one of them is known to be last: a label written on one node after all of them returned
+ * is (its revision is higher than every create), and a pod that selects that label can only be
+ * bound once the scheduler's node informer has passed every create. The pod is deleted again.
+ */
+export async function nodeBarrier(client: GrpcApiClient, namespace: string, node: string, round: number, timeoutMs: number): Promise<void> {
+  const value = String(round);
+  await client.patch(Resources.nodes, undefined, node, 'merge', { metadata: { labels: { 'sched-bench-barrier': value } } });
+  const name = `barrier-${round}`;
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels: { 'sched-bench-barrier': value } }, spec: { nodeSelector: { 'sched-bench-barrier': value }, containers: [{ name: 'pause', image: 'k8ts/pause:1.0' }] } } as unknown as Pod;
+  await client.create(Resources.pods, pod);
+  const deadline = performance.now() + timeoutMs;
+  while (!(await client.get<Pod>(Resources.pods, namespace, name)).spec.nodeName) {
+    if (performance.now() > deadline) throw new Error(`the scheduler did not place the barrier pod on ${node} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await client.delete(Resources.pods, namespace, name, { gracePeriodSeconds: 0 });
+}
+
 export async function ensureNamespace(client: GrpcApiClient, name: string): Promise<void> {
   await client.create(Resources.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } as KObject).catch((e: unknown) => {
     if (!isAlreadyExists(e)) throw e;

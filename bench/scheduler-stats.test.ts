@@ -40,17 +40,18 @@ describe('bench:scheduler figures', () => {
   });
 
   describe('spread', () => {
-    const cases: { title: string; groups: string[]; placements: string[]; want: [number, number, number] }[] = [
-      { title: 'no groups', groups: [], placements: [], want: [0, 0, 0] },
-      { title: 'perfectly even', groups: ['a', 'b'], placements: ['a', 'b', 'a', 'b'], want: [2, 2, 0] },
-      { title: 'within one', groups: ['a', 'b', 'c'], placements: ['a', 'b', 'c', 'a'], want: [2, 1, 1] },
-      { title: 'an empty node counts', groups: ['a', 'b', 'c'], placements: ['a', 'a', 'b'], want: [2, 0, 2] },
-      { title: 'a placement outside the groups still counts', groups: ['a'], placements: ['a', 'x', 'x'], want: [2, 1, 1] },
+    // want: max, min, max − min, groups at max
+    const cases: { title: string; groups: string[]; placements: string[]; want: [number, number, number, number] }[] = [
+      { title: 'no groups', groups: [], placements: [], want: [0, 0, 0, 0] },
+      { title: 'perfectly even', groups: ['a', 'b'], placements: ['a', 'b', 'a', 'b'], want: [2, 2, 0, 2] },
+      { title: 'within one', groups: ['a', 'b', 'c'], placements: ['a', 'b', 'c', 'a'], want: [2, 1, 1, 1] },
+      { title: 'an empty node counts', groups: ['a', 'b', 'c'], placements: ['a', 'a', 'b'], want: [2, 0, 2, 1] },
+      { title: 'a placement outside the groups still counts', groups: ['a'], placements: ['a', 'x', 'x'], want: [2, 1, 1, 1] },
     ];
     for (const c of cases)
       it(c.title, () => {
         const s = spread(c.groups, c.placements);
-        assert.deepEqual([s.maxPodsPerNode, s.minPodsPerNode, s.spreadMaxMinusMin], c.want);
+        assert.deepEqual([s.maxPodsPerNode, s.minPodsPerNode, s.spreadMaxMinusMin, s.groupsAtMax], c.want);
       });
   });
 

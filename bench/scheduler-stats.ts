@@ -59,6 +59,8 @@ export interface Spread {
   minPodsPerNode: number;
   /** 0 or 1 is as even as whole pods allow. */
   spreadMaxMinusMin: number;
+  /** How many groups hold the maximum: one outlier or a pattern. */
+  groupsAtMax: number;
 }
 
 /**
@@ -68,11 +70,11 @@ export interface Spread {
 export function spread(groups: readonly string[], placements: readonly string[]): Spread {
   const count = new Map<string, number>(groups.map((g) => [g, 0]));
   for (const p of placements) count.set(p, (count.get(p) ?? 0) + 1);
-  if (count.size === 0) return { maxPodsPerNode: 0, minPodsPerNode: 0, spreadMaxMinusMin: 0 };
+  if (count.size === 0) return { maxPodsPerNode: 0, minPodsPerNode: 0, spreadMaxMinusMin: 0, groupsAtMax: 0 };
   const values = [...count.values()];
   const max = Math.max(...values);
   const min = Math.min(...values);
-  return { maxPodsPerNode: max, minPodsPerNode: min, spreadMaxMinusMin: max - min };
+  return { maxPodsPerNode: max, minPodsPerNode: min, spreadMaxMinusMin: max - min, groupsAtMax: values.filter((v) => v === max).length };
 }
 
 /** Pods placed beside another pod they must avoid (required anti-affinity on the hostname): Σ max(0, n−1). */

@@ -17,7 +17,7 @@ import { registry } from '../scheduler/framework/registry';
 import { startTestApiserver, type TestApiserver } from '../test/helpers/apiserver';
 import { cpuMeter, findPid, startSchedulerProcess, type SchedulerProcess } from './scheduler-procs';
 import { startChurn } from './scheduler-churn';
-import { addNodes, deletePods, ensureNamespace, rawEtcdWrites, runPhase, type PhaseResult } from './scheduler-run';
+import { addNodes, deletePods, ensureNamespace, nodeBarrier, rawEtcdWrites, runPhase, type PhaseResult } from './scheduler-run';
 import { antiAffinityViolations, latencies, spread, throughput } from './scheduler-stats';
 import { missingPlugins, nodeName, PRIORITY_CLASSES, runOrder, schedBenchConfig, zoneOfNode, type SchedBenchConfig, type Workload } from './scheduler-workloads';
 
@@ -29,12 +29,14 @@ interface Ctx {
   pids: { scheduler: number; apiserver: number; etcd: number };
   cfg: SchedBenchConfig;
   rawPerSec: number;
+  barriers: number;
 }
 
 async function runWorkload(ctx: Ctx, w: Workload): Promise<Record<string, unknown>> {
   const { client } = ctx.server;
   const namespace = `sched-bench-${kebab(w.name)}`;
   await ensureNamespace(client, namespace);
+  await nodeBarrier(client, namespace, nodeName(w.nodes - 1), ctx.barriers++, ctx.cfg.timeoutSec * 1000);
   if (w.churn || [w.warmupTemplate, w.measureTemplate].some((t) => t.includes('priority'))) {
     for (const pc of PRIORITY_CLASSES) {
       await client.create(Resources.priorityclasses, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: pc.name }, value: pc.value } as unknown as KObject).catch(() => undefined);
@@ -78,6 +80,7 @@ async function runWorkload(ctx: Ctx, w: Workload): Promise<Record<string, unknow
       max_pods_per_node: s.maxPodsPerNode,
       min_pods_per_node: s.minPodsPerNode,
       spread_max_minus_min: s.spreadMaxMinusMin,
+      nodes_at_max: s.groupsAtMax,
       cpu_s: cpu,
       cpu_ms_per_pod: { scheduler: perPod(cpu.scheduler), apiserver: perPod(cpu.apiserver), etcd: perPod(cpu.etcd), bench: perPod(cpu.bench) },
     };
@@ -115,7 +118,7 @@ async function main(): Promise<void> {
       apiserver: findPid('apiserver/main.js', `--grpc-port ${server.api.grpcPort}`),
       etcd: findPid('etcd', server.etcd.dataDir),
     };
-    const ctx: Ctx = { server, sched, pids, cfg, rawPerSec };
+    const ctx: Ctx = { server, sched, pids, cfg, rawPerSec, barriers: 0 };
     const workloads: Record<string, unknown> = {};
     let nodes = 0;
     for (const w of runOrder(cfg.workloads)) {
