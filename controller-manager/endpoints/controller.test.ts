@@ -118,3 +118,30 @@ describe('endpoints controller reconcile (fake apiserver)', () => {
     });
   }
 });
+
+describe('endpoints controller and a Service the cache has not seen yet', () => {
+  const manual: Endpoints = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'ext', namespace: 'default' }, subsets: [{ addresses: [{ ip: '192.0.2.10' }], ports: [{ port: 80, protocol: 'TCP' }] }] };
+  /** A Services cache that has not caught up: it knows no Service. */
+  const behind = { get: () => undefined, list: () => [] } as unknown as Informer<Service>;
+
+  for (const [title, serviceExists, kept] of [
+    ['keeps the Endpoints while the apiserver still has the Service', true, true],
+    ['deletes the Endpoints of a Service the apiserver does not have either', false, false],
+  ] as const) {
+    it(title, async () => {
+      const client = new FakeApiClient();
+      if (serviceExists) client.seed(Resources.services, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'ext', namespace: 'default' }, spec: { ports: [{ port: 80 }] } } as Service);
+      client.seed(Resources.endpoints, manual);
+      const endpoints = new Informer<Endpoints>(client, Resources.endpoints);
+      const pods = new Informer<Pod>(client, Resources.pods);
+      await Promise.all([endpoints.start(), pods.start()]);
+      try {
+        await new EndpointsController(client, behind, pods, endpoints).reconcile('default/ext');
+      } finally {
+        endpoints.stop();
+        pods.stop();
+      }
+      assert.equal(client.peek<Endpoints>(Resources.endpoints, 'default', 'ext') !== undefined, kept);
+    });
+  }
+});

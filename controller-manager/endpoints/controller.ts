@@ -57,6 +57,16 @@ export class EndpointsController {
     const current = this.endpoints.get(namespace, name);
     if (!svc) {
       if (!current) return;
+      // The Services watch is a stream apart from the Endpoints watch: a Service created just
+      // before its Endpoints may not be in the cache yet. Deleting on the cache's word would lose
+      // a selector-less Service's hand-written Endpoints, so the apiserver has the last word; a
+      // Service found there comes through the informer and reconciles this key again.
+      try {
+        await this.client.get<Service>(Resources.services, namespace, name);
+        return;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
       try {
         await this.client.delete(Resources.endpoints, namespace, name, { preconditions: { uid: current.metadata.uid } });
         this.log.info({ service: key }, 'deleted endpoints of removed service');
