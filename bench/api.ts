@@ -5,13 +5,13 @@
 // The apiserver runs as its own process, as in a cluster, and each phase also reports the CPU
 // time per operation that the bench client, the apiserver and etcd spent: on a 2-core machine
 // throughput is bounded by their sum, which is what the ratios have to be read against.
-import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as os from 'node:os';
 import { startTestApiserver } from '../test/helpers/apiserver';
 import { Etcd3 } from 'etcd3';
 import { Resources } from '../lib/api/resources';
 import type { KObject } from '../lib/api/types';
+import { cpuSeconds, findPid } from './proc-stats';
 
 const CONCURRENCY = 50;
 const N = Number(process.env.BENCH_API_N ?? 2000);
@@ -20,30 +20,6 @@ const WATCHERS = 100;
 function pct(sorted: number[], p: number): number {
   if (!sorted.length) return 0;
   return +sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(2);
-}
-
-/** CPU seconds a process has used so far (user + system, from /proc). */
-function cpuSeconds(pid: number): number {
-  try {
-    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-/** The pid of the process whose command line contains every needle (for CPU accounting). */
-function findPid(...needles: string[]): number {
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').join(' ');
-      if (needles.every((n) => cmd.includes(n))) return Number(d);
-    } catch {
-      /* gone */
-    }
-  }
-  return 0;
 }
 
 const pids = { apiserver: 0, etcd: 0 };

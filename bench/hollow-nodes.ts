@@ -4,39 +4,17 @@
 // the same N Nodes and N Leases directly at the same concurrency in the same run; then the steady
 // write rate over a window (Lease renewals/s, which the real 10 s schedule puts at N/10, and Node
 // status writes/s) with the CPU the hollow process and the apiserver spend per node.
-import * as fs from 'node:fs';
 import type { Lease, Node } from '../lib/api/types';
 import { Resources } from '../lib/api/resources';
 import { renewedLease, LEASE_NAMESPACE } from '../kubelet/node/node-agent';
 import { newNodeObject } from '../kubelet/node/node-status';
 import { forEachLimited, HOLLOW_DEFAULTS, hollowStatusInputs, startHollowNodes } from '../hollow-node/hollow-nodes';
 import { startTestApiserver } from '../test/helpers/apiserver';
+import { cpuSeconds, findPid } from './proc-stats';
 
 const N = Number(process.env.BENCH_HOLLOW_N ?? 1000);
 const WINDOW_S = Number(process.env.BENCH_HOLLOW_WINDOW_S ?? 30);
 const CONCURRENCY = HOLLOW_DEFAULTS.registerConcurrency;
-
-function cpuSeconds(pid: number): number {
-  try {
-    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-function findPid(...needles: string[]): number {
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').join(' ');
-      if (needles.every((n) => cmd.includes(n))) return Number(d);
-    } catch {
-      /* gone */
-    }
-  }
-  return 0;
-}
 
 async function main(): Promise<void> {
   const server = await startTestApiserver({ name: 'bench-hollow', logLevel: 'warn', ownProcess: true });

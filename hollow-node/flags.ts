@@ -4,12 +4,8 @@ import { FlagError, type Parsed } from '../lib/flags';
 import { quantityError } from '../lib/api/quantity';
 import type { HollowNodesConfig } from './hollow-nodes';
 
-export const HOLLOW_NODE_FLAGS = {
-  kubeconfig: '',
-  /** The apiserver's gRPC address (default: the kubeconfig server's host, port 6444). */
-  apiserverGrpc: '',
-  /** How many hollow nodes this process runs. */
-  nodes: 1,
+/** Every setting but the node count and the connection, as the kubelet would have it. */
+export const HOLLOW_DEFAULTS: Omit<HollowNodesConfig, 'nodes' | 'kubeconfig' | 'client' | 'apiserverGrpc'> = {
   /** Node names are <prefix><index>, index from --first-index. */
   namePrefix: 'hollow-',
   /** The first index (several processes with one prefix take disjoint ranges). */
@@ -29,6 +25,15 @@ export const HOLLOW_NODE_FLAGS = {
   statusCheckMs: 10_000,
   /** Delete the Nodes (and their Leases) on a clean stop, rather than leave them to go NotReady. */
   deleteNodesOnStop: false,
+};
+
+export const HOLLOW_NODE_FLAGS = {
+  kubeconfig: '',
+  /** The apiserver's gRPC address (default: the kubeconfig server's host, port 6444). */
+  apiserverGrpc: '',
+  /** How many hollow nodes this process runs. */
+  nodes: 1,
+  ...HOLLOW_DEFAULTS,
 };
 
 /** Parsed flags → the config: required flags checked, quantities validated. */

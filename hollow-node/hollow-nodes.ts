@@ -18,6 +18,7 @@ import { bytesOf, cpuMillis } from '../lib/api/quantity';
 import { FALLBACK_CIDRS, fallbackPodCIDR, hollowNodeIP } from './fake-addresses';
 import { HollowPods } from './hollow-pods';
 import { HOLLOW_ID_PREFIX } from './hollow-pod-status';
+import { HOLLOW_DEFAULTS } from './flags';
 
 /** Every hollow node carries this label (value "true"): scale tests select or avoid them by it. */
 export const HOLLOW_LABEL = 'k8ts.io/hollow';
@@ -42,19 +43,7 @@ export interface HollowNodesConfig {
   deleteNodesOnStop: boolean;
 }
 
-export const HOLLOW_DEFAULTS: Omit<HollowNodesConfig, 'nodes' | 'kubeconfig' | 'client'> = {
-  namePrefix: 'hollow-',
-  firstIndex: 0,
-  cpu: '4',
-  memory: '32Gi',
-  maxPods: 110,
-  registerConcurrency: 32,
-  writeConcurrency: 16,
-  podStartMs: 200,
-  leaseRenewMs: 10_000,
-  statusCheckMs: 10_000,
-  deleteNodesOnStop: false,
-};
+export { HOLLOW_DEFAULTS };
 
 export interface HollowNodes {
   nodeNames: string[];
