@@ -1,124 +1,155 @@
-// Builds NodeInfo snapshots: what each node offers and what the pods placed on it already ask for.
-// Requests follow Kubernetes: the sum over app containers, or the largest init container if that
-// is bigger, since init containers run one at a time before the app containers. Sidecars (init
-// containers with restartPolicy Always) keep running beside everything that starts after them,
-// so they add to the app containers and to each later init container.
-import type { Container, Node, Pod } from '../../lib/api/types';
-import { bytesOf, countOf, cpuMillis } from '../../lib/api/quantity';
-import { aggregatePodAmounts, numberAmountOps } from '../../lib/api/pod-resources';
-import type { NodeInfo, Resources } from './types';
+// NodeInfo: one node and the pods on it (bound or assumed), with their summed requests, host
+// ports, claims and (anti-)affinity pods kept up to date incrementally as pods come and go — the
+// scheduler cache changes one NodeInfo per event and the snapshot copies only NodeInfos whose
+// generation moved, instead of regrouping every pod of the cluster for every pod it places.
+import type { Node, Pod } from '../../lib/api/types';
+import { hasAffinity, hasRequiredAntiAffinity, newPodInfo, type PodInfo } from './pod-info';
+import { addResources, cloneResources, emptyResources, nodeAllocatable } from './resources';
+import type { Resources } from './types';
 
-/** Defaults the scorer uses for containers without requests, so empty pods still spread. */
-export const DEFAULT_MILLI_CPU_REQUEST = 100;
-export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
+let generation = 0;
+/** A cluster-wide increasing counter: a NodeInfo changed after a snapshot iff its generation is higher. */
+export const nextGeneration = (): number => ++generation;
 
-function containerRequests(c: Container, nonZero: boolean): Resources {
-  const r = c.resources?.requests ?? {};
-  let milliCpu = cpuMillis(r.cpu);
-  let memory = bytesOf(r.memory);
-  if (nonZero) {
-    if (r.cpu === undefined) milliCpu = DEFAULT_MILLI_CPU_REQUEST;
-    if (r.memory === undefined) memory = DEFAULT_MEMORY_REQUEST;
-  }
-  return { milliCpu, memory, pods: 0 };
+export interface HostPort {
+  ip: string;
+  protocol: string;
+  port: number;
 }
 
-export function podRequests(pod: Pod, nonZero = false): Resources {
-  const total = aggregatePodAmounts(pod.spec, (c) => {
-    const r = containerRequests(c, nonZero);
-    return { milliCpu: r.milliCpu, memory: r.memory };
-  }, numberAmountOps);
-  return { milliCpu: total.milliCpu ?? 0, memory: total.memory ?? 0, pods: 1 };
-}
+export const podKey = (p: Pod): string => p.metadata.uid || `${p.metadata.namespace}/${p.metadata.name}`;
 
-export function nodeAllocatable(node: Node): Resources {
-  const a = node.status?.allocatable ?? node.status?.capacity ?? {};
-  return {
-    milliCpu: cpuMillis(a.cpu),
-    memory: bytesOf(a.memory),
-    pods: a.pods === undefined ? Infinity : countOf(a.pods),
-  };
-}
-
-/** A pod that finished no longer holds resources. */
-export const isTerminal = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
-
-const add = (a: Resources, b: Resources): Resources => ({
-  milliCpu: a.milliCpu + b.milliCpu,
-  memory: a.memory + b.memory,
-  pods: a.pods + b.pods,
-});
-
-export function newNodeInfo(node: Node, pods: Pod[] = []): NodeInfo {
-  const info: NodeInfo = {
-    node,
-    pods: [],
-    requested: { milliCpu: 0, memory: 0, pods: 0 },
-    nonZeroRequested: { milliCpu: 0, memory: 0, pods: 0 },
-    allocatable: nodeAllocatable(node),
-  };
-  for (const p of pods) addPod(info, p);
-  return info;
-}
-
-/** Adds a pod and its requests; throws (changing nothing) when its requests do not parse. */
-export function addPod(info: NodeInfo, pod: Pod): void {
-  const requested = podRequests(pod);
-  const nonZero = podRequests(pod, true);
-  info.pods.push(pod);
-  info.requested = add(info.requested, requested);
-  info.nonZeroRequested = add(info.nonZeroRequested, nonZero);
-}
-
-/** Something buildNodeInfos could not read and what it did about it. */
-export interface Unreadable {
-  kind: 'Node' | 'Pod';
-  /** Name of a node, namespace/name of a pod. */
-  name: string;
-  reason: string;
-}
-
-/** A pod whose requests cannot be read still takes a pod slot on its node, with no cpu or memory. */
-function addUnreadablePod(info: NodeInfo, pod: Pod): void {
-  info.pods.push(pod);
-  info.requested = add(info.requested, { milliCpu: 0, memory: 0, pods: 1 });
-  info.nonZeroRequested = add(info.nonZeroRequested, { milliCpu: 0, memory: 0, pods: 1 });
-}
-
-/**
- * One NodeInfo per node; pods are grouped by spec.nodeName (terminal pods ignored). One object
- * that cannot be read must not stop every scheduling attempt: a node whose allocatable does not
- * parse is left out (nothing can be placed on it), a pod whose requests do not parse counts as a
- * pod without requests. Both are added to `unreadable` for the caller to report.
- */
-export function buildNodeInfos(nodes: Node[], pods: Pod[], unreadable: Unreadable[] = []): Map<string, NodeInfo> {
-  const byNode = new Map<string, Pod[]>();
-  for (const p of pods) {
-    const n = p.spec?.nodeName;
-    if (!n || typeof n !== 'string' || isTerminal(p)) continue;
-    let list = byNode.get(n);
-    if (!list) byNode.set(n, (list = []));
-    list.push(p);
-  }
-  const out = new Map<string, NodeInfo>();
-  for (const node of nodes) {
-    const name = node.metadata.name!;
-    let info: NodeInfo;
-    try {
-      info = newNodeInfo(node);
-    } catch (e) {
-      unreadable.push({ kind: 'Node', name, reason: (e as Error).message });
-      continue;
+/** The host ports a pod's containers claim (hostNetwork pods claim their container ports). */
+export function hostPortsOf(pod: Pod): HostPort[] {
+  const out: HostPort[] = [];
+  const hostNetwork = pod.spec.hostNetwork === true;
+  for (const c of [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])]) {
+    for (const p of (c as { ports?: { hostPort?: number; containerPort?: number; hostIP?: string; protocol?: string }[] }).ports ?? []) {
+      const port = p?.hostPort || (hostNetwork ? p?.containerPort : 0);
+      if (!port || typeof port !== 'number') continue;
+      out.push({ ip: p.hostIP || '0.0.0.0', protocol: p.protocol || 'TCP', port });
     }
-    for (const p of byNode.get(name) ?? []) {
-      try {
-        addPod(info, p);
-      } catch (e) {
-        addUnreadablePod(info, p);
-        unreadable.push({ kind: 'Pod', name: `${p.metadata.namespace}/${p.metadata.name}`, reason: (e as Error).message });
-      }
-    }
-    out.set(name, info);
   }
   return out;
+}
+
+/** ns/claimName of every PersistentVolumeClaim the pod uses (generic ephemeral volumes included). */
+export function claimKeysOf(pod: Pod): string[] {
+  const ns = pod.metadata.namespace ?? 'default';
+  const out: string[] = [];
+  for (const v of (pod.spec as { volumes?: { name?: string; persistentVolumeClaim?: { claimName?: string }; ephemeral?: unknown }[] }).volumes ?? []) {
+    if (v?.persistentVolumeClaim?.claimName) out.push(`${ns}/${v.persistentVolumeClaim.claimName}`);
+    else if (v?.ephemeral && v.name) out.push(`${ns}/${pod.metadata.name}-${v.name}`);
+  }
+  return out;
+}
+
+export class NodeInfo {
+  node: Node;
+  pods: PodInfo[] = [];
+  podsWithAffinity: PodInfo[] = [];
+  podsWithRequiredAntiAffinity: PodInfo[] = [];
+  usedPorts: HostPort[] = [];
+  requested: Resources = emptyResources();
+  /** Requests with the scoring defaults (only milliCpu and memory are used). */
+  nonZeroRequested: Resources = emptyResources();
+  allocatable: Resources;
+  /** ns/claim → how many pods here use it (VolumeRestrictions' ReadWriteOncePod). */
+  pvcRefCounts = new Map<string, number>();
+  generation = nextGeneration();
+
+  /** Throws QuantityParseError when the node's allocatable cannot be read. */
+  constructor(node: Node, pods: Pod[] = []) {
+    this.node = node;
+    this.allocatable = nodeAllocatable(node);
+    for (const p of pods) this.addPod(p);
+  }
+
+  get name(): string {
+    return this.node.metadata.name!;
+  }
+
+  /** Replaces the node object (allocatable re-read; throws without changing anything if unreadable). */
+  setNode(node: Node): void {
+    const allocatable = nodeAllocatable(node);
+    this.node = node;
+    this.allocatable = allocatable;
+    this.generation = nextGeneration();
+  }
+
+  addPod(pod: Pod): PodInfo {
+    const pi = newPodInfo(pod);
+    this.addPodInfo(pi);
+    return pi;
+  }
+
+  addPodInfo(pi: PodInfo): void {
+    this.pods.push(pi);
+    if (hasAffinity(pi)) this.podsWithAffinity.push(pi);
+    if (hasRequiredAntiAffinity(pi)) this.podsWithRequiredAntiAffinity.push(pi);
+    this.account(pi, 1);
+    this.generation = nextGeneration();
+  }
+
+  /** Removes the pod (matched by UID, or namespace/name); false when it is not here. */
+  removePod(pod: Pod): boolean {
+    const key = podKey(pod);
+    const i = this.pods.findIndex((p) => podKey(p.pod) === key);
+    if (i < 0) return false;
+    const [pi] = this.pods.splice(i, 1);
+    const drop = (list: PodInfo[]) => {
+      const j = list.indexOf(pi);
+      if (j >= 0) list.splice(j, 1);
+    };
+    drop(this.podsWithAffinity);
+    drop(this.podsWithRequiredAntiAffinity);
+    this.account(pi, -1);
+    this.generation = nextGeneration();
+    return true;
+  }
+
+  private account(pi: PodInfo, sign: 1 | -1): void {
+    addResources(this.requested, pi.requests, sign);
+    this.nonZeroRequested.milliCpu += sign * pi.nonZeroRequests.milliCpu;
+    this.nonZeroRequested.memory += sign * pi.nonZeroRequests.memory;
+    this.nonZeroRequested.pods += sign;
+    for (const hp of hostPortsOf(pi.pod)) {
+      if (sign > 0) this.usedPorts.push(hp);
+      else {
+        const j = this.usedPorts.findIndex((u) => u.ip === hp.ip && u.protocol === hp.protocol && u.port === hp.port);
+        if (j >= 0) this.usedPorts.splice(j, 1);
+      }
+    }
+    for (const k of claimKeysOf(pi.pod)) {
+      const n = (this.pvcRefCounts.get(k) ?? 0) + sign;
+      if (n > 0) this.pvcRefCounts.set(k, n);
+      else this.pvcRefCounts.delete(k);
+    }
+  }
+
+  /** A copy whose lists and sums can change without touching this one (PodInfos are shared, read-only). */
+  clone(): NodeInfo {
+    const c = Object.create(NodeInfo.prototype) as NodeInfo;
+    c.node = this.node;
+    c.pods = [...this.pods];
+    c.podsWithAffinity = [...this.podsWithAffinity];
+    c.podsWithRequiredAntiAffinity = [...this.podsWithRequiredAntiAffinity];
+    c.usedPorts = [...this.usedPorts];
+    c.requested = cloneResources(this.requested);
+    c.nonZeroRequested = cloneResources(this.nonZeroRequested);
+    c.allocatable = this.allocatable;
+    c.pvcRefCounts = new Map(this.pvcRefCounts);
+    c.generation = this.generation;
+    return c;
+  }
+}
+
+/** Test and tooling helper: NodeInfos for nodes with the given pods grouped by spec.nodeName. */
+export function nodeInfosOf(nodes: Node[], pods: Pod[]): NodeInfo[] {
+  const infos = new Map(nodes.map((n) => [n.metadata.name!, new NodeInfo(n)]));
+  for (const p of pods) {
+    if (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') continue;
+    infos.get(p.spec.nodeName ?? '')?.addPod(p);
+  }
+  return [...infos.values()];
 }
