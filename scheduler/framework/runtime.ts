@@ -61,7 +61,7 @@ export interface ScoreResult {
   byPlugin: Map<string, NodeScore[]>;
 }
 
-const thrown = (plugin: string, e: unknown): Status => withPlugin(error(`running ${plugin}: ${(e as Error)?.message ?? String(e)}`), plugin);
+const thrown = (plugin: string, e: unknown): Status => withPlugin(error(`running ${plugin}: ${(e as Error)?.message ?? String(e)}`, e), plugin);
 
 export class Framework implements FrameworkView {
   readonly waitingPods = new WaitingPods();
