@@ -4,18 +4,14 @@
 // node and binds the pod once the claim is bound. Pure: the scheduler supplies the lookups.
 import type { KObject, Node, Pod } from '../lib/api/types';
 import { SELECTED_NODE_ANNOTATION, type StorageClass } from '../lib/api/storage';
+import { nodeMatchesTerms, type SelectorTerm } from './plugins/volume-binding/volumes';
+
+// Node-selector matching now lives with the VolumeBinding plugin; kept exported from here for the
+// scheduler loop that still imports this file.
+export { nodeMatchesTerms };
 
 export interface ClaimLike extends KObject {
   spec: { storageClassName?: string | null; volumeName?: string };
-}
-interface SelectorRequirement {
-  key: string;
-  operator: string;
-  values?: string[];
-}
-interface SelectorTerm {
-  matchExpressions?: SelectorRequirement[];
-  matchFields?: SelectorRequirement[];
 }
 export interface VolumeLike extends KObject {
   spec: { nodeAffinity?: { required?: { nodeSelectorTerms?: SelectorTerm[] } } };
@@ -31,40 +27,6 @@ export type VolumeCheck =
   | { ok: false; message: string }
   /** nodes: the names the pod may go to (undefined: any); provision: claims to annotate with the chosen node. */
   | { ok: true; nodes?: Set<string>; provision: ClaimLike[] };
-
-function requirementMatches(r: SelectorRequirement, value: string | undefined): boolean {
-  const values = r.values ?? [];
-  switch (r.operator) {
-    case 'In':
-      return value !== undefined && values.includes(value);
-    case 'NotIn':
-      return value === undefined || !values.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-    case 'Lt': {
-      const n = Number(value);
-      const bound = Number(values[0]);
-      if (value === undefined || !Number.isInteger(n) || !Number.isInteger(bound)) return false;
-      return r.operator === 'Gt' ? n > bound : n < bound;
-    }
-    default:
-      return false;
-  }
-}
-
-/** A node selector (terms ORed, requirements in a term ANDed), as upstream matches PV node affinity. */
-export function nodeMatchesTerms(node: Node, terms: SelectorTerm[]): boolean {
-  const labels = node.metadata.labels ?? {};
-  return terms.some((t) => {
-    const exprs = t.matchExpressions ?? [];
-    const fields = t.matchFields ?? [];
-    if (exprs.length === 0 && fields.length === 0) return false;
-    return exprs.every((r) => requirementMatches(r, labels[r.key])) && fields.every((r) => requirementMatches(r, r.key === 'metadata.name' ? node.metadata.name : undefined));
-  });
-}
 
 const intersect = (a: Set<string> | undefined, b: Set<string>) => (a ? new Set([...a].filter((x) => b.has(x))) : b);
 
