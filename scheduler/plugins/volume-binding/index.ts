@@ -79,7 +79,7 @@ export function validateArgs(raw: unknown): Required<Pick<VolumeBindingArgs, 'bi
 }
 
 /** Lists every PersistentVolume when the listers can (static volumes for WaitForFirstConsumer claims); none otherwise. */
-const listVolumes = (handle: Handle): Volume[] => ((handle.listers as { volumes?(): KObject[] }).volumes?.() ?? []) as Volume[];
+const listVolumes = (handle: Handle): Volume[] => handle.listers.volumes() as Volume[];
 
 export class VolumeBinding implements PreFilterPlugin, FilterPlugin, ReservePlugin, PreBindPlugin, EnqueueExtensions {
   readonly name = NAME;
