@@ -38,6 +38,7 @@ describe('DefaultPreemption plugin', () => {
     assert.equal(mark.subresource, 'status');
     // c and d are equally important (same priority, not started): c, first, is reprieved.
     assert.equal(mark.name, 'd');
+    assert.equal((mark.body as any).status.conditions.length, 1);
     const cond = (mark.body as any).status.conditions[0];
     assert.deepEqual([cond.type, cond.status, cond.reason, cond.message], ['DisruptionTarget', 'True', 'PreemptionByScheduler', 'default-scheduler: preempting to accommodate a higher priority pod']);
     assert.deepEqual(del, { verb: 'delete', name: 'd', opts: { preconditions: { uid: 'uid-d' } } });

@@ -121,7 +121,10 @@ export class DefaultPreemption implements PostFilterPlugin, EnqueueExtensions {
           this.handle.now(),
         );
         try {
-          if (changed) await client.patch(Resources.pods, victim.metadata.namespace, victim.metadata.name!, 'merge', { status: { conditions: status.conditions } }, 'status');
+          // Strategic merge by condition type, as upstream's PatchPodStatus: the kubelet's
+          // conditions written since the cache saw the victim are kept.
+          const cond = podCondition(status, DISRUPTION_TARGET);
+          if (changed) await client.patch(Resources.pods, victim.metadata.namespace, victim.metadata.name!, 'strategic', { status: { conditions: [cond] } }, 'status');
           await client.delete(Resources.pods, victim.metadata.namespace, victim.metadata.name!, { preconditions: { uid: victim.metadata.uid } });
         } catch (e) {
           if (!isNotFound(e)) throw e; // already gone: what preemption wanted
