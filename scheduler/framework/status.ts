@@ -32,7 +32,7 @@ export const SUCCESS: Status = Object.freeze({ code: Code.Success, reasons: Obje
 export const success = (): Status => SUCCESS;
 export const unschedulable = (...reasons: string[]): Status => ({ code: Code.Unschedulable, reasons });
 export const unresolvable = (...reasons: string[]): Status => ({ code: Code.UnschedulableAndUnresolvable, reasons });
-export const error = (reason: string, cause?: unknown): Status => ({ code: Code.Error, reasons: [reason], cause });
+export const error = (reason: string, cause?: unknown): Status => (cause === undefined ? { code: Code.Error, reasons: [reason] } : { code: Code.Error, reasons: [reason], cause });
 export const skip = (): Status => ({ code: Code.Skip, reasons: [] });
 export const wait = (): Status => ({ code: Code.Wait, reasons: [] });
 export const pending = (...reasons: string[]): Status => ({ code: Code.Pending, reasons });
