@@ -39,7 +39,9 @@ export async function startSchedulerProcess(server: TestApiserver): Promise<Sche
   const main = path.join(__dirname, '..', 'scheduler', 'main.js');
   const healthPort = await freePort();
   const args = [main, '--kubeconfig', kubeconfig, '--apiserver-grpc', `127.0.0.1:${server.api.grpcPort}`, '--leader-elect=false', '--health-port', String(healthPort), '--bind-address', '127.0.0.1', '--log-level', 'info'];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', out, out] });
+  // BENCH_SCHED_NODE_ARGS: extra node flags for the scheduler process (e.g. --cpu-prof to profile it).
+  const nodeArgs = (process.env.BENCH_SCHED_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, ...args], { stdio: ['ignore', out, out] });
   fs.closeSync(out);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const tail = () => fs.readFileSync(logFile, 'utf8').slice(-2000);
