@@ -51,23 +51,35 @@ export function podRestarts(pod: Pod): number {
   return (pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0);
 }
 
-/** Pod specs are immutable apart from container images, activeDeadlineSeconds and tolerations. */
-function validatePodUpdate(obj: KObject, old: KObject): FieldError[] {
+const gateNames = (p: KObject): string[] => {
+  const gates = ((p as Pod).spec as { schedulingGates?: unknown } | undefined)?.schedulingGates;
+  return Array.isArray(gates) ? gates.map((g) => (g && typeof g === 'object' ? String((g as { name?: unknown }).name ?? '') : '')) : [];
+};
+
+/**
+ * Pod specs are immutable apart from container images, activeDeadlineSeconds and tolerations;
+ * scheduling gates may only be removed (that is how a gated pod is released to the scheduler).
+ */
+export function validatePodUpdate(obj: KObject, old: KObject): FieldError[] {
+  const errs: FieldError[] = [];
+  const oldGates = new Set(gateNames(old));
+  for (const g of gateNames(obj)) if (!oldGates.has(g)) errs.push(forbidden('spec.schedulingGates', `only deletion is allowed, but found new scheduling gate '${g}'`));
   const strip = (p: KObject) => {
     const spec = JSON.parse(JSON.stringify((p as Pod).spec ?? {}));
     for (const list of [spec.containers, spec.initContainers]) for (const c of list ?? []) delete c.image;
     delete spec.activeDeadlineSeconds;
     delete spec.tolerations;
+    delete spec.schedulingGates;
     return spec;
   };
   if (!jsonEqual(strip(obj), strip(old)))
-    return [
+    errs.push(
       forbidden(
         'spec',
         'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
       ),
-    ];
-  return [];
+    );
+  return errs;
 }
 
 const none = (v: unknown) => (v === undefined || v === null || v === '' ? '<none>' : v);

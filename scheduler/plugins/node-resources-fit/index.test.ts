@@ -136,19 +136,33 @@ describe('plugin NodeResourcesFit: args', () => {
 });
 
 describe('plugin NodeResourcesFit: events', () => {
-  it('node hint: queue when the pod would fit the (empty) node', () => {
-    const pl = new NodeResourcesFit();
-    const pod = req('p', { cpu: '3' });
-    assert.equal(pl.isSchedulableAfterNodeChange(pod, undefined, nodeWith('n', { allocatable: { cpu: '4' } })), 'Queue');
-    assert.equal(pl.isSchedulableAfterNodeChange(pod, undefined, nodeWith('n', { allocatable: { cpu: '2' } })), 'QueueSkip');
-  });
-  it('pod hint: only bound pods free room', () => {
-    assert.equal(isSchedulableAfterPodChange(mkPod('p'), mkPod('e', { nodeName: 'n' }), undefined), 'Queue');
-    assert.equal(isSchedulableAfterPodChange(mkPod('p'), mkPod('e'), undefined), 'QueueSkip');
-  });
+  const pl = new NodeResourcesFit();
+  const pod = req('p', { cpu: '3' });
+  const node = (cpu: string, pods?: string) => nodeWith('n', { allocatable: pods ? { cpu, pods } : { cpu } });
+  const nodeCases: { title: string; old?: ReturnType<typeof node>; now: ReturnType<typeof node>; want: string }[] = [
+    { title: 'added node the pod fits', now: node('4'), want: 'Queue' },
+    { title: 'added node too small', now: node('2'), want: 'QueueSkip' },
+    { title: 'node grew in cpu', old: node('2'), now: node('4'), want: 'Queue' },
+    { title: 'node grew in something the pod does not ask for', old: nodeWith('n', { allocatable: { cpu: '4', memory: '1Gi' } }), now: nodeWith('n', { allocatable: { cpu: '4', memory: '2Gi' } }), want: 'QueueSkip' },
+    { title: 'node allowed more pods', old: node('4', '10'), now: node('4', '20'), want: 'Queue' },
+    { title: 'node updated but still too small', old: node('1'), now: node('2'), want: 'QueueSkip' },
+  ];
+  for (const c of nodeCases) it(`node hint: ${c.title} → ${c.want}`, () => assert.equal(pl.isSchedulableAfterNodeChange(pod, c.old, c.now), c.want));
+
+  const bound = (cpu: string, memory = '1Gi') => req('e', { cpu, memory }, { nodeName: 'n' });
+  const podCases: { title: string; old?: Pod; now?: Pod; want: string }[] = [
+    { title: 'bound pod deleted', old: bound('1'), want: 'Queue' },
+    { title: 'unbound pod deleted', old: req('e', { cpu: '1' }), want: 'QueueSkip' },
+    { title: 'bound pod scaled down in cpu', old: bound('2'), now: bound('1'), want: 'Queue' },
+    { title: 'bound pod scaled down in memory only (pod wants cpu)', old: bound('1', '2Gi'), now: bound('1', '1Gi'), want: 'QueueSkip' },
+    { title: 'unbound pod scaled down', old: req('e', { cpu: '2' }), now: req('e', { cpu: '1' }), want: 'QueueSkip' },
+    { title: 'the rejected pod itself scaled down', old: pod, now: req('p', { cpu: '1' }), want: 'Queue' },
+  ];
+  for (const c of podCases) it(`pod hint: ${c.title} → ${c.want}`, () => assert.equal(isSchedulableAfterPodChange(pod, c.old, c.now), c.want));
+
   it('registers pod and node events', () => {
     assert.deepEqual(
-      new NodeResourcesFit().eventsToRegister().map((e) => e.event.resource),
+      pl.eventsToRegister().map((e) => e.event.resource),
       ['Pod', 'Node'],
     );
   });

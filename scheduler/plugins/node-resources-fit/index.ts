@@ -111,23 +111,60 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
     ];
   }
 
-  /** A node helps only if the pod would fit on it were it empty (other pods are not known here). */
-  isSchedulableAfterNodeChange(pod: Pod, _oldObj: unknown, newObj: unknown): QueueingHint {
+  /**
+   * A node helps only if the pod would fit on it were it empty (the pods there are not known
+   * here), and, for an update, only if it now offers more of something the pod asks for.
+   */
+  isSchedulableAfterNodeChange(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint {
     const node = newObj as Node | undefined;
     if (!node?.metadata) return 'Queue';
     try {
-      return insufficientResources(podRequests(pod), { pods: [], allocatable: nodeAllocatable(node), requested: emptyResources() }, this.ignored).length === 0 ? 'Queue' : 'QueueSkip';
+      const want = podRequests(pod);
+      const now = nodeAllocatable(node);
+      if (insufficientResources(want, { pods: [], allocatable: now, requested: emptyResources() }, this.ignored).length > 0) return 'QueueSkip';
+      const original = oldObj as Node | undefined;
+      if (!original?.metadata) return 'Queue';
+      return anyRequestedIncreased(want, nodeAllocatable(original), now) ? 'Queue' : 'QueueSkip';
     } catch {
       return 'Queue';
     }
   }
 }
 
-/** Only a pod that was on a node frees room there, by going away or shrinking. */
-export function isSchedulableAfterPodChange(_pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint {
-  const changed = (newObj ?? oldObj) as Pod | undefined;
-  if (!changed?.spec) return 'Queue';
-  return changed.spec.nodeName ? 'Queue' : 'QueueSkip';
+/** Whether the node's allocatable grew in the pod count or in a resource the pod requests. */
+export function anyRequestedIncreased(want: Resources, before: Resources, after: Resources): boolean {
+  if (after.pods > before.pods) return true;
+  if (want.milliCpu > 0 && after.milliCpu > before.milliCpu) return true;
+  if (want.memory > 0 && after.memory > before.memory) return true;
+  if (want.ephemeralStorage > 0 && after.ephemeralStorage > before.ephemeralStorage) return true;
+  return Object.entries(want.scalar).some(([k, v]) => v > 0 && (after.scalar[k] ?? 0) > (before.scalar[k] ?? 0));
+}
+
+/**
+ * A deleted pod frees room only if it was bound; a pod scaled down in place helps if it is the
+ * rejected pod itself, or a bound pod that now requests less of something the rejected pod needs.
+ */
+export function isSchedulableAfterPodChange(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint {
+  const original = oldObj as Pod | undefined;
+  const modified = newObj as Pod | undefined;
+  if (!modified?.spec) {
+    if (!original?.spec) return 'Queue';
+    return original.spec.nodeName ? 'Queue' : 'QueueSkip';
+  }
+  if (modified.metadata.uid === pod.metadata.uid) return 'Queue';
+  if (!modified.spec.nodeName || !original?.spec) return 'QueueSkip';
+  try {
+    const want = podRequests(pod);
+    const [before, after] = [podRequests(original), podRequests(modified)];
+    const shrank =
+      (want.milliCpu > 0 && before.milliCpu > after.milliCpu) ||
+      (want.memory > 0 && before.memory > after.memory) ||
+      (want.ephemeralStorage > 0 && before.ephemeralStorage > after.ephemeralStorage) ||
+      Object.entries(want.scalar).some(([k, v]) => v > 0 && (before.scalar[k] ?? 0) > (after.scalar[k] ?? 0));
+    return shrank ? 'Queue' : 'QueueSkip';
+  } catch {
+    return 'Queue';
+  }
 }
 
 export const plugin: PluginDefinition = {
