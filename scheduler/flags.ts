@@ -8,6 +8,8 @@ import { LEADER_GATED_FLAGS, requireKubeconfig } from '../lib/leader-gated-flags
 export const schedulerFlags = {
   ...LEADER_GATED_FLAGS,
   healthPort: 10259,
+  /** A KubeSchedulerConfiguration file (profiles, plugins, plugin arguments); empty: the defaults. */
+  config: '',
 };
 
 export type SchedulerConfig = Parsed<typeof schedulerFlags> & {

@@ -4,7 +4,8 @@ import { Resources } from '../lib/api/resources';
 import { FakeApiClient } from '../test/fixtures/client/fake-client';
 import { processMetrics } from '../lib/metrics/prometheus';
 import { mkNode, mkPod } from '../test/fixtures/scheduler/objects';
-import { needsScheduling, Scheduler, unschedulableCondition } from './scheduler';
+import { needsScheduling } from './cluster-events';
+import { Scheduler, unschedulableCondition } from './scheduler';
 
 const waitFor = async (cond: () => boolean, what = 'condition') => {
   for (let i = 0; i < 1000 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
@@ -13,14 +14,14 @@ const waitFor = async (cond: () => boolean, what = 'condition') => {
 
 describe('scheduler', () => {
   it('needsScheduling', () => {
-    assert.equal(needsScheduling(mkPod('a'), 'default-scheduler'), true);
-    assert.equal(needsScheduling(mkPod('a', { nodeName: 'n' }), 'default-scheduler'), false);
+    assert.equal(needsScheduling(mkPod('a'), new Set(['default-scheduler'])), true);
+    assert.equal(needsScheduling(mkPod('a', { nodeName: 'n' }), new Set(['default-scheduler'])), false);
     const other = mkPod('a');
     other.spec.schedulerName = 'other';
-    assert.equal(needsScheduling(other, 'default-scheduler'), false);
+    assert.equal(needsScheduling(other, new Set(['default-scheduler'])), false);
     const deleting = mkPod('a');
     deleting.metadata.deletionTimestamp = 'x';
-    assert.equal(needsScheduling(deleting, 'default-scheduler'), false);
+    assert.equal(needsScheduling(deleting, new Set(['default-scheduler'])), false);
   });
 
   it('unschedulableCondition writes only on a difference', () => {

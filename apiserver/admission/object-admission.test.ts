@@ -24,6 +24,8 @@ function fakeStore(quota: KObject) {
         stored.metadata.resourceVersion = String(++rv);
         writes.push(JSON.stringify((q as any).status.used));
       },
+      priorityClasses: async () => [],
+      priorityClass: async () => undefined,
       now: () => new Date('2026-01-01T00:00:00Z'),
     },
   };
@@ -56,6 +58,8 @@ describe('ObjectAdmission', () => {
       listCached: async (r) => (r === 'limitranges' ? [{ metadata: { name: 'lr' }, spec: { limits: [{ type: 'Container', max: { cpu: '1' } }] } } as KObject] : []),
       listFresh: async () => [],
       writeQuota: async () => undefined,
+      priorityClasses: async () => [],
+      priorityClass: async () => undefined,
       now: () => new Date(),
     });
     const p = { metadata: { name: 'big', namespace: 'ns' }, spec: { containers: [{ name: 'c', image: 'x', resources: { limits: { cpu: '2' } } }] } } as KObject;

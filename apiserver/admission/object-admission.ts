@@ -1,16 +1,18 @@
-// The admission steps that read other objects: LimitRanger (defaults into a new pod's containers,
+// The admission steps that read other objects: Priority (a new pod's priority from its
+// PriorityClass; one global default class), LimitRanger (defaults into a new pod's containers,
 // then min/max/ratio checks for pods and claims) and ResourceQuota (charges a create against the
 // namespace's quotas). Quota charging is a compare-and-swap on each quota's status.used, done
 // before the object is stored, as upstream's quota evaluator does: two parallel creates read the
 // same usage, one write wins, the other re-reads the quota from etcd and is judged again, so a
 // limit of 1 admits one. A charge whose object then fails to store stays until the resource quota
 // controller recalculates (upstream behaves the same).
-import type { KObject } from '../../lib/api/types';
+import type { KObject, Pod } from '../../lib/api/types';
 import { apiError, isConflict } from '../../lib/errors';
 import { componentLogger } from '../../lib/log';
 import type { ResourceQuotaLike } from '../../lib/api/quota-usage';
 import { aggregate, applyLimitRangeDefaults, claimLimitViolations, podLimitViolations, type LimitRangeLike } from './limit-ranger';
 import { checkQuotas } from './quota-check';
+import { admitPodPriority, defaultPriorityClass, globalDefaultConflict, priorityClassNameOf, type PriorityClassLike } from './priority';
 
 const log = componentLogger('apiserver', { part: 'admission' });
 
@@ -24,6 +26,13 @@ export interface ObjectAdmissionDeps {
   listFresh(resource: 'resourcequotas', namespace: string): Promise<KObject[]>;
   /** Writes the quota (its status.used changed) if its resourceVersion is still current; 409 otherwise. */
   writeQuota(quota: KObject): Promise<void>;
+  /** Every PriorityClass, from the watch cache. */
+  priorityClasses(): Promise<KObject[]>;
+  /**
+   * One PriorityClass by name: the watch cache, then etcd when the cache does not have it (a class
+   * created a moment ago may not have reached the cache; refusing the pod for that would be wrong).
+   */
+  priorityClass(name: string): Promise<KObject | undefined>;
   now(): Date;
 }
 
@@ -48,10 +57,30 @@ const isCore = (s: AdmittedKind, resource: string) => !s.group && s.resource ===
 export class ObjectAdmission {
   constructor(private readonly deps: ObjectAdmissionDeps) {}
 
-  /** Mutating: LimitRanger's defaults for a new pod. */
+  /** Mutating: LimitRanger's defaults for a new pod, then Priority (upstream's plugin order). */
   async mutate(s: AdmittedKind, obj: KObject): Promise<void> {
     if (!isCore(s, 'pods') || !obj.metadata.namespace) return;
-    const ranges = (await this.deps.listCached('limitranges', obj.metadata.namespace)) as LimitRangeLike[];
+    await this.limitRangeDefaults(obj);
+    await this.podPriority(s, obj as Pod);
+  }
+
+  private async podPriority(s: AdmittedKind, pod: Pod): Promise<void> {
+    if (!pod.spec || typeof pod.spec !== 'object') return; // validation refuses it
+    const name = priorityClassNameOf(pod);
+    const named = name ? ((await this.deps.priorityClass(name)) as PriorityClassLike | undefined) ?? null : undefined;
+    const dflt = name ? undefined : defaultPriorityClass((await this.deps.priorityClasses()) as PriorityClassLike[]);
+    const why = admitPodPriority(pod, named, dflt);
+    if (why) throw admissionForbidden(s, pod.metadata.name || (pod.metadata.generateName as string | undefined), why);
+  }
+
+  /** Validating, for PriorityClass creates and updates: at most one global default. */
+  async validatePriorityClass(s: AdmittedKind, pc: KObject, op: 'create' | 'update'): Promise<void> {
+    const why = globalDefaultConflict(pc as PriorityClassLike, (await this.deps.priorityClasses()) as PriorityClassLike[], op);
+    if (why) throw admissionForbidden(s, pc.metadata.name, why);
+  }
+
+  private async limitRangeDefaults(obj: KObject): Promise<void> {
+    const ranges = (await this.deps.listCached('limitranges', obj.metadata.namespace!)) as LimitRangeLike[];
     if (!ranges.length) return;
     try {
       applyLimitRangeDefaults(obj, ranges);

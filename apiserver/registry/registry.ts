@@ -37,6 +37,7 @@ const log = componentLogger('apiserver', { part: 'registry' });
 
 const podsRef = { apiVersion: 'v1', resource: 'pods' } as ResourceDef;
 const pdbsRef = { apiVersion: 'policy/v1', resource: 'poddisruptionbudgets' } as ResourceDef;
+const PRIORITY_CLASSES = { group: 'scheduling.k8s.io', resource: 'priorityclasses' };
 
 export interface RegistryOptions {
   store: EtcdStore;
@@ -103,11 +104,21 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
     writeQuota: async (q) => {
       await store.update({ group: '', resource: 'resourcequotas', namespace: q.metadata.namespace, name: q.metadata.name! }, q, q.metadata.resourceVersion);
     },
+    priorityClasses: async () => (await caches.forResource(PRIORITY_CLASSES)).snapshot().items,
+    priorityClass: async (name) => {
+      const cached = await caches.forResource(PRIORITY_CLASSES).then((c) => c.get(undefined, name), () => undefined);
+      if (cached) return cached;
+      return store.get({ ...PRIORITY_CLASSES, name }).catch((e) => {
+        if (isNotFound(e)) return undefined;
+        throw e;
+      });
+    },
     now,
   });
   const writes = createWritePaths({
     store, caches, allocator, now, specOf, admit,
-    admitUpdate: (s, next, stored, dryRun) => objectAdmission.validateUpdate(s, next, stored, dryRun),
+    admitUpdate: (s, next, stored, dryRun) =>
+      s.resource === 'priorityclasses' ? objectAdmission.validatePriorityClass(s, next, 'update') : objectAdmission.validateUpdate(s, next, stored, dryRun),
   });
 
   async function ensureNamespaceUsable(namespace: string): Promise<void> {
@@ -156,6 +167,7 @@ export function createRegistry(opts: RegistryOptions): CoreRegistry {
     }
     // LimitRanger's defaults come before create preparation: a pod's QoS class is computed there.
     if (s.namespaced) await objectAdmission.mutate(s, obj);
+    if (s.resource === 'priorityclasses') await objectAdmission.validatePriorityClass(s, obj, 'create');
     shaped(s, obj, () => s.prepareForCreate?.(obj, o.userInfo));
     for (let attempt = 0; ; attempt++) {
       // Only a generated name is ever retried, so only then must obj stay pristine for the next try.

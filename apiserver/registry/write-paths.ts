@@ -115,7 +115,7 @@ export function createWritePaths({ store, caches, allocator, now, specOf, admit,
       next.kind = s.kind;
       if (subresource !== 'status') {
         s.defaults?.(next);
-        admit?.(s.resource, next, 'update');
+        admit?.(s.resource, next, 'update', stored);
         s.prepareForUpdate?.(next, stored);
         bumpGeneration(s, next, stored);
       }
@@ -129,7 +129,7 @@ export function createWritePaths({ store, caches, allocator, now, specOf, admit,
       if (s.resource === 'services') await allocator.release(gone).catch(() => undefined);
       return gone;
     }
-    if (subresource !== 'status' && s.namespaced) await admitUpdate?.(s, next, stored, !!o.dryRun);
+    if (subresource !== 'status' && (s.namespaced || s.resource === 'priorityclasses')) await admitUpdate?.(s, next, stored, !!o.dryRun);
     if (o.dryRun) return next;
     const realloc = s.resource === 'services' && subresource !== 'status' ? await allocator.reallocate(next, stored) : undefined;
     try {

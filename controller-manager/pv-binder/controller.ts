@@ -13,7 +13,7 @@ import type { EventRecorder } from '../../lib/client/event-recorder';
 import { isNotFound } from '../../lib/errors';
 import { componentLogger } from '../../lib/log';
 import { boundClaim, boundPV, choosePV, claimStatus, type PV, type PVC } from './match';
-import { classNamed, volumePhase, waitsForFirstConsumer } from './volume-phase';
+import { classNamed, delayBinding, volumePhase, waitsForFirstConsumer } from './volume-phase';
 
 export class PVBinderController {
   private readonly log = componentLogger('pv-binder');
@@ -66,7 +66,7 @@ export class PVBinderController {
     const [ns, name] = key.split('/');
     const claim = this.claims.get(ns, name);
     if (!claim || claim.metadata.deletionTimestamp || claim.status?.phase === 'Bound') return;
-    const pv = choosePV(claim, this.pvs.list());
+    const pv = choosePV(claim, this.pvs.list(), !!this.classes && delayBinding(claim, classNamed(this.classes)));
     if (!pv) {
       if (this.classes && waitsForFirstConsumer(claim, classNamed(this.classes)) && !this.toldWaiting.has(claim.metadata.uid ?? '')) {
         this.toldWaiting.add(claim.metadata.uid ?? '');

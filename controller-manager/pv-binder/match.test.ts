@@ -27,6 +27,11 @@ describe('pv-binder matching', () => {
     assert.equal(choosePV({ ...claim, spec: { ...claim.spec, volumeName: 'big' } }, [pv('small', '2Gi'), pv('big', '10Gi')])?.metadata.name, 'big');
   });
 
+  it('a WaitForFirstConsumer claim takes only a volume pre-bound to it (the scheduler chooses)', () => {
+    assert.equal(choosePV(claim, [pv('small', '2Gi')], true), undefined);
+    assert.equal(choosePV(claim, [pv('small', '2Gi'), pv('pre', '9Gi', { claimRef: { namespace: 'ns', name: 'c', uid: 'u1' } })], true)?.metadata.name, 'pre');
+  });
+
   it('builds the bound objects', () => {
     const v = boundPV(pv('small', '2Gi'), claim);
     assert.deepEqual(v.spec.claimRef, { kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespace: 'ns', name: 'c', uid: 'u1', resourceVersion: '7' });

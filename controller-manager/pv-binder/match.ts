@@ -43,10 +43,15 @@ export function pvFits(pv: PV, claim: PVC): boolean {
   return bytesOf(pv.spec.capacity?.storage ?? '0') >= bytesOf(claim.spec.resources?.requests?.storage ?? '0');
 }
 
-/** The PV to bind the claim to, or undefined: pre-bound first, then the smallest that fits. */
-export function choosePV(claim: PVC, pvs: PV[]): PV | undefined {
+/**
+ * The PV to bind the claim to, or undefined: pre-bound first, then the smallest that fits. A claim
+ * of a WaitForFirstConsumer class (delayBinding) takes only a volume pre-bound to it: choosing a
+ * static volume is the scheduler's job there (it must suit the pod's node), as upstream's PV
+ * controller leaves it.
+ */
+export function choosePV(claim: PVC, pvs: PV[], delayBinding = false): PV | undefined {
   if (claim.spec.volumeName) return pvs.find((p) => p.metadata.name === claim.spec.volumeName && pvAvailableFor(p, claim));
-  const fit = pvs.filter((p) => pvAvailableFor(p, claim) && pvFits(p, claim));
+  const fit = pvs.filter((p) => pvAvailableFor(p, claim) && pvFits(p, claim) && (!delayBinding || !!p.spec.claimRef));
   const pre = fit.find((p) => p.spec.claimRef);
   if (pre) return pre;
   return fit.sort((a, b) => bytesOf(a.spec.capacity?.storage ?? '0') - bytesOf(b.spec.capacity?.storage ?? '0') || a.metadata.name!.localeCompare(b.metadata.name!))[0];

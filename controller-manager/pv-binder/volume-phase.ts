@@ -20,6 +20,12 @@ export function volumePhase(pv: PV, claimOf: ClaimLookup): 'Available' | 'Releas
   return undefined;
 }
 
+/** Whether the claim's class binds WaitForFirstConsumer (static volumes are then chosen by the scheduler). */
+export function delayBinding(claim: PVC, classOf: (name: string) => StorageClass | undefined): boolean {
+  const cls = claim.spec.storageClassName ? classOf(claim.spec.storageClassName) : undefined;
+  return cls?.volumeBindingMode === 'WaitForFirstConsumer';
+}
+
 /**
  * Whether binding of the claim waits for a pod to be scheduled: its class binds
  * WaitForFirstConsumer and the scheduler has not chosen a node yet.

@@ -96,6 +96,11 @@ export interface PodSpec {
   terminationGracePeriodSeconds?: number;
   hostNetwork?: boolean;
   schedulerName?: string;
+  /** Set by the Priority admission step from priorityClassName. */
+  priority?: number;
+  priorityClassName?: string;
+  preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
+  schedulingGates?: { name: string }[];
   [key: string]: unknown;
 }
 
@@ -144,6 +149,8 @@ export interface PodStatus {
   containerStatuses?: ContainerStatus[];
   initContainerStatuses?: ContainerStatus[];
   qosClass?: string;
+  /** The node preemption made room on, while the victims leave. */
+  nominatedNodeName?: string;
   reason?: string;
   message?: string;
 }

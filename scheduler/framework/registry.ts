@@ -1,65 +1,42 @@
-// The plugin registry: a literal map from plugin name to factory, and the default profile that
-// says which plugins run at which extension point, in order.
-import { NodeReady } from '../plugins/node-ready';
-import { NodeResourcesFit } from '../plugins/node-resources-fit';
-import { NodeResourcesLeastAllocated } from '../plugins/node-resources-least-allocated';
-import { NodeSelector } from '../plugins/node-selector';
-import { NodeUnschedulable } from '../plugins/node-unschedulable';
-import { TaintToleration } from '../plugins/taint-toleration';
-import { isFilter, isScore, type AnyPlugin, type FilterPlugin, type ScorePlugin } from './types';
+// The in-tree plugin registry: a literal map from plugin name to its definition (factory and
+// default arguments). Profiles name plugins from here; upstream's names, plus k8ts' NodeReady.
+import { plugin as DefaultBinder } from '../plugins/default-binder';
+import { plugin as DefaultPreemption } from '../plugins/default-preemption';
+import { plugin as ImageLocality } from '../plugins/image-locality';
+import { plugin as InterPodAffinity } from '../plugins/inter-pod-affinity';
+import { plugin as NodeAffinity } from '../plugins/node-affinity';
+import { plugin as NodeName } from '../plugins/node-name';
+import { plugin as NodePorts } from '../plugins/node-ports';
+import { plugin as NodeReady } from '../plugins/node-ready';
+import { plugin as NodeResourcesBalancedAllocation } from '../plugins/node-resources-balanced-allocation';
+import { plugin as NodeResourcesFit } from '../plugins/node-resources-fit';
+import { plugin as NodeUnschedulable } from '../plugins/node-unschedulable';
+import { plugin as NodeVolumeLimits } from '../plugins/node-volume-limits';
+import { plugin as PodTopologySpread } from '../plugins/pod-topology-spread';
+import { plugin as PrioritySort } from '../plugins/priority-sort';
+import { plugin as SchedulingGates } from '../plugins/scheduling-gates';
+import { plugin as TaintToleration } from '../plugins/taint-toleration';
+import { plugin as VolumeBinding } from '../plugins/volume-binding';
+import { plugin as VolumeRestrictions } from '../plugins/volume-restrictions';
+import type { PluginDefinition } from './types';
 
-export const registry: Record<string, () => AnyPlugin> = {
-  NodeUnschedulable: () => new NodeUnschedulable(),
-  NodeReady: () => new NodeReady(),
-  TaintToleration: () => new TaintToleration(),
-  NodeSelector: () => new NodeSelector(),
-  NodeResourcesFit: () => new NodeResourcesFit(),
-  NodeResourcesLeastAllocated: () => new NodeResourcesLeastAllocated(),
+export const registry: Record<string, PluginDefinition> = {
+  PrioritySort,
+  SchedulingGates,
+  NodeUnschedulable,
+  NodeReady,
+  NodeName,
+  TaintToleration,
+  NodeAffinity,
+  NodePorts,
+  NodeResourcesFit,
+  VolumeRestrictions,
+  NodeVolumeLimits,
+  VolumeBinding,
+  PodTopologySpread,
+  InterPodAffinity,
+  DefaultPreemption,
+  NodeResourcesBalancedAllocation,
+  ImageLocality,
+  DefaultBinder,
 };
-
-export interface ProfileConfig {
-  schedulerName: string;
-  filter: string[];
-  score: { name: string; weight: number }[];
-}
-
-export const defaultProfileConfig: ProfileConfig = {
-  schedulerName: 'default-scheduler',
-  filter: ['NodeUnschedulable', 'NodeReady', 'TaintToleration', 'NodeSelector', 'NodeResourcesFit'],
-  score: [{ name: 'NodeResourcesLeastAllocated', weight: 1 }],
-};
-
-export interface Profile {
-  schedulerName: string;
-  filters: FilterPlugin[];
-  scores: { plugin: ScorePlugin; weight: number }[];
-}
-
-export class UnknownPluginError extends Error {
-  readonly code = 'SCHEDULER_UNKNOWN_PLUGIN';
-  constructor(name: string, point: string) {
-    super(`plugin "${name}" is not registered for ${point}`);
-    this.name = 'UnknownPluginError';
-  }
-}
-
-export function buildProfile(cfg: ProfileConfig = defaultProfileConfig): Profile {
-  const make = (name: string) => {
-    const f = registry[name];
-    if (!f) throw new UnknownPluginError(name, 'any extension point');
-    return f();
-  };
-  return {
-    schedulerName: cfg.schedulerName,
-    filters: cfg.filter.map((n) => {
-      const p = make(n);
-      if (!isFilter(p)) throw new UnknownPluginError(n, 'filter');
-      return p;
-    }),
-    scores: cfg.score.map(({ name, weight }) => {
-      const p = make(name);
-      if (!isScore(p)) throw new UnknownPluginError(name, 'score');
-      return { plugin: p, weight };
-    }),
-  };
-}

@@ -23,6 +23,8 @@ export interface Status {
   readonly reasons: readonly string[];
   /** The plugin that returned it; set by the framework. */
   plugin?: string;
+  /** The error behind an Error status (the scheduler tells a 409 from a 500 by it). */
+  cause?: unknown;
 }
 
 export const SUCCESS: Status = Object.freeze({ code: Code.Success, reasons: Object.freeze([]) as readonly string[] });
@@ -30,7 +32,7 @@ export const SUCCESS: Status = Object.freeze({ code: Code.Success, reasons: Obje
 export const success = (): Status => SUCCESS;
 export const unschedulable = (...reasons: string[]): Status => ({ code: Code.Unschedulable, reasons });
 export const unresolvable = (...reasons: string[]): Status => ({ code: Code.UnschedulableAndUnresolvable, reasons });
-export const error = (reason: string): Status => ({ code: Code.Error, reasons: [reason] });
+export const error = (reason: string, cause?: unknown): Status => ({ code: Code.Error, reasons: [reason], cause });
 export const skip = (): Status => ({ code: Code.Skip, reasons: [] });
 export const wait = (): Status => ({ code: Code.Wait, reasons: [] });
 export const pending = (...reasons: string[]): Status => ({ code: Code.Pending, reasons });

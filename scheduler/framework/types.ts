@@ -43,6 +43,8 @@ export interface Listers {
   namespaceLabels(namespace: string): Labels;
   claim(namespace: string, name: string): KObject | undefined;
   volume(name: string): KObject | undefined;
+  /** Every PersistentVolume (VolumeBinding picks a static volume for a WaitForFirstConsumer claim). */
+  volumes(): KObject[];
   storageClass(name: string): KObject | undefined;
   csiNode(name: string): KObject | undefined;
   pdbs(): PodDisruptionBudget[];

@@ -17,6 +17,9 @@ describe('kubectl 1.32 compatibility: strict field validation of pod-side kinds'
 
   before(async () => {
     cp = await startControlPlane();
+    // The manifests name PriorityClass "high" at priority 1000: Priority admission resolves it.
+    const r = await kubectl(['create', 'priorityclass', 'high', '--value=1000']);
+    if (r.code !== 0) throw new Error(r.stderr);
   });
   after(async () => {
     await cp?.stop();

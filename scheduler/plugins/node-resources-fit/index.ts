@@ -1,17 +1,137 @@
-// NodeResourcesFit: the pod's cpu/memory requests must fit in the node's allocatable minus what
-// the pods already there (bound or assumed) request, and the node's pod count must allow one more.
-import type { Pod } from '../../../lib/api/types';
-import { podRequests } from '../../framework/node-info';
-import { success, unschedulable, type FilterPlugin, type NodeInfo, type Status } from '../../framework/types';
+// NodeResourcesFit: the pod's requests must fit in what the node has left (allocatable minus the
+// requests of the pods bound or assumed there), one pod slot included; every shortfall is a
+// reason of its own ("Insufficient cpu", "Too many pods"), so FailedScheduling counts each.
+// Score ranks the fitting nodes with the configured strategy (LeastAllocated by default).
+import type { Node, Pod } from '../../../lib/api/types';
+import { Frozen, type CycleState } from '../../framework/cycle-state';
+import type { NodeInfo } from '../../framework/node-info';
+import { emptyResources, nodeAllocatable, podRequests } from '../../framework/resources';
+import { SUCCESS, unresolvable, unschedulable, type Status } from '../../framework/status';
+import {
+  ActionType,
+  type ClusterEventWithHint,
+  type EnqueueExtensions,
+  type FilterPlugin,
+  type PluginDefinition,
+  type PreFilterPlugin,
+  type PreFilterResult,
+  type PreScorePlugin,
+  type QueueingHint,
+  type Resources,
+  type ScorePlugin,
+} from '../../framework/types';
+import { defaultFitArgs, validateFitArgs, type NodeResourcesFitArgs } from './args';
+import { allocationVectors, isExtendedResourceName, podRequestList, type ResourceSpec } from './resource-allocation';
+import { leastAllocatedScorer, mostAllocatedScorer, requestedToCapacityRatioScorer, type Scorer } from './scorers';
 
-export class NodeResourcesFit implements FilterPlugin {
-  readonly name = 'NodeResourcesFit';
-  filter(pod: Pod, info: NodeInfo): Status {
-    const want = podRequests(pod);
-    const reasons: string[] = [];
-    if (info.requested.pods + 1 > info.allocatable.pods) reasons.push('Too many pods');
-    if (want.milliCpu > 0 && want.milliCpu > info.allocatable.milliCpu - info.requested.milliCpu) reasons.push('Insufficient cpu');
-    if (want.memory > 0 && want.memory > info.allocatable.memory - info.requested.memory) reasons.push('Insufficient memory');
-    return reasons.length ? unschedulable(...reasons) : success();
+export const NAME = 'NodeResourcesFit';
+const PREFILTER_KEY = 'PreFilter' + NAME;
+const PRESCORE_KEY = 'PreScore' + NAME;
+
+export interface Ignored {
+  resources: ReadonlySet<string>;
+  groups: ReadonlySet<string>;
+}
+
+/** What the fit check reads of a node: its pods (counted), allocatable and summed requests. */
+export type FitView = { pods: { length: number }; allocatable: Resources; requested: Resources };
+
+/** Every reason the node cannot take a pod with these requests (upstream's fitsRequest). */
+export function insufficientResources(want: Resources, nodeInfo: FitView, ignored?: Ignored): string[] {
+  const out: string[] = [];
+  if (nodeInfo.pods.length + 1 > nodeInfo.allocatable.pods) out.push('Too many pods');
+  const scalars = Object.entries(want.scalar);
+  if (want.milliCpu === 0 && want.memory === 0 && want.ephemeralStorage === 0 && scalars.length === 0) return out;
+  const alloc = nodeInfo.allocatable;
+  const used = nodeInfo.requested;
+  if (want.milliCpu > 0 && want.milliCpu > alloc.milliCpu - used.milliCpu) out.push('Insufficient cpu');
+  if (want.memory > 0 && want.memory > alloc.memory - used.memory) out.push('Insufficient memory');
+  if (want.ephemeralStorage > 0 && want.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) out.push('Insufficient ephemeral-storage');
+  for (const [name, qty] of scalars) {
+    if (qty === 0) continue;
+    // Only extended resources can be ignored (hugepages are never); a group is the domain part.
+    if (ignored && isExtendedResourceName(name) && (ignored.resources.has(name) || ignored.groups.has(name.split('/')[0]))) continue;
+    if (qty > (alloc.scalar[name] ?? 0) - (used.scalar[name] ?? 0)) out.push(`Insufficient ${name}`);
+  }
+  return out;
+}
+
+export function scorerFor(args: NodeResourcesFitArgs): Scorer {
+  const { type, resources, requestedToCapacityRatio } = args.scoringStrategy;
+  if (type === 'MostAllocated') return mostAllocatedScorer(resources);
+  if (type === 'RequestedToCapacityRatio') return requestedToCapacityRatioScorer(resources, requestedToCapacityRatio?.shape ?? []);
+  return leastAllocatedScorer(resources);
+}
+
+export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
+  readonly name = NAME;
+  readonly args: NodeResourcesFitArgs;
+  private readonly ignored: Ignored;
+  private readonly resources: ResourceSpec[];
+  private readonly scorer: Scorer;
+
+  constructor(args: NodeResourcesFitArgs = defaultFitArgs()) {
+    this.args = args;
+    this.ignored = { resources: new Set(args.ignoredResources), groups: new Set(args.ignoredResourceGroups) };
+    this.resources = args.scoringStrategy.resources;
+    this.scorer = scorerFor(args);
+  }
+
+  preFilter(state: CycleState, pod: Pod, _nodes?: NodeInfo[]): { result?: PreFilterResult; status: Status } {
+    try {
+      state.write(PREFILTER_KEY, new Frozen(podRequests(pod)));
+      return { status: SUCCESS };
+    } catch (e) {
+      // The apiserver validates quantities, so this is a pod written around it; no node helps.
+      return { status: unresolvable(`pod requests could not be read: ${(e as Error).message}`) };
+    }
+  }
+
+  filter(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
+    const want = state.read<Frozen<Resources>>(PREFILTER_KEY)?.value ?? podRequests(pod);
+    const reasons = insufficientResources(want, nodeInfo, this.ignored);
+    return reasons.length ? unschedulable(...reasons) : SUCCESS;
+  }
+
+  preScore(state: CycleState, pod: Pod, _nodes?: NodeInfo[]): Status {
+    state.write(PRESCORE_KEY, new Frozen(podRequestList(pod, this.resources, true)));
+    return SUCCESS;
+  }
+
+  score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
+    const want = state.read<Frozen<number[]>>(PRESCORE_KEY)?.value ?? podRequestList(pod, this.resources, true);
+    const { requested, allocatable } = allocationVectors(nodeInfo, this.resources, want, false);
+    return this.scorer(requested, allocatable);
+  }
+
+  eventsToRegister(): ClusterEventWithHint[] {
+    return [
+      { event: { resource: 'Pod', actionType: ActionType.Delete | ActionType.UpdatePodScaleDown }, hint: isSchedulableAfterPodChange },
+      { event: { resource: 'Node', actionType: ActionType.Add | ActionType.UpdateNodeAllocatable }, hint: (pod, o, n) => this.isSchedulableAfterNodeChange(pod, o, n) },
+    ];
+  }
+
+  /** A node helps only if the pod would fit on it were it empty (other pods are not known here). */
+  isSchedulableAfterNodeChange(pod: Pod, _oldObj: unknown, newObj: unknown): QueueingHint {
+    const node = newObj as Node | undefined;
+    if (!node?.metadata) return 'Queue';
+    try {
+      return insufficientResources(podRequests(pod), { pods: [], allocatable: nodeAllocatable(node), requested: emptyResources() }, this.ignored).length === 0 ? 'Queue' : 'QueueSkip';
+    } catch {
+      return 'Queue';
+    }
   }
 }
+
+/** Only a pod that was on a node frees room there, by going away or shrinking. */
+export function isSchedulableAfterPodChange(_pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint {
+  const changed = (newObj ?? oldObj) as Pod | undefined;
+  if (!changed?.spec) return 'Queue';
+  return changed.spec.nodeName ? 'Queue' : 'QueueSkip';
+}
+
+export const plugin: PluginDefinition = {
+  name: NAME,
+  factory: (args) => new NodeResourcesFit(validateFitArgs(NAME, args)),
+  defaultArgs: () => defaultFitArgs(),
+};
