@@ -86,4 +86,25 @@ describe('topology plugins in the scheduler (real apiserver)', function () {
     const [noisyNode] = await boundAll(['noisy2']);
     assert.equal(zoneOf[noisyNode], 'A');
   });
+
+  it('InterPodAffinity under preemption: a high-priority pod evicts the one pod its anti-affinity forbids (RemovePod)', async () => {
+    await c().create(Resources.priorityclasses, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'topo-high' }, value: 1000 } as never);
+    const low = { app: 'low' };
+    for (const n of Object.keys(zoneOf)) await c().create(Resources.pods, pod(`low-${n}`, low, { nodeName: n }));
+    await c().create(Resources.pods, pod('vip', { app: 'vip' }, { priorityClassName: 'topo-high', affinity: affinity({ antiReq: [term(HOST, low)] }) }));
+    const nominated = await waitFor('vip nominated', async () => (await c().get<Pod>(Resources.pods, NS, 'vip')).status?.nominatedNodeName as string | undefined, 30_000, 100);
+    assert.ok(nominated in zoneOf);
+    const state = async (n: string) => {
+      try {
+        return (await c().get<Pod>(Resources.pods, NS, `low-${n}`)).metadata.deletionTimestamp ? 'deleting' : 'running';
+      } catch {
+        return 'gone';
+      }
+    };
+    await waitFor('the victim deleted', async () => (await state(nominated)) !== 'running', 30_000, 100);
+    // Only the pod in the way: every other pod on that node, and the low pods elsewhere, stay.
+    for (const n of Object.keys(zoneOf)) if (n !== nominated) assert.equal(await state(n), 'running', `low-${n}`);
+    const others = (await c().list<Pod>(Resources.pods, NS)).items.filter((p) => p.spec.nodeName === nominated && !p.metadata.name!.startsWith('low-'));
+    assert.ok(others.length > 0 && others.every((p) => !p.metadata.deletionTimestamp));
+  });
 });
