@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { lPod, ZONE } from '../../../test/fixtures/scheduler/topology';
 import { newPodInfo } from '../../framework/pod-info';
-import { compileConstraints, countMatching, CriticalPaths, type TopologySpreadConstraintSpec } from './constraints';
+import { compileConstraints, countMatching, CriticalPaths, NodeCounter, selectorGroups, type TopologySpreadConstraintSpec } from './constraints';
 
 describe('PodTopologySpread helpers: compileConstraints', () => {
   const base = { maxSkew: 1, topologyKey: ZONE, whenUnsatisfiable: 'DoNotSchedule' as const };
@@ -63,4 +63,17 @@ describe('PodTopologySpread helpers: CriticalPaths', () => {
       assert.ok(p.n1 >= p.n0);
     });
   }
+});
+
+describe('PodTopologySpread helpers: selector groups', () => {
+  const c = (topologyKey: string, app: string): TopologySpreadConstraintSpec => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app } } });
+  it('constraints with equal selectors share a group and one count per node', () => {
+    const cs = compileConstraints([c(ZONE, 'web'), c('h', 'db'), c('kubernetes.io/hostname', 'web')], {}, 'DoNotSchedule');
+    assert.deepEqual(selectorGroups(cs), [0, 1, 0]);
+    const counter = new NodeCounter(cs, 'default');
+    const pods = [lPod('a', { app: 'web' }), lPod('b', { app: 'db' })].map(newPodInfo);
+    assert.deepEqual([counter.count(0, pods), counter.count(1, pods), counter.count(2, pods)], [1, 1, 1]);
+    counter.next();
+    assert.equal(counter.count(2, pods.slice(1)), 0, 'next() forgets the previous node');
+  });
 });

@@ -171,3 +171,30 @@ export class CriticalPaths {
     return c;
   }
 }
+
+/**
+ * For each constraint, the index of the first constraint with the same selector: a pod's zone and
+ * hostname constraints usually share one, and counting a node's pods once serves both.
+ */
+export function selectorGroups(constraints: readonly Constraint[]): number[] {
+  const keys = constraints.map((c) => JSON.stringify(c.selector));
+  return keys.map((k) => keys.indexOf(k));
+}
+
+/** Per-node memo of countMatching by selector group (reset per node with `next`). */
+export class NodeCounter {
+  private readonly memo: number[];
+  private readonly groups: number[];
+  constructor(private readonly constraints: readonly Constraint[], private readonly ns: string) {
+    this.groups = selectorGroups(constraints);
+    this.memo = new Array<number>(constraints.length).fill(-1);
+  }
+  next(): void {
+    this.memo.fill(-1);
+  }
+  count(i: number, pods: readonly PodInfo[]): number {
+    const g = this.groups[i];
+    if (this.memo[g] < 0) this.memo[g] = countMatching(pods, this.constraints[g].selector, this.ns);
+    return this.memo[g];
+  }
+}

@@ -7,7 +7,7 @@ import type { Node, Pod } from '../../../lib/api/types';
 import type { StateData } from '../../framework/cycle-state';
 import type { NodeInfo } from '../../framework/node-info';
 import { SUCCESS, unresolvable, unschedulable, type Status } from '../../framework/status';
-import { affinityCheck, countMatching, CriticalPaths, includesNode, labelValue, nodeHasAllKeys, selectorMatches, type Constraint } from './constraints';
+import { affinityCheck, CriticalPaths, includesNode, labelValue, nodeHasAllKeys, NodeCounter, selectorMatches, type Constraint } from './constraints';
 
 export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
 export const ERR_REASON_NODE_LABEL_NOT_MATCH = "node(s) didn't match pod topology spread constraints (missing required label)";
@@ -35,18 +35,19 @@ export class PreFilterState implements StateData {
 
 /** Counts matching pods per domain over every node (eligible per the inclusion policies). */
 export function computePreFilterState(pod: Pod, constraints: Constraint[], nodes: readonly NodeInfo[]): PreFilterState {
-  const ns = pod.metadata.namespace ?? 'default';
+  const counter = new NodeCounter(constraints, pod.metadata.namespace ?? 'default');
   const counts = constraints.map(() => new Map<string, number>());
   for (const info of nodes) {
     const node = info.node;
     const labels = node.metadata.labels;
     if (!nodeHasAllKeys(labels, constraints)) continue;
     const fits = affinityCheck(pod, node);
+    counter.next();
     for (let i = 0; i < constraints.length; i++) {
       const c = constraints[i];
       if (!includesNode(c, pod, node, fits)) continue;
       const value = labels![c.topologyKey];
-      const n = countMatching(info.pods, c.selector, ns);
+      const n = counter.count(i, info.pods);
       counts[i].set(value, (counts[i].get(value) ?? 0) + n);
     }
   }

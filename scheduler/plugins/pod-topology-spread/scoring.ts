@@ -6,7 +6,7 @@ import type { Node, Pod } from '../../../lib/api/types';
 import type { StateData } from '../../framework/cycle-state';
 import type { NodeInfo } from '../../framework/node-info';
 import { MAX_NODE_SCORE, type NodeScore } from '../../framework/types';
-import { affinityCheck, countMatching, HOSTNAME, includesNode, labelValue, nodeHasAllKeys, type Constraint } from './constraints';
+import { affinityCheck, countMatching, HOSTNAME, includesNode, labelValue, nodeHasAllKeys, NodeCounter, type Constraint } from './constraints';
 
 export class PreScoreState implements StateData {
   constructor(
@@ -32,7 +32,6 @@ export const scoreForCount = (count: number, maxSkew: number, weight: number): n
  * the system defaults (so nodes without a zone label still spread by hostname).
  */
 export function computePreScoreState(pod: Pod, constraints: Constraint[], feasible: readonly NodeInfo[], all: readonly NodeInfo[], requireAll: boolean): PreScoreState {
-  const ns = pod.metadata.namespace ?? 'default';
   const ignored = new Set<string>();
   const counts = constraints.map(() => new Map<string, number>());
   for (const info of feasible) {
@@ -48,11 +47,13 @@ export function computePreScoreState(pod: Pod, constraints: Constraint[], feasib
     });
   }
   const weights = constraints.map((c, i) => topologyNormalizingWeight(c.topologyKey === HOSTNAME ? feasible.length - ignored.size : counts[i].size));
+  const counter = new NodeCounter(constraints, pod.metadata.namespace ?? 'default');
   for (const info of all) {
     const node = info.node;
     const labels = node.metadata.labels;
     if (requireAll && !nodeHasAllKeys(labels, constraints)) continue;
     const fits = affinityCheck(pod, node);
+    counter.next();
     for (let i = 0; i < constraints.length; i++) {
       const c = constraints[i];
       if (c.topologyKey === HOSTNAME || !includesNode(c, pod, node, fits)) continue;
@@ -60,7 +61,7 @@ export function computePreScoreState(pod: Pod, constraints: Constraint[], feasib
       const cur = counts[i].get(value);
       // Domains with no feasible node are not scored: do not count their pods.
       if (cur === undefined) continue;
-      counts[i].set(value, cur + countMatching(info.pods, c.selector, ns));
+      counts[i].set(value, cur + counter.count(i, info.pods));
     }
   }
   return new PreScoreState(constraints, ignored, counts, weights);
