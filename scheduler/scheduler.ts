@@ -100,8 +100,9 @@ export class Scheduler {
     });
   }
 
+  private namesCache?: Set<string>;
   private get names(): Set<string> {
-    return new Set(this.profiles.keys());
+    return (this.namesCache ??= new Set(this.profiles.keys()));
   }
 
   hasSynced(): boolean {

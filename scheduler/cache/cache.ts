@@ -36,6 +36,9 @@ export class SchedulerCache {
   private orderDirty = true;
   private imagesDirty = true;
   private order: string[] = [];
+  /** Nodes whose NodeInfo changed since the last snapshot (so a cycle does not visit every node). */
+  private readonly dirty = new Set<string>();
+  private lastCleanup = 0;
   readonly unreadable: Unreadable[] = [];
 
   constructor(private readonly ttlMs = ASSUME_TTL_MS, private readonly now: () => number = Date.now) {}
@@ -60,6 +63,7 @@ export class SchedulerCache {
       this.removeNode(node);
       return;
     }
+    this.dirty.add(name);
     const zone = zoneKey(e.info);
     if (!e.hasNode || zone !== e.zone) this.orderDirty = true;
     e.hasNode = true;
@@ -172,6 +176,7 @@ export class SchedulerCache {
 
   private addToNode(pod: Pod, nodeName: string): void {
     const pi = this.entry(nodeName).info.addPod(pod);
+    this.dirty.add(nodeName);
     if (pi.unreadable) this.unreadable.push({ kind: 'Pod', name: `${pod.metadata.namespace}/${pod.metadata.name}`, reason: pi.unreadable });
   }
 
@@ -179,6 +184,7 @@ export class SchedulerCache {
     const e = this.nodes.get(st.nodeName);
     if (!e) return;
     e.info.removePod(st.pod);
+    this.dirty.add(st.nodeName);
     if (!e.hasNode && e.info.pods.length === 0) {
       this.nodes.delete(st.nodeName);
       this.orderDirty = true;
@@ -187,12 +193,18 @@ export class SchedulerCache {
 
   /** Brings `snap` up to date: copies NodeInfos changed since its generation, drops removed nodes. */
   updateSnapshot(snap: Snapshot): void {
-    this.cleanupExpiredAssumedPods();
+    // Expiry is a backstop for lost informer events: once a second is plenty.
+    if (this.now() - this.lastCleanup >= 1000) {
+      this.lastCleanup = this.now();
+      this.cleanupExpiredAssumedPods();
+    }
     let changed = false;
     let affinityChanged = false;
     let maxGen = snap.generation;
-    for (const [name, e] of this.nodes) {
-      if (!e.hasNode) continue;
+    // A fresh snapshot takes every node; afterwards only the ones changed since.
+    for (const name of snap.generation === 0 ? [...this.nodes.keys()] : this.dirty) {
+      const e = this.nodes.get(name);
+      if (!e?.hasNode) continue;
       if (e.info.generation <= snap.generation) continue;
       const old = snap.nodeInfoMap.get(name);
       const copy = e.info.clone();
@@ -201,7 +213,8 @@ export class SchedulerCache {
       if (copy.generation > maxGen) maxGen = copy.generation;
       changed = true;
     }
-    if (this.orderDirty || snap.nodeInfoMap.size !== this.nodeCount()) {
+    this.dirty.clear();
+    if (this.orderDirty) {
       for (const name of [...snap.nodeInfoMap.keys()]) if (!this.nodes.get(name)?.hasNode) snap.nodeInfoMap.delete(name);
       const names = [...this.nodes].filter(([, e]) => e.hasNode).map(([n]) => n).sort();
       this.order = interleaveZones(names, (n) => this.nodes.get(n)!.zone);

@@ -3,6 +3,7 @@
 // nodes still spreads across zones. The cache refreshes it incrementally before every cycle.
 import type { NodeInfo } from '../framework/node-info';
 import type { SharedLister } from '../framework/types';
+import { normalizeImageName } from '../plugins/image-locality/image-name';
 
 export class Snapshot implements SharedLister {
   /** The highest NodeInfo generation copied in. */
@@ -65,9 +66,9 @@ export function interleaveZones(names: string[], zoneOf: (name: string) => strin
   return out;
 }
 
-/** The image names a node reports, each counted once. */
+/** The image names a node reports (normalized as ImageLocality compares them), each counted once. */
 export function nodeImages(info: NodeInfo): string[] {
   const out = new Set<string>();
-  for (const img of (info.node.status as { images?: { names?: string[] }[] } | undefined)?.images ?? []) for (const n of img?.names ?? []) out.add(n);
+  for (const img of (info.node.status as { images?: { names?: string[] }[] } | undefined)?.images ?? []) for (const n of img?.names ?? []) if (typeof n === 'string' && n) out.add(normalizeImageName(n));
   return [...out];
 }

@@ -164,6 +164,7 @@ export class Framework implements FrameworkView {
    */
   runFilterPluginsWithNominatedPods(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
     const nominated = this.handle.nominator.nominatedPodsForNode(nodeInfo.name);
+    if (nominated.length === 0) return this.runFilterPlugins(state, pod, nodeInfo);
     const prio = pod.spec.priority ?? 0;
     const added = nominated.filter((pi) => (pi.pod.spec.priority ?? 0) >= prio && pi.pod.metadata.uid !== pod.metadata.uid);
     if (added.length > 0) {

@@ -41,6 +41,8 @@ export interface Queued extends QueuedPodInfo {
   unschedulableSince?: number;
 }
 
+const NONE: PodInfo[] = [];
+
 export const queueKey = (p: Pod): string => `${p.metadata.namespace}/${p.metadata.name}`;
 
 export function backoffMs(attempts: number, initial = INITIAL_BACKOFF_MS, max = MAX_BACKOFF_MS): number {
@@ -296,6 +298,6 @@ export class SchedulingQueue implements PodNominator {
 
   nominatedPodsForNode(nodeName: string): PodInfo[] {
     const m = this.nominated.get(nodeName);
-    return m ? [...m.values()] : [];
+    return m ? [...m.values()] : NONE;
   }
 }

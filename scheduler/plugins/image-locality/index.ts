@@ -4,8 +4,9 @@
 // rare image); the sum is clamped between 23 MB and 1000 MB per container and mapped onto 0..100.
 import type { Node, Pod } from '../../../lib/api/types';
 import type { CycleState } from '../../framework/cycle-state';
+import { skip, SUCCESS, type Status } from '../../framework/status';
 import type { NodeInfo } from '../../framework/node-info';
-import { MAX_NODE_SCORE, type Handle, type PluginDefinition, type ScorePlugin } from '../../framework/types';
+import { MAX_NODE_SCORE, type Handle, type PluginDefinition, type PreScorePlugin, type ScorePlugin } from '../../framework/types';
 import { normalizeImageName } from './image-name';
 
 export const NAME = 'ImageLocality';
@@ -45,9 +46,18 @@ export function imageScore(sum: number, containers: number): number {
   return Math.trunc((MAX_NODE_SCORE * (clamped - MIN_THRESHOLD)) / (max - MIN_THRESHOLD));
 }
 
-export class ImageLocality implements ScorePlugin {
+export class ImageLocality implements PreScorePlugin, ScorePlugin {
   readonly name = NAME;
   constructor(private readonly handle: Handle) {}
+
+  /** Skip when no node holds any of the pod's images: every node would score 0. */
+  preScore(_state: CycleState, pod: Pod): Status {
+    const snapshot = this.handle.snapshot();
+    const containers = [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])];
+    const present = containers.some((c) => typeof c?.image === 'string' && snapshot.imageNumNodes(normalizeImageName(c.image)) > 0);
+    if (!present) return skip();
+    return SUCCESS;
+  }
 
   score(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
     const snapshot = this.handle.snapshot();

@@ -8,7 +8,7 @@ import type { NodeInfo } from '../../framework/node-info';
 import { SUCCESS, skip, type Status } from '../../framework/status';
 import { MAX_NODE_SCORE, PluginArgsError, type PluginDefinition, type PreScorePlugin, type ScorePlugin } from '../../framework/types';
 import { checkResources, defaultResources } from '../node-resources-fit/args';
-import { allocationVectors, podRequestList, type ResourceSpec } from '../node-resources-fit/resource-allocation';
+import { allocationVectors, podRequestList, type AllocationVectors, type ResourceSpec } from '../node-resources-fit/resource-allocation';
 
 export const NAME = 'NodeResourcesBalancedAllocation';
 const PRESCORE_KEY = 'PreScore' + NAME;
@@ -56,8 +56,12 @@ export class NodeResourcesBalancedAllocation implements PreScorePlugin, ScorePlu
   readonly name = NAME;
   readonly resources: ResourceSpec[];
 
+  /** Reused for every node of a cycle: Score runs synchronously, node after node. */
+  private readonly vectors: AllocationVectors;
+
   constructor(args: NodeResourcesBalancedAllocationArgs = defaultBalancedArgs()) {
     this.resources = args.resources;
+    this.vectors = { requested: new Array<number>(this.resources.length).fill(0), allocatable: new Array<number>(this.resources.length).fill(0) };
   }
 
   preScore(state: CycleState, pod: Pod, _nodes?: NodeInfo[]): Status {
@@ -70,7 +74,7 @@ export class NodeResourcesBalancedAllocation implements PreScorePlugin, ScorePlu
 
   score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
     const want = state.read<Frozen<number[]>>(PRESCORE_KEY)?.value ?? podRequestList(pod, this.resources, false);
-    const { requested, allocatable } = allocationVectors(nodeInfo, this.resources, want, true);
+    const { requested, allocatable } = allocationVectors(nodeInfo, this.resources, want, true, this.vectors);
     return balancedScore(requested, allocatable);
   }
 }

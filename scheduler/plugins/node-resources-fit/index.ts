@@ -21,7 +21,7 @@ import {
   type ScorePlugin,
 } from '../../framework/types';
 import { defaultFitArgs, validateFitArgs, type NodeResourcesFitArgs } from './args';
-import { allocationVectors, isExtendedResourceName, podRequestList, type ResourceSpec } from './resource-allocation';
+import { allocationVectors, isExtendedResourceName, podRequestList, type AllocationVectors, type ResourceSpec } from './resource-allocation';
 import { leastAllocatedScorer, mostAllocatedScorer, requestedToCapacityRatioScorer, type Scorer } from './scorers';
 
 export const NAME = 'NodeResourcesFit';
@@ -56,6 +56,22 @@ export function insufficientResources(want: Resources, nodeInfo: FitView, ignore
   return out;
 }
 
+/**
+ * The common case without allocating: no extended resources asked for and everything fits. When
+ * this says no, insufficientResources says why (and applies the ignored resources).
+ */
+export function fitsQuickly(want: Resources, nodeInfo: FitView): boolean {
+  for (const _ in want.scalar) return false;
+  const alloc = nodeInfo.allocatable;
+  const used = nodeInfo.requested;
+  return (
+    nodeInfo.pods.length + 1 <= alloc.pods &&
+    (want.milliCpu === 0 || want.milliCpu <= alloc.milliCpu - used.milliCpu) &&
+    (want.memory === 0 || want.memory <= alloc.memory - used.memory) &&
+    (want.ephemeralStorage === 0 || want.ephemeralStorage <= alloc.ephemeralStorage - used.ephemeralStorage)
+  );
+}
+
 export function scorerFor(args: NodeResourcesFitArgs): Scorer {
   const { type, resources, requestedToCapacityRatio } = args.scoringStrategy;
   if (type === 'MostAllocated') return mostAllocatedScorer(resources);
@@ -69,12 +85,14 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
   private readonly ignored: Ignored;
   private readonly resources: ResourceSpec[];
   private readonly scorer: Scorer;
+  private readonly vectors: AllocationVectors;
 
   constructor(args: NodeResourcesFitArgs = defaultFitArgs()) {
     this.args = args;
     this.ignored = { resources: new Set(args.ignoredResources), groups: new Set(args.ignoredResourceGroups) };
     this.resources = args.scoringStrategy.resources;
     this.scorer = scorerFor(args);
+    this.vectors = { requested: new Array<number>(this.resources.length).fill(0), allocatable: new Array<number>(this.resources.length).fill(0) };
   }
 
   preFilter(state: CycleState, pod: Pod, _nodes?: NodeInfo[]): { result?: PreFilterResult; status: Status } {
@@ -89,6 +107,7 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
 
   filter(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
     const want = state.read<Frozen<Resources>>(PREFILTER_KEY)?.value ?? podRequests(pod);
+    if (fitsQuickly(want, nodeInfo)) return SUCCESS;
     const reasons = insufficientResources(want, nodeInfo, this.ignored);
     return reasons.length ? unschedulable(...reasons) : SUCCESS;
   }
@@ -100,7 +119,7 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
 
   score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
     const want = state.read<Frozen<number[]>>(PRESCORE_KEY)?.value ?? podRequestList(pod, this.resources, true);
-    const { requested, allocatable } = allocationVectors(nodeInfo, this.resources, want, false);
+    const { requested, allocatable } = allocationVectors(nodeInfo, this.resources, want, false, this.vectors);
     return this.scorer(requested, allocatable);
   }
 

@@ -44,29 +44,43 @@ export function podRequestList(pod: Pod, resources: readonly ResourceSpec[], non
   return resources.map((s) => amountOf(r, s.name));
 }
 
-/**
- * [allocatable, requested-with-the-pod] for one resource on the node; [0, 0] means "leave this
- * resource out of the score" (an extended resource the pod does not ask for, or the node lacks).
- */
-export function allocatableAndRequested(nodeInfo: NodeInfo, name: string, podRequest: number, useRequested: boolean): [number, number] {
-  if (podRequest === 0 && isScalarResourceName(name)) return [0, 0];
+/** One resource's allocatable and requested-with-the-pod on the node; 0 allocatable: leave it out of the score. */
+function fill(nodeInfo: NodeInfo, name: string, podRequest: number, useRequested: boolean, out: AllocationVectors, i: number): void {
+  out.allocatable[i] = 0;
+  out.requested[i] = 0;
+  // An extended resource the pod does not ask for is left out.
+  if (podRequest === 0 && isScalarResourceName(name)) return;
   const requested = useRequested ? nodeInfo.requested : nodeInfo.nonZeroRequested;
-  if (name === CPU) return [nodeInfo.allocatable.milliCpu, requested.milliCpu + podRequest];
-  if (name === MEMORY) return [nodeInfo.allocatable.memory, requested.memory + podRequest];
-  if (name === EPHEMERAL_STORAGE) return [nodeInfo.allocatable.ephemeralStorage, nodeInfo.requested.ephemeralStorage + podRequest];
-  if (name in nodeInfo.allocatable.scalar) return [nodeInfo.allocatable.scalar[name], (nodeInfo.requested.scalar[name] ?? 0) + podRequest];
-  return [0, 0];
+  let alloc: number;
+  let req: number;
+  if (name === CPU) [alloc, req] = [nodeInfo.allocatable.milliCpu, requested.milliCpu + podRequest];
+  else if (name === MEMORY) [alloc, req] = [nodeInfo.allocatable.memory, requested.memory + podRequest];
+  else if (name === EPHEMERAL_STORAGE) [alloc, req] = [nodeInfo.allocatable.ephemeralStorage, nodeInfo.requested.ephemeralStorage + podRequest];
+  else if (name in nodeInfo.allocatable.scalar) [alloc, req] = [nodeInfo.allocatable.scalar[name], (nodeInfo.requested.scalar[name] ?? 0) + podRequest];
+  else return;
+  if (alloc === 0) return;
+  out.allocatable[i] = alloc;
+  out.requested[i] = req;
 }
 
-/** The requested and allocatable vectors a scorer function reads. */
-export function allocationVectors(nodeInfo: NodeInfo, resources: readonly ResourceSpec[], podRequestsList: readonly number[], useRequested: boolean): { requested: number[]; allocatable: number[] } {
-  const requested = new Array<number>(resources.length).fill(0);
-  const allocatable = new Array<number>(resources.length).fill(0);
-  for (let i = 0; i < resources.length; i++) {
-    const [alloc, req] = allocatableAndRequested(nodeInfo, resources[i].name, podRequestsList[i], useRequested);
-    if (alloc === 0) continue;
-    allocatable[i] = alloc;
-    requested[i] = req;
-  }
-  return { requested, allocatable };
+/** [allocatable, requested-with-the-pod] for one resource on the node; [0, 0]: left out of the score. */
+export function allocatableAndRequested(nodeInfo: NodeInfo, name: string, podRequest: number, useRequested: boolean): [number, number] {
+  const v = { requested: [0], allocatable: [0] };
+  fill(nodeInfo, name, podRequest, useRequested, v, 0);
+  return [v.allocatable[0], v.requested[0]];
+}
+
+export interface AllocationVectors {
+  requested: number[];
+  allocatable: number[];
+}
+
+/**
+ * The requested and allocatable vectors a scorer function reads. `into` lets a plugin reuse one
+ * pair of arrays for every node of a cycle (Score runs synchronously, node after node).
+ */
+export function allocationVectors(nodeInfo: NodeInfo, resources: readonly ResourceSpec[], podRequestsList: readonly number[], useRequested: boolean, into?: AllocationVectors): AllocationVectors {
+  const out = into ?? { requested: new Array<number>(resources.length).fill(0), allocatable: new Array<number>(resources.length).fill(0) };
+  for (let i = 0; i < resources.length; i++) fill(nodeInfo, resources[i].name, podRequestsList[i], useRequested, out, i);
+  return out;
 }
