@@ -198,7 +198,7 @@ export class SchedulerCache {
       this.lastCleanup = this.now();
       this.cleanupExpiredAssumedPods();
     }
-    let changed = false;
+    const replaced: string[] = [];
     let affinityChanged = false;
     let maxGen = snap.generation;
     // A fresh snapshot takes every node; afterwards only the ones changed since.
@@ -211,7 +211,7 @@ export class SchedulerCache {
       if (!old || old.podsWithAffinity.length !== copy.podsWithAffinity.length || old.podsWithRequiredAntiAffinity.length !== copy.podsWithRequiredAntiAffinity.length || copy.podsWithAffinity.length > 0) affinityChanged = true;
       snap.nodeInfoMap.set(name, copy);
       if (copy.generation > maxGen) maxGen = copy.generation;
-      changed = true;
+      replaced.push(name);
     }
     this.dirty.clear();
     if (this.orderDirty) {
@@ -219,10 +219,16 @@ export class SchedulerCache {
       const names = [...this.nodes].filter(([, e]) => e.hasNode).map(([n]) => n).sort();
       this.order = interleaveZones(names, (n) => this.nodes.get(n)!.zone);
       this.orderDirty = false;
-      changed = true;
       affinityChanged = true;
+      snap.nodeInfoList = this.order.map((n) => snap.nodeInfoMap.get(n)!).filter(Boolean);
+      snap.position = new Map(snap.nodeInfoList.map((info, i) => [info.name, i]));
+    } else {
+      // Same nodes in the same order: put the new copies in place.
+      for (const name of replaced) {
+        const i = snap.position.get(name);
+        if (i !== undefined) snap.nodeInfoList[i] = snap.nodeInfoMap.get(name)!;
+      }
     }
-    if (changed) snap.nodeInfoList = this.order.map((n) => snap.nodeInfoMap.get(n)!).filter(Boolean);
     if (affinityChanged) {
       snap.withAffinity = snap.nodeInfoList.filter((i) => i.podsWithAffinity.length > 0);
       snap.withRequiredAntiAffinity = snap.nodeInfoList.filter((i) => i.podsWithRequiredAntiAffinity.length > 0);

@@ -10,6 +10,8 @@ export class Snapshot implements SharedLister {
   generation = 0;
   readonly nodeInfoMap = new Map<string, NodeInfo>();
   nodeInfoList: NodeInfo[] = [];
+  /** name → index in nodeInfoList, so a changed NodeInfo is replaced in place. */
+  position = new Map<string, number>();
   withAffinity: NodeInfo[] = [];
   withRequiredAntiAffinity: NodeInfo[] = [];
   images = new Map<string, number>();
