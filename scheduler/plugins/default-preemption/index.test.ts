@@ -70,6 +70,16 @@ describe('DefaultPreemption plugin', () => {
     );
   });
 
+  it('a victim held at Permit is rejected, not deleted', async () => {
+    const { h, run } = setup(nodes(1), [prioPod('a', { cpu: '1', priority: 1, nodeName: 'n0' }), prioPod('b', { cpu: '1', priority: 1, nodeName: 'n0' })]);
+    h.waiting.add('uid-a');
+    const r = await run(prioPod('p', { cpu: '2', priority: 100 }));
+    assert.equal(r.nominatedNodeName, 'n0');
+    assert.deepEqual(h.rejected, ['uid-a: DefaultPreemption: preempted']);
+    assert.deepEqual(h.calls.filter((c) => c.verb === 'delete').map((c) => c.name), ['b']);
+    assert.deepEqual(h.events.map((e) => e.name).sort(), ['a', 'b']);
+  });
+
   it('a victim already gone is no failure', async () => {
     const { h, run } = setup(nodes(1), [prioPod('a', { cpu: '2', priority: 1, nodeName: 'n0' })]);
     h.goneOnDelete.add('a');
