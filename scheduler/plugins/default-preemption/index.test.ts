@@ -111,6 +111,14 @@ describe('DefaultPreemption plugin', () => {
       reason: 'preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.',
     },
     {
+      name: 'no victims any more where it was nominated: the nomination is cleared',
+      nodes: nodes(2),
+      pods: ['n0', 'n1'].map((n) => prioPod(`x-${n}`, { cpu: '2', priority: 100, nodeName: n })),
+      preemptor: prioPod('p', { cpu: '1', priority: 100, nominatedNodeName: 'n0' }),
+      reason: 'preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.',
+      clears: true,
+    },
+    {
       name: 'every node unresolvable: preemption is not helpful, and a stale nomination is cleared',
       nodes: nodes(3, { unresolvable: true }),
       pods: [],

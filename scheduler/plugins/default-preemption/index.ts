@@ -107,6 +107,8 @@ export class DefaultPreemption implements PostFilterPlugin, EnqueueExtensions {
     const run = dryRunPreemption(this.handle.framework(), state, pod, potential, pdbs, this.offset(potential.length), numCandidates(potential.length, this.args), now);
     if (run.candidates.length === 0) {
       if (run.errors.length) return { status: error(run.errors.join('; ')) };
+      // Upstream's scheduler clears the nomination on this answer (nominated node ""); here too.
+      await this.clearNomination([pod]);
       return { nominatedNodeName: '', status: unschedulable(preemptionFitMessage(all.length, run.nodeStatuses)) };
     }
     const best = pickCandidate(run.candidates, now);
