@@ -50,8 +50,8 @@ describe('scheduler profiles from --config (real apiserver)', function () {
       spec: {},
       status: { allocatable: { cpu: '4', memory: '8Gi', pods: '110' }, capacity: { cpu: '4', memory: '8Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] },
     }) as Node;
-  const pod = (name: string, schedulerName?: string, nodeName?: string): Pod =>
-    ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS }, spec: { schedulerName, nodeName, containers: [{ name: 'c', image: 'k8ts/web:1.0', resources: { requests: { cpu: '1' } } }] } }) as unknown as Pod;
+  const pod = (name: string, schedulerName?: string, nodeName?: string, cpu = '1'): Pod =>
+    ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS }, spec: { schedulerName, nodeName, containers: [{ name: 'c', image: 'k8ts/web:1.0', resources: { requests: { cpu } } }] } }) as unknown as Pod;
   const nodeOf = async (name: string) => (await api!.client.get<Pod>(Resources.pods, NS, name)).spec.nodeName;
 
   before(async () => {
@@ -60,8 +60,9 @@ describe('scheduler profiles from --config (real apiserver)', function () {
       const created = await api.client.create<Node>(Resources.nodes, n);
       if (!created.status?.conditions?.some((x) => x.type === 'Ready')) await api.client.patch(Resources.nodes, undefined, n.metadata.name!, 'merge', { status: n.status }, 'status');
     }
-    // "busy" already runs a 1-cpu pod (bound directly): the packer fills it, the default spreads.
-    await api.client.create(Resources.pods, pod('existing', undefined, 'busy'));
+    // "busy" already runs a 2-cpu pod (bound directly): the packer fills it, the default spreads
+    // (after the default's 1-cpu pod lands on "idle", "busy" is still the fuller one).
+    await api.client.create(Resources.pods, pod('existing', undefined, 'busy', '2'));
     const file = join(dir, 'scheduler.yaml');
     writeFileSync(file, CONFIG);
     const s = await startScheduler({ ...schedulerFlags, client: api.client, config: file, leaderElect: false, healthPort: 0, bindAddress: '127.0.0.1' } as never);
