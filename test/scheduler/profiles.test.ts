@@ -82,8 +82,8 @@ describe('scheduler profiles from --config (real apiserver)', function () {
   it('the packer profile fills the busiest node that fits', async () => {
     await api!.client.create(Resources.pods, pod('packed', 'packer'));
     assert.equal(await waitFor('packed bound', () => nodeOf('packed'), 60_000, 100), 'busy');
-    const events = (await api!.client.list<KEvent>(Resources.events, NS)).items.filter((e) => e.involvedObject.name === 'packed' && e.reason === 'Scheduled');
-    assert.equal(events.length, 1);
+    const scheduled = await waitFor('Scheduled event', async () => (await api!.client.list<KEvent>(Resources.events, NS)).items.find((e) => e.involvedObject.name === 'packed' && e.reason === 'Scheduled'), 30_000, 100);
+    assert.equal(scheduled.message, 'Successfully assigned default/packed to busy');
   });
 
   it('a pod for a scheduler that is not ours stays pending, untouched', async () => {
