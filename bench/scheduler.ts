@@ -16,6 +16,7 @@ import type { KObject } from '../lib/api/types';
 import { registry } from '../scheduler/framework/registry';
 import { startTestApiserver, type TestApiserver } from '../test/helpers/apiserver';
 import { findPid } from './proc-stats';
+import { measureAlgorithm } from './scheduler-algorithm';
 import { cpuMeter, startSchedulerProcess, type SchedulerProcess } from './scheduler-procs';
 import { startChurn } from './scheduler-churn';
 import { addNodes, deletePods, ensureNamespace, nodeBarrier, rawEtcdWrites, runPhase, type PhaseResult } from './scheduler-run';
@@ -133,6 +134,14 @@ async function main(): Promise<void> {
       workloads[w.name] = await runWorkload(ctx, w);
       sched.check();
     }
+    // The algorithm alone, in this process, after the processes above are stopped (quiet cores).
+    await cleanup();
+    const algorithm = {
+      basic_1000_nodes: measureAlgorithm(1000, 2000),
+      basic_5000_nodes: measureAlgorithm(5000, 2000),
+      anti_affinity_500_nodes: measureAlgorithm(500, 400, 'anti-affinity', 100),
+      topology_spreading_1000_nodes: measureAlgorithm(1000, 1000, 'topology-spreading', 1000),
+    };
     process.stdout.write(
       JSON.stringify({
         bench: 'scheduler',
@@ -144,6 +153,7 @@ async function main(): Promise<void> {
         raw_etcd_write_per_sec: rawPerSec,
         raw_etcd_writes: rawN,
         workloads,
+        algorithm_in_process: { ...algorithm, ratio_basic_1000_to_raw_etcd_write: rawPerSec ? +(algorithm.basic_1000_nodes.decisions_per_sec / rawPerSec).toFixed(2) : 0 },
       }) + '\n',
     );
   } finally {

@@ -47,7 +47,7 @@ describe('scheduler', () => {
       const events = () => client.all<KEvent>(Resources.events, 'default');
       await waitFor(() => events().some((e) => e.reason === 'FailedScheduling'), 'FailedScheduling event');
       const failed = events().find((e) => e.reason === 'FailedScheduling')!;
-      assert.equal(failed.message, '0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod..');
+      assert.equal(failed.message, '0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.');
       assert.equal(failed.type, 'Warning');
       assert.equal(events().filter((e) => e.reason === 'Scheduled').length, 2);
       const waiting = client.all<Pod>(Resources.pods).find((p) => !p.spec.nodeName)!;

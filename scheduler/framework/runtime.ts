@@ -65,6 +65,7 @@ const thrown = (plugin: string, e: unknown): Status => withPlugin(error(`running
 
 export class Framework implements FrameworkView {
   readonly waitingPods = new WaitingPods();
+  private readonly activeFilterCache = new WeakMap<CycleState, FilterPlugin[]>();
 
   constructor(
     readonly profileName: string,
@@ -95,6 +96,7 @@ export class Framework implements FrameworkView {
   runPreFilterPlugins(state: CycleState, pod: Pod, nodes: NodeInfo[]): { result?: PreFilterResult; status: Status; narrowedBy: string[] } {
     let result: PreFilterResult | undefined;
     const narrowedBy: string[] = [];
+    this.activeFilterCache.delete(state);
     for (const p of this.plugins.preFilter) {
       let r: { result?: PreFilterResult; status: Status };
       try {
@@ -142,17 +144,27 @@ export class Framework implements FrameworkView {
     return this.runExtension(state, pod, toRemove, nodeInfo, 'removePod');
   }
 
+  /** The Filter plugins not skipped by PreFilter in this cycle (worked out once per CycleState). */
+  private activeFilters(state: CycleState): FilterPlugin[] {
+    let list = this.activeFilterCache.get(state);
+    if (!list) {
+      list = state.skipFilterPlugins.size ? this.plugins.filter.filter((p) => !state.skipFilterPlugins.has(p.name)) : this.plugins.filter;
+      this.activeFilterCache.set(state, list);
+    }
+    return list;
+  }
+
   /** The first rejecting plugin's status (tagged with its name), or SUCCESS. */
   runFilterPlugins(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
-    for (const p of this.plugins.filter) {
-      if (state.skipFilterPlugins.size && state.skipFilterPlugins.has(p.name)) continue;
-      let s: Status;
-      try {
-        s = p.filter(state, pod, nodeInfo);
-      } catch (e) {
-        return thrown(p.name, e);
+    const list = this.activeFilters(state);
+    let i = 0;
+    try {
+      for (; i < list.length; i++) {
+        const s = list[i].filter(state, pod, nodeInfo);
+        if (s.code !== Code.Success) return withPlugin(s, list[i].name);
       }
-      if (s.code !== Code.Success) return withPlugin(s, p.name);
+    } catch (e) {
+      return thrown(list[i].name, e);
     }
     return SUCCESS;
   }

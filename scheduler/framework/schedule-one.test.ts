@@ -60,7 +60,7 @@ describe('schedulePod', () => {
     const nodeToStatus = new Map([['a', unschedulable('Insufficient cpu')]]);
     assert.equal(
       fitErrorMessage(1, d({ nodeToStatus, postFilterMsg: 'preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.' })),
-      '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..',
+      '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.',
     );
   });
 

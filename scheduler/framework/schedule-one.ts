@@ -174,7 +174,6 @@ export function fitErrorMessage(numAllNodes: number, d: Diagnosis): string {
     const parts = [...histogram].map(([r, c]) => `${c} ${r}`).sort();
     msg += ` ${parts.join(', ')}.`;
   }
-  // Upstream appends " %v." to a message that ends in a period already; kubectl users see "..".
-  if (d.postFilterMsg) msg += ` ${d.postFilterMsg}.`;
+  if (d.postFilterMsg) msg += ` ${d.postFilterMsg}`;
   return msg;
 }

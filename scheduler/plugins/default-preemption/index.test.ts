@@ -70,6 +70,16 @@ describe('DefaultPreemption plugin', () => {
     );
   });
 
+  it('a victim held at Permit is rejected, not deleted', async () => {
+    const { h, run } = setup(nodes(1), [prioPod('a', { cpu: '1', priority: 1, nodeName: 'n0' }), prioPod('b', { cpu: '1', priority: 1, nodeName: 'n0' })]);
+    h.waiting.add('uid-a');
+    const r = await run(prioPod('p', { cpu: '2', priority: 100 }));
+    assert.equal(r.nominatedNodeName, 'n0');
+    assert.deepEqual(h.rejected, ['uid-a: DefaultPreemption: preempted']);
+    assert.deepEqual(h.calls.filter((c) => c.verb === 'delete').map((c) => c.name), ['b']);
+    assert.deepEqual(h.events.map((e) => e.name).sort(), ['a', 'b']);
+  });
+
   it('a victim already gone is no failure', async () => {
     const { h, run } = setup(nodes(1), [prioPod('a', { cpu: '2', priority: 1, nodeName: 'n0' })]);
     h.goneOnDelete.add('a');
@@ -99,6 +109,14 @@ describe('DefaultPreemption plugin', () => {
       pods: ['n0', 'n1', 'n2'].map((n) => prioPod(`x-${n}`, { cpu: '2', priority: 100, nodeName: n })),
       preemptor: prioPod('p', { cpu: '1', priority: 100 }),
       reason: 'preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.',
+    },
+    {
+      name: 'no victims any more where it was nominated: the nomination is cleared',
+      nodes: nodes(2),
+      pods: ['n0', 'n1'].map((n) => prioPod(`x-${n}`, { cpu: '2', priority: 100, nodeName: n })),
+      preemptor: prioPod('p', { cpu: '1', priority: 100, nominatedNodeName: 'n0' }),
+      reason: 'preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.',
+      clears: true,
     },
     {
       name: 'every node unresolvable: preemption is not helpful, and a stale nomination is cleared',

@@ -48,6 +48,15 @@ export function ineligibleReason(pod: Pod, handle: Handle, statuses: Map<string,
   return undefined;
 }
 
+/**
+ * The framework's pods held at Permit, when the framework keeps them (the runtime's waitingPods;
+ * FrameworkView does not promise it, so fakes without it simply have none).
+ */
+function waitingPodsOf(handle: Handle): { get(uid: string): { reject(plugin: string, message: string): void } | undefined } | undefined {
+  const w = (handle.framework() as { waitingPods?: { get?: unknown } }).waitingPods;
+  return w && typeof w.get === 'function' ? (w as ReturnType<typeof waitingPodsOf>) : undefined;
+}
+
 export function validateArgs(raw: unknown): DefaultPreemptionArgs {
   const a = { ...DEFAULT_PREEMPTION_ARGS, ...((raw ?? {}) as Partial<DefaultPreemptionArgs>) };
   const errs: string[] = [];
@@ -98,6 +107,8 @@ export class DefaultPreemption implements PostFilterPlugin, EnqueueExtensions {
     const run = dryRunPreemption(this.handle.framework(), state, pod, potential, pdbs, this.offset(potential.length), numCandidates(potential.length, this.args), now);
     if (run.candidates.length === 0) {
       if (run.errors.length) return { status: error(run.errors.join('; ')) };
+      // Upstream's scheduler clears the nomination on this answer (nominated node ""); here too.
+      await this.clearNomination([pod]);
       return { nominatedNodeName: '', status: unschedulable(preemptionFitMessage(all.length, run.nodeStatuses)) };
     }
     const best = pickCandidate(run.candidates, now);
@@ -113,8 +124,16 @@ export class DefaultPreemption implements PostFilterPlugin, EnqueueExtensions {
     const client = this.handle.client;
     if (!client) return error(`${NAME}: no API client to delete victims with`);
     const schedulerName = pod.spec.schedulerName || 'default-scheduler';
+    const waiting = waitingPodsOf(this.handle);
     const results = await Promise.allSettled(
       c.victims.map(async (victim) => {
+        // A victim held at Permit is not bound yet: rejecting it frees its room (upstream does the same).
+        const held = waiting?.get(victim.metadata.uid ?? '');
+        if (held) {
+          held.reject(NAME, 'preempted');
+          this.handle.event?.(victim, 'Normal', 'Preempted', `Preempted by pod ${pod.metadata.uid} on node ${c.name}`);
+          return;
+        }
         const { status, changed } = withPodCondition(
           victim.status,
           { type: DISRUPTION_TARGET, status: 'True', reason: PREEMPTION_BY_SCHEDULER, message: `${schedulerName}: preempting to accommodate a higher priority pod` },

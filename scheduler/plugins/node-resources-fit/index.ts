@@ -60,8 +60,8 @@ export function insufficientResources(want: Resources, nodeInfo: FitView, ignore
  * The common case without allocating: no extended resources asked for and everything fits. When
  * this says no, insufficientResources says why (and applies the ignored resources).
  */
-export function fitsQuickly(want: Resources, nodeInfo: FitView): boolean {
-  for (const _ in want.scalar) return false;
+export function fitsQuickly(want: Resources, nodeInfo: FitView, hasScalar = Object.keys(want.scalar).length > 0): boolean {
+  if (hasScalar) return false;
   const alloc = nodeInfo.allocatable;
   const used = nodeInfo.requested;
   return (
@@ -77,6 +77,12 @@ export function scorerFor(args: NodeResourcesFitArgs): Scorer {
   if (type === 'MostAllocated') return mostAllocatedScorer(resources);
   if (type === 'RequestedToCapacityRatio') return requestedToCapacityRatioScorer(resources, requestedToCapacityRatio?.shape ?? []);
   return leastAllocatedScorer(resources);
+}
+
+/** What PreFilter computed once for the cycle. */
+interface Wanted {
+  want: Resources;
+  hasScalar: boolean;
 }
 
 export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
@@ -97,7 +103,8 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
 
   preFilter(state: CycleState, pod: Pod, _nodes?: NodeInfo[]): { result?: PreFilterResult; status: Status } {
     try {
-      state.write(PREFILTER_KEY, new Frozen(podRequests(pod)));
+      const want = podRequests(pod);
+      state.write(PREFILTER_KEY, new Frozen<Wanted>({ want, hasScalar: Object.keys(want.scalar).length > 0 }));
       return { status: SUCCESS };
     } catch (e) {
       // The apiserver validates quantities, so this is a pod written around it; no node helps.
@@ -106,8 +113,9 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
   }
 
   filter(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
-    const want = state.read<Frozen<Resources>>(PREFILTER_KEY)?.value ?? podRequests(pod);
-    if (fitsQuickly(want, nodeInfo)) return SUCCESS;
+    const pre = state.read<Frozen<Wanted>>(PREFILTER_KEY)?.value;
+    const want = pre?.want ?? podRequests(pod);
+    if (fitsQuickly(want, nodeInfo, pre?.hasScalar)) return SUCCESS;
     const reasons = insufficientResources(want, nodeInfo, this.ignored);
     return reasons.length ? unschedulable(...reasons) : SUCCESS;
   }

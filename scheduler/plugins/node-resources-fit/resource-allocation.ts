@@ -51,13 +51,24 @@ function fill(nodeInfo: NodeInfo, name: string, podRequest: number, useRequested
   // An extended resource the pod does not ask for is left out.
   if (podRequest === 0 && isScalarResourceName(name)) return;
   const requested = useRequested ? nodeInfo.requested : nodeInfo.nonZeroRequested;
-  let alloc: number;
-  let req: number;
-  if (name === CPU) [alloc, req] = [nodeInfo.allocatable.milliCpu, requested.milliCpu + podRequest];
-  else if (name === MEMORY) [alloc, req] = [nodeInfo.allocatable.memory, requested.memory + podRequest];
-  else if (name === EPHEMERAL_STORAGE) [alloc, req] = [nodeInfo.allocatable.ephemeralStorage, nodeInfo.requested.ephemeralStorage + podRequest];
-  else if (name in nodeInfo.allocatable.scalar) [alloc, req] = [nodeInfo.allocatable.scalar[name], (nodeInfo.requested.scalar[name] ?? 0) + podRequest];
-  else return;
+  // Plain assignments: this runs for every resource of every node of every cycle.
+  let alloc = 0;
+  let req = 0;
+  if (name === CPU) {
+    alloc = nodeInfo.allocatable.milliCpu;
+    req = requested.milliCpu + podRequest;
+  } else if (name === MEMORY) {
+    alloc = nodeInfo.allocatable.memory;
+    req = requested.memory + podRequest;
+  } else if (name === EPHEMERAL_STORAGE) {
+    alloc = nodeInfo.allocatable.ephemeralStorage;
+    req = nodeInfo.requested.ephemeralStorage + podRequest;
+  } else {
+    const a = nodeInfo.allocatable.scalar[name];
+    if (a === undefined) return;
+    alloc = a;
+    req = (nodeInfo.requested.scalar[name] ?? 0) + podRequest;
+  }
   if (alloc === 0) return;
   out.allocatable[i] = alloc;
   out.requested[i] = req;
