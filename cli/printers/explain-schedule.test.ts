@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { labeledNode, mkNode, mkPod } from '../../test/fixtures/scheduler/explain';
+import { labeledNode, mkNode, mkPod, withPod } from '../../test/fixtures/scheduler/explain';
 import { Code } from '../../scheduler/framework/status';
 import { explainSchedule, type Explanation } from '../../scheduler/explain/explain';
 import { alignColumns, printExplanation } from './explain-schedule';
@@ -53,7 +53,27 @@ NODE     RESULT   FAILED PLUGINS: REASONS
 node-a   fails    NodeAffinity: node(s) didn't match Pod's node affinity/selector; NodeResourcesFit: Insufficient cpu
 node-b   fails    NodeResourcesFit: Insufficient cpu
 
-0/2 nodes are available: 1 Insufficient cpu, 1 node(s) didn't match Pod's node affinity/selector.
+0/2 nodes are available: 1 Insufficient cpu, 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.
+`,
+  },
+  {
+    name: 'nothing fits, but preemption would evict a lower-priority pod',
+    text: () =>
+      printExplanation(
+        explainSchedule(withPod(mkPod('p', { cpu: '1500m' }), { priority: 100 }), {
+          nodes: [mkNode('a'), mkNode('b')],
+          pods: [withPod(mkPod('low', { cpu: '1', nodeName: 'a' }), { priority: 1 }), withPod(mkPod('high', { cpu: '1', nodeName: 'b' }), { priority: 1000 })],
+        }),
+      ),
+    want: `Pod default/p, profile default-scheduler
+PreFilter: Success; Filter skipped for NodeAffinity, NodePorts, VolumeRestrictions, NodeVolumeLimits, VolumeBinding, PodTopologySpread, InterPodAffinity
+
+NODE   RESULT   FAILED PLUGINS: REASONS
+a      fails    NodeResourcesFit: Insufficient cpu
+b      fails    NodeResourcesFit: Insufficient cpu
+
+0/2 nodes are available: 2 Insufficient cpu.
+Preemption would evict default/low (priority 1) from a and nominate a for the pod.
 `,
   },
   {
@@ -132,7 +152,7 @@ PreFilter: UnschedulableAndUnresolvable, VolumeRestrictions: persistentvolumecla
 NODE   RESULT   FAILED PLUGINS: REASONS
 a      fails    VolumeRestrictions: persistentvolumeclaim "data" not found (PreFilter)
 
-0/1 nodes are available: persistentvolumeclaim "data" not found.
+0/1 nodes are available: persistentvolumeclaim "data" not found. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.
 `,
   },
 ];

@@ -1,7 +1,8 @@
 // The text of `k8ts explain-schedule`: a header (pod, profile, PreEnqueue and PreFilter verdicts),
 // one row per node — its result, each Score plugin's normalized score (the header carries the
 // weight), the weighted total, and every plugin that rejects it with its reasons — and a closing
-// line: the node the scheduler would pick, a tie, or the FailedScheduling text when nothing fits.
+// line: the node the scheduler would pick, a tie, or the FailedScheduling text when nothing fits
+// (and then what preemption would evict, where).
 // The failures come last because they are the one long column.
 import type { Explanation, NodeExplanation, Verdict } from '../../scheduler/explain/explain';
 
@@ -54,9 +55,17 @@ function table(e: Explanation): string {
   return alignColumns(rows);
 }
 
+/** What DefaultPreemption would do (it is not done: explain-schedule writes nothing). */
+function preemptionPlan(e: Explanation): string {
+  const p = e.preemption!;
+  const victims = (p.victims ?? []).map((v) => `${v.namespace}/${v.name} (priority ${v.priority})`).join(', ');
+  const pdb = p.pdbViolations ? `, violating ${p.pdbViolations} PodDisruptionBudget(s)` : '';
+  return `Preemption would evict ${victims} from ${p.node}${pdb} and nominate ${p.node} for the pod.`;
+}
+
 function conclusion(e: Explanation): string[] {
   if (e.error) return [`error: ${e.error} (the scheduler would retry the pod with backoff)`];
-  if (e.message) return [e.message];
+  if (e.message) return e.preemption?.node ? [e.message, preemptionPlan(e)] : [e.message];
   const lines: string[] = [];
   const top = e.nodes.find((n) => n.name === e.best[0]);
   const of = `${e.feasible} feasible node${e.feasible === 1 ? '' : 's'}`;

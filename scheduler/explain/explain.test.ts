@@ -51,7 +51,7 @@ const cases: Case[] = [
       b: 'NodeResourcesFit: Insufficient cpu, Insufficient memory',
       c: `NodeAffinity: ${AFFINITY}`,
     },
-    message: `0/3 nodes are available: 1 Insufficient cpu, 1 Insufficient memory, 2 ${AFFINITY}.`,
+    message: `0/3 nodes are available: 1 Insufficient cpu, 1 Insufficient memory, 2 ${AFFINITY}. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.`,
     check: (e) => {
       const a = e.nodes.find((n) => n.name === 'a')!;
       assert.equal(a.status?.plugin, 'NodeAffinity');
@@ -109,6 +109,7 @@ const cases: Case[] = [
     check: (e) => {
       assert.deepEqual(e.preFilter.narrowedBy, ['NodeAffinity']);
       assert.deepEqual(e.preFilter.nodeNames, ['c']);
+      assert.deepEqual(e.nodes.find((n) => n.name === 'a')!.failures.map((f) => f.point), ['PreFilter', 'Filter']);
     },
   },
   {
@@ -116,7 +117,7 @@ const cases: Case[] = [
     pod: withPod(mkPod('p'), { volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }] }),
     nodes: [mkNode('a'), mkNode('b')],
     verdicts: { a: 'VolumeRestrictions: persistentvolumeclaim "data" not found', b: 'VolumeRestrictions: persistentvolumeclaim "data" not found' },
-    message: '0/2 nodes are available: persistentvolumeclaim "data" not found.',
+    message: '0/2 nodes are available: persistentvolumeclaim "data" not found. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.',
     check: (e) => assert.equal(e.preFilter.code, Code.UnschedulableAndUnresolvable),
   },
   {
@@ -149,6 +150,22 @@ const cases: Case[] = [
     check: (e) => assert.deepEqual(e.preEnqueue, { plugin: 'SchedulingGates', code: Code.UnschedulableAndUnresolvable, reasons: ['waiting for scheduling gates: [example.com/wait]'] }),
   },
   {
+    name: 'nothing fits but preemption would: the victims and the node, and no preemption part in the message',
+    pod: withPod(mkPod('p', { cpu: '1500m' }), { priority: 100 }),
+    nodes: [mkNode('a'), mkNode('b')],
+    pods: [withPod(mkPod('low', { cpu: '1', nodeName: 'a' }), { priority: 1 }), withPod(mkPod('high', { cpu: '1', nodeName: 'b' }), { priority: 1000 })],
+    verdicts: { a: 'NodeResourcesFit: Insufficient cpu', b: 'NodeResourcesFit: Insufficient cpu' },
+    message: '0/2 nodes are available: 2 Insufficient cpu.',
+    check: (e) => assert.deepEqual(e.preemption, { node: 'a', victims: [{ namespace: 'default', name: 'low', priority: 1 }] }),
+  },
+  {
+    name: 'preemptionPolicy Never: preemption says why it does not apply',
+    pod: withPod(mkPod('p', { cpu: '3' }), { preemptionPolicy: 'Never' }),
+    nodes: [mkNode('a')],
+    verdicts: { a: 'NodeResourcesFit: Insufficient cpu' },
+    message: '0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.',
+  },
+  {
     name: 'no nodes at all',
     pod: mkPod('p'),
     nodes: [],
@@ -164,7 +181,7 @@ const cases: Case[] = [
       b: 'NodeUnschedulable: node(s) were unschedulable',
       c: 'TaintToleration: node(s) had untolerated taint {k: v}',
     },
-    message: '0/3 nodes are available: 1 node(s) had untolerated taint {k: v}, 1 node(s) were not ready, 1 node(s) were unschedulable.',
+    message: '0/3 nodes are available: 1 node(s) had untolerated taint {k: v}, 1 node(s) were not ready, 1 node(s) were unschedulable. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.',
   },
   {
     name: 'an object that fails its kind check is left out and named',

@@ -4,7 +4,7 @@
 // normalized score and weight, the weighted total, and the node the scheduler would pick. The
 // verdict per node and the FailedScheduling text come from the framework runtime itself, so they
 // are what the scheduler records; the per-plugin detail is extra. Nothing is written: the Handle has
-// no client, and PostFilter (preemption deletes pods), Reserve, Permit and Bind are not run.
+// no client, preemption is a dry run (which victims, where), and Reserve, Permit and Bind are not run.
 import { objectProblems } from '../../lib/api/checks';
 import type { Pod } from '../../lib/api/types';
 import { defaultConfiguration, DEFAULT_SCHEDULER_NAME } from '../config/defaults';
@@ -18,6 +18,7 @@ import { fitErrorMessage, numFeasibleNodesToFind, prioritizeNodes, type Diagnosi
 import { Code, isSuccess, unresolvable, type Status } from '../framework/status';
 import type { FilterPlugin, Handle, PluginDefinition } from '../framework/types';
 import { buildInputs, type ClusterObjects } from './inputs';
+import { explainPreemption, type PreemptionExplanation } from './preemption';
 
 export interface Verdict {
   plugin?: string;
@@ -69,7 +70,9 @@ export interface Explanation {
   selected?: string;
   /** 'nominated': the pod's status.nominatedNodeName fits, and the scheduler tries it first. */
   selectedBecause?: 'highest-score' | 'nominated';
-  /** The FailedScheduling text when no node fits (upstream's format). */
+  /** When nothing fits: what DefaultPreemption would do (victims on a node), or why it cannot help. */
+  preemption?: PreemptionExplanation;
+  /** The FailedScheduling text when no node fits (upstream's format, with the preemption part). */
   message?: string;
   /** A plugin failed (Error status): the scheduler would retry the pod with backoff. */
   error?: string;
@@ -135,6 +138,15 @@ function pickProfile(pod: Pod, config: KubeSchedulerConfiguration) {
   return profile;
 }
 
+/** Nothing fits: PostFilter (preemption, dry run) and the FailedScheduling text the scheduler would write. */
+function unschedulableEverywhere(fwk: Framework, state: CycleState, pod: Pod, diagnosis: Diagnosis, numAllNodes: number, out: Explanation): void {
+  const p = explainPreemption(fwk, state, pod, diagnosis.nodeToStatus);
+  if (p) out.preemption = p;
+  if (p?.error) out.error = p.error;
+  if (p?.message) diagnosis.postFilterMsg = p.message;
+  out.message = fitErrorMessage(numAllNodes, diagnosis);
+}
+
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** Runs the pod's profile over `objects` and explains every node's verdict and score. */
@@ -194,7 +206,8 @@ export function explainSchedule(target: Pod, objects: ClusterObjects, opts: Expl
     if (pre.status.code === Code.Error) out.error = pre.status.reasons.join(', ');
     else {
       diagnosis.preFilterMsg = pre.status.reasons.join(', ');
-      out.message = fitErrorMessage(all.length, diagnosis);
+      for (const n of all) diagnosis.nodeToStatus.set(n.name, pre.status);
+      unschedulableEverywhere(fwk, state, pod, diagnosis, all.length, out);
     }
     return out;
   }
@@ -220,7 +233,7 @@ export function explainSchedule(target: Pod, objects: ClusterObjects, opts: Expl
     else diagnosis.nodeToStatus.set(info.name, status);
   }
   out.feasible = feasible.length;
-  if (feasible.length === 0 && !out.error) out.message = fitErrorMessage(all.length, diagnosis);
+  if (feasible.length === 0 && !out.error) unschedulableEverywhere(fwk, state, pod, diagnosis, all.length, out);
 
   if (feasible.length > 0 && !out.error) {
     const scored = prioritizeNodes(fwk, state, pod, feasible);
