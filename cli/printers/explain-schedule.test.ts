@@ -104,7 +104,7 @@ Tie at 50 between x, y (of 2 feasible nodes): the scheduler picks one of them at
           ],
           selected: 'y',
           selectedBecause: 'nominated',
-          feasibleNodesToFind: 2,
+          feasibleNodesToFind: 1,
           skippedObjects: ['pods ns/bad: spec.containers: Required value'],
         }),
       ),
@@ -119,7 +119,7 @@ y      picked   50                   skip              50
 z      fails    -                    -                 -       NodeAffinity: node(s) didn't satisfy plugin(s) [NodeAffinity] (PreFilter)
 
 Would pick y: the pod's nominated node fits, and the scheduler tries it first.
-Every node was evaluated; with 3 nodes the scheduler stops once 2 fit (percentageOfNodesToScore), so it may choose among fewer.
+Every node was evaluated; the scheduler stops filtering once 1 of the 3 nodes fit (percentageOfNodesToScore), so it may choose among fewer.
 Left out (as the scheduler skips them): pods ns/bad: spec.containers: Required value
 `,
   },

@@ -72,8 +72,9 @@ function conclusion(e: Explanation): string[] {
   if (e.selectedBecause === 'nominated') lines.push(`Would pick ${e.selected}: the pod's nominated node fits, and the scheduler tries it first.`);
   else if (e.selected) lines.push(`Would pick ${e.selected}: the highest total, ${num(top?.total ?? 0)}, of ${of}.`);
   else if (e.best.length > 1) lines.push(`Tie at ${num(top?.total ?? 0)} between ${e.best.join(', ')} (of ${of}): the scheduler picks one of them at random.`);
-  if (e.nodes.length > e.feasibleNodesToFind)
-    lines.push(`Every node was evaluated; with ${e.nodes.length} nodes the scheduler stops once ${e.feasibleNodesToFind} fit (percentageOfNodesToScore), so it may choose among fewer.`);
+  // Only when more nodes fit than the scheduler looks for does its search stop early.
+  if (e.feasible > e.feasibleNodesToFind)
+    lines.push(`Every node was evaluated; the scheduler stops filtering once ${e.feasibleNodesToFind} of the ${e.nodes.length} nodes fit (percentageOfNodesToScore), so it may choose among fewer.`);
   return lines;
 }
 
