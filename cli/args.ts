@@ -21,6 +21,8 @@ export interface CliFlags {
   recursive: boolean;
   client: boolean;
   help: boolean;
+  /** explain-schedule: a KubeSchedulerConfiguration file. */
+  config?: string;
 }
 
 export interface ParsedArgs {
@@ -54,6 +56,7 @@ const DEFS: Record<string, FlagDef> = {
   recursive: { key: 'recursive', kind: 'bool', short: 'R' },
   client: { key: 'client', kind: 'bool' },
   help: { key: 'help', kind: 'bool', short: 'h' },
+  config: { key: 'config', kind: 'string' },
 };
 
 const SHORT: Record<string, string> = Object.fromEntries(

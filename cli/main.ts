@@ -9,6 +9,7 @@ import { runApply } from './commands/apply';
 import type { CliIO, Ctx } from './commands/context';
 import { runDelete } from './commands/delete';
 import { runDescribe } from './commands/describe';
+import { runExplainSchedule } from './commands/explain-schedule';
 import { runGet } from './commands/get';
 import { HELP } from './commands/help';
 import { runScale } from './commands/scale';
@@ -33,6 +34,7 @@ const COMMANDS: Record<string, Command> = {
   delete: runDelete,
   describe: runDescribe,
   scale: runScale,
+  'explain-schedule': runExplainSchedule,
 };
 
 export function processIO(signal: AbortSignal): CliIO {

@@ -7,6 +7,8 @@ Basic commands:
   apply -f <file|dir|->           Create or update resources from manifests (client-side apply)
   delete <type> <name...>         Delete resources by name, by -l selector, or -f manifests (--wait=false, --cascade)
   scale <type>/<name> --replicas=N  Set a new size for a Deployment or ReplicaSet
+  explain-schedule <pod>          Why the scheduler puts a pod where it does: every node's filter verdicts and scores
+                                  (--config <KubeSchedulerConfiguration file>, -o json)
   token create [--ttl 24h]        Create a bootstrap token for joining a node (--bootstrap-kubeconfig FILE writes its kubeconfig)
   version                         Print the client and server versions (--client: only the client)
   deploy -i <inventory.yaml>      Install the cluster on machines over SSH (--uninstall removes it; deploy --help)
