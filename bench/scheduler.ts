@@ -19,6 +19,7 @@ import { findPid } from './proc-stats';
 import { measureAlgorithm } from './scheduler-algorithm';
 import { cpuMeter, startSchedulerProcess, type SchedulerProcess } from './scheduler-procs';
 import { startChurn } from './scheduler-churn';
+import { startFinalizer } from './scheduler-finalizer';
 import { addNodes, deletePods, ensureNamespace, nodeBarrier, rawEtcdWrites, runPhase, type PhaseResult } from './scheduler-run';
 import { antiAffinityViolations, latencies, spread, throughput } from './scheduler-stats';
 import { missingPlugins, nodeName, PRIORITY_CLASSES, runOrder, schedBenchConfig, zoneOfNode, type SchedBenchConfig, type Workload } from './scheduler-workloads';
@@ -49,12 +50,15 @@ async function runWorkload(ctx: Ctx, w: Workload): Promise<Record<string, unknow
     const warm = await runPhase(client, { ...phase, shape: w.warmupTemplate, count: w.warmupPods, prefix: 'warm' });
     if (warm.timedOut) return { status: 'timeout', phase: 'warm-up', nodes: w.nodes, warmup_pods: w.warmupPods, bound: warm.nodes.length };
     const churn = w.churn ? startChurn(client, namespace) : undefined;
+    // Preemption victims on fake nodes need the kubelet's final delete.
+    const finalizer = w.measureTemplate.includes('priority') ? await startFinalizer(client, namespace) : undefined;
     const meter = cpuMeter(ctx.pids);
     let m: PhaseResult;
     try {
       m = await runPhase(client, { ...phase, shape: w.measureTemplate, count: w.measurePods, prefix: 'pod' });
     } finally {
       await churn?.stop();
+      finalizer?.stop();
     }
     const cpu = meter.read();
     const t = throughput(m.firstCreateMs, m.boundAtMs);
@@ -86,6 +90,7 @@ async function runWorkload(ctx: Ctx, w: Workload): Promise<Record<string, unknow
       cpu_s: cpu,
       cpu_ms_per_pod: { scheduler: perPod(cpu.scheduler), apiserver: perPod(cpu.apiserver), etcd: perPod(cpu.etcd), bench: perPod(cpu.bench) },
     };
+    if (finalizer) out.victims_finalized = finalizer.finalized();
     if (churn) Object.assign(out, { churn_rounds: churn.rounds(), pods_on_churn_nodes: placed.filter((n) => !stable.has(n)).length });
     // The constraint the shape asks for, checked on where the pods went.
     if (w.measureTemplate === 'anti-affinity') out.anti_affinity_violations = antiAffinityViolations([...warm.nodes, ...m.nodes]);
