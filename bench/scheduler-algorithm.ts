@@ -10,7 +10,7 @@ import { buildFramework } from '../scheduler/framework/profile';
 import { registry } from '../scheduler/framework/registry';
 import type { Framework } from '../scheduler/framework/runtime';
 import { schedulePod } from '../scheduler/framework/schedule-one';
-import type { Handle } from '../scheduler/framework/types';
+import { staticHandle } from '../scheduler/framework/static-handle';
 import { benchNode, benchPod, type PodShape } from './scheduler-workloads';
 
 export interface AlgorithmResult {
@@ -25,27 +25,9 @@ function setup(nodes: number): { cache: SchedulerCache; snapshot: Snapshot; fwk:
   const cache = new SchedulerCache();
   for (let i = 0; i < nodes; i++) cache.addNode(benchNode(i));
   const snapshot = new Snapshot();
-  let fwk: Framework | undefined;
-  const handle: Handle = {
-    snapshot: () => snapshot,
-    listers: {
-      namespaceLabels: () => ({}),
-      claim: () => undefined,
-      volume: () => undefined,
-      volumes: () => [],
-      storageClass: () => undefined,
-      csiNode: () => undefined,
-      pdbs: () => [],
-      services: () => [],
-      replicaSets: () => [],
-      statefulSets: () => [],
-      replicationControllers: () => [],
-    },
-    nominator: { nominatedPodsForNode: () => [] },
-    framework: () => fwk!,
-    now: Date.now,
-  };
-  fwk = buildFramework({ schedulerName: 'default-scheduler' }, registry, handle);
+  const handle = staticHandle(() => snapshot);
+  const fwk = buildFramework({ schedulerName: 'default-scheduler' }, registry, handle);
+  handle.setFramework(fwk);
   return { cache, snapshot, fwk };
 }
 

@@ -5,6 +5,7 @@
 import { DEFAULT_MULTI_POINT } from '../config/defaults';
 import { EXTENSION_POINTS, SchedulerConfigError, type ExtensionPoint, type PluginRef, type PluginSetConfig, type ProfileConfig } from '../config/types';
 import { Framework, type PluginSet } from './runtime';
+import { staticHandle } from './static-handle';
 import type { AnyPlugin, Handle, PluginDefinition } from './types';
 
 export class UnknownPluginError extends SchedulerConfigError {
@@ -120,28 +121,8 @@ export function buildFramework(cfg: ProfileConfig, registry: Record<string, Plug
  * extension points they do not implement, and bad plugin arguments fail start-up with a message.
  */
 export function validateProfiles(profiles: ProfileConfig[], registry: Record<string, PluginDefinition>): void {
-  const inert: Handle = {
-    snapshot: () => {
-      throw new Error('no snapshot while validating');
-    },
-    listers: {
-      namespaceLabels: () => ({}),
-      claim: () => undefined,
-      volume: () => undefined,
-      volumes: () => [],
-      storageClass: () => undefined,
-      csiNode: () => undefined,
-      pdbs: () => [],
-      services: () => [],
-      replicaSets: () => [],
-      statefulSets: () => [],
-      replicationControllers: () => [],
-    },
-    nominator: { nominatedPodsForNode: () => [] },
-    framework: () => {
-      throw new Error('no framework while validating');
-    },
-    now: Date.now,
-  };
+  const inert = staticHandle(() => {
+    throw new Error('no snapshot while validating');
+  });
   for (const p of profiles) buildFramework(p, registry, inert);
 }
