@@ -309,6 +309,7 @@ export class Scheduler {
   private async failed(q: Queued, fwk: Framework, pod: Pod, message: string, plugins: Set<string>, error: boolean, started: bigint, nominated?: string): Promise<void> {
     this.opts.metrics?.attempt(error ? 'error' : 'unschedulable', fwk.profileName, started);
     this.queue.addUnschedulableIfNotPresent(q, plugins, error);
+    // DefaultPreemption wrote status.nominatedNodeName itself; the nominator counts the pod there now.
     if (nominated) this.queue.addNominatedPod(q.podInfo, nominated);
     this.queue.done(q.key);
     this.log.info({ pod: q.key, reason: message }, error ? 'pod scheduling error' : 'pod unschedulable');
@@ -316,7 +317,6 @@ export class Scheduler {
     const conditions = unschedulableCondition(pod, message, new Date().toISOString(), error ? 'SchedulerError' : 'Unschedulable');
     const status: Record<string, unknown> = {};
     if (conditions) status.conditions = conditions;
-    if (nominated && pod.status?.nominatedNodeName !== nominated) status.nominatedNodeName = nominated;
     if (Object.keys(status).length === 0) return;
     try {
       await this.opts.client.patch(Resources.pods, pod.metadata.namespace, pod.metadata.name!, 'merge', { status }, 'status');
