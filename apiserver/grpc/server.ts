@@ -51,7 +51,9 @@ function toApiError(e: unknown): ApiError {
 function parseJson(buf: Buffer | Uint8Array | undefined, what: string): any {
   if (!buf || buf.length === 0) return undefined;
   try {
-    return JSON.parse(Buffer.from(buf).toString('utf8'));
+    // grpc-js hands over a Buffer already; only a plain Uint8Array needs a Buffer view (not a copy).
+    const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    return JSON.parse(b.toString('utf8'));
   } catch (e) {
     throw apiError(400, 'BadRequest', `invalid JSON in ${what}: ${(e as Error).message}`);
   }

@@ -57,12 +57,21 @@ export class EtcdUnaryClient {
       if (this.closed) return reject(new EtcdCallError(UNAVAILABLE, 'etcd client closed'));
       let session: http2.ClientHttp2Session;
       let stream: http2.ClientHttp2Stream;
+      const headers = { ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers' };
       try {
         session = this.connect();
-        stream = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers' });
-      } catch (e) {
+        stream = session.request(headers);
+      } catch {
+        // Nothing was sent (a connection closing under us, or one out of stream ids after 2^30
+        // calls): a fresh connection takes the call.
         this.drop(this.session);
-        return reject(new EtcdCallError(UNAVAILABLE, (e as Error).message));
+        try {
+          session = this.connect();
+          stream = session.request(headers);
+        } catch (e) {
+          this.drop(this.session);
+          return reject(new EtcdCallError(UNAVAILABLE, (e as Error).message));
+        }
       }
       this.started(session);
       const chunks: Buffer[] = [];
