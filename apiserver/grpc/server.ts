@@ -82,7 +82,7 @@ function socketOf(call: AnyCall): object | undefined {
 }
 
 /** The verified client certificate's subject; undefined without one (or one the CA did not sign). */
-function certSubject(call: AnyCall): Subject {
+export function certSubject(call: AnyCall): Subject {
   const socket = socketOf(call);
   const known = socket && subjectsBySocket.get(socket);
   if (known) return known.subject;
