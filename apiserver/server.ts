@@ -1,6 +1,7 @@
 // Wires the apiserver together: etcd client → store → registry → bootstrap → gRPC and REST doors.
 import * as fs from 'node:fs';
 import { newEtcdClient } from './storage/etcd-client';
+import { EtcdUnaryClient, plainEndpoints } from './storage/etcd-unary';
 import { componentLogger, configureLogging, parseLogLevel } from '../lib/log';
 import type { ApiserverConfig } from './config';
 import { EtcdStore } from './storage/etcd-store';
@@ -54,8 +55,11 @@ export async function startApiserver(config: ApiserverConfig): Promise<RunningAp
     ca: fs.readFileSync(config.clientCaFile),
   };
   const client = newEtcdClient(config.etcdServers);
-  const store = new EtcdStore(client, config.etcdPrefix);
-  const cleanups: (() => Promise<void> | void)[] = [() => client.close()];
+  // Creates and updates go through a lean gRPC client where the endpoints are plain http.
+  const endpoints = plainEndpoints(config.etcdServers);
+  const writer = endpoints ? new EtcdUnaryClient(endpoints) : undefined;
+  const store = new EtcdStore(client, config.etcdPrefix, writer);
+  const cleanups: (() => Promise<void> | void)[] = [() => client.close(), () => writer?.close()];
   const stop = async () => {
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch((e) => log.warn({ err: String(e) }, 'stop step failed'));
     cleanups.length = 0;

@@ -51,7 +51,9 @@ function toApiError(e: unknown): ApiError {
 function parseJson(buf: Buffer | Uint8Array | undefined, what: string): any {
   if (!buf || buf.length === 0) return undefined;
   try {
-    return JSON.parse(Buffer.from(buf).toString('utf8'));
+    // grpc-js hands over a Buffer already; only a plain Uint8Array needs a Buffer view (not a copy).
+    const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    return JSON.parse(b.toString('utf8'));
   } catch (e) {
     throw apiError(400, 'BadRequest', `invalid JSON in ${what}: ${(e as Error).message}`);
   }
@@ -61,14 +63,38 @@ const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 
 type AnyCall = grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>;
 
+type Subject = Record<string, unknown> | undefined;
+
+/**
+ * Subjects by TLS connection. getAuthContext() asks the socket for the peer certificate, which
+ * Node decodes into a fresh object each time (the largest single cost of a small unary call); the
+ * certificate cannot change within a connection, so it is read once per connection.
+ */
+const subjectsBySocket = new WeakMap<object, { subject: Subject }>();
+
+/**
+ * The call's TLS socket, when grpc-js exposes it where 1.14 keeps it (call.call.stream.session);
+ * undefined for any other shape, which only costs the uncached read.
+ */
+function socketOf(call: AnyCall): object | undefined {
+  const socket = (call as unknown as { call?: { stream?: { session?: { socket?: unknown } } } }).call?.stream?.session?.socket;
+  return socket && typeof socket === 'object' ? socket : undefined;
+}
+
 /** The verified client certificate's subject; undefined without one (or one the CA did not sign). */
-function certSubject(call: AnyCall): Record<string, unknown> | undefined {
+export function certSubject(call: AnyCall): Subject {
+  const socket = socketOf(call);
+  const known = socket && subjectsBySocket.get(socket);
+  if (known) return known.subject;
+  let subject: Subject;
   try {
     const cert = (call.getAuthContext?.() as { sslPeerCertificate?: { subject?: Record<string, unknown> } } | undefined)?.sslPeerCertificate;
-    return cert?.subject;
+    subject = cert?.subject;
   } catch {
     return undefined;
   }
+  if (socket) subjectsBySocket.set(socket, { subject });
+  return subject;
 }
 
 type UserOf = () => string | undefined;

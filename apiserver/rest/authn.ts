@@ -16,11 +16,22 @@ export function userFromSubject(subject: Record<string, unknown> | undefined): U
   return { name, groups: [...groups, 'system:authenticated'] };
 }
 
+/**
+ * Users by TLS connection: getPeerCertificate() decodes the certificate into a fresh object on
+ * every call, and a kept-alive connection's certificate never changes, so it is read once.
+ */
+const usersBySocket = new WeakMap<TLSSocket, { user: UserInfo | undefined }>();
+
 export function authenticate(socket: TLSSocket): UserInfo | undefined {
   if (!socket.authorized) return undefined;
-  const cert = socket.getPeerCertificate();
-  if (!cert || Object.keys(cert).length === 0) return undefined;
-  return userFromSubject(cert.subject as unknown as Record<string, unknown>);
+  let known = usersBySocket.get(socket);
+  if (!known) {
+    const cert = socket.getPeerCertificate();
+    known = { user: !cert || Object.keys(cert).length === 0 ? undefined : userFromSubject(cert.subject as unknown as Record<string, unknown>) };
+    usersBySocket.set(socket, known);
+  }
+  // Each request gets its own copy: callers may extend what they are handed.
+  return known.user && { name: known.user.name, groups: [...known.user.groups] };
 }
 
 /** Paths that answer without credentials (health probes). */

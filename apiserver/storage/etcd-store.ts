@@ -8,6 +8,8 @@ import { encode, isCompactedError, timed, wrap } from './etcd-calls';
 import { objectEventsOnly, openWatch, type PrefixFilter, type PrefixWatchHandlers, type StoreWatchHandlers } from './etcd-watch';
 import { alreadyExists, conflict, expired, notFound, type ResourceName } from './errors';
 import { ObjectDecoder, parseStoredKey, type Decoded, type StoredObjectCheck } from './object-decoder';
+import type { EtcdUnaryClient } from './etcd-unary';
+import { CompareResult, CompareTarget, decodeTxnAnswer, encodePutTxn } from './etcd-wire';
 
 export type { StoredKey, StoredObjectCheck } from './object-decoder';
 export type { KeyedStoreEvent, PrefixFilter, PrefixWatchHandlers, StoreEvent, StoreEventType, StoreWatchHandlers } from './etcd-watch';
@@ -92,6 +94,8 @@ export class EtcdStore {
   constructor(
     readonly client: Etcd3,
     readonly prefix = '/registry',
+    /** Carries the create and update transactions when given (etcd-unary.ts); else the etcd3 client does. */
+    private readonly writer?: EtcdUnaryClient,
   ) {
     this.prefix = prefix.replace(/\/+$/, '');
     this.objects = new ObjectDecoder(this.prefix);
@@ -126,6 +130,24 @@ export class EtcdStore {
     const put = this.client.put(key).value(encode(obj));
     if (opts.ttlSeconds) put.lease(await this.leaseFor(opts.ttlSeconds));
     return put.op();
+  }
+
+  /**
+   * Puts obj at key if the key's target compares to `against` as `result` (one etcd transaction);
+   * succeeded and the transaction's revision.
+   */
+  private async putIf(key: string, obj: KObject, opts: WriteOpts, target: CompareTarget, result: CompareResult, against: string, operation: string, resource: string): Promise<{ succeeded: boolean; revision: string }> {
+    // A resourceVersion that is not a revision number is judged as before (by the etcd3 path).
+    if (this.writer && /^\d{1,19}$/.test(against)) {
+      const writer = this.writer;
+      const lease = opts.ttlSeconds ? BigInt(await this.leaseFor(opts.ttlSeconds)) : undefined;
+      const message = encodePutTxn({ key: Buffer.from(key), value: Buffer.from(encode(obj)), target, result, against: BigInt(against), lease });
+      return decodeTxnAnswer(await timed(operation, resource, () => writer.call('/etcdserverpb.KV/Txn', message)));
+    }
+    const field = target === CompareTarget.Create ? 'Create' : target === CompareTarget.Mod ? 'Mod' : 'Version';
+    const op = await this.putOp(key, obj, opts);
+    const res = await timed(operation, resource, () => this.client.if(key, field, result === CompareResult.Greater ? '>' : '==', against).then(op).commit());
+    return { succeeded: res.succeeded, revision: String(res.header.revision) };
   }
 
   async currentRevision(): Promise<string> {
@@ -251,10 +273,9 @@ export class EtcdStore {
   async create(k: ObjectKey, obj: KObject, opts: WriteOpts = {}): Promise<KObject> {
     const key = this.keyOf(k);
     try {
-      const op = await this.putOp(key, obj, opts);
-      const res = await timed('create', k.resource, () => this.client.if(key, 'Create', '==', 0).then(op).commit());
+      const res = await this.putIf(key, obj, opts, CompareTarget.Create, CompareResult.Equal, '0', 'create', k.resource);
       if (!res.succeeded) throw alreadyExists(k, k.name);
-      return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(res.header.revision) } };
+      return { ...obj, metadata: { ...obj.metadata, resourceVersion: res.revision } };
     } catch (e) {
       throw wrap(e);
     }
@@ -267,16 +288,14 @@ export class EtcdStore {
   async update(k: ObjectKey, obj: KObject, expectedRv?: string, opts: WriteOpts = {}): Promise<KObject> {
     const key = this.keyOf(k);
     try {
-      const txn = expectedRv
-        ? this.client.if(key, 'Mod', '==', expectedRv)
-        : this.client.if(key, 'Create', '>', 0);
-      const op = await this.putOp(key, obj, opts);
-      const res = await timed('update', k.resource, () => txn.then(op).commit());
+      const res = expectedRv
+        ? await this.putIf(key, obj, opts, CompareTarget.Mod, CompareResult.Equal, expectedRv, 'update', k.resource)
+        : await this.putIf(key, obj, opts, CompareTarget.Create, CompareResult.Greater, '0', 'update', k.resource);
       if (!res.succeeded) {
         const exists = (await this.client.get(key).exec()).kvs.length > 0;
         throw exists ? conflict(k, k.name) : notFound(k, k.name);
       }
-      return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(res.header.revision) } };
+      return { ...obj, metadata: { ...obj.metadata, resourceVersion: res.revision } };
     } catch (e) {
       throw wrap(e);
     }

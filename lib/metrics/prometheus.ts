@@ -17,7 +17,10 @@ export class MetricDefinitionError extends Error {
 }
 
 /** Label values: backslash, double quote and line feed are escaped (the exposition format's rule). */
+const NEEDS_ESCAPE = /[\\\n"]/;
 function escapeValue(v: string): string {
+  // Most values need nothing: one test instead of three replaces on every observation.
+  if (!NEEDS_ESCAPE.test(v)) return v;
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
@@ -27,10 +30,11 @@ function escapeHelp(v: string): string {
 }
 
 export function labelString(labels: Labels, extra?: [string, string]): string {
-  const e = Object.entries(labels);
-  if (extra) e.push(extra);
-  if (e.length === 0) return '';
-  return `{${e.map(([k, v]) => `${checkLabel(k)}="${escapeValue(String(v))}"`).join(',')}}`;
+  // Runs on every observation (several per API request): one string, no intermediate arrays.
+  let out = '';
+  for (const k of Object.keys(labels)) out += `${out ? ',' : ''}${checkLabel(k)}="${escapeValue(String(labels[k]))}"`;
+  if (extra) out += `${out ? ',' : ''}${checkLabel(extra[0])}="${escapeValue(String(extra[1]))}"`;
+  return out ? `{${out}}` : '';
 }
 
 const checkedLabels = new Set<string>();

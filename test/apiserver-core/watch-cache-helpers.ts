@@ -9,6 +9,7 @@ import { WatchCaches } from '../../apiserver/cache/watch-caches';
 import { createRegistry, type CoreRegistry, type RegistryOptions } from '../../apiserver/registry/registry';
 import type { ResourceDef } from '../../apiserver/registry/types';
 import { EtcdStore, type PrefixFilter, type PrefixWatchHandlers } from '../../apiserver/storage/etcd-store';
+import { EtcdUnaryClient } from '../../apiserver/storage/etcd-unary';
 import { startEtcd, type TestEtcd } from '../helpers/etcd';
 
 export class BreakableStore extends EtcdStore {
@@ -60,11 +61,14 @@ export function registryOnEtcd(opts: Omit<RegistryOptions, 'store'>, startCaches
   let up: RegistryOnEtcd | undefined;
   let etcd: TestEtcd | undefined;
   let client: Etcd3 | undefined;
+  let writer: EtcdUnaryClient | undefined;
   let registry: CoreRegistry | undefined;
   before(async () => {
     etcd = await startEtcd();
     client = new Etcd3({ hosts: etcd.endpoint });
-    const store = new EtcdStore(client);
+    // Writes go through the lean writer, as in the apiserver.
+    writer = new EtcdUnaryClient([etcd.endpoint]);
+    const store = new EtcdStore(client, '/registry', writer);
     registry = createRegistry({ ...opts, store });
     if (startCaches) await registry.start();
     await bootstrap(registry, { advertiseAddress: '127.0.0.1', securePort: 6443 });
@@ -73,6 +77,7 @@ export function registryOnEtcd(opts: Omit<RegistryOptions, 'store'>, startCaches
   after(async () => {
     registry?.close();
     client?.close();
+    writer?.close();
     await etcd?.stop();
   });
   const get = (): RegistryOnEtcd => {

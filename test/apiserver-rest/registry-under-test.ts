@@ -4,6 +4,7 @@ import { Etcd3 } from 'etcd3';
 import type { Registry } from '../../apiserver/registry/types';
 import { createRegistry } from '../../apiserver/registry/registry';
 import { EtcdStore } from '../../apiserver/storage/etcd-store';
+import { EtcdUnaryClient } from '../../apiserver/storage/etcd-unary';
 import { bootstrap } from '../../apiserver/bootstrap';
 import { startEtcd } from '../helpers/etcd';
 import { FakeRegistry } from './fake-registry';
@@ -22,8 +23,10 @@ export async function fakeRegistry(): Promise<RegistryUnderTest> {
 export async function etcdRegistry(): Promise<RegistryUnderTest> {
   const etcd = await startEtcd();
   const client = new Etcd3({ hosts: etcd.endpoint });
+  // Writes go through the lean writer, as in the apiserver.
+  const writer = new EtcdUnaryClient([etcd.endpoint]);
   try {
-    const registry = createRegistry({ store: new EtcdStore(client, '/registry') });
+    const registry = createRegistry({ store: new EtcdStore(client, '/registry', writer) });
     await bootstrap(registry, { advertiseAddress: '127.0.0.1', securePort: 6443 });
     return {
       name: 'etcd',
@@ -39,11 +42,13 @@ export async function etcdRegistry(): Promise<RegistryUnderTest> {
       stop: async () => {
         registry.close();
         client.close();
+        writer.close();
         await etcd.stop();
       },
     };
   } catch (e) {
     client.close();
+    writer.close();
     await etcd.stop();
     throw e;
   }
