@@ -61,9 +61,13 @@ async function main(): Promise<void> {
   const total = cfg.deployments * cfg.replicas;
   const loadavg1m = Math.round(os.loadavg()[0] * 100) / 100;
   const cleanups: (() => Promise<void> | void)[] = [];
-  const cleanup = async () => {
-    for (const c of cleanups.splice(0).reverse()) await Promise.resolve().then(c).catch((e: Error) => process.stderr.write(`bench:scale cleanup: ${e.message}\n`));
-  };
+  // One cleanup however many ask for it (a signal, the watchdog, main's finally): each caller
+  // waits for the same run, so no exit happens while processes are still being stopped.
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      for (const c of cleanups.splice(0).reverse()) await Promise.resolve().then(c).catch((e: Error) => process.stderr.write(`bench:scale cleanup: ${e.message}\n`));
+    })());
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void cleanup().then(() => process.exit(130)));
   // Nothing may hang the bench: past every phase's own deadline and a margin, clean up and fail.
   const watchdogMs = (cfg.timeoutSec + cfg.registerTimeoutSec + 300) * 1000;
