@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Histogram } from '../lib/metrics/prometheus';
-import { diffHistograms, histogramQuantile, METRIC, parseDurationHistogram, sloClass, sloReport } from './scale-metrics';
+import { busiest, diffHistograms, histogramQuantile, METRIC, parseDurationHistogram, sloClass, sloReport } from './scale-metrics';
 
 const BOUNDS = [0.1, 0.5, 1, 5, 30, 60];
 
@@ -79,5 +79,10 @@ describe('bench:scale metrics', () => {
     assert.ok(r.list.p99_s! > 30 && r.list.p99_s! <= 60);
     assert.equal(r.list.slo_s, 30);
     assert.equal(r.list.within_slo, false);
+    // Three series of 100 calls lead (in no particular order); the pre-phase configmap calls are gone.
+    const top = busiest(diffHistograms(before, after), 3);
+    assert.deepEqual(top.map((b) => b.call).sort(), ['GET pods', 'POST configmaps', 'PUT leases']);
+    assert.deepEqual(top.map((b) => b.count), [100, 100, 100]);
+    assert.equal(busiest(diffHistograms(before, after), 10).find((b) => b.call === 'PUT pods/status')!.count, 30);
   });
 });

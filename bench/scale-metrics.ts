@@ -140,3 +140,15 @@ export function sloReport(series: Map<string, Series>, minCount = 20): Record<Sl
   }
   return out;
 }
+
+/** The n series with the most calls (SLO classes only): where the apiserver's time went. */
+export function busiest(series: Map<string, Series>, n = 6): { call: string; count: number; p99_s: number | null }[] {
+  return [...series.values()]
+    .filter((s) => sloClass(s) !== undefined)
+    .map((s) => {
+      const q = histogramQuantile(0.99, s.buckets);
+      return { call: `${s.verb} ${s.resource}${s.subresource ? '/' + s.subresource : ''}`, count: s.buckets.length ? s.buckets[s.buckets.length - 1].count : 0, p99_s: q === undefined ? null : r3(q) };
+    })
+    .sort((a, b) => b.count - a.count)
+    .slice(0, n);
+}

@@ -18,7 +18,7 @@ import { cpuSeconds, findPid } from './proc-stats';
 import { rawEtcdWrites } from './scheduler-run';
 import { startSchedulerProcess } from './scheduler-procs';
 import { throughput } from './scheduler-stats';
-import { diffHistograms, parseDurationHistogram, sloReport } from './scale-metrics';
+import { busiest, diffHistograms, parseDurationHistogram, sloReport } from './scale-metrics';
 import { startProbe } from './scale-probe';
 import { rssMiB, startControllerManager, startHollowNodeProcess, type ComponentProcess } from './scale-procs';
 import { createDeployments, createNamespaces, PodTracker, scaleConfig } from './scale-workload';
@@ -147,7 +147,10 @@ async function main(): Promise<void> {
 
     probeStopped = true;
     const probeReport = await probe.stop();
-    const slo = sloReport(diffHistograms(metricsBefore, parseDurationHistogram(await scrapeMetrics(server))));
+    const phase = diffHistograms(metricsBefore, parseDurationHistogram(await scrapeMetrics(server)));
+    const slo = sloReport(phase);
+    // Nodes whose Lease or status went stale under the load show up here (node-lifecycle's view).
+    const nodesReadyAtEnd = (await server.client.list<Node>(Resources.nodes, undefined, { labelSelector: `${HOLLOW_LABEL}=true` })).items.filter(isReady).length;
     const self = process.cpuUsage(self0);
     const cpu = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, Math.round((cpuSeconds(pid) - cpu0[k]) * 10) / 10]));
     cpu.bench = Math.round((self.user + self.system) / 1e5) / 10;
@@ -184,6 +187,8 @@ async function main(): Promise<void> {
         ratio_to_raw_etcd_write: rawPerSec ? Math.round((podsPerSec / rawPerSec) * 1000) / 1000 : 0,
         // Kubernetes' API SLOs from the apiserver's histogram over the load phase.
         slo_apiserver: slo,
+        busiest_calls: busiest(phase),
+        nodes_ready_at_end: nodesReadyAtEnd,
         probe_qps: cfg.probe,
         probe_client_ms: probeReport,
         rss_mib: { ...Object.fromEntries(Object.entries(rss).map(([k, v]) => [k, { peak: v.peak, end: v.rss }])), bench: selfRss },
