@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { Histogram } from '../lib/metrics/prometheus';
-import { busiest, diffHistograms, histogramQuantile, METRIC, parseDurationHistogram, sloClass, sloReport } from './scale-metrics';
+import { Counter, Histogram } from '../lib/metrics/prometheus';
+import { busiest, diffHistograms, failedCalls, histogramQuantile, METRIC, parseDurationHistogram, sloClass, sloReport } from './scale-metrics';
 
 const BOUNDS = [0.1, 0.5, 1, 5, 30, 60];
 
@@ -84,5 +84,18 @@ describe('bench:scale metrics', () => {
     assert.deepEqual(top.map((b) => b.call).sort(), ['GET pods', 'POST configmaps', 'PUT leases']);
     assert.deepEqual(top.map((b) => b.count), [100, 100, 100]);
     assert.equal(busiest(diffHistograms(before, after), 10).find((b) => b.call === 'PUT pods/status')!.count, 30);
+  });
+
+  it('failedCalls: calls answered ≥ 400 between two scrapes, by call and code', () => {
+    const c = new Counter('apiserver_request_total', 'test');
+    const labels = (verb: string, resource: string, subresource: string, code: string) => ({ verb, group: '', resource, subresource, code });
+    c.inc(labels('POST', 'pods', '', '504'));
+    c.inc(labels('POST', 'pods', '', '201'));
+    const before = c.render();
+    c.inc(labels('POST', 'pods', '', '504'));
+    c.inc(labels('POST', 'pods', '', '504'));
+    c.inc(labels('PUT', 'pods', 'status', '409'));
+    c.inc(labels('POST', 'pods', '', '201'));
+    assert.deepEqual(failedCalls(before, c.render()), { 'POST pods 504': 2, 'PUT pods/status 409': 1 });
   });
 });

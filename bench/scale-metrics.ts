@@ -152,3 +152,26 @@ export function busiest(series: Map<string, Series>, n = 6): { call: string; cou
     .sort((a, b) => b.count - a.count)
     .slice(0, n);
 }
+
+/**
+ * Failed calls (code ≥ 400) by call and code from apiserver_request_total, after − before: under
+ * overload, what the components retried (timeouts and conflicts land here, not in latency).
+ */
+export function failedCalls(before: string, after: string): Record<string, number> {
+  const read = (text: string) => {
+    const out = new Map<string, number>();
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('apiserver_request_total{')) continue;
+      const close = line.lastIndexOf('}');
+      const l = labelsOf(line.slice('apiserver_request_total{'.length, close));
+      if (!(Number(l.code) >= 400)) continue;
+      const key = `${l.verb} ${l.resource}${l.subresource ? '/' + l.subresource : ''} ${l.code}`;
+      out.set(key, (out.get(key) ?? 0) + Number(line.slice(close + 1).trim().split(/\s+/)[0]));
+    }
+    return out;
+  };
+  const b = read(before);
+  const out: Record<string, number> = {};
+  for (const [k, v] of read(after)) if (v - (b.get(k) ?? 0) > 0) out[k] = v - (b.get(k) ?? 0);
+  return out;
+}

@@ -18,7 +18,7 @@ import { cpuSeconds, findPid } from './proc-stats';
 import { rawEtcdWrites } from './scheduler-run';
 import { startSchedulerProcess } from './scheduler-procs';
 import { throughput } from './scheduler-stats';
-import { busiest, diffHistograms, parseDurationHistogram, sloReport } from './scale-metrics';
+import { busiest, diffHistograms, failedCalls, parseDurationHistogram, sloReport } from './scale-metrics';
 import { startProbe } from './scale-probe';
 import { rssMiB, startControllerManager, startHollowNodeProcess, type ComponentProcess } from './scale-procs';
 import { createDeployments, createNamespaces, PodTracker, scaleConfig } from './scale-workload';
@@ -112,7 +112,8 @@ async function main(): Promise<void> {
     cleanups.push(() => tracker.stop());
     await tracker.start();
 
-    const metricsBefore = parseDurationHistogram(await scrapeMetrics(server));
+    const scrapeBefore = await scrapeMetrics(server);
+    const metricsBefore = parseDurationHistogram(scrapeBefore);
     const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
     const self0 = process.cpuUsage();
     const probe = startProbe(server.client, { namespace: PROBE_NS, pod: () => tracker.anyPod(), node: () => `hollow-${Math.floor(Math.random() * cfg.nodes)}`, listNamespace: () => namespaces[Math.floor(Math.random() * namespaces.length)] }, cfg.probe);
@@ -147,7 +148,8 @@ async function main(): Promise<void> {
 
     probeStopped = true;
     const probeReport = await probe.stop();
-    const phase = diffHistograms(metricsBefore, parseDurationHistogram(await scrapeMetrics(server)));
+    const scrapeAfter = await scrapeMetrics(server);
+    const phase = diffHistograms(metricsBefore, parseDurationHistogram(scrapeAfter));
     const slo = sloReport(phase);
     // Nodes whose Lease or status went stale under the load show up here (node-lifecycle's view).
     const nodesReadyAtEnd = (await server.client.list<Node>(Resources.nodes, undefined, { labelSelector: `${HOLLOW_LABEL}=true` })).items.filter(isReady).length;
@@ -188,6 +190,7 @@ async function main(): Promise<void> {
         // Kubernetes' API SLOs from the apiserver's histogram over the load phase.
         slo_apiserver: slo,
         busiest_calls: busiest(phase),
+        failed_calls: failedCalls(scrapeBefore, scrapeAfter),
         nodes_ready_at_end: nodesReadyAtEnd,
         probe_qps: cfg.probe,
         probe_client_ms: probeReport,
