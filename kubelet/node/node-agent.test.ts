@@ -82,4 +82,34 @@ describe('node agent and unreadable objects', () => {
     await assert.rejects(other.start(), /forbidden/);
     other.stop();
   });
+
+  it('renews its Lease without reading it first; reads it again after someone else changed it', async () => {
+    class CountingGets extends FakeApiClient {
+      leaseGets = 0;
+      async get<T extends KObject>(rt: ResourceType, ns: string | undefined, name: string): Promise<T> {
+        if (rt.resource === 'leases') this.leaseGets++;
+        return super.get<T>(rt, ns, name);
+      }
+    }
+    const client = new CountingGets();
+    const agent = new NodeAgent(client, { statusInputs: inputs, leaseRenewMs: 20, statusCheckMs: 60_000 });
+    await agent.start();
+    try {
+      const renewTime = () => client.peek<Lease>(Resources.leases, LEASE_NAMESPACE, 'n1')?.spec.renewTime;
+      const first = client.leaseGets;
+      const before = client.peek<Lease>(Resources.leases, LEASE_NAMESPACE, 'n1')!.metadata.resourceVersion;
+      for (let i = 0; i < 100 && client.peek<Lease>(Resources.leases, LEASE_NAMESPACE, 'n1')!.metadata.resourceVersion === before; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(renewTime(), 'renewed');
+      assert.equal(client.leaseGets, first, 'no GET while its own copy is current');
+      // Someone else writes the Lease: the next PUT conflicts, the agent reads it and carries on.
+      client.mutate<Lease>(Resources.leases, LEASE_NAMESPACE, 'n1', (l) => (l.metadata.labels = { touched: 'yes' }));
+      for (let i = 0; i < 100 && client.leaseGets === first; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(client.leaseGets > first, 'read again after the conflict');
+      const rv = client.peek<Lease>(Resources.leases, LEASE_NAMESPACE, 'n1')!.metadata.resourceVersion;
+      for (let i = 0; i < 100 && client.peek<Lease>(Resources.leases, LEASE_NAMESPACE, 'n1')!.metadata.resourceVersion === rv; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(client.peek<Lease>(Resources.leases, LEASE_NAMESPACE, 'n1')!.metadata.labels?.touched, 'yes', 'renewed on top of the other writer’s version');
+    } finally {
+      agent.stop();
+    }
+  });
 });

@@ -55,6 +55,8 @@ export class NodeAgent {
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
   private lastWrite = 0;
+  /** The Lease as this agent last wrote it (renewed without reading it first). */
+  private lease: Lease | undefined;
   private nodeUid?: string;
 
   constructor(private readonly client: ApiClient, private readonly opts: NodeAgentOptions) {}
@@ -139,9 +141,23 @@ export class NodeAgent {
     }
   }
 
+  /**
+   * Renews the node's Lease. As upstream's lease controller, the Lease this agent last wrote is
+   * renewed directly (one PUT every 10 s, no GET before it); only when that fails — someone else
+   * changed it (409), it is gone, or there is none yet — is it read (or created) afresh.
+   */
   private async renewLease(): Promise<void> {
     const name = this.opts.statusInputs().nodeName;
     const now = new Date().toISOString();
+    if (this.lease) {
+      try {
+        this.lease = await this.client.update(Resources.leases, renewedLease(name, this.nodeUid, now, this.lease));
+        return;
+      } catch (e) {
+        this.lease = undefined;
+        if (!isConflict(e) && !isNotFound(e)) throw e;
+      }
+    }
     let old: Lease | undefined;
     try {
       old = await this.client.get<Lease>(Resources.leases, LEASE_NAMESPACE, name);
@@ -151,8 +167,7 @@ export class NodeAgent {
       else if (!isNotFound(e)) throw e;
     }
     const lease = renewedLease(name, this.nodeUid, now, old);
-    if (old) await this.client.update(Resources.leases, lease);
-    else await this.client.create(Resources.leases, lease);
+    this.lease = old ? await this.client.update(Resources.leases, lease) : await this.client.create(Resources.leases, lease);
   }
 
   /**
