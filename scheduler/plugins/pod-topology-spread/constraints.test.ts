@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { lPod, ZONE } from '../../../test/fixtures/scheduler/topology';
+import type { Pod } from '../../../lib/api/types';
+import { NodeInfo } from '../../framework/node-info';
 import { newPodInfo } from '../../framework/pod-info';
-import { compileConstraints, countMatching, CriticalPaths, NodeCounter, selectorGroups, type TopologySpreadConstraintSpec } from './constraints';
+import { compileConstraints, countMatching, countOnNode, CriticalPaths, NodeCounter, selectorGroups, selectorKey, type TopologySpreadConstraintSpec } from './constraints';
 
 describe('PodTopologySpread helpers: compileConstraints', () => {
   const base = { maxSkew: 1, topologyKey: ZONE, whenUnsatisfiable: 'DoNotSchedule' as const };
@@ -71,9 +73,24 @@ describe('PodTopologySpread helpers: selector groups', () => {
     const cs = compileConstraints([c(ZONE, 'web'), c('h', 'db'), c('kubernetes.io/hostname', 'web')], {}, 'DoNotSchedule');
     assert.deepEqual(selectorGroups(cs), [0, 1, 0]);
     const counter = new NodeCounter(cs, 'default');
-    const pods = [lPod('a', { app: 'web' }), lPod('b', { app: 'db' })].map(newPodInfo);
-    assert.deepEqual([counter.count(0, pods), counter.count(1, pods), counter.count(2, pods)], [1, 1, 1]);
+    const node = (name: string, pods: Pod[]) => new NodeInfo({ apiVersion: 'v1', kind: 'Node', metadata: { name }, spec: {}, status: {} } as never, pods);
+    const both = node('n1', [lPod('a', { app: 'web' }), lPod('b', { app: 'db' })]);
+    assert.deepEqual([counter.count(0, both), counter.count(1, both), counter.count(2, both)], [1, 1, 1]);
     counter.next();
-    assert.equal(counter.count(2, pods.slice(1)), 0, 'next() forgets the previous node');
+    assert.equal(counter.count(2, node('n2', [lPod('b', { app: 'db' })])), 0, 'next() forgets the previous node');
+  });
+
+  it('a node’s counts are remembered across cycles until its NodeInfo changes', () => {
+    const cs = compileConstraints([c(ZONE, 'web')], {}, 'DoNotSchedule');
+    const info = new NodeInfo({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' }, spec: {}, status: {} } as never, [lPod('a', { app: 'web' })]);
+    const key = selectorKey(cs[0].selector, 'default');
+    assert.equal(countOnNode(info, cs[0].selector, 'default', key), 1);
+    info.addPod(lPod('b', { app: 'web' }));
+    assert.equal(countOnNode(info, cs[0].selector, 'default', key), 2, 'a new generation is counted again');
+    const copy = info.clone();
+    copy.removePod(lPod('a', { app: 'web' }));
+    assert.equal(countOnNode(copy, cs[0].selector, 'default', key), 1, 'a changed clone (preemption) has its own count');
+    assert.equal(countOnNode(info, cs[0].selector, 'default', key), 2);
+    assert.equal(countOnNode(info, cs[0].selector, 'other', selectorKey(cs[0].selector, 'other')), 0, 'namespaces are apart');
   });
 });

@@ -47,7 +47,7 @@ export function computePreFilterState(pod: Pod, constraints: Constraint[], nodes
       const c = constraints[i];
       if (!includesNode(c, pod, node, fits)) continue;
       const value = labels![c.topologyKey];
-      const n = counter.count(i, info.pods);
+      const n = counter.count(i, info);
       counts[i].set(value, (counts[i].get(value) ?? 0) + n);
     }
   }

@@ -6,7 +6,7 @@ import type { Node, Pod } from '../../../lib/api/types';
 import type { StateData } from '../../framework/cycle-state';
 import type { NodeInfo } from '../../framework/node-info';
 import { MAX_NODE_SCORE, type NodeScore } from '../../framework/types';
-import { affinityCheck, countMatching, HOSTNAME, includesNode, labelValue, nodeHasAllKeys, NodeCounter, type Constraint } from './constraints';
+import { affinityCheck, countOnNode, HOSTNAME, includesNode, labelValue, nodeHasAllKeys, NodeCounter, selectorKey, type Constraint } from './constraints';
 
 export class PreScoreState implements StateData {
   constructor(
@@ -16,6 +16,8 @@ export class PreScoreState implements StateData {
     /** Per constraint (hostname ones stay empty: counted per node in Score): value → matching pods. */
     readonly counts: Map<string, number>[],
     readonly weights: number[],
+    /** Per constraint: its selector's cache key in the pod's namespace (countOnNode). */
+    readonly keys: string[] = constraints.map((c) => selectorKey(c.selector, 'default')),
   ) {}
 
   clone(): StateData {
@@ -61,10 +63,10 @@ export function computePreScoreState(pod: Pod, constraints: Constraint[], feasib
       const cur = counts[i].get(value);
       // Domains with no feasible node are not scored: do not count their pods.
       if (cur === undefined) continue;
-      counts[i].set(value, cur + counter.count(i, info.pods));
+      counts[i].set(value, cur + counter.count(i, info));
     }
   }
-  return new PreScoreState(constraints, ignored, counts, weights);
+  return new PreScoreState(constraints, ignored, counts, weights, constraints.map((c) => selectorKey(c.selector, pod.metadata.namespace ?? 'default')));
 }
 
 export function scoreNode(s: PreScoreState, pod: Pod, node: Node, info: NodeInfo): number {
@@ -76,7 +78,7 @@ export function scoreNode(s: PreScoreState, pod: Pod, node: Node, info: NodeInfo
     const c = s.constraints[i];
     const value = labelValue(labels, c.topologyKey);
     if (value === undefined) continue;
-    const count = c.topologyKey === HOSTNAME ? countMatching(info.pods, c.selector, ns) : (s.counts[i].get(value) ?? 0);
+    const count = c.topologyKey === HOSTNAME ? countOnNode(info, c.selector, ns, s.keys[i]) : (s.counts[i].get(value) ?? 0);
     score += scoreForCount(count, c.maxSkew, s.weights[i]);
   }
   return Math.round(score);
