@@ -1,7 +1,7 @@
 // Which kind of cluster change an informer update is, as upstream's event handlers classify them:
 // the queue retries an unschedulable pod only for changes a plugin that rejected it registered.
 import type { Node, Pod } from '../lib/api/types';
-import { podRequests } from './framework/resources';
+import { isTerminal, podRequests } from './framework/resources';
 import { ActionType } from './framework/types';
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -36,6 +36,6 @@ export function assignedPodUpdateActions(o: Pod, n: Pod): number {
 /** Whether this scheduler (one of its profiles) is responsible for placing the pod now. */
 export function needsScheduling(pod: Pod, schedulerNames: Set<string>): boolean {
   if (pod.spec.nodeName || pod.metadata.deletionTimestamp) return false;
-  if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return false;
+  if (isTerminal(pod)) return false;
   return schedulerNames.has(pod.spec.schedulerName || 'default-scheduler');
 }

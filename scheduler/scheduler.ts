@@ -18,6 +18,7 @@ import { assignedPodUpdateActions, needsScheduling, nodeUpdateActions } from './
 import { defaultConfiguration } from './config/defaults';
 import type { KubeSchedulerConfiguration } from './config/types';
 import { CycleState } from './framework/cycle-state';
+import { isTerminal } from './framework/resources';
 import { buildFramework } from './framework/profile';
 import { registry as defaultRegistry } from './framework/registry';
 import type { Framework } from './framework/runtime';
@@ -137,10 +138,8 @@ export class Scheduler {
             this.cache.addPod(p);
             return this.move({ resource: 'Pod', actionType: ActionType.Add }, undefined, p);
           }
-          const wasTerminal = o.status?.phase === 'Succeeded' || o.status?.phase === 'Failed';
-          const terminal = p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
           this.cache.updatePod(o, p);
-          if (terminal && !wasTerminal) return this.move({ resource: 'Pod', actionType: ActionType.Delete }, o, undefined);
+          if (isTerminal(p) && !isTerminal(o)) return this.move({ resource: 'Pod', actionType: ActionType.Delete }, o, undefined);
           const bits = assignedPodUpdateActions(o, p);
           if (bits) this.move({ resource: 'Pod', actionType: bits }, o, p);
         } else if (needsScheduling(p, names)) {
@@ -230,9 +229,12 @@ export class Scheduler {
     }
   }
 
+  private pendingMetricAt = 0;
+  /** The pending gauge walks the unschedulable pods: once a second, not once per cycle. */
   private updatePendingMetric(): void {
     const m = this.opts.metrics;
-    if (!m) return;
+    if (!m || Date.now() - this.pendingMetricAt < 1000) return;
+    this.pendingMetricAt = Date.now();
     const c = this.queue.pendingCounts();
     for (const [queue, n] of Object.entries(c)) m.pending.set({ queue }, n);
   }

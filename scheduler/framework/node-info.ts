@@ -4,7 +4,7 @@
 // generation moved, instead of regrouping every pod of the cluster for every pod it places.
 import type { Node, Pod } from '../../lib/api/types';
 import { hasAffinity, hasRequiredAntiAffinity, newPodInfo, type PodInfo } from './pod-info';
-import { addResources, cloneResources, emptyResources, nodeAllocatable } from './resources';
+import { addResources, cloneResources, emptyResources, isTerminal, nodeAllocatable } from './resources';
 import type { Resources } from './types';
 
 let generation = 0;
@@ -148,7 +148,7 @@ export class NodeInfo {
 export function nodeInfosOf(nodes: Node[], pods: Pod[]): NodeInfo[] {
   const infos = new Map(nodes.map((n) => [n.metadata.name!, new NodeInfo(n)]));
   for (const p of pods) {
-    if (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') continue;
+    if (isTerminal(p)) continue;
     infos.get(p.spec.nodeName ?? '')?.addPod(p);
   }
   return [...infos.values()];

@@ -5,7 +5,7 @@
 import type { Node, Pod } from '../../../lib/api/types';
 import { labelSelectorRequirements, matchesRequirements, type Labels, type Requirement } from '../../../lib/api/labels';
 import { podFitsNodeAffinity } from '../../../lib/api/node-affinity';
-import { isTolerated, type Taint } from '../../framework/taints';
+import { isTolerated, taintsOf } from '../../../lib/api/taints';
 import type { NodeInfo } from '../../framework/node-info';
 import type { PodInfo } from '../../framework/pod-info';
 
@@ -85,10 +85,8 @@ export function nodeHasAllKeys(labels: Labels, constraints: Constraint[]): boole
 }
 
 function hasUntoleratedNoScheduleTaint(pod: Pod, node: Node): boolean {
-  const taints = (node.spec as { taints?: Taint[] } | undefined)?.taints;
-  if (!Array.isArray(taints)) return false;
-  for (const t of taints) {
-    if (!t || (t.effect !== 'NoSchedule' && t.effect !== 'NoExecute')) continue;
+  for (const t of taintsOf(node)) {
+    if (t.effect !== 'NoSchedule' && t.effect !== 'NoExecute') continue;
     if (!isTolerated(pod, t)) return true;
   }
   return false;
